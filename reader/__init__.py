@@ -1,0 +1,3 @@
+"""Byline: a terminal article reader."""
+
+__version__ = "0.1.0"

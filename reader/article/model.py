@@ -1,0 +1,124 @@
+"""The `Article` model and its JSON form (see docs/article-format.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+BlockKind = Literal["paragraph", "heading", "list_item", "blockquote", "media", "preformatted"]
+BLOCK_KINDS: tuple[str, ...] = (
+    "paragraph", "heading", "list_item", "blockquote", "media", "preformatted",
+)
+
+
+@dataclass
+class QuoteSpan:
+    """A direct-speech span inside a block's text (offsets include the quote marks)."""
+
+    start: int
+    end: int
+    speaker: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "speaker": self.speaker}
+
+
+@dataclass
+class Block:
+    """One unit of the cleaned article in reading order."""
+
+    kind: str
+    text: str
+    quotes: list[QuoteSpan] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "text": self.text}
+        if self.quotes:
+            out["quotes"] = [q.to_dict() for q in self.quotes]
+        return out
+
+
+@dataclass
+class Quote:
+    """A direct-speech quotation: what was said (no marks), who said it, and its block index."""
+
+    text: str
+    speaker: str | None
+    block: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "speaker": self.speaker, "block": self.block}
+
+
+@dataclass
+class RelatedLink:
+    """A link to another article that the source offered ("READ MORE: …", "Related")."""
+
+    title: str
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "url": self.url}
+
+
+@dataclass
+class Article:
+    """A cleaned article. `raw` holds the original text and is not part of the JSON contract."""
+
+    title: str
+    source: str
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    related: list[RelatedLink] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    raw: str = ""
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(b.text.split()) for b in self.blocks if b.kind != "media")
+
+    @property
+    def reading_minutes(self) -> int:
+        """Reading time at 230 words a minute, at least one minute."""
+        return max(1, round(self.word_count / 230))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON object of `byline read --format json`."""
+        return {
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "authors": list(self.authors),
+            "published": self.published,
+            "blocks": [b.to_dict() for b in self.blocks],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "related": [r.to_dict() for r in self.related],
+            "removed": list(self.removed),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], raw: str = "") -> Article:
+        """Rebuild an article from `to_dict()` output (the library stores that JSON)."""
+        return cls(
+            title=data.get("title") or "",
+            source=data.get("source") or "",
+            url=data.get("url"),
+            authors=list(data.get("authors") or []),
+            published=data.get("published"),
+            blocks=[
+                Block(
+                    kind=b["kind"],
+                    text=b["text"],
+                    quotes=[QuoteSpan(q["start"], q["end"], q.get("speaker"))
+                            for q in b.get("quotes", [])],
+                )
+                for b in data.get("blocks") or []
+            ],
+            quotes=[Quote(q["text"], q.get("speaker"), q["block"]) for q in data.get("quotes") or []],
+            related=[RelatedLink(r["title"], r.get("url")) for r in data.get("related") or []],
+            removed=list(data.get("removed") or []),
+            raw=raw,
+        )

@@ -1,0 +1,67 @@
+"""Text hygiene shared by every layer: strip control/escape sequences, check link schemes.
+
+Applied at ingest (what is stored is clean) and again at render (defence in depth).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# Whole escape sequences first, so their printable tails ("]0;title", "[2J") go too.
+_ESCAPE_SEQUENCES = re.compile(
+    r"""
+      \x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)     # OSC ... BEL/ST (or unterminated)
+    | \x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)       # C1 OSC
+    | \x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c|$)          # DCS, PM, APC, SOS
+    | [\x90\x9e\x9f\x98][^\x1b\x9c]*(?:\x1b\\|\x9c|$)  # C1 DCS, PM, APC, SOS
+    | \x1b\[[0-?]*[ -/]*[@-~]                          # CSI
+    | \x9b[0-?]*[ -/]*[@-~]                            # C1 CSI
+    | \x1b[ -/]*[0-~]                                  # other ESC sequences (ESC c, ESC 7 …)
+    """,
+    re.VERBOSE,
+)
+# C0 controls except tab and newline, DEL, C1, bidi embeddings/overrides/isolates,
+# zero-width joiners that only hide text, BOM, and lone surrogates.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+_SPACES = re.compile(r"\s+")
+
+SAFE_SCHEMES = frozenset({"http", "https"})
+
+
+def clean_text(text: str) -> str:
+    """Remove terminal escape sequences, control characters, bidi controls and surrogates.
+
+    Tabs and newlines survive; everything else a terminal could act on is gone.
+    """
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCES.sub("", text)
+    return _CONTROLS.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """`clean_text` for one-line strings (titles, names): whitespace collapsed to single spaces."""
+    return _SPACES.sub(" ", clean_text(text)).strip()
+
+
+def safe_url(url: str | None) -> str | None:
+    """Return `url` if it is an absolute http(s) URL with a host, else None.
+
+    Rejects `javascript:`, `data:`, `file:`, scheme-less and dash-led strings (CVE-2026-4519).
+    """
+    if not url:
+        return None
+    url = clean_line(url)
+    if not url or url.startswith("-") or any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.hostname:
+        return None
+    return url

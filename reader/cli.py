@@ -1,0 +1,153 @@
+"""The `byline` command line: argument parsing and dispatch (imports stay lazy for speed).
+
+Every command module exposes `run(args, ctx) -> int`. Failures surface as one line on
+stderr (`byline: …`) and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reader import __version__
+from reader.errors import BylineError
+from reader.paths import Paths, resolve_paths
+
+# command name -> module holding `run(args, ctx)`
+COMMANDS: dict[str, str] = {
+    "read": "reader.commands.read",
+    "add": "reader.commands.subscriptions",
+    "remove": "reader.commands.subscriptions",
+    "feeds": "reader.commands.subscriptions",
+    "import": "reader.commands.subscriptions",
+    "export": "reader.commands.subscriptions",
+    "refresh": "reader.commands.refresh",
+    "list": "reader.commands.listing",
+    "search": "reader.commands.listing",
+}
+
+
+@dataclass
+class Context:
+    """What every command gets besides its own arguments."""
+
+    paths: Paths
+    offline: bool
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", metavar="DIR", help="keep config, library and cache in DIR "
+                        "(also $BYLINE_HOME)")
+    parser.add_argument("--offline", action="store_true", help="never touch the network")
+    parser.add_argument("--version", action="version", version=f"byline {__version__}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for `byline COMMAND …` (the TUI form `byline [PATH_OR_URL …]` is separate)."""
+    parser = argparse.ArgumentParser(
+        prog="byline",
+        description="A terminal article reader. With no command, opens the reader "
+        "(`byline [PATH_OR_URL ...]`).",
+    )
+    _global_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("read", help="print a cleaned article (or a feed's articles)")
+    p.add_argument("target", metavar="PATH_OR_URL")
+    p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    p.add_argument("--raw", action="store_true", help="print the original, boilerplate included")
+
+    p = sub.add_parser("add", help="subscribe to a feed (a web page URL: discover its feed)")
+    p.add_argument("url")
+    p.add_argument("--tag", action="append", default=[], metavar="TAG")
+
+    p = sub.add_parser("remove", help="unsubscribe from a feed")
+    p.add_argument("url")
+
+    p = sub.add_parser("feeds", help="subscriptions with last status and counts")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = sub.add_parser("import", help="import OPML or a plain list of feed URLs")
+    p.add_argument("file")
+
+    sub.add_parser("export", help="print subscriptions as OPML")
+
+    p = sub.add_parser("refresh", help="fetch every feed")
+    p.add_argument("--full", action="store_true",
+                   help="also fetch and cache the full text of summary-only entries")
+
+    p = sub.add_parser("list", help="list articles in the library")
+    p.add_argument("--unread", action="store_true")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--limit", type=int, default=50)
+
+    p = sub.add_parser("search", help="offline full-text search of the library")
+    p.add_argument("query")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--limit", type=int, default=20)
+    return parser
+
+
+def build_tui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="byline",
+        usage="byline [--data-dir DIR] [--offline] [PATH_OR_URL ...] | byline COMMAND ...",
+        description="Open the reader on your library, or on the given files and URLs. "
+        f"Commands: {', '.join(COMMANDS)} (see `byline COMMAND --help`).",
+    )
+    _global_options(parser)
+    parser.add_argument("targets", nargs="*", metavar="PATH_OR_URL")
+    return parser
+
+
+def _first_positional(argv: Sequence[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == "--data-dir":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _dispatch(argv: list[str]) -> int:
+    first = _first_positional(argv)
+    if first in COMMANDS:
+        args = build_parser().parse_args(argv)
+        module = importlib.import_module(COMMANDS[args.command])
+    else:
+        args = build_tui_parser().parse_args(argv)
+        module = importlib.import_module("reader.tui.launch")
+    ctx = Context(paths=resolve_paths(args.data_dir), offline=args.offline)
+    result: int = module.run(args, ctx)
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `byline` console script."""
+    try:
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except BylineError as exc:
+        print(f"byline: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("byline: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`byline read x | head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+        if os.environ.get("BYLINE_DEBUG"):
+            raise
+        print(f"byline: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:200]} "
+              "(set BYLINE_DEBUG=1 for details)", file=sys.stderr)
+        return 70
