@@ -1,0 +1,145 @@
+"""`byline read PATH_OR_URL`: print one cleaned article (or a feed's articles).
+
+This path must start fast: it never imports Textual, and imports Rich, httpx, feedparser
+and trafilatura only when the input needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from argparse import Namespace
+from typing import TYPE_CHECKING, Any
+
+from reader.errors import BylineError
+
+if TYPE_CHECKING:
+    from reader.article.model import Article
+    from reader.cli import Context
+    from reader.sources.feeds import ParsedFeed
+
+
+def _is_url(target: str) -> bool:
+    return target.lower().startswith(("http://", "https://"))
+
+
+def _extra_rules(ctx: Context) -> dict[str, Any] | None:
+    if not ctx.paths.config_file.exists():
+        return None
+    from reader.config import load_config
+
+    return load_config(ctx.paths).rules or None
+
+
+def _from_library(ctx: Context, target: str) -> Article | None:
+    """A cached copy of `target` from the offline library, if there is one."""
+    if not ctx.paths.library_file.exists():
+        return None
+    from reader.library.store import Library
+
+    library = Library.open(ctx.paths.library_file)
+    try:
+        entry_id = library.find(target)
+        return library.article(entry_id) if entry_id is not None else None
+    finally:
+        library.close()
+
+
+def _load_url(ctx: Context, target: str, rules: dict[str, Any] | None,
+              raw: bool) -> Article | ParsedFeed | str:
+    from reader.article.text import safe_url
+
+    if not safe_url(target):
+        raise BylineError(f"cannot read {target}: only http(s) URLs can be fetched")
+    cached = _from_library(ctx, target)
+    if cached is not None:
+        return cached.raw if raw else cached
+    if ctx.offline:
+        raise BylineError(f"cannot read {target}: not in the offline library (--offline)")
+    from reader.article.build import from_html
+    from reader.sources.feeds import looks_like_feed, parse_feed
+    from reader.sources.files import decode_bytes
+    from reader.sources.http import fetch_url
+
+    result = fetch_url(target)
+    if raw:
+        return decode_bytes(result.body, result.content_type)
+    if looks_like_feed(result.body[:4096]):
+        return parse_feed(result.body, url=result.url, content_type=result.content_type)
+    html = decode_bytes(result.body, result.content_type)
+    return from_html(html, target, url=result.url, extra_rules=rules)
+
+
+def _load_path(target: str, rules: dict[str, Any] | None, raw: bool) -> Article | ParsedFeed | str:
+    from reader.sources.files import article_from_document, load_file
+
+    doc = load_file(target)
+    if raw:
+        return doc.text
+    if doc.kind == "feed":
+        from reader.sources.feeds import parse_feed
+
+        return parse_feed(doc.data, url=None)
+    return article_from_document(doc, extra_rules=rules)
+
+
+def _feed_articles(feed: ParsedFeed, rules: dict[str, Any] | None) -> list[Article]:
+    return [entry.to_article(feed, extra_rules=rules) for entry in feed.entries]
+
+
+def _colour_terminal() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _print_articles(articles: list[Article], fmt: str) -> None:
+    if fmt == "markdown":
+        from reader.render.markdown import render_markdown
+
+        sys.stdout.write("\n---\n\n".join(render_markdown(a) for a in articles))
+    elif _colour_terminal():
+        from reader.render.terminal import print_article
+
+        for i, article in enumerate(articles):
+            if i:
+                sys.stdout.write("\n" + "─" * 40 + "\n\n")
+            print_article(article)
+    else:
+        from reader.render.plain import render_plain
+
+        sys.stdout.write(("\n" + "-" * 40 + "\n\n").join(render_plain(a) for a in articles))
+
+
+def run(args: Namespace, ctx: Context) -> int:
+    """Print the article at `args.target` in the chosen format."""
+    target: str = args.target
+    rules = _extra_rules(ctx)
+    loaded: Article | ParsedFeed | str
+    if _is_url(target):
+        loaded = _load_url(ctx, target, rules, args.raw)
+    else:
+        loaded = _load_path(target, rules, args.raw)
+    if isinstance(loaded, str):
+        from reader.article.text import clean_text
+
+        sys.stdout.write(clean_text(loaded))
+        if not loaded.endswith("\n"):
+            sys.stdout.write("\n")
+        return 0
+    from reader.article.model import Article as ArticleType
+
+    if isinstance(loaded, ArticleType):
+        if args.format == "json":
+            print(json.dumps(loaded.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            _print_articles([loaded], args.format)
+        return 0
+    feed = loaded
+    articles = _feed_articles(feed, rules)
+    if args.format == "json":
+        doc = {"feed": {"title": feed.title, "url": feed.url, "link": feed.link},
+               "articles": [a.to_dict() for a in articles]}
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        _print_articles(articles, args.format)
+    return 0

@@ -1,0 +1,54 @@
+"""An article as plain text: what `byline read` prints when piped or under NO_COLOR."""
+
+from __future__ import annotations
+
+from reader.article.model import Article, Block
+from reader.article.text import clean_line, clean_text
+
+
+def meta_line(article: Article) -> str:
+    """Byline, date, source and reading time on one line."""
+    parts = []
+    if article.authors:
+        parts.append("By " + ", ".join(clean_line(a) for a in article.authors))
+    if article.published:
+        parts.append(clean_line(article.published))
+    parts.append(clean_line(article.url or article.source))
+    parts.append(f"{article.reading_minutes} min read")
+    return " · ".join(p for p in parts if p)
+
+
+def speakers_of(block: Block) -> list[str]:
+    """Distinct speakers of a block's quotes, in order."""
+    seen: list[str] = []
+    for span in block.quotes:
+        if span.speaker and span.speaker not in seen:
+            seen.append(span.speaker)
+    return seen
+
+
+def render_plain(article: Article) -> str:
+    """The article as unwrapped plain text, one paragraph a line."""
+    out = [clean_line(article.title), meta_line(article), ""]
+    for block in article.blocks:
+        text = clean_text(block.text)
+        if block.kind == "heading":
+            out.append(clean_line(text).upper())
+        elif block.kind == "list_item":
+            out.append(f"  • {text}")
+        elif block.kind == "blockquote":
+            out.append("\n".join(f"  | {line}" for line in text.splitlines()))
+        elif block.kind == "media":
+            out.append(f"  [media] {clean_line(text)}")
+        else:
+            out.append(text)
+        speakers = speakers_of(block)
+        if speakers:
+            out.append("      — " + ", ".join(clean_line(s) for s in speakers))
+        out.append("")
+    if article.related:
+        out.append(f"Related ({len(article.related)})")
+        for link in article.related:
+            url = f" <{clean_line(link.url)}>" if link.url else ""
+            out.append(f"  - {clean_line(link.title)}{url}")
+    return "\n".join(out).rstrip() + "\n"
