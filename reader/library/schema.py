@@ -1,0 +1,119 @@
+"""The library's SQLite schema as ordered migrations, applied once each on open."""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Each entry upgrades the schema by one version; never edit a released step, append a new one.
+MIGRATIONS: list[str] = [
+    # 1: feeds, tags, entries, and an external-content FTS5 index kept in sync by triggers.
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL DEFAULT 'feed',          -- 'feed' or 'local' (opened files)
+        title TEXT NOT NULL DEFAULT '',
+        link TEXT,
+        added REAL NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_status TEXT,                           -- 'ok', 'not modified', 'error', 'gone' ...
+        last_error TEXT,
+        last_fetched REAL,
+        retry_after_until REAL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        permanent_url TEXT,
+        redirect_count INTEGER NOT NULL DEFAULT 0,
+        gone INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE feed_tags (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (feed_id, tag)
+    ) WITHOUT ROWID;
+    CREATE INDEX feed_tags_tag ON feed_tags(tag);
+    CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        guid TEXT,
+        link TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        authors TEXT NOT NULL DEFAULT '[]',         -- JSON list of names
+        published TEXT,                             -- ISO 8601 or NULL
+        published_raw TEXT,
+        sort_time REAL NOT NULL,                    -- published, clamped; else first_seen
+        first_seen REAL NOT NULL,
+        raw TEXT NOT NULL DEFAULT '',               -- the original HTML/text as received
+        raw_kind TEXT NOT NULL DEFAULT 'html',      -- 'html', 'text', 'markdown'
+        summary_only INTEGER NOT NULL DEFAULT 0,
+        page TEXT,                                  -- linked page fetched by `refresh --full`
+        article TEXT,                               -- Article.to_dict() JSON, built lazily
+        text TEXT NOT NULL DEFAULT '',              -- plain text for search
+        reading_minutes INTEGER NOT NULL DEFAULT 1,
+        hash TEXT NOT NULL DEFAULT '',              -- detects changed entries on refetch
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (feed_id, key)
+    );
+    CREATE INDEX entries_sort ON entries(sort_time DESC, id DESC);
+    CREATE INDEX entries_feed_sort ON entries(feed_id, sort_time DESC, id DESC);
+    CREATE INDEX entries_unread_sort ON entries(read, sort_time DESC, id DESC);
+    CREATE INDEX entries_link ON entries(link);
+    CREATE VIRTUAL TABLE entries_fts USING fts5(
+        title, text, content='entries', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER entries_ai AFTER INSERT ON entries BEGIN
+        INSERT INTO entries_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER entries_ad AFTER DELETE ON entries BEGIN
+        INSERT INTO entries_fts(entries_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER entries_au AFTER UPDATE OF title, text ON entries BEGIN
+        INSERT INTO entries_fts(entries_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO entries_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    -- Rank by bm25 with a title match worth ten body matches.
+    INSERT INTO entries_fts(entries_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0)');
+    """,
+]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database to the newest schema, one transaction per step; return the version."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    version = row[0] or 0
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            current = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+            if current < number:
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute("INSERT INTO schema_version(version) VALUES (?)", (number,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into complete statements (triggers contain `;`)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL in migration: {buffer.strip()[:60]}")
+    return statements
