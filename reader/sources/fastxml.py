@@ -1,0 +1,245 @@
+"""The fast path for well-formed RSS 0.9x/1.0/2.0 and Atom 1.0, with `lxml.etree`.
+
+It parses without entity resolution, DTD loading or network access, and *declines* (returns
+None) whenever the document is odd: not well-formed, a DOCTYPE, an encoding that the HTTP
+header contradicts, an unknown root, prefixed XHTML content. Declined documents go to the
+guarded feedparser path, which keeps feedparser's breadth on odd feeds.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import threading
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from reader.sources.feedtypes import RawEntry, RawFeed, text_to_html
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+XHTML = "http://www.w3.org/1999/xhtml"
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+RSS10 = "{http://purl.org/rss/1.0/}"
+RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+_RSS_VERSIONS = {"2.0": "rss20", "0.91": "rss091u", "0.92": "rss092", "0.93": "rss093",
+                 "0.94": "rss094", "2.0.1": "rss20"}
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([^;\"'\s]+)", re.IGNORECASE)
+_EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
+_local = threading.local()
+
+
+class _Decline(Exception):
+    """The document is not simple enough for the fast path."""
+
+
+def _parser() -> etree.XMLParser:
+    parser: etree.XMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                                 load_dtd=False, remove_comments=True, remove_pis=True,
+                                 recover=False, collect_ids=False)
+        _local.parser = parser
+    return parser
+
+
+def parse_fast(body: bytes, url: str | None, content_type: str | None) -> RawFeed | None:
+    """Parse a plain, well-formed RSS/Atom document, or return None to let feedparser try."""
+    head = body[:4096]
+    if b"<!DOCTYPE" in head or b"<!doctype" in head or not _encoding_agrees(head, content_type):
+        return None
+    try:
+        root = etree.fromstring(body, _parser(), base_url=url)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    try:
+        return _dispatch(root, url, has_base=b"xml:base" in body)
+    except _Decline:
+        return None
+
+
+def _encoding_agrees(head: bytes, content_type: str | None) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:4].count(b"\x00") >= 2:
+        return False  # UTF-16/32: feedparser's detection is better tested
+    charset = _CHARSET.search(content_type or "")
+    if charset is None:
+        return True
+    declared = _XML_DECL.match(head.removeprefix(b"\xef\xbb\xbf"))
+    try:
+        http = codecs.lookup(charset.group(1)).name
+        doc = codecs.lookup(declared.group(1).decode("ascii") if declared else "utf-8").name
+    except LookupError:
+        return False
+    return http == doc
+
+
+def _dispatch(root: etree._Element, url: str | None, *, has_base: bool) -> RawFeed | None:
+    tag = root.tag
+    if not isinstance(tag, str):
+        return None
+    ctx = _Ctx(url, has_base)
+    if tag == "rss":
+        channel = root.find("channel")
+        if channel is None:
+            return None
+        items = channel.findall("item") or root.findall("item")
+        version = _RSS_VERSIONS.get((root.get("version") or "").strip(), "rss")
+        return _rss(channel, items, version, "", ctx)
+    if tag == RDF + "RDF":
+        for ns, version in ((RSS10, "rss10"), (RSS090, "rss090")):
+            channel = root.find(ns + "channel")
+            if channel is not None:
+                return _rss(channel, root.findall(ns + "item"), version, ns, ctx)
+        return None
+    if tag == ATOM + "feed":
+        return _atom(root, ctx)
+    return None
+
+
+class _Ctx:
+    def __init__(self, url: str | None, has_base: bool) -> None:
+        self.url = url
+        self.has_base = has_base
+
+    def resolve(self, el: etree._Element, link: str) -> str:
+        """Resolve `link` against `xml:base` (only when the document uses it)."""
+        if self.has_base:
+            base = el.base
+            if base:
+                try:
+                    return urljoin(base, link)
+                except ValueError:
+                    return link
+        return link
+
+
+def _text(el: etree._Element | None) -> str:
+    if el is None:
+        return ""
+    if len(el) == 0:
+        return el.text or ""
+    return "".join(el.itertext())
+
+
+def _rss(channel: etree._Element, items: list[etree._Element], version: str, ns: str,
+         ctx: _Ctx) -> RawFeed:
+    feed = RawFeed(version=version, title=_text(channel.find(ns + "title")),
+                   link=_text(channel.find(ns + "link")).strip() or _atom_link(channel, ctx))
+    feed.entries = [_rss_item(item, ns, ctx) for item in items]
+    return feed
+
+
+def _rss_item(item: etree._Element, ns: str, ctx: _Ctx) -> RawEntry:
+    entry = RawEntry(title=_text(item.find(ns + "title")))
+    link = _text(item.find(ns + "link")).strip()
+    guid_el = item.find("guid")
+    guid = _text(guid_el).strip() or item.get(RDF + "about") or None
+    if link:
+        entry.link = ctx.resolve(item, link)
+    else:
+        entry.link = _atom_link(item, ctx)
+    if not entry.link and guid_el is not None and guid and (
+            guid_el.get("isPermaLink") or "true").strip().lower() != "false":
+        entry.link = guid
+        entry.guid_is_link = True
+    entry.guid = guid
+    authors = [_author_name(_text(a)) for a in item.findall(ns + "author")]
+    authors += [_text(a) for a in item.findall(DC + "creator")]
+    authors += [_text(a.find(ATOM + "name")) for a in item.findall(ATOM + "author")]
+    entry.authors = [a.strip() for a in authors if a and a.strip()]
+    for tag in ("pubDate", DC + "date", ATOM + "published", ATOM + "updated"):
+        value = _text(item.find(tag)).strip()
+        if value:
+            entry.date = value
+            break
+    entry.summary = _text(item.find(ns + "description"))
+    content = _text(item.find(CONTENT + "encoded"))
+    entry.content = content or None
+    return entry
+
+
+def _author_name(value: str) -> str:
+    match = _EMAIL_NAME.match(value)
+    return match.group(1) if match else value
+
+
+def _atom_link(el: etree._Element, ctx: _Ctx) -> str | None:
+    """The `rel="alternate"` (or rel-less) link, preferring an HTML type."""
+    best: str | None = None
+    for link in el.findall(ATOM + "link"):
+        rel = (link.get("rel") or "alternate").strip()
+        href = (link.get("href") or "").strip()
+        if rel != "alternate" or not href:
+            continue
+        kind = (link.get("type") or "text/html").strip().lower()
+        if kind in ("text/html", "application/xhtml+xml"):
+            return ctx.resolve(link, href)
+        best = best or ctx.resolve(link, href)
+    return best
+
+
+def _atom(root: etree._Element, ctx: _Ctx) -> RawFeed:
+    feed = RawFeed(version="atom10", title=_atom_plain(root.find(ATOM + "title")),
+                   link=_atom_link(root, ctx))
+    feed_authors = _atom_authors(root)
+    for el in root.findall(ATOM + "entry"):
+        entry = RawEntry(title=_atom_plain(el.find(ATOM + "title")),
+                         guid=_text(el.find(ATOM + "id")).strip() or None,
+                         link=_atom_link(el, ctx))
+        source = el.find(ATOM + "source")
+        entry.authors = (_atom_authors(el) or
+                         (_atom_authors(source) if source is not None else []) or feed_authors)
+        entry.date = (_text(el.find(ATOM + "published")).strip()
+                      or _text(el.find(ATOM + "updated")).strip() or None)
+        entry.summary = _atom_html(el.find(ATOM + "summary")) or ""
+        content = el.find(ATOM + "content")
+        entry.content = None if content is None or content.get("src") else _atom_html(content)
+        feed.entries.append(entry)
+    return feed
+
+
+def _atom_authors(el: etree._Element) -> list[str]:
+    names = (_text(a.find(ATOM + "name")).strip() for a in el.findall(ATOM + "author"))
+    return [n for n in names if n]
+
+
+def _atom_kind(el: etree._Element) -> str:
+    kind = (el.get("type") or "text").strip().lower()
+    if kind in ("text", "text/plain"):
+        return "text"
+    if kind in ("html", "text/html"):
+        return "html"
+    if kind in ("xhtml", "application/xhtml+xml"):
+        return "xhtml"
+    raise _Decline  # base64 media types and the like: feedparser handles them
+
+
+def _atom_plain(el: etree._Element | None) -> str:
+    """A title-like text construct as a string (HTML kept for `clean_title` to strip)."""
+    if el is None:
+        return ""
+    if _atom_kind(el) == "xhtml":
+        return "".join(el.itertext())
+    return el.text or "" if len(el) == 0 else "".join(el.itertext())
+
+
+def _atom_html(el: etree._Element | None) -> str | None:
+    if el is None:
+        return None
+    kind = _atom_kind(el)
+    if kind == "html":
+        return _text(el)
+    if kind == "text":
+        return text_to_html(_text(el))
+    div = next((c for c in el if isinstance(c.tag, str)), None)
+    if div is None:
+        return text_to_html(_text(el))
+    for node in div.iter():
+        if isinstance(node.tag, str) and (node.prefix is not None
+                                          or not node.tag.startswith("{" + XHTML)):
+            raise _Decline
+    markup = etree.tostring(div, encoding="unicode", with_tail=False)
+    return markup.replace(f' xmlns="{XHTML}"', "", 1)

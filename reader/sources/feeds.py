@@ -1,0 +1,104 @@
+"""Feed parsing: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed 1/1.1 bytes to a `ParsedFeed`.
+
+The pipeline (docs/sources.md has the measurements behind it):
+1. empty, binary and unsafe bodies are refused before any parser runs;
+2. JSON Feed goes to `jsonfeed`;
+3. well-formed, plain RSS/Atom goes to the fast `lxml` path (`fastxml`);
+4. everything else goes to guarded feedparser (`loosefeed`);
+5. `feedtypes.normalise` cleans titles, links, dates and keys the same way for all three.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.sources.discover import discover_feeds
+from reader.sources.fastxml import parse_fast
+from reader.sources.feedtypes import (
+    MAX_ENTRIES,
+    FeedEntry,
+    FeedError,
+    ParsedFeed,
+    RawFeed,
+    normalise,
+)
+from reader.sources.jsonfeed import looks_like_json_feed, parse_json_feed
+from reader.sources.loosefeed import parse_loose
+from reader.sources.xmlguard import check_entities, fix_char_refs, sniff_binary
+
+__all__ = ["FeedEntry", "FeedError", "ParsedFeed", "looks_like_feed", "parse_feed"]
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF|RDF)[\s>/]")
+_HTML_ROOT = re.compile(r"<(?:html|head|body)[\s>]|<!doctype\s+html", re.IGNORECASE)
+_MARKUP_JUNK = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL | re.IGNORECASE)
+
+
+def _strip_head(body: bytes) -> bytes:
+    """`body` without leading whitespace, NULs and byte order marks."""
+    body = body.lstrip(b" \t\r\n\x00")
+    changed = True
+    while changed:
+        changed = False
+        for bom in _BOMS:
+            if body.startswith(bom):
+                body = body[len(bom):].lstrip(b" \t\r\n\x00")
+                changed = True
+    return body
+
+
+def _head_text(head: bytes) -> str:
+    """Decode a document head well enough to look for its root element."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "replace")
+    if len(head) > 3 and head[1:2] == b"\x00" and head[0:1] != b"\x00":
+        return head.decode("utf-16-le", "replace")
+    if len(head) > 3 and head[0:1] == b"\x00" and head[1:2] != b"\x00":
+        return head.decode("utf-16-be", "replace")
+    return head.decode("utf-8", "replace")
+
+
+def looks_like_feed(head: bytes) -> bool:
+    """True if `head` (the first KB or so) starts an RSS, Atom, RDF or JSON Feed document."""
+    if looks_like_json_feed(head):
+        return True
+    text = _MARKUP_JUNK.sub("", _head_text(head[:4096])).lstrip("\ufeff \t\r\n")
+    if _HTML_ROOT.match(text):
+        return False
+    return _FEED_ROOT.match(text) is not None
+
+
+def parse_feed(body: bytes, *, url: str | None = None, content_type: str | None = None,
+               max_entries: int = MAX_ENTRIES) -> ParsedFeed:
+    """Parse a feed body; raise `FeedError` ("empty response", "not a feed", "unsafe XML (…)",
+    "malformed feed") when there is nothing usable. Bozo feeds with entries are kept, their
+    problems listed in `ParsedFeed.problems`."""
+    head = _strip_head(body[:8192])
+    if not head.strip() and not _strip_head(body).strip():
+        raise FeedError("empty response")
+    binary = sniff_binary(head)
+    if binary:
+        raise FeedError("not a feed", binary)
+    raw: RawFeed | None
+    if looks_like_json_feed(head) or (
+            head.startswith(b"{") and "json" in (content_type or "").lower()):
+        raw = parse_json_feed(body)
+    else:
+        check_entities(body)
+        body = fix_char_refs(body)
+        raw = parse_fast(body, url, content_type)
+        if raw is None:
+            try:
+                raw = parse_loose(body, content_type)
+            except FeedError as exc:
+                if exc.reason == "not a feed":
+                    raise _not_a_feed(body, url) from None
+                raise
+    return normalise(raw, url, max_entries=max_entries)
+
+
+def _not_a_feed(body: bytes, url: str | None) -> FeedError:
+    """ "not a feed", naming the feeds an HTML page links to, if any."""
+    alternates = discover_feeds(body[:2 * 1024 * 1024].decode("utf-8", "replace"), url or "")
+    detail = ("the page names these feeds: " + ", ".join(alternates[:5])) if alternates else ""
+    return FeedError("not a feed", detail, alternates=alternates)

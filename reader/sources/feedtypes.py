@@ -1,0 +1,229 @@
+"""Feed data types and the one normalisation step every parser's output goes through.
+
+Parsers (the fast lxml path, the feedparser fallback, JSON Feed) produce `RawFeed`/`RawEntry`
+with fields as the document had them; `normalise` turns those into `ParsedFeed`/`FeedEntry`:
+clean titles, absolute http(s) links, ISO 8601 dates, stable keys, dedupe, entry cap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
+
+from reader.article.model import Article
+from reader.article.text import clean_line, safe_url
+from reader.errors import BylineError
+
+MAX_TITLE = 300
+MAX_ENTRIES = 1000
+_TAG = re.compile(r"<[A-Za-z/!?][^>]*>?")
+_LOOKS_HTML = re.compile(r"<[A-Za-z/!]")
+
+
+class FeedError(BylineError):
+    """A feed body that cannot be used; `reason` is the short status ("not a feed", …)."""
+
+    def __init__(self, reason: str, detail: str = "", *,
+                 alternates: list[str] | None = None) -> None:
+        self.reason = reason
+        self.alternates = alternates or []  # feeds an HTML page names ("not a feed")
+        super().__init__(reason + (f": {detail}" if detail else ""))
+
+
+@dataclass
+class FeedEntry:
+    """One normalised feed item."""
+
+    key: str
+    guid: str | None
+    link: str | None
+    title: str
+    authors: list[str]
+    published: str | None
+    published_raw: str | None
+    summary_html: str
+    content_html: str | None
+
+    def to_article(self, feed: ParsedFeed, *, extra_rules: dict | None = None) -> Article:
+        """Clean this entry's HTML through the article engine."""
+        from reader.article.build import Meta, from_html
+
+        meta = Meta(title=self.title or None, url=self.link, authors=list(self.authors),
+                    published=self.published)
+        return from_html(self.content_html or self.summary_html,
+                         self.link or feed.url or feed.link or "", url=self.link, meta=meta,
+                         extra_rules=extra_rules)
+
+
+@dataclass
+class ParsedFeed:
+    """A parsed feed: metadata, entries (deduplicated, at most `MAX_ENTRIES`), parse problems."""
+
+    title: str
+    link: str | None
+    url: str | None
+    version: str
+    entries: list[FeedEntry]
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RawEntry:
+    """An item as a parser found it (links may be relative, titles may hold HTML)."""
+
+    guid: str | None = None
+    link: str | None = None
+    guid_is_link: bool = False       # the link came from a permalink <guid>, not <link>
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    date: str | None = None
+    summary: str = ""
+    content: str | None = None
+
+
+@dataclass
+class RawFeed:
+    """A feed as a parser found it."""
+
+    version: str
+    title: str = ""
+    link: str | None = None
+    entries: list[RawEntry] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def clean_title(raw: str | None) -> str:
+    """Plain one-line title: HTML tags stripped, entities unescaped once, capped at 300 chars."""
+    if not raw:
+        return ""
+    text = raw[: MAX_TITLE * 20]
+    if _LOOKS_HTML.search(text):
+        text = html.unescape(_TAG.sub(" ", text))
+    elif "&" in text:
+        text = html.unescape(text)
+    text = clean_line(text)
+    if len(text) > MAX_TITLE:
+        text = text[: MAX_TITLE - 1].rstrip() + "…"
+    return text
+
+
+def text_to_html(text: str) -> str:
+    """Plain text as HTML paragraphs (blank lines separate them), every character escaped."""
+    paragraphs = (p.strip() for p in re.split(r"\n\s*\n", text))
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p)
+
+
+def absolute_link(link: str | None, base: str | None, *, guid_only: bool = False) -> str | None:
+    """An absolute http(s) link resolved against `base`, else None.
+
+    A link taken from a `<guid>` is only kept when it is already absolute (reliability 49).
+    """
+    if not link:
+        return None
+    link = link.strip()
+    if guid_only:
+        return safe_url(link)
+    if base and not safe_url(link):
+        try:
+            link = urljoin(base, link)
+        except ValueError:
+            return None
+    return safe_url(link)
+
+
+def iso_date(raw: str | None, *, now: datetime | None = None) -> str | None:
+    """ISO 8601 UTC date-time from RFC 822, ISO 8601 or feedparser's formats; None if invalid.
+
+    Years before 1970 and dates more than a day in the future count as invalid (reliability 50).
+    """
+    if not raw or not raw.strip():
+        return None
+    raw = raw.strip()[:100]
+    when = _parse_any(raw)
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    when = when.astimezone(UTC)
+    limit = (now or datetime.now(UTC)) + timedelta(days=1)
+    if when.year < 1970 or when > limit:
+        return None
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_any(raw: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        pass
+    from feedparser.datetimes import _parse_date  # broad fallback: W3CDTF variants, Greek, …
+
+    try:
+        tm = _parse_date(raw)
+        if tm is None:
+            return None
+        return datetime(tm[0], tm[1], tm[2], tm[3], tm[4], tm[5], tzinfo=UTC)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def entry_key(guid: str | None, link: str | None, title: str, published: str | None,
+              summary: str) -> str:
+    """Stable dedupe key: guid, else link, else a hash of title, date and summary head."""
+    if guid:
+        return guid
+    if link:
+        return link
+    digest = hashlib.sha256("\0".join((title, published or "", summary[:200])).encode(
+        "utf-8", "replace"))
+    return "sha256:" + digest.hexdigest()
+
+
+def normalise(raw: RawFeed, url: str | None, *, max_entries: int = MAX_ENTRIES) -> ParsedFeed:
+    """Turn a parser's `RawFeed` into a `ParsedFeed` (see the module docstring)."""
+    feed_link = absolute_link(raw.link, url)
+    base = url or feed_link
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    duplicates = 0
+    for item in raw.entries:
+        guid = clean_line(item.guid or "")[:2000] or None
+        link = absolute_link(item.link, base, guid_only=item.guid_is_link)
+        title = clean_title(item.title)
+        summary = item.summary or ""
+        key = entry_key(guid, link, title, item.date, summary)
+        if key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        entries.append(FeedEntry(
+            key=key, guid=guid, link=link, title=title,
+            authors=[a for a in (clean_line(a)[:200] for a in item.authors) if a],
+            published=iso_date(item.date), published_raw=item.date, summary_html=summary,
+            content_html=item.content or None,
+        ))
+    problems = list(raw.problems)
+    if duplicates:
+        problems.append(f"{duplicates} duplicate entries dropped")
+    if len(entries) > max_entries:
+        problems.append(f"{len(entries)} entries, kept the newest {max_entries}")
+        entries = _newest(entries, max_entries)
+    return ParsedFeed(title=clean_title(raw.title), link=feed_link, url=url, version=raw.version,
+                      entries=entries, problems=problems)
+
+
+def _newest(entries: list[FeedEntry], limit: int) -> list[FeedEntry]:
+    """The `limit` newest entries (undated ones count as oldest), in document order."""
+    order = sorted(range(len(entries)), key=lambda i: (entries[i].published or "", -i),
+                   reverse=True)
+    keep = sorted(order[:limit])
+    return [entries[i] for i in keep]

@@ -1,0 +1,318 @@
+"""The one HTTP policy: timeouts, a whole-request deadline, redirects, size caps, conditional GET.
+
+Every network read in Byline goes through `Fetcher` (see docs/sources.md and
+reliability-notes 3.5). Redirects are followed here, not by httpx, so each hop is checked
+(http/https only, no https→http downgrade, at most `max_redirects`). Bodies are read with
+`iter_raw()` through a bounded decoder so neither a huge body nor a gzip bomb can use more
+memory than the cap plus one chunk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from reader import __version__
+from reader.errors import BylineError
+
+try:  # optional: only advertised when a decoder is installed
+    import brotli
+except ImportError:  # pragma: no cover - depends on the environment
+    brotli = None
+
+USER_AGENT = f"Byline/{__version__} (+https://github.com/byline-reader/byline)"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_DEADLINE = 30.0
+MAX_RETRY_AFTER = 24 * 3600.0
+ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
+          "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, "
+          "text/html;q=0.7, */*;q=0.5")
+ACCEPT_ENCODING = "gzip, deflate, br" if brotli is not None else "gzip, deflate"
+_PERMANENT = frozenset({301, 308})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_CHUNK_LIMIT = 1 << 20  # decompress at most this much per step
+
+
+@dataclass
+class FetchResult:
+    """A successful response (2xx or 304) after redirects."""
+
+    url: str                    # the final URL, after redirects
+    status: int
+    body: bytes
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    permanent_url: str | None   # where a leading run of 301/308 redirects pointed, else None
+
+
+class FetchError(BylineError):
+    """A fetch that produced no usable body; `kind` is a short status for the feed list."""
+
+    def __init__(self, kind: str, url: str, detail: str = "", *,
+                 retry_after: float | None = None, status: int | None = None) -> None:
+        self.kind = kind
+        self.url = url
+        self.retry_after = retry_after
+        self.status = status
+        super().__init__(f"cannot fetch {url}: {kind}" + (f" ({detail})" if detail else ""))
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), clamped to 24 h."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+class _BoundedDecoder:
+    """Decode a Content-Encoding incrementally, refusing to produce more than `limit` bytes."""
+
+    def __init__(self, encoding: str | None, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._parts: list[bytes] = []
+        enc = (encoding or "identity").strip().lower()
+        self._brotli = None
+        self._zlib: zlib._Decompress | None = None
+        if enc in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif enc == "br" and brotli is not None:
+            self._brotli = brotli.Decompressor()
+        self._encoding = enc
+        if enc not in ("identity", "", "gzip", "x-gzip", "deflate") and self._brotli is None:
+            raise ValueError(f"unsupported content encoding {enc!r}")
+
+    def _take(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise OverflowError
+        self._parts.append(data)
+
+    def _inflate(self, decomp: zlib._Decompress, data: bytes) -> None:
+        out = decomp.decompress(data, _CHUNK_LIMIT)
+        self._take(out)
+        while decomp.unconsumed_tail:
+            out = decomp.decompress(decomp.unconsumed_tail, _CHUNK_LIMIT)
+            self._take(out)
+
+    def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        if self._encoding == "deflate" and self._zlib is None:
+            self._zlib = zlib.decompressobj(_deflate_wbits(chunk))
+        if self._zlib is not None:
+            self._inflate(self._zlib, chunk)
+        elif self._brotli is not None:
+            # brotli has no output bound: feed small slices so one step stays small.
+            for i in range(0, len(chunk), 4096):
+                self._take(self._brotli.process(chunk[i:i + 4096]))
+        else:
+            self._take(chunk)
+
+    def finish(self) -> bytes:
+        if self._zlib is not None:
+            self._take(self._zlib.flush())
+        return b"".join(self._parts)
+
+
+class Fetcher:
+    """An async HTTP client with Byline's policy. Use as `async with Fetcher() as f:`."""
+
+    def __init__(self, *, max_connections: int = 16, per_host: int = 2,
+                 deadline: float = DEFAULT_DEADLINE, max_bytes: int = DEFAULT_MAX_BYTES,
+                 max_redirects: int = 5, timeout: float = 10.0, connect_timeout: float = 5.0,
+                 trust_env: bool = True, user_agent: str = USER_AGENT) -> None:
+        self.deadline = deadline
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.per_host = per_host
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=max_connections,
+                                max_keepalive_connections=max_connections),
+            headers={"User-Agent": user_agent, "Accept": ACCEPT,
+                     "Accept-Encoding": ACCEPT_ENCODING},
+            trust_env=trust_env,
+        )
+        self._slots = asyncio.Semaphore(max_connections)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _host_slot(self, url: str) -> asyncio.Semaphore:
+        host = (urlsplit(url).hostname or "").lower()
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.per_host)
+        return self._hosts[host]
+
+    async def fetch(self, url: str, *, etag: str | None = None,
+                    last_modified: str | None = None) -> FetchResult:
+        """GET `url` under the policy; raise `FetchError` with a short `kind` on any failure."""
+        _check_url(url, url)
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self._follow(url, etag, last_modified)
+        except TimeoutError:
+            raise FetchError("timeout", url, f"no complete answer in {self.deadline:g} s") from None
+
+    async def _follow(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+        original = url
+        permanent: str | None = None
+        all_permanent = True
+        seen = {url}
+        for _hop in range(self.max_redirects + 1):
+            headers: dict[str, str] = {}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            outcome = await self._one(url, headers, original)
+            if isinstance(outcome, FetchResult):
+                outcome.permanent_url = permanent
+                return outcome
+            status, target = outcome
+            target = urljoin(url, target)
+            _check_url(target, original)
+            if urlsplit(url).scheme == "https" and urlsplit(target).scheme == "http":
+                raise FetchError("unsafe url", original, "redirect from https to http refused")
+            if target in seen:
+                raise FetchError("redirect loop", original)
+            seen.add(target)
+            all_permanent = all_permanent and status in _PERMANENT
+            if all_permanent:
+                permanent = target
+            url = target
+        raise FetchError("redirect loop", original, f"more than {self.max_redirects} redirects")
+
+    async def _one(self, url: str, headers: dict[str, str],
+                   original: str) -> FetchResult | tuple[int, str]:
+        answered = False
+        async with self._slots, self._host_slot(url):
+            try:
+                async with self._client.stream("GET", url, headers=headers) as response:
+                    answered = True
+                    return await self._read(response, url, original)
+            except httpx.TimeoutException:
+                raise FetchError("timeout", original) from None
+            except httpx.RemoteProtocolError as exc:
+                kind = "truncated" if answered else "connection failed"
+                raise FetchError(kind, original, _short(exc)) from None
+            except (httpx.ConnectError, httpx.NetworkError, httpx.ProxyError) as exc:
+                raise FetchError("connection failed", original, _short(exc)) from None
+            except httpx.UnsupportedProtocol:
+                raise FetchError("unsafe url", original) from None
+            except httpx.HTTPError as exc:
+                raise FetchError("connection failed", original, _short(exc)) from None
+
+    async def _read(self, response: httpx.Response, url: str,
+                    original: str) -> FetchResult | tuple[int, str]:
+        status = response.status_code
+        h = response.headers
+        if status in _REDIRECTS:
+            location = h.get("location")
+            if not location:
+                raise FetchError(f"http {status}", original, "redirect without Location")
+            return status, location.strip()
+        if status == 304:
+            return FetchResult(url, status, b"", h.get("content-type"), h.get("etag"),
+                               h.get("last-modified"), True, None)
+        if status >= 400 or status < 200:
+            raise _status_error(status, original, h.get("retry-after"))
+        declared = h.get("content-length")
+        if declared and declared.strip().isdigit() and int(declared) > self.max_bytes:
+            raise FetchError("too large", original,
+                             f"{int(declared):,} bytes declared, limit {self.max_bytes:,}")
+        try:
+            decoder = _BoundedDecoder(h.get("content-encoding"), self.max_bytes)
+        except ValueError as exc:
+            raise FetchError("bad encoding", original, str(exc)) from None
+        wire = 0
+        try:
+            async for chunk in response.aiter_raw():
+                wire += len(chunk)
+                if wire > self.max_bytes:
+                    raise OverflowError
+                decoder.feed(chunk)
+            body = decoder.finish()
+        except OverflowError:
+            raise FetchError("too large", original, f"over {self.max_bytes:,} bytes") from None
+        except zlib.error as exc:
+            raise FetchError("bad encoding", original, _short(exc)) from None
+        return FetchResult(url, status, body, h.get("content-type"), h.get("etag"),
+                           h.get("last-modified"), False, None)
+
+
+def _deflate_wbits(head: bytes) -> int:
+    """"deflate" is zlib-wrapped per the RFC but raw deflate in the wild: sniff the header."""
+    if len(head) >= 2 and head[0] & 0x0F == 8 and ((head[0] << 8) | head[1]) % 31 == 0:
+        return zlib.MAX_WBITS
+    return -zlib.MAX_WBITS
+
+
+def _status_error(status: int, url: str, retry_after: str | None) -> FetchError:
+    if status == 404:
+        return FetchError("http 404", url, status=status)
+    if status == 410:
+        return FetchError("gone", url, "the feed was removed; consider unsubscribing",
+                          status=status)
+    if status == 429:
+        return FetchError("rate limited", url, retry_after=parse_retry_after(retry_after),
+                          status=status)
+    if status >= 500:
+        wait = parse_retry_after(retry_after) if status == 503 else None
+        return FetchError("server error", url, f"http {status}", retry_after=wait, status=status)
+    return FetchError(f"http {status}", url, status=status)
+
+
+def _check_url(url: str, original: str) -> None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise FetchError("unsafe url", original, "malformed URL") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise FetchError("unsafe url", original, f"only http(s) URLs are fetched: {url[:80]!r}")
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
+
+
+def fetch_url(url: str, *, fetcher_factory: Callable[[], Fetcher] = Fetcher) -> FetchResult:
+    """Fetch one URL synchronously (for `byline read URL`); not for use inside a running loop."""
+
+    async def one() -> FetchResult:
+        async with fetcher_factory() as fetcher:
+            return await fetcher.fetch(url)
+
+    return asyncio.run(one())

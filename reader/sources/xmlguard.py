@@ -1,0 +1,102 @@
+"""Cheap checks on raw feed bytes before any XML parser sees them (reliability-notes 2.1, 6).
+
+- `check_entities`: refuse entity-expansion attacks (quadratic blowup, billion laughs) by
+  scanning the DOCTYPE internal subset, which feedparser cannot be trusted with (case 24).
+- `fix_char_refs`: replace numeric character references outside Unicode (`&#xD800;`,
+  `&#x110000;`, `&#99999999999;`) with U+FFFD; feedparser crashes on them (case 26).
+- `sniff_binary`: name the file type of a body that is clearly not text (case 21).
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.sources.feedtypes import FeedError
+
+MAX_SUBSET = 4096          # bytes of DOCTYPE internal subset we accept
+MAX_ENTITY_VALUE = 1024    # bytes of one entity's replacement text
+MAX_NESTED_REFS = 16       # entity references inside entity values (billion laughs)
+_SCAN = 64 * 1024
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE\b", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[^\s]+\s+(?:(?:SYSTEM|PUBLIC)\b[^>]*|(\"[^\"]*\"|'[^']*'))",
+                     re.IGNORECASE)
+_ENTITY_REF = re.compile(rb"&[A-Za-z_:][\w.:-]*;|%[A-Za-z_:][\w.:-]*;")
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,20})|([0-9]{1,30}));")
+_REPLACEMENT = b"&#xFFFD;"
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"\x7fELF", "executable"),
+    (b"\x00\x00\x01\x00", "icon"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+    (b"RIFF", "RIFF media"),
+    (b"\x1aE\xdf\xa3", "Matroska media"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\xd0\xcf\x11\xe0", "Office document"),
+)
+
+
+def sniff_binary(head: bytes) -> str | None:
+    """A name for the binary format `head` starts with, or None if it may be text."""
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if len(head) > 8 and head[4:8] in (b"ftyp",):
+        return "MP4 media"
+    return None
+
+
+def check_entities(body: bytes) -> None:
+    """Raise `FeedError("unsafe XML (entity expansion)")` for a dangerous DOCTYPE subset."""
+    head = body[:_SCAN]
+    match = _DOCTYPE.search(head)
+    if match is None:
+        return
+    open_at = head.find(b"[", match.end())
+    close_at = head.find(b">", match.end())
+    if open_at == -1 or (close_at != -1 and close_at < open_at):
+        return  # no internal subset
+    end = head.find(b"]>", open_at)
+    if end == -1:
+        end = _subset_end(body, open_at)
+    if end - open_at > MAX_SUBSET:
+        raise FeedError("unsafe XML (entity expansion)", "DOCTYPE internal subset too large")
+    subset = body[open_at:end]
+    refs = 0
+    for entity in _ENTITY.finditer(subset):
+        value = entity.group(1) or b""
+        if len(value) > MAX_ENTITY_VALUE:
+            raise FeedError("unsafe XML (entity expansion)", "entity value too large")
+        refs += len(_ENTITY_REF.findall(value))
+    if refs > MAX_NESTED_REFS:
+        raise FeedError("unsafe XML (entity expansion)", "nested entity references")
+
+
+def _subset_end(body: bytes, open_at: int) -> int:
+    end = body.find(b"]>", open_at, open_at + MAX_SUBSET * 4)
+    return end if end != -1 else open_at + MAX_SUBSET * 4 + 1
+
+
+def fix_char_refs(body: bytes) -> bytes:
+    """Replace numeric character references that name no Unicode scalar value with U+FFFD."""
+    if b"&#" not in body:
+        return body
+    return _CHAR_REF.sub(_fix_one, body)
+
+
+def _fix_one(match: re.Match[bytes]) -> bytes:
+    hex_digits, dec_digits = match.group(1), match.group(2)
+    value = int(hex_digits, 16) if hex_digits else int(dec_digits)
+    if value == 0 or value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return _REPLACEMENT
+    return match.group(0)
