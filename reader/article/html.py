@@ -1,0 +1,174 @@
+"""HTML (a saved web page, or a feed entry's content) to a `Draft`.
+
+Full pages go through trafilatura's main-content extraction; fragments (feed entries, no
+`<html>`/`<body>`) are converted whole, since extraction could throw their content away.
+Metadata comes from `htmlmeta`, related-link lists from `htmlrelated` (taken out of the tree
+before extraction), captions and credits become `media` blocks. Never raises: hostile markup
+gives at worst an empty draft.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from reader.article.draft import Draft
+from reader.article.model import Block
+from reader.article.text import clean_line, safe_url
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+_FULL_DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.IGNORECASE)
+_CAPTION_CLASS = re.compile(r"caption|credit", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form")
+_MAX_CAPTION = 400
+_TAG = re.compile(r"<[^>]*>?")
+
+
+def parse_html(html: str, *, url: str | None) -> Draft:
+    """Extract the article in `html` (a page or a fragment) as blocks plus page metadata."""
+    try:
+        return _parse(html, url)
+    except Exception:  # third-party parsers on hostile input: degrade, never crash
+        return Draft(blocks=_tagless(html))
+
+
+def _parse(html: str, url: str | None) -> Draft:
+    from lxml.etree import ParserError
+
+    from reader.article.htmlmeta import page_meta
+    from reader.article.htmlrelated import take_related
+
+    if not html.strip():
+        return Draft(blocks=[])
+    try:
+        root = _document(html)
+    except ParserError:  # nothing but comments, or no markup at all
+        return Draft(blocks=_tagless(html))
+    meta = page_meta(root, url)
+    base = _base_url(root, url or meta.url)
+    related = take_related(root, base)
+    captions = _prepare(root)
+    if _FULL_DOCUMENT.search(html, 0, 4096):
+        blocks = _main_content(root, url) or _walk(root, skip=_BOILERPLATE_TAGS)
+    else:
+        blocks = _walk(root)
+    blocks = _finish_blocks(blocks, meta.title, captions)
+    return Draft(blocks=blocks, title=meta.title, url=meta.url, authors=meta.authors,
+                 published=meta.published, related=related)
+
+
+def _document(html: str) -> HtmlElement:
+    from lxml.html import HTMLParser, document_fromstring
+
+    parser = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                        collect_ids=False, default_doctype=False)
+    return document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+
+
+def _base_url(root: HtmlElement, url: str | None) -> str | None:
+    """The URL relative links resolve against: `<base href>` over the page's own URL."""
+    base = root.find(".//base[@href]")
+    href = base.get("href", "") if base is not None else ""
+    try:
+        return safe_url(urljoin(url or "", href.strip())) if (url or href) else None
+    except ValueError:
+        return safe_url(url)
+
+
+def _key(text: str) -> str:
+    """Comparison key: letters and digits only, case-folded."""
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _prepare(root: HtmlElement) -> set[str]:
+    """Ready the tree for extraction; return the keys of caption and credit texts.
+
+    trafilatura drops `<figcaption>` and turns `<pre>` into a quotation; captions are moved
+    out of their `<figure>` as paragraphs (recognised afterwards by their text) and `<pre>`
+    gets the `<code>` child that makes trafilatura keep it as code.
+    """
+    from lxml.html import Element
+
+    captions: set[str] = set()
+    for el in root.iter("figcaption", "div", "span", "p", "small", "cite"):
+        if el.tag == "figcaption" or _CAPTION_CLASS.search(el.get("class") or ""):
+            text = clean_line(el.text_content())
+            if text and len(text) <= _MAX_CAPTION:
+                captions.add(_key(text))
+    for caption in list(root.iter("figcaption")):
+        figure = next((a for a in caption.iterancestors("figure")), None)
+        text = clean_line(caption.text_content())
+        if figure is None or not text:
+            continue
+        para = Element("p")
+        para.text = text
+        para.tail, figure.tail = figure.tail, None
+        figure.addnext(para)
+        caption.drop_tree()
+    for pre in root.iter("pre"):
+        if pre.find("code") is None:
+            code = Element("code")
+            code.text, pre.text = pre.text, None
+            code.extend(list(pre))
+            pre.append(code)
+    return captions
+
+
+def _main_content(root: HtmlElement, url: str | None) -> list[Block]:
+    """trafilatura's main content as blocks (empty when it finds nothing)."""
+    from trafilatura import bare_extraction
+
+    from reader.article.htmlblocks import XML_ROLES, tree_blocks
+
+    doc = bare_extraction(root, url=url, include_comments=False, include_tables=True,
+                          output_format="xml", with_metadata=False)
+    body = getattr(doc, "body", None)
+    if body is None:
+        return []
+    for code in body.iter("code"):
+        parent = code.getparent()
+        if parent is not None and parent is not body and parent.tag != "code":
+            code.tag = "hi"  # inline code: text, not a preformatted block
+    return tree_blocks(body, XML_ROLES)
+
+
+def _walk(root: HtmlElement, skip: tuple[str, ...] = ()) -> list[Block]:
+    """Convert the visible body whole (fragments, or when extraction finds nothing)."""
+    from reader.article.htmlblocks import HTML_ROLES, tree_blocks
+
+    body = root.find("body")
+    start = body if body is not None else root
+    if skip:
+        start = next((el for el in start.iter("article", "main")), start)
+
+    def keep(el: HtmlElement) -> bool:
+        return (el.get("hidden") is None and el.get("aria-hidden") != "true"
+                and not _HIDDEN_STYLE.search(el.get("style") or "") and el.tag not in skip)
+
+    return tree_blocks(start, HTML_ROLES, keep)
+
+
+def _finish_blocks(blocks: list[Block], title: str | None, captions: set[str]) -> list[Block]:
+    """Drop the headline repeated as the first heading; captions and credits become media."""
+    out: list[Block] = []
+    title_key = _key(title) if title else None
+    for i, block in enumerate(blocks):
+        key = _key(block.text)
+        if i < 3 and block.kind == "heading" and title_key and key == title_key:
+            continue
+        if block.kind == "paragraph" and key in captions:
+            block = Block("media", block.text)
+        out.append(block)
+    return out
+
+
+def _tagless(html: str) -> list[Block]:
+    """Last resort: tags stripped, entities unescaped, one paragraph per blank-line gap."""
+    text = htmllib.unescape(_TAG.sub(" ", re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", html)))
+    return [Block("paragraph", line) for line in
+            (clean_line(chunk) for chunk in re.split(r"\n\s*\n", text)) if line]

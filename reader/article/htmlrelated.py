@@ -1,0 +1,141 @@
+"""Related-article links offered by a page: "Related stories" asides, "Read more:" lines,
+"More on this story" link lists. They become `RelatedLink`s and leave the tree, so the
+main-content extractor never mistakes them for article text.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from reader.article.model import RelatedLink
+from reader.article.text import clean_line, safe_url
+
+# A heading or lead-in that announces links to other articles.
+RELATED_LEAD = re.compile(
+    r"^(?:related(?:\s+(?:stories|articles|content|coverage|news|links|reading|posts|topics))?"
+    r"|(?:read|see)\s+(?:more|also|next)|also\s+read|more\s+on\s+this(?:\s+(?:story|topic))?"
+    r"|more\s+(?:stories|coverage)\s+on\s+this|further\s+reading|recommended\s+reading"
+    r"|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested(?:\s+in)?))\s*[:.!>»›-]*$",
+    re.IGNORECASE,
+)
+# An inline lead-in at the start of a paragraph: "READ MORE: <a>…</a>".
+_INLINE_LEAD = re.compile(
+    r"^\s*(?:read\s+more|related|read\s+also|also\s+read|see\s+also|more)\s*:", re.IGNORECASE)
+_RELATED_CLASS = re.compile(r"(?:^|[\s_-])(?:related|read-?more|more-on|further-reading)",
+                            re.IGNORECASE)
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div", "header")
+_MAX_LINKS = 40  # more links than this is site navigation, not a related list
+
+
+def take_related(root: HtmlElement, base: str | None) -> list[RelatedLink]:
+    """Find related-link lists in `root`, remove them from the tree, return their links."""
+    containers: list[HtmlElement] = []
+    for el in root.iter(*_HEADINGS, "aside", "section", "ul", "ol"):
+        container = _container(el)
+        if container is not None and not any(c is container or _contains(c, container)
+                                              for c in containers):
+            containers = [c for c in containers if not _contains(container, c)]
+            containers.append(container)
+    links: list[RelatedLink] = []
+    seen: set[str] = set()
+    for container in containers:
+        for a in container.iter("a"):
+            link = _link(a, base)
+            key = link.url or link.title if link is not None else ""
+            if link is not None and key not in seen:
+                seen.add(key)
+                links.append(link)
+        _drop(container)
+    return links
+
+
+def _container(el: HtmlElement) -> HtmlElement | None:
+    """The related-link list that `el` announces or is, else None."""
+    if el.tag in ("aside", "section", "ul", "ol", "div") and _RELATED_CLASS.search(
+            f"{el.get('class') or ''} {el.get('id') or ''}"):
+        return el if _is_link_list(el) else None
+    if el.tag in ("p", "li", "div") and _INLINE_LEAD.match(_lead_in(el)):
+        return el if _is_link_list(el) else None
+    if el.tag in _HEADINGS and len(el) <= 3:
+        text = _short_text(el, 60)
+        if text and RELATED_LEAD.match(text):
+            node = el
+            for _ in range(3):
+                parent = node.getparent()
+                if parent is None or parent.tag in ("body", "html", "article", "main"):
+                    return None
+                node = parent
+                if _is_link_list(node, exclude=el):
+                    return node
+    return None
+
+
+def _lead_in(el: HtmlElement) -> str:
+    """The first words of `el` without reading all its text."""
+    text = el.text or ""
+    if len(el) and len(text) < 40:
+        text += (el[0].text or "") + (el[0].tail or "")
+    return text[:40]
+
+
+def _is_link_list(el: HtmlElement, exclude: HtmlElement | None = None) -> bool:
+    """Mostly link text, a few to a few dozen links, no long prose."""
+    anchors = [a for a in el.iter("a") if a.get("href")]
+    if not anchors or len(anchors) > _MAX_LINKS:
+        return False
+    total = len(clean_line(el.text_content()))
+    if exclude is not None:
+        total -= len(clean_line(exclude.text_content()))
+    linked = sum(len(clean_line(a.text_content())) for a in anchors)
+    return linked > 0 and total <= 4000 and linked >= 0.5 * total
+
+
+def _link(a: HtmlElement, base: str | None) -> RelatedLink | None:
+    """A related link; relative with no base to resolve against: title only."""
+    title = clean_line(a.text_content())
+    href = clean_line(a.get("href") or "")
+    if len(title) < 3 or not href or href.startswith("#") or RELATED_LEAD.match(title):
+        return None
+    try:
+        absolute = urljoin(base or "", href)
+    except ValueError:
+        return None
+    url = safe_url(absolute)
+    if url is None and (base or re.match(r"^[a-z][a-z0-9+.-]*:", absolute, re.IGNORECASE)):
+        return None  # javascript:, data:, mailto: … never become related links
+    return RelatedLink(title, url)
+
+
+def _short_text(el: HtmlElement, limit: int) -> str | None:
+    """The element's text if it is at most `limit` characters, else None (read lazily)."""
+    parts: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        size += len(piece)
+        if size > limit * 4:
+            return None
+        parts.append(piece)
+    text = clean_line("".join(parts))
+    return text if len(text) <= limit else None
+
+
+def _contains(outer: HtmlElement, inner: HtmlElement) -> bool:
+    return any(anc is outer for anc in inner.iterancestors())
+
+
+def _drop(el: HtmlElement) -> None:
+    """Remove `el` but keep its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    prev = el.getprevious()
+    if tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
