@@ -1,0 +1,187 @@
+"""Person names in running text: find them, strip job titles and honorifics, expand surnames.
+
+Pure heuristics on capitalisation (no NLP models): a name is a short run of capitalised words;
+titles ("Prime Minister", "Dr.", "executive director") before it are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+WORDS: dict[str, frozenset[str]] = {
+    key: frozenset(value.split())
+    for key, value in tomllib.loads(
+        (Path(__file__).with_name("speech_words.toml")).read_text(encoding="utf-8")).items()
+}
+TITLES = WORDS["titles"]
+ROLES = TITLES | WORDS["roles"]
+STOPWORDS = WORDS["stopwords"]
+PARTICLES = WORDS["particles"]
+ORG_WORDS = WORDS["org_words"]
+PRONOUNS = WORDS["pronouns"]
+HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "herr": "m",
+                    "monsieur": "m", "father": "m", "mrs": "f", "ms": "f", "miss": "f", "dame": "f",
+                    "lady": "f", "queen": "f", "princess": "f", "frau": "f", "madame": "f",
+                    "mme": "f", "mlle": "f"}
+
+# A word (letters, inner hyphens/apostrophes) with an optional trailing full stop.
+_TOKEN = re.compile(r"[^\W\d_](?:[\w’'-]*[^\W_])?\.?|[^\w\s]")
+_SENTENCE_END = re.compile(r"[.!?]\s+$")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name as written, plus what its titles say about gender (m/f/None)."""
+
+    text: str
+    gender: str | None = None
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.text.split()
+
+    @property
+    def is_org(self) -> bool:
+        return any(t.lower() in ORG_WORDS for t in self.tokens)
+
+
+def tokens(text: str) -> list[str]:
+    """Split `text` into words (abbreviations keep their full stop) and punctuation marks."""
+    out: list[str] = []
+    for tok in _TOKEN.findall(text):
+        if tok.endswith(".") and len(tok) > 1 and not _is_abbreviation(tok):
+            out.extend((tok[:-1], "."))
+        else:
+            out.append(tok)
+    return out
+
+
+def _is_abbreviation(tok: str) -> bool:
+    word = tok[:-1]
+    return word.lower() in TITLES or (len(word) == 1 and word.isupper())
+
+
+def _bare(tok: str) -> str:
+    return tok.rstrip(".").lower()
+
+
+def is_name_token(tok: str) -> bool:
+    """A capitalised word that could be part of a name (not a stopword, not punctuation)."""
+    return tok[:1].isupper() and tok[:1].isalpha() and tok.lower() not in STOPWORDS
+
+
+def strip_titles(run: list[str]) -> Name | None:
+    """Drop everything up to the last title word that still has a name after it.
+
+    ["Prime", "Minister", "Justin", "Trudeau"] -> "Justin Trudeau"; ["Stephen", "King"] stays.
+    """
+    gender = None
+    cut = 0
+    for i, tok in enumerate(run[:-1]):
+        bare = _bare(tok)
+        if bare in TITLES and not all(_bare(t) in TITLES for t in run[i + 1:]):
+            cut = i + 1
+            gender = HONORIFIC_GENDER.get(bare, gender)
+    rest = [t for t in run[cut:] if t.lower() not in STOPWORDS]
+    while rest and _bare(rest[-1]) in PARTICLES:
+        rest.pop()
+    rest = [t.rstrip(",") for t in rest][-4:]
+    if not rest or all(_bare(t) in TITLES for t in rest):
+        return None
+    if rest[-1].endswith(("’s", "'s")):
+        return None
+    return Name(" ".join(rest), gender)
+
+
+def runs(toks: list[str]) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of capitalised-word runs (particles allowed inside a run)."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        if not is_name_token(toks[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (is_name_token(toks[j]) or (
+                _bare(toks[j]) in PARTICLES and j + 1 < n and is_name_token(toks[j + 1]))):
+            j += 1
+        out.append((i, j))
+        i = j
+    return out
+
+
+def subject_name(clause: str) -> Name | str | None:
+    """Who is named at the end of `clause` (the words just before a speech verb).
+
+    Returns a `Name`, a pronoun (lowercase str), or None ("the ministry", "officials").
+    """
+    clause = clause.strip()
+    if clause.endswith(","):  # "Smith, the company's chief executive, said"
+        head, sep, _ = clause[:-1].rpartition(",")
+        if sep and head.strip():
+            clause = head
+    toks = tokens(clause)
+    while toks and toks[-1].lower() in _AUXILIARIES:
+        toks.pop()
+    if not toks:
+        return None
+    if toks[-1].lower() in PRONOUNS:
+        return toks[-1].lower()
+    j = len(toks)
+    i = j
+    while i > 0 and (is_name_token(toks[i - 1]) or (
+            _bare(toks[i - 1]) in PARTICLES and i < j)):
+        i -= 1
+        if j - i >= 7:
+            break
+    if i == j:
+        return None
+    return strip_titles(toks[i:j])
+
+
+def object_name(phrase: str) -> Name | str | None:
+    """Who is named just after a speech verb: "said activist Aleksandra Alekseeva, who …".
+
+    Skips roles and organisation names used as modifiers ("Rainbow Road executive director").
+    """
+    phrase = re.sub(r"^\s*-(?:t-)?", " ", phrase)
+    toks = tokens(phrase)[:24]
+    end = len(toks)
+    for k, tok in enumerate(toks):
+        if tok in ".!?;:()" or (tok == "," and k + 1 < len(toks) and toks[k + 1][:1].islower()):
+            end = k
+            break
+    toks = toks[:end]
+    if not toks:
+        return None
+    if toks[0].lower() in PRONOUNS:
+        return toks[0].lower()
+    candidates: list[Name] = []
+    for i, j in runs(toks):
+        if i > 0 and toks[i - 1].lower() in _PREPOSITIONS:
+            continue
+        name = strip_titles(toks[i:j])
+        if name is None:
+            continue
+        if j < len(toks) and toks[j].lower() in ROLES:
+            continue  # an organisation or place qualifying a role: "Rainbow Road executive …"
+        candidates.append(name)
+    return candidates[0] if candidates else None
+
+
+_AUXILIARIES = frozenset({
+    "has", "had", "have", "also", "later", "then", "previously", "once", "again", "would", "will",
+    "reportedly", "recently", "further", "simply", "just", "quickly", "finally", ",",
+})
+_PREPOSITIONS = frozenset({
+    "of", "at", "for", "from", "in", "on", "with", "by", "to", "into", "about", "against",
+})
+
+
+def sentence_start(text: str, pos: int) -> bool:
+    """True when `pos` begins a sentence (block start or after ". ", "! ", "? ")."""
+    return pos == 0 or bool(_SENTENCE_END.search(text, max(0, pos - 4), pos))

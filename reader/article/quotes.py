@@ -1,0 +1,293 @@
+"""Direct quotations in an article's blocks and who said them.
+
+`find_quotes(blocks)` finds quote-mark spans (“…”, "…", „…“, «…», and ‘…’ where single marks are
+the article's primary quotes), keeps those that are speech (not scare quotes or titles), links
+multi-paragraph quotations, and attributes each to a speaker (see `speakers.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reader.article.model import Block, Quote, QuoteSpan
+from reader.article.speakers import (
+    Ref,
+    SpeakerBook,
+    after_attribution,
+    before_attribution,
+    lead_in_attribution,
+    narration_speakers,
+)
+
+SKIPPED_KINDS = frozenset({"media", "preformatted", "heading"})
+
+# opening mark -> closing marks, for the double-mark families (always primary).
+_DOUBLE = {"“": "”", "„": "“”", "«": "»", "»": "«", '"': '"', "”": "”"}
+_SINGLE = {"‘": "’", "'": "'"}
+_OPENERS_DOUBLE = re.compile('[“„«»"”]')
+_OPENERS_ALL = re.compile('[“„«»"”‘\']')
+_BEFORE_OPEN = frozenset(" \t\n\u00a0([{—–-/:;,“‘«„")
+_SENTENCE_END = ".!?…"
+_SHORT_WORDS = 4
+
+
+@dataclass
+class _Span:
+    """One quote-mark span inside a block."""
+
+    block: int
+    start: int  # the opening mark
+    end: int  # after the closing mark (or the end of the block when the quote runs on)
+    inner_start: int
+    inner_end: int
+    opener: str
+    closed: bool
+    speech: bool = False
+    attached: bool = False
+    ref: Ref | None = None
+    speaker: str | None = None
+    chain: int | None = None  # id of the multi-paragraph quotation this span belongs to
+
+    def inner(self, text: str) -> str:
+        return text[self.inner_start:self.inner_end].strip(" \t\n\u00a0\u202f")
+
+
+def _is_opener(text: str, i: int) -> bool:
+    ch = text[i]
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if not nxt or (nxt.isspace() and ch not in "«»"):
+        return False
+    prev = text[i - 1] if i else " "
+    if ch in "“„«":
+        return True
+    if ch == "»":  # reversed guillemets (»…«), German/Danish style
+        return prev in _BEFORE_OPEN and "«" in text[i + 1:]
+    if ch in "\"”'":
+        if prev not in _BEFORE_OPEN:
+            return False
+        return ch != "'" or not re.match(r"'(?:\d\ds|em|n'|tis)\b", text[i:])
+    # ‘ : not ‘90s
+    return prev in _BEFORE_OPEN and not re.match(r"‘\d\ds\b", text[i:])
+
+
+def _single_close(text: str, start: int, mark: str) -> int | None:
+    """Closing mark of a single-quoted span, skipping apostrophes (don’t, ’90s, Jones’ car)."""
+    possessive: int | None = None
+    for m in re.finditer(re.escape(mark), text[start:]):
+        i = start + m.start()
+        prev = text[i - 1]
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if prev.isspace():
+            continue
+        if nxt.isalnum() and (prev.isalnum() or prev in ".,"):
+            continue  # don’t, it’s, o’clock
+        if prev in "sS" and nxt == " " and text[i + 2:i + 3].isalpha():
+            possessive = i if possessive is None else possessive  # Jones’ car … or ‘… Jones’ said
+            continue
+        return i
+    return possessive
+
+
+def _close(text: str, start: int, opener: str) -> int | None:
+    if opener in _SINGLE:
+        return _single_close(text, start, _SINGLE[opener])
+    closers = _DOUBLE[opener]
+    best: int | None = None
+    for c in closers:
+        i = text.find(c, start)
+        if i >= 0 and (best is None or i < best):
+            best = i
+    return best
+
+
+def _scan(text: str, block: int, openers: re.Pattern[str]) -> list[_Span]:
+    spans: list[_Span] = []
+    pos = 0
+    while True:
+        m = openers.search(text, pos)
+        if m is None:
+            return spans
+        i = m.start()
+        if not _is_opener(text, i):
+            pos = i + 1
+            continue
+        opener = text[i]
+        j = _close(text, i + 1, opener)
+        if j is None:
+            end = len(text.rstrip())
+            spans.append(_Span(block, i, end, i + 1, end, opener, closed=False))
+            return spans
+        spans.append(_Span(block, i, j + 1, i + 1, j, opener, closed=True))
+        pos = j + 1
+
+
+def _speech_like(span: _Span, text: str) -> bool:
+    inner = span.inner(text)
+    return len(inner.split()) > _SHORT_WORDS or inner[-1:] in ",.!?…"
+
+
+def _singles_primary(texts: dict[int, str]) -> bool:
+    """British style: single marks hold more speech-like quotations than double marks."""
+    singles = doubles = 0
+    for i, text in texts.items():
+        if "‘" not in text and "'" not in text:
+            doubles += sum(_speech_like(s, text) for s in _scan(text, i, _OPENERS_DOUBLE))
+            continue
+        for s in _scan(text, i, _OPENERS_ALL):
+            if _speech_like(s, text):
+                if s.opener in _SINGLE:
+                    singles += 1
+                else:
+                    doubles += 1
+    return singles > doubles
+
+
+def _is_speech(span: _Span, text: str) -> bool:
+    """Speech, not a scare quote, hashtag or title (short phrase with no one saying it)."""
+    if span.chain is not None or span.attached:
+        return True
+    inner = span.inner(text)
+    if not inner or inner[0] in "#@" or inner.startswith(("http://", "https://")):
+        return False
+    words = inner.split()
+    whole = not text[:span.start].strip() and not text[span.end:].strip(" .,;")
+    if len(words) <= _SHORT_WORDS:
+        return whole and inner[-1] in _SENTENCE_END and inner[0].isupper()
+    if inner[-1] in _SENTENCE_END + ",":
+        return True
+    letters = [w for w in words if w[:1].isalpha()]
+    capitals = sum(w[0].isupper() for w in letters)
+    return not (letters and capitals / len(letters) >= 0.7)  # a title: Every Word Capitalised
+
+
+def _opens_block(span: _Span, text: str) -> bool:
+    return not text[:span.start].strip()
+
+
+def _link_chains(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[int]) -> None:
+    """Mark paragraphs of a multi-paragraph quotation (no closing mark until the last one)."""
+    chain = 0
+    for k, b in enumerate(order[:-1]):
+        if not spans[b] or spans[b][-1].closed:
+            continue
+        nxt = order[k + 1]
+        if nxt != b + 1 or not spans[nxt]:
+            continue
+        first = spans[nxt][0]
+        if not _opens_block(first, texts[nxt]) or first.opener != spans[b][-1].opener:
+            continue
+        last = spans[b][-1]
+        if last.chain is None:
+            chain += 1
+            last.chain = chain
+        first.chain = last.chain
+
+
+def find_quotes(blocks: list[Block]) -> list[Quote]:
+    """Set `block.quotes` on every block and return the article's quotations in reading order."""
+    texts = {i: b.text for i, b in enumerate(blocks) if b.kind not in SKIPPED_KINDS}
+    for b in blocks:
+        b.quotes = []
+    openers = _OPENERS_ALL if _singles_primary(texts) else _OPENERS_DOUBLE
+    order = list(texts)
+    spans = {i: _scan(texts[i], i, openers) for i in order}
+    _link_chains(spans, texts, order)
+    _attribute(spans, texts)
+    _resolve(spans, texts, order, blocks)
+    quotes: list[Quote] = []
+    for i in order:
+        for s in spans[i]:
+            if s.speech:
+                blocks[i].quotes.append(QuoteSpan(s.start, s.end, s.speaker))
+                quotes.append(Quote(s.inner(texts[i]), s.speaker, i))
+    return quotes
+
+
+def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
+    """Decide which spans are speech and read the attribution words around each."""
+    for i, block_spans in spans.items():
+        text = texts[i]
+        for k, s in enumerate(block_spans):
+            prev_end = block_spans[k - 1].end if k else 0
+            next_start = block_spans[k + 1].start if k + 1 < len(block_spans) else len(text)
+            inner = s.inner(text)
+            ref, attached = after_attribution(text[s.end:next_start], inner)
+            if ref is None:
+                ref_before, attached_before = before_attribution(text[prev_end:s.start])
+                ref = ref_before
+                attached = attached or attached_before
+            s.ref, s.attached = ref, attached
+            s.speech = _is_speech(s, text)
+            if not s.closed and s.chain is None and s.opener not in "“„«":
+                s.speech = False  # a stray straight or single mark, not a quotation
+
+
+def _own_attribution(span: _Span) -> bool:
+    return span.attached or span.ref is not None
+
+
+def _previous_block(i: int, order_pos: int, order: list[int], blocks: list[Block]) -> int | None:
+    """The quotable block right before block `i`, looking past media captions only."""
+    if order_pos == 0:
+        return None
+    prev = order[order_pos - 1]
+    if any(blocks[b].kind != "media" for b in range(prev + 1, i)):
+        return None
+    return prev
+
+
+def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[int],
+             blocks: list[Block]) -> None:
+    """Turn attributions into speakers in reading order; fill split and continued quotations."""
+    book = SpeakerBook.of([texts[i] for i in order])
+    chain_ref: dict[int, Ref] = {}
+    for i in order:
+        for s in spans[i]:
+            if s.speech and s.chain is not None and s.ref is not None:
+                chain_ref.setdefault(s.chain, s.ref)
+    chain_speaker: dict[int, str | None] = {}
+    for pos, i in enumerate(order):
+        text = texts[i]
+        speech = [s for s in spans[i] if s.speech]
+        narration = [(at, name) for at, name in narration_speakers(text)
+                     if not any(s.start <= at < s.end for s in spans[i])]
+        for s in speech:
+            while narration and narration[0][0] < s.start:
+                _meet(book, book.resolve(narration.pop(0)[1]))
+            if s.chain is not None and s.chain in chain_speaker:
+                s.speaker = chain_speaker[s.chain]
+            else:
+                ref = s.ref if s.ref is not None else chain_ref.get(s.chain or -1)
+                s.speaker = book.resolve(ref)
+                if s.chain is not None:
+                    chain_speaker[s.chain] = s.speaker
+            _meet(book, s.speaker)
+        _fill_unattributed(speech, texts, i, _previous_block(i, pos, order, blocks), spans, book)
+        for _, name in narration:
+            _meet(book, book.resolve(name))
+
+
+def _meet(book: SpeakerBook, speaker: str | None) -> None:
+    if speaker:
+        book.met(speaker)
+
+
+def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev: int | None,
+                       spans: dict[int, list[_Span]], book: SpeakerBook) -> None:
+    """Quotes with no attribution of their own take the paragraph's speaker (split quotes), or
+    the previous paragraph's when they open the paragraph (continuations, "X said:" lead-ins)."""
+    alone = [s for s in speech if not _own_attribution(s) and s.chain is None]
+    if not alone:
+        return
+    for s in alone:
+        before = [t.speaker for t in speech if t.speaker and t.start < s.start]
+        after = [t.speaker for t in speech if t.speaker and t.start > s.start]
+        s.speaker = before[-1] if before else (after[0] if after else None)
+    if any(s.speaker for s in speech) or prev is None or not _opens_block(speech[0], texts[i]):
+        return
+    earlier = [t.speaker for t in spans[prev] if t.speech and t.speaker]
+    speaker = earlier[-1] if earlier else book.resolve(lead_in_attribution(texts[prev]))
+    for s in alone:
+        s.speaker = speaker
+    _meet(book, speaker)
