@@ -9,25 +9,34 @@ import re
 HIT_START = "\x02"
 HIT_END = "\x03"
 
+_OPERATORS = frozenset({"OR", "NOT"})
 _TERM = re.compile(r"[\w][\w'’.-]*\*?|\"[^\"]*\"")
 
 
 def fts_query(query: str) -> str | None:
     """Turn what a user typed into an FTS5 query: every term quoted, all terms required.
 
-    Operators and punctuation in the input are treated as text, so no input is a syntax
-    error. A trailing `*` on a word keeps its prefix meaning; `"a phrase"` stays a phrase.
-    Returns None when the query holds no searchable term.
+    Punctuation and FTS5 syntax in the input are treated as text, so no input is a syntax
+    error. Kept: a trailing `*` (prefix search), `"a phrase"`, and `AND`/`OR`/`NOT` in capitals
+    between two terms. Returns None when the query holds no searchable term.
     """
     parts: list[str] = []
     for match in _TERM.finditer(query):
         term = match.group()
+        if term == "AND":  # the default between terms
+            continue
+        if term in _OPERATORS:
+            if parts and parts[-1] not in _OPERATORS:
+                parts.append(term)
+            continue
         prefix = term.endswith("*") and not term.startswith('"')
         words = term.strip('"*').strip("'’.-")
         if not re.search(r"\w", words):
             continue
         quoted = '"' + words.replace('"', '""') + '"'
         parts.append(quoted + ("*" if prefix else ""))
+    while parts and parts[-1] in _OPERATORS:
+        parts.pop()
     return " ".join(parts) or None
 
 

@@ -275,6 +275,15 @@ class Library:
         self._cache_article(entry_id, article)
         return article
 
+    def entry_meta(self, entry_id: int) -> dict[str, Any]:
+        """An entry's feed metadata: title, link, authors (list), published."""
+        row = self._one("SELECT title, link, authors, published FROM entries WHERE id = ?",
+                        (entry_id,))
+        if row is None:
+            raise BylineError(f"no article {entry_id} in the library")
+        return {"title": row[0], "link": row[1], "authors": json.loads(row[2]),
+                "published": row[3]}
+
     def _cache_article(self, entry_id: int, article: Article) -> None:
         """Keep a built article for next time; a busy library only means building it again."""
         try:

@@ -1,0 +1,80 @@
+"""`byline refresh [--full]`: fetch every feed, with a progress bar on a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from argparse import Namespace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reader.cli import Context
+    from reader.library.refresh import Progress
+
+MAX_ERRORS_LISTED = 20
+
+
+def run(args: Namespace, ctx: Context) -> int:
+    from reader.commands.subscriptions import open_library
+    from reader.library.refresh import refresh_feeds
+
+    if ctx.offline:
+        print("byline: --offline: refresh needs the network, nothing was fetched; "
+              "the library stays readable offline", file=sys.stderr)
+        return 1
+    library = open_library(ctx)  # creates the file and reports a damaged one
+    has_feeds = bool(library.feeds())
+    library.close()
+    if not has_feeds:
+        print("No subscriptions yet: byline add URL, or byline import FILE", file=sys.stderr)
+        return 0
+    with _progress_bar() as progress:
+        summary = asyncio.run(refresh_feeds(ctx.paths.library_file, full=args.full,
+                                            progress=progress))
+    for url, reason in list(summary.errors.items())[:MAX_ERRORS_LISTED]:
+        print(f"  {url}: {reason}", file=sys.stderr)
+    if len(summary.errors) > MAX_ERRORS_LISTED:
+        print(f"  … and {len(summary.errors) - MAX_ERRORS_LISTED} more (see byline feeds)",
+              file=sys.stderr)
+    for url, why in summary.skipped.items():
+        print(f"  {url}: skipped, {why}", file=sys.stderr)
+    for url in summary.gone:
+        print(f"  {url} is gone for good; unsubscribe with: byline remove {url}",
+              file=sys.stderr)
+    print(summary.line())
+    return 0 if summary.feeds_ok or not summary.feeds_failed else 1
+
+
+class _progress_bar:
+    """A Rich progress bar on stderr when it is a terminal; otherwise no callback at all."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __enter__(self) -> Progress | None:
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._bar = bar = Progress(
+            TextColumn("Refreshing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}", markup=False),  # feed titles are untrusted
+            console=Console(stderr=True), transient=True)
+        bar.start()
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=label[:40])
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -1,0 +1,133 @@
+"""`byline add | remove | feeds | import | export`: manage subscriptions."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import stat
+import sys
+import time
+from argparse import Namespace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.errors import BylineError
+
+if TYPE_CHECKING:
+    from reader.cli import Context
+    from reader.library.store import Library
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+def open_library(ctx: Context) -> Library:
+    """The user's library; a notice from opening (a damaged file set aside) goes to stderr."""
+    from reader.library.store import Library
+
+    library = Library.open(ctx.paths.library_file)
+    if library.notice:
+        print(f"byline: warning: {library.notice}", file=sys.stderr)
+    return library
+
+
+def run(args: Namespace, ctx: Context) -> int:
+    library = open_library(ctx)
+    try:
+        command = {"add": _add, "remove": _remove, "feeds": _feeds, "import": _import,
+                   "export": _export}[args.command]
+        return command(args, ctx, library)
+    finally:
+        library.close()
+
+
+def _add(args: Namespace, ctx: Context, library: Library) -> int:
+    from reader.library.subscribe import subscribe
+
+    done = asyncio.run(subscribe(library, args.url, tags=args.tag, offline=ctx.offline))
+    if not done.fetched:
+        print(f"Subscribed to {done.url} (offline: it will be fetched by the next refresh)")
+        return 0
+    via = f", found on {done.discovered_from}" if done.discovered_from else ""
+    print(f"Subscribed to {done.title or done.url} ({done.url}{via}): "
+          f"{done.new_articles} new article{'s' if done.new_articles != 1 else ''}")
+    return 0
+
+
+def _remove(args: Namespace, ctx: Context, library: Library) -> int:
+    if not library.remove_feed(args.url):
+        raise BylineError(f"not subscribed: {args.url}")
+    print(f"Unsubscribed from {args.url}")
+    return 0
+
+
+def _feeds(args: Namespace, ctx: Context, library: Library) -> int:
+    feeds = library.feeds()
+    if args.format == "json":
+        rows = [{"id": f.id, "url": f.url, "title": f.title, "link": f.link, "tags": f.tags,
+                 "last_status": f.last_status, "last_error": f.last_error,
+                 "last_fetched": _iso(f.last_fetched), "gone": f.gone,
+                 "unread": f.unread, "total": f.total} for f in feeds]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not feeds:
+        print("No subscriptions yet: byline add URL, or byline import FILE", file=sys.stderr)
+        return 0
+    for f in feeds:
+        tags = f"  [{', '.join(f.tags)}]" if f.tags else ""
+        status = f.last_status or "never fetched"
+        if f.last_error:
+            status += f": {f.last_error}"
+        if f.gone:
+            status += f" (try: byline remove {f.url})"
+        print(f"{f.label}{tags}\n  {f.url}\n  {f.unread} unread of {f.total}; {status}")
+    return 0
+
+
+def _import(args: Namespace, ctx: Context, library: Library) -> int:
+    from reader.library.opml import looks_like_opml, parse_opml
+    from reader.library.urllist import parse_url_list
+
+    data = _read_import_file(args.file)
+    if looks_like_opml(data):
+        found = parse_opml(data)
+    else:
+        found = parse_url_list(data.decode("utf-8", "replace"))
+    for warning in found.warnings:
+        print(f"byline: {warning}", file=sys.stderr)
+    known = {f.url for f in library.feeds()}
+    added = 0
+    for sub in found.subscriptions:
+        library.add_feed(sub.url, title=sub.title, tags=sub.tags)
+        added += sub.url not in known
+        known.add(sub.url)
+    already = len(found.subscriptions) - added
+    print(f"Imported {added} feed{'s' if added != 1 else ''}"
+          + (f" ({already} already subscribed)" if already else "")
+          + (f", refused {len(found.warnings)}" if found.warnings else "")
+          + ("; run byline refresh to fetch them" if added else ""))
+    return 0 if found.subscriptions or not found.warnings else 1
+
+
+def _read_import_file(name: str) -> bytes:
+    path = Path(name).expanduser()
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise BylineError(f"cannot read {name}: not a regular file")
+        if info.st_size > MAX_IMPORT_BYTES:
+            raise BylineError(f"cannot read {name}: too large")
+        return path.read_bytes()
+    except OSError as exc:
+        raise BylineError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def _export(args: Namespace, ctx: Context, library: Library) -> int:
+    from reader.library.opml import export_opml
+
+    sys.stdout.write(export_opml([(f.url, f.title, f.link, f.tags) for f in library.feeds()]))
+    return 0
+
+
+def _iso(epoch: float | None) -> str | None:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)) if epoch else None
