@@ -1,0 +1,165 @@
+"""The cleaning stage: boilerplate out, related links gathered, captions turned into media.
+
+Rules come from `rules.py` (data in `rules.toml`). A rule matches a WHOLE short line or block,
+never a word inside prose; markers glued to real text are cut out on their own. Everything
+taken out lands in `removed` or `related`, so nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+import re
+from re import Match
+
+from reader.article.draft import Cleaned
+from reader.article.model import Block, RelatedLink
+from reader.article.related import (
+    block_links,
+    dedupe,
+    lynx_links,
+    split_references,
+    strip_markers,
+    url_for,
+)
+from reader.article.rules import Family, Rules
+
+_ORDINAL = re.compile(r"^\d{1,3}[.)]\s+")
+_BULLET_TAIL = re.compile(r"\s*[|·•]\s*$")
+_SECTION_ITEM_KINDS = ("list_item", "paragraph")
+_MAX_ITEM_CHARS = 200
+_MAX_ITEM_WORDS = 30
+
+
+def clean_blocks(blocks: list[Block], rules: Rules) -> Cleaned:
+    """Apply `rules` to candidate blocks; return kept blocks, related links and removed text."""
+    return _Cleaner(rules).run(blocks)
+
+
+class _Cleaner:
+    """One pass over the blocks; `section` is set while under a related/boilerplate heading."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.longest = max((f.max_chars for f in rules.families), default=0)
+        self.glued = [f for f in rules.families if f.glued is not None and f.action == "remove"]
+        self.out: list[Block] = []
+        self.related: list[RelatedLink] = []
+        self.removed: list[str] = []
+        self.section: str | None = None
+        self.absorber: Family | None = None
+
+    def run(self, blocks: list[Block]) -> Cleaned:
+        body, references, refs = split_references(blocks)
+        for block in body:
+            links = block_links(block)
+            text = block.text
+            if refs:
+                links += lynx_links(text, refs)
+                text = strip_markers(text)
+            self.block(block, text.strip(), links)
+        self.removed.extend(b.text for b in references)
+        return Cleaned(self.out, dedupe(self.related), self.removed)
+
+    def block(self, block: Block, line: str, links: list[tuple[str, str]]) -> None:
+        if block.kind == "preformatted":
+            self.section = self.absorber = None
+            self.out.append(Block("preformatted", block.text))
+            return
+        if not line:
+            return
+        if self.absorb(line):
+            return
+        family, found = self.match(line)
+        if self.section is not None:
+            if self.in_section(block, line, links, family):
+                return
+            self.section = None
+        if family is not None and found is not None:
+            self.apply(family, found, line, links)
+            return
+        kept = self.cut_glued(line)
+        if kept:
+            self.out.append(Block(block.kind, kept))
+
+    def match(self, line: str) -> tuple[Family | None, Match[str] | None]:
+        """The first family whose pattern matches the whole line."""
+        if len(line) > self.longest:
+            return None, None
+        for family in self.rules.families:
+            found = family.match(line)
+            if found is not None:
+                return family, found
+        return None, None
+
+    def apply(self, family: Family, found: Match[str], line: str,
+              links: list[tuple[str, str]]) -> None:
+        action = family.action
+        if action == "remove":
+            self.removed.append(line)
+        elif action == "media":
+            groups = found.groupdict()
+            caption = (groups.get("caption") or groups.get("head") or line).strip()
+            self.out.append(Block("media", caption))
+            if caption != line:
+                self.removed.append(line)
+            self.absorber = family if family.absorbs is not None else None
+        elif action == "related":
+            title = (found.groupdict().get("title") or "").strip()
+            if title:
+                self.add_related(title, links)
+            else:
+                self.section = "related"
+                self.removed.append(line)
+        else:
+            self.section = "related" if action == "related_heading" else "remove"
+            self.removed.append(line)
+
+    def in_section(self, block: Block, line: str, links: list[tuple[str, str]],
+                   family: Family | None) -> bool:
+        """Handle a block under a related/boilerplate heading; False when the section ends."""
+        if family is not None:
+            if family.action in ("related_heading", "remove_heading"):
+                return False
+            if family.action == "remove":
+                self.removed.append(line)
+                return True
+        if block.kind not in _SECTION_ITEM_KINDS or not _item_like(line):
+            return False
+        if family is not None and family.action in ("related", "media"):
+            return False
+        if self.section == "related":
+            self.add_related(_BULLET_TAIL.sub("", _ORDINAL.sub("", line)), links)
+        else:
+            self.removed.append(line)
+        return True
+
+    def absorb(self, line: str) -> bool:
+        """A blurb line under a video caption joins that caption (Global News style)."""
+        family, self.absorber = self.absorber, None
+        if family is None or family.absorbs is None or not self.out or self.out[-1].kind != "media":
+            return False
+        if not family.absorbs.fullmatch(line):
+            return False
+        self.out[-1].text = f"{self.out[-1].text} — {line}"
+        return True
+
+    def add_related(self, title: str, links: list[tuple[str, str]]) -> None:
+        self.related.append(RelatedLink(title, url_for(title, links)))
+
+    def cut_glued(self, text: str) -> str:
+        """Cut boilerplate markers stuck to real text; return what is left."""
+        for family in self.glued:
+            pattern = family.glued
+            if pattern is None or not pattern.search(text):
+                continue
+            for found in pattern.finditer(text):
+                self.removed.append(found.group(0).strip())
+            text = " ".join(pattern.sub(" ", text).split())
+        return text
+
+
+def _item_like(line: str) -> bool:
+    """A link-list entry: a short headline, not a sentence of prose."""
+    words = len(line.split())
+    if len(line) > _MAX_ITEM_CHARS or words > _MAX_ITEM_WORDS:
+        return False
+    return not line.endswith(".") or words <= 12

@@ -1,0 +1,387 @@
+"""Plain-text scrapes and Markdown clippings to a `Draft` (candidate blocks and metadata).
+
+Input is already free of control characters (`clean_text`). Nothing here knows about
+boilerplate: that is `boilerplate.py`'s job; this module finds the structure.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime
+
+from reader.article.draft import Draft
+from reader.article.model import Block
+from reader.article.paragraphs import (
+    Joiner,
+    RawBlock,
+    is_hard_wrapped,
+    is_lynx_dump,
+    segment,
+    split_unwrapped,
+    wrap_width,
+)
+from reader.article.related import LinkedBlock
+from reader.article.text import clean_line, safe_url
+
+_FRONT_FENCES = {"---": ("---", "..."), "+++": ("+++",)}
+_FM_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]\s*(.*)$")
+_FM_ITEM = re.compile(r"^\s*-\s+(.*)$")
+_TITLE_KEYS = ("title", "headline")
+_AUTHOR_KEYS = ("author", "authors", "byline", "creator")
+_DATE_KEYS = ("date", "published", "pubdate", "created")
+_URL_KEYS = ("source", "url", "link", "canonical", "original_url")
+
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"']([^\"']*)[\"'])?\s*\)")
+_LINKED_IMAGE = re.compile(r"\[(!\[[^\]]*\]\([^)]*\))\]\([^)]*\)")
+_LINK = re.compile(
+    r"\[([^\[\]]*(?:\[[^\]]*\][^\[\]]*)*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
+)
+_REF_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\]]*)\]")
+_REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*[\"')])?\s*$")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_CODE = re.compile(r"`+([^`]+)`+")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPH_STAR = re.compile(r"(?<![\w*\\])\*(?=\S)(.+?)(?<=[^\s\\])\*(?![\w*])")
+_EMPH_UNDER = re.compile(r"(?<![\w\\])_(?=\S)(.+?)(?<=[^\s\\])_(?!\w)")
+_STRIKE = re.compile(r"~~(.+?)~~")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+_WHOLE_EMPHASIS = re.compile(r"^(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1$", re.DOTALL)
+
+_BYLINE = re.compile(
+    r"^(?:by|written by|words by)\s+(?P<names>[^\W\d][\w.'’-]*(?:\s+[^\W\d][\w.'’-]*){0,3}"
+    r"(?:\s*(?:,|and|&)\s+[^\W\d][\w.'’-]*(?:\s+[^\W\d][\w.'’-]*){0,3})*)"
+    r"(?:\s*(?:[,|·•]|\s[-–—]\s?|\bfor\b|\bin\b)\s*(?P<rest>.*))?$",
+    re.IGNORECASE,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*", re.IGNORECASE)
+_PARTICLES = frozenset(
+    ("de", "del", "della", "der", "di", "da", "van", "von", "le", "la", "al", "el", "bin", "ibn")
+)
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_ISO_DATE = re.compile(
+    r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?\b"
+)
+_MDY = re.compile(r"\b([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b")
+_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]{3,9})\.?,? (\d{4})\b")
+_DATE_LINE = re.compile(
+    r"^(?:(?:published|updated|posted|last updated|first published)(?: on)?:?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?P<date>.{6,40})$",
+    re.IGNORECASE,
+)
+_TITLE_SUFFIX = re.compile(r"\s+[|｜]\s+[^|]{1,40}$")
+_HEADLINE_END = re.compile(r"[^.;,:]$|\.\.\.$|…$")
+_MAX_TITLE = 200
+
+
+def parse_text(text: str, *, markdown: bool) -> Draft:
+    """Parse a plain-text scrape (`markdown=False`) or a Markdown clipping into a `Draft`.
+
+    Blocks come in reading order with kinds; `[12]` lynx markers and link-list lines are left
+    for the boilerplate stage, which resolves them.
+    """
+    lines = text.split("\n")
+    meta: dict[str, object] = {}
+    if markdown:
+        lines, meta = split_front_matter(lines)
+    refs: dict[str, str] = {}
+    if markdown:
+        lines, refs = _reference_definitions(lines)
+    lynx = not markdown and is_lynx_dump(lines)
+    raw = segment(lines, markdown=markdown, lynx=lynx)
+    blocks = _to_blocks(raw, text, markdown=markdown, refs=refs)
+    draft = Draft(blocks=blocks)
+    _apply_front_matter(draft, meta)
+    _take_title(draft, markdown=markdown, lynx=lynx)
+    _take_byline_and_date(draft)
+    return draft
+
+
+# ---------------------------------------------------------------- front matter
+
+def split_front_matter(lines: list[str]) -> tuple[list[str], dict[str, object]]:
+    """Cut a YAML (`---`) or TOML (`+++`) front matter block off the top and parse it simply.
+
+    Understands `key: value`, quoted values, `[a, b]` lists and `- item` lists; anything else
+    is ignored. A block that never closes is not front matter.
+    """
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines) or lines[start].strip() not in _FRONT_FENCES:
+        return lines, {}
+    closers = _FRONT_FENCES[lines[start].strip()]
+    for end in range(start + 1, min(len(lines), start + 200)):
+        if lines[end].strip() in closers:
+            return lines[end + 1:], _parse_front_matter(lines[start + 1:end])
+    return lines, {}
+
+
+def _parse_front_matter(lines: list[str]) -> dict[str, object]:
+    data: dict[str, object] = {}
+    key: str | None = None
+    for line in lines:
+        item = _FM_ITEM.match(line)
+        if item and key is not None:
+            current = data.get(key)
+            values = current if isinstance(current, list) else []
+            values.append(_scalar(item.group(1)))
+            data[key] = values
+            continue
+        pair = _FM_LINE.match(line)
+        if not pair:
+            continue
+        key = pair.group(1).lower()
+        value = pair.group(2).strip()
+        if value.startswith("[") and value.endswith("]"):
+            data[key] = [_scalar(v) for v in value[1:-1].split(",") if v.strip()]
+        elif value:
+            data[key] = _scalar(value)
+    return data
+
+
+def _scalar(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        inner = value[1:-1]
+        return inner.replace('\\"', '"') if value[0] == '"' else inner.replace("''", "'")
+    return re.sub(r"\s+#.*$", "", value)
+
+
+def _apply_front_matter(draft: Draft, meta: dict[str, object]) -> None:
+    def first(keys: tuple[str, ...]) -> object:
+        return next((meta[k] for k in keys if meta.get(k)), None)
+
+    title = first(_TITLE_KEYS)
+    if isinstance(title, str):
+        draft.title = clean_line(title) or None
+    authors = first(_AUTHOR_KEYS)
+    names: list[object] = []
+    if isinstance(authors, list):
+        names = authors
+    elif isinstance(authors, str):
+        names = list(_NAME_SPLIT.split(authors))
+    draft.authors = [clean_line(str(n)) for n in names if clean_line(str(n))]
+    when = first(_DATE_KEYS)
+    if isinstance(when, str):
+        draft.published = parse_date(when)
+    for key in _URL_KEYS:
+        url = meta.get(key)
+        if isinstance(url, str) and safe_url(url):
+            draft.url = safe_url(url)
+            break
+
+
+# ---------------------------------------------------------------- blocks and inline markup
+
+def _reference_definitions(lines: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Markdown `[id]: url` definitions, taken out of the text."""
+    refs: dict[str, str] = {}
+    kept = []
+    for line in lines:
+        found = _REF_DEF.match(line)
+        if found:
+            refs[found.group(1).casefold()] = found.group(2)
+        else:
+            kept.append(line)
+    return kept, refs
+
+
+def _to_blocks(raw: list[RawBlock], text: str, *, markdown: bool,
+               refs: dict[str, str]) -> list[Block]:
+    joiner = Joiner(text)
+    wrapped = not markdown and is_hard_wrapped(raw)
+    width = wrap_width(raw)
+    blocks: list[Block] = []
+    for rb in raw:
+        if rb.kind == "preformatted":
+            blocks.append(Block("preformatted", "\n".join(rb.lines)))
+            continue
+        groups = split_unwrapped(rb, wrapped=wrapped, width=width) \
+            if rb.kind == "paragraph" and not markdown else [rb.lines]
+        for group in groups:
+            joined = joiner.join(group)
+            if rb.ordinal:
+                joined = f"{rb.ordinal} {joined}"
+            if markdown:
+                blocks.extend(_markdown_block(rb.kind, joined, refs, blocks))
+            elif joined:
+                blocks.append(Block(rb.kind, joined))
+    return blocks
+
+
+def _markdown_block(kind: str, text: str, refs: dict[str, str],
+                    before: list[Block]) -> list[Block]:
+    """Strip inline Markdown from one block; images become media blocks after it."""
+    plain, links, images = strip_markdown(text, refs)
+    media = [Block("media", alt) for alt in images if alt]
+    if not plain:
+        return media
+    emphasised = _WHOLE_EMPHASIS.match(text.strip())
+    if emphasised and before and before[-1].kind == "media" and kind == "paragraph":
+        # An italic line right under an image is its caption.
+        before[-1].text = f"{before[-1].text} — {plain}" if before[-1].text else plain
+        return media
+    block: Block = LinkedBlock(kind, plain, links=links) if links else Block(kind, plain)
+    return [block, *media]
+
+
+def strip_markdown(
+    text: str, refs: dict[str, str] | None = None
+) -> tuple[str, list[tuple[str, str]], list[str]]:
+    """Plain text of inline Markdown: (text, [(anchor, url)], [image alt texts])."""
+    refs = refs or {}
+    images: list[str] = []
+    links: list[tuple[str, str]] = []
+
+    def image(m: re.Match[str]) -> str:
+        images.append(clean_line(m.group(1) or m.group(3) or ""))
+        return " "
+
+    def link(m: re.Match[str]) -> str:
+        anchor = _inline(m.group(1))
+        url = safe_url(m.group(2))
+        if url and anchor:
+            links.append((anchor, url))
+        return m.group(1)
+
+    def ref_link(m: re.Match[str]) -> str:
+        target = refs.get((m.group(2) or m.group(1)).casefold())
+        url = safe_url(target)
+        if url:
+            links.append((_inline(m.group(1)), url))
+        return m.group(1)
+
+    text = _COMMENT.sub(" ", text)
+    text = _LINKED_IMAGE.sub(r"\1", text)
+    text = _IMAGE.sub(image, text)
+    text = _LINK.sub(link, text)
+    text = _REF_LINK.sub(ref_link, text)
+    text = _AUTOLINK.sub(r"\1", text)
+    return _inline(text), links, images
+
+
+def _inline(text: str) -> str:
+    text = _CODE.sub(r"\1", text)
+    for _ in range(2):  # nested emphasis (**_x_**)
+        text = _STRONG.sub(r"\2", text)
+        text = _EMPH_STAR.sub(r"\1", text)
+        text = _EMPH_UNDER.sub(r"\1", text)
+    text = _STRIKE.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return " ".join(html.unescape(text).split())
+
+
+# ---------------------------------------------------------------- title, byline, date
+
+def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
+    """Set the title from the first line (or heading) and remove it from the blocks."""
+    blocks = draft.blocks
+    if draft.title:
+        lead = blocks[0] if blocks else None
+        if lead is not None and lead.kind != "media" and _same(lead.text, draft.title):
+            blocks.pop(0)
+        return
+    if not blocks:
+        return
+    if markdown:
+        index = next((i for i, b in enumerate(blocks[:3]) if b.kind == "heading"), None)
+        if index is None and blocks[0].kind == "paragraph" and _headline(blocks[0].text):
+            index = 0
+        if index is not None:
+            draft.title = blocks.pop(index).text
+        return
+    first = blocks[0]
+    if first.kind in ("paragraph", "heading") and _headline(first.text):
+        title = first.text
+        if lynx:
+            title = _TITLE_SUFFIX.sub("", title)
+        draft.title = title
+        blocks.pop(0)
+        if lynx and title != first.text:
+            draft.removed.append(first.text)
+        for i, block in enumerate(blocks[:12]):
+            if block.kind == "heading" and _same(block.text, title):
+                blocks.pop(i)
+                break
+    else:
+        heading = next((b for b in blocks if b.kind == "heading"), None)
+        if heading is not None:
+            draft.title = heading.text
+            blocks.remove(heading)
+
+
+def _headline(text: str) -> bool:
+    return len(text) <= _MAX_TITLE and len(text.split()) <= 30 and bool(_HEADLINE_END.search(text))
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _take_byline_and_date(draft: Draft) -> None:
+    """A "By Jane Doe" line and a date line among the first blocks become metadata."""
+    for block in list(draft.blocks[:4]):
+        if block.kind not in ("paragraph", "heading") or len(block.text) > 120:
+            continue
+        byline = _BYLINE.match(block.text)
+        names = _names(byline.group("names")) if byline else []
+        if byline and names and not draft.authors:
+            draft.authors = names
+            if byline.group("rest") and not draft.published:
+                draft.published = parse_date(byline.group("rest"))
+            draft.blocks.remove(block)
+            draft.removed.append(block.text)
+            continue
+        line = _DATE_LINE.match(block.text)
+        when = parse_date(line.group("date")) if line else None
+        if when and not draft.published and _mostly_date(block.text):
+            draft.published = when
+            draft.blocks.remove(block)
+            draft.removed.append(block.text)
+
+
+def _names(text: str) -> list[str]:
+    """Byline names, or [] when a word is not capitalised ("By the river" is no byline)."""
+    names = [n for n in _NAME_SPLIT.split(text) if n]
+    ok = all(w[0].isupper() or w.casefold() in _PARTICLES for n in names for w in n.split())
+    return names if ok else []
+
+
+def _mostly_date(text: str) -> bool:
+    """True when a line is a date stamp (few words beyond the date itself)."""
+    rest = _ISO_DATE.sub("", _MDY.sub("", _DMY.sub("", text)))
+    rest = re.sub(r"(?i)\b(?:published|updated|posted|last|first|on|at|mon|tue|wed|thu|fri|sat|"
+                  r"sun)[a-z]*\b|\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\b[A-Z]{2,4}\b|[\s,.:|·•–—-]",
+                  "", rest)
+    return len(rest) <= 3
+
+
+def parse_date(text: str) -> str | None:
+    """An ISO 8601 date (or date-time) from common written forms, else None."""
+    iso = _ISO_DATE.search(text)
+    if iso:
+        try:
+            if iso.group(4):
+                stamp = iso.group(0).replace(" ", "T")
+                return datetime.fromisoformat(stamp.replace("Z", "+00:00")).isoformat()
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))).isoformat()
+        except ValueError:
+            return None
+    for pattern, order in ((_MDY, (0, 1, 2)), (_DMY, (1, 0, 2))):
+        found = pattern.search(text)
+        if not found:
+            continue
+        parts = found.groups()
+        month = _MONTHS.get(parts[order[0]][:3].casefold())
+        if month is None:
+            continue
+        try:
+            return date(int(parts[order[2]]), month, int(parts[order[1]])).isoformat()
+        except ValueError:
+            return None
+    return None

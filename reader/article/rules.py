@@ -1,0 +1,145 @@
+"""Boilerplate rules: the packaged `rules.toml` plus the user's `[rules]` config table.
+
+The rules are data. This module only loads, validates and compiles them; `boilerplate.py`
+applies them. Compiled packaged rules are cached, so cleaning many articles is cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from reader.errors import BylineError
+
+RULES_FILE = Path(__file__).with_name("rules.toml")
+ACTIONS = frozenset({"remove", "media", "related", "related_heading", "remove_heading"})
+# `[rules]` config keys and the action each one's patterns get.
+USER_KEYS = {
+    "remove": "remove",
+    "media": "media",
+    "related": "related",
+    "related_headings": "related_heading",
+    "remove_headings": "remove_heading",
+}
+USER_MAX_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Family:
+    """One named rule family: patterns matched against whole lines, and what a match means."""
+
+    name: str
+    action: str
+    patterns: tuple[re.Pattern[str], ...]
+    max_chars: int
+    glued: re.Pattern[str] | None = None
+    absorbs: re.Pattern[str] | None = None
+
+    def match(self, line: str) -> re.Match[str] | None:
+        """The full match of `line` (already stripped), or None when too long or no match."""
+        if len(line) > self.max_chars:
+            return None
+        for pattern in self.patterns:
+            found = pattern.fullmatch(line)
+            if found:
+                return found
+        return None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every rule family in the order they are tried (user families first)."""
+
+    families: tuple[Family, ...]
+
+    def by_name(self, name: str) -> Family:
+        """The family called `name` (KeyError if there is none)."""
+        for family in self.families:
+            if family.name == name:
+                return family
+        raise KeyError(name)
+
+
+def _compile(patterns: list[str], where: str) -> tuple[re.Pattern[str], ...]:
+    """Each pattern compiled case-insensitively; a bad pattern is a one-line BylineError."""
+    out = []
+    for pat in patterns:
+        if not isinstance(pat, str):
+            raise BylineError(f"bad rules in {where}: patterns must be strings, got {pat!r}")
+        try:
+            out.append(re.compile(pat, re.IGNORECASE))
+        except re.error as exc:
+            raise BylineError(f"bad rule in {where}: {pat!r}: {exc}") from None
+    return tuple(out)
+
+
+def _family(data: dict[str, Any], where: str) -> Family:
+    name = data.get("name")
+    action = data.get("action")
+    patterns = data.get("patterns")
+    if not isinstance(name, str) or action not in ACTIONS or not isinstance(patterns, list):
+        raise BylineError(f"bad rule family in {where}: needs a name, an action and patterns")
+    glued = data.get("glued") or []
+    absorbs = data.get("absorbs")
+    if not isinstance(glued, list):
+        raise BylineError(f"bad rule family {name} in {where}: 'glued' must be a list")
+    return Family(
+        name=name,
+        action=action,
+        patterns=_compile(patterns, f"{where} [{name}]"),
+        max_chars=int(data.get("max_chars", USER_MAX_CHARS)),
+        glued=_glued(glued, f"{where} [{name}]") if glued else None,
+        absorbs=_compile([absorbs], f"{where} [{name}]")[0] if isinstance(absorbs, str) else None,
+    )
+
+
+def _glued(patterns: list[str], where: str) -> re.Pattern[str]:
+    """Markers stuck to prose: at the start or after a sentence end, before the end or a capital."""
+    body = "|".join(p.pattern for p in _compile(patterns, where))
+    return re.compile(
+        rf"(?:^|(?<=[.!?”\"’)]))\s*(?:{body})\s*(?=$|(?-i:[A-Z“\"‘(]))",
+        re.IGNORECASE,
+    )
+
+
+@lru_cache(maxsize=1)
+def packaged_rules() -> Rules:
+    """The compiled rules shipped in `rules.toml` (cached)."""
+    data = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    return Rules(tuple(_family(f, RULES_FILE.name) for f in data.get("family", [])))
+
+
+def load_rules(extra: dict[str, Any] | None = None) -> Rules:
+    """The packaged rules, with the user's `[rules]` table (from config.toml) tried first.
+
+    `extra` maps `remove`, `media`, `related`, `related_headings` and `remove_headings` to lists
+    of regular expressions (whole-line, case-insensitive; `related` may capture `(?P<title>…)`,
+    `media` may capture `(?P<caption>…)`). An unknown key or a bad regex is a `BylineError`.
+    """
+    if not extra:
+        return packaged_rules()
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in extra.items()))
+    return _merged(key)
+
+
+@lru_cache(maxsize=8)
+def _merged(key: tuple[tuple[str, Any], ...]) -> Rules:
+    user = []
+    for name, patterns in key:
+        if name not in USER_KEYS:
+            known = ", ".join(USER_KEYS)
+            raise BylineError(f"bad config [rules]: unknown key {name!r} (known: {known})")
+        if isinstance(patterns, str):
+            patterns = (patterns,)
+        if not isinstance(patterns, tuple):
+            raise BylineError(f"bad config [rules]: {name} must be a list of regular expressions")
+        if patterns:
+            user.append(_family(
+                {"name": f"user-{name}", "action": USER_KEYS[name], "patterns": list(patterns)},
+                "config [rules]",
+            ))
+    return Rules(tuple(user) + packaged_rules().families)
