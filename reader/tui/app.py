@@ -1,0 +1,263 @@
+"""The Byline Textual app: themes, keys, the library and the screens' shared services."""
+
+from __future__ import annotations
+
+import subprocess
+import webbrowser
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import BindingType
+from textual.screen import Screen
+
+from reader.article.model import Article
+from reader.article.text import clean_line, safe_url
+from reader.config import Config
+from reader.errors import BylineError
+from reader.library.store import Library
+from reader.paths import Paths, bundled_themes_dir
+from reader.tui import keys
+from reader.tui.themes import (
+    DEFAULT_THEME,
+    READER_VARIABLES,
+    load_themes,
+    read_state,
+    save_theme_choice,
+)
+
+
+class BylineApp(App[None]):
+    """The reader. `opened` articles (from `byline PATH …`) are kept under Local files."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Byline"
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("app")
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, paths: Paths, config: Config | None = None, *, offline: bool = False,
+                 opened: list[Article] | None = None, urls: list[str] | None = None,
+                 notices: list[str] | None = None, theme: str | None = None) -> None:
+        super().__init__()
+        self.paths = paths
+        self.config = config or Config()
+        self.offline = offline
+        self.opened = opened or []
+        self.urls = urls or []
+        self.notices = list(notices or [])
+        self.refresh_status = ""
+        self._library: Library | None = None
+        self.keymap = keys.keymap(self.config.keys)
+        loaded = load_themes(bundled_themes_dir(), paths.themes_dir)
+        self.notices += loaded.problems
+        for found in loaded.themes:
+            self.register_theme(found)
+        wanted = theme or str(read_state(paths.state_file).get("theme") or "") \
+            or self.config.theme or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            self.notices.append(f"theme {clean_line(wanted)[:60]} not found; using {DEFAULT_THEME}")
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+        self._persist_theme = theme is None
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(READER_VARIABLES)
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            self._library = Library.open(self.paths.library_file, extra_rules=self.config.rules
+                                         or None)
+            if self._library.notice:
+                self.notices.append(self._library.notice)
+        return self._library
+
+    def on_mount(self) -> None:
+        from reader.tui.screens.library import LibraryScreen
+
+        self.set_keymap(self.keymap)
+        try:
+            library = self.library
+            ids = [library.add_local(article) for article in self.opened]
+        except BylineError as exc:
+            self.exit(return_code=1, message=f"byline: {exc.message}")
+            return
+        targets = len(self.opened) + len(self.urls)
+        self.push_screen(LibraryScreen("local" if targets else "all",
+                                       focus_entries=targets > 1))
+        if len(ids) == 1 and not self.urls:
+            self.open_articles(ids, 0)
+        for url in self.urls:
+            self.open_url_as_article(url, show=targets == 1)
+        for notice in self.notices:
+            self.notify(notice, markup=False, severity="warning", timeout=8)
+        if not targets and library.is_empty():
+            self._import_samples()
+
+    @work(thread=True, exclusive=True, group="samples")
+    def _import_samples(self) -> None:
+        from reader.tui.samples import import_samples
+
+        problems = import_samples(self.library)
+        for problem in problems:
+            self.call_from_thread(self.notify, problem, markup=False, severity="warning")
+        self.call_from_thread(self.reload_lists)
+
+    def on_unmount(self) -> None:
+        if self._library is not None:
+            self._library.close()
+
+    # -- services the screens share ---------------------------------------------------------
+
+    def reload_lists(self) -> None:
+        """Re-read sources, counts and rows in every library screen on the stack."""
+        from reader.tui.screens.library import LibraryScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.reload()
+
+    def open_articles(self, items: Sequence[int | Article], index: int) -> None:
+        from reader.tui.screens.article import ArticleScreen
+
+        self.push_screen(ArticleScreen(list(items), index), lambda _: self.reload_lists())
+
+    @work(thread=True, group="open-url")
+    def open_url_as_article(self, url: str, show: bool = True) -> None:
+        """Fetch a page or feed, keep it in the library, and open it."""
+        from reader.tui.loading import load_url
+
+        try:
+            articles = load_url(url, self.config.rules or None, offline=self.offline)
+            ids: list[int | Article] = [self.library.add_local(a) for a in articles]
+        except BylineError as exc:
+            self.call_from_thread(self.notify, exc.message, markup=False, severity="error")
+            return
+        self.call_from_thread(self.reload_lists)
+        if show and ids:
+            self.call_from_thread(self.open_articles, ids, 0)
+
+    def toggle_flag(self, entry_id: int | None, flag: str) -> None:
+        """Flip an entry's starred or read state."""
+        if entry_id is None:
+            self.notify("Nothing selected", timeout=2)
+            return
+        library = self.library
+        try:
+            if flag == "starred":
+                now = entry_id in set(library.entry_ids("starred"))
+                library.set_starred(entry_id, not now)
+                message = "Unstarred" if now else "Starred"
+            else:
+                now = entry_id not in set(library.entry_ids("unread"))
+                library.set_read(entry_id, not now)
+                message = "Marked unread" if now else "Marked read"
+        except BylineError as exc:
+            self.notify(exc.message, markup=False, severity="error")
+            return
+        self.notify(message, timeout=2)
+        self.reload_lists()
+
+    def open_in_browser(self, url: str) -> None:
+        """Open an http(s) URL: the config `browser` command (no shell), else `webbrowser`."""
+        checked = safe_url(url)
+        if checked is None:
+            self.notify("Only http(s) links can be opened", severity="error", timeout=3)
+            return
+        self.notify(f"Opening {checked}", markup=False, timeout=4)
+        self._launch_browser(checked)
+
+    @work(thread=True, group="browser")
+    def _launch_browser(self, url: str) -> None:
+        try:
+            if self.config.browser:
+                subprocess.run([*self.config.browser, url], shell=False, check=False,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=60)
+            elif not webbrowser.open(url):
+                raise OSError("no browser found")
+        except (OSError, subprocess.SubprocessError) as exc:
+            self.call_from_thread(self.notify, f"Could not open a browser: {exc}",
+                                  markup=False, severity="error")
+
+    # -- app-wide actions -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from reader.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.keymap))
+
+    def action_search(self, query: str = "") -> None:
+        from reader.tui.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            return
+
+        def chosen(result: tuple[list[int], int] | None) -> None:
+            if result is not None:
+                ids, index = result
+                self.open_articles(list(ids), index)
+
+        self.push_screen(SearchScreen(self.library, query), chosen)
+
+    def action_pick_theme(self) -> None:
+        self.search_themes()
+
+    def watch_theme(self, name: str) -> None:
+        if getattr(self, "_persist_theme", False):
+            try:
+                save_theme_choice(self.paths.state_file, name)
+            except OSError as exc:
+                self.notify(f"Could not save the theme choice: {exc}", markup=False)
+
+    def action_refresh_all(self) -> None:
+        self.start_refresh(None)
+
+    def start_refresh(self, only: list[str] | None) -> None:
+        if self.offline:
+            self.notify("Offline (--offline): nothing is fetched", timeout=3)
+            return
+        self._refresh(only)
+
+    @work(exclusive=True, group="refresh")
+    async def _refresh(self, only: list[str] | None) -> None:
+        from reader.library.refresh import refresh_feeds
+
+        def progress(done: int, total: int, label: str) -> None:
+            self._set_refresh_status(f"Refreshing {done}/{total} {clean_line(label)[:40]}")
+
+        self._set_refresh_status("Refreshing…")
+        try:
+            summary = await refresh_feeds(self.paths.library_file, only=only, progress=progress)
+        except BylineError as exc:
+            self._set_refresh_status("")
+            self.notify(exc.message, markup=False, severity="error")
+            return
+        self._set_refresh_status("")
+        self.notify(summary.line(), markup=False, timeout=5)
+        for url, reason in summary.errors.items():
+            self.notify(f"{clean_line(url)[:80]}: {clean_line(reason)[:120]}", markup=False,
+                        severity="error", timeout=10)
+        self.reload_lists()
+
+    def _set_refresh_status(self, text: str) -> None:
+        from reader.tui.widgets.status_bar import StatusBar
+
+        self.refresh_status = text
+        for bar in self.screen.query(StatusBar):
+            bar.right = text or "? keys"
+
+    # -- the command palette lists every action ---------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for action in keys.ACTIONS:
+            target: App[None] | Screen = self if action.scope == "app" else screen
+            method = getattr(target, f"action_{action.name}", None)
+            if method is not None and action.name != "escape":
+                yield SystemCommand(action.description, f"Byline: {action.name}", method)
+

@@ -1,0 +1,194 @@
+"""Lay an `Article` out as wrapped display lines (pure: no Textual, testable on its own).
+
+The article view renders only the visible slice of these lines, so a 5,000-paragraph article
+costs one wrap pass and nothing per screen. Each line carries a role (for its style) and the
+character spans that are direct quotes, so quotes can be highlighted and jumped to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len
+
+from reader.article.model import Article
+from reader.article.text import clean_line, clean_text
+
+_WORD = re.compile(r"(\S+)\s*")
+# Characters known to take exactly one terminal cell (Latin, Greek, Cyrillic, punctuation).
+_SINGLE_CELL = re.compile("[ -~\u00a0-\u02ff\u0370-\u0482\u048a-\u0590\u2010-\u205f"
+                          "\u20a0-\u20bf\u2100-\u214f]*")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One display line: its text, its role (style name) and its quote spans.
+
+    `quotes` holds `(start, end, quote_number)` character ranges inside `text`; `block` is the
+    article block the line belongs to (-1 for the header and speaker lines).
+    """
+
+    text: str
+    role: str
+    block: int = -1
+    quotes: tuple[tuple[int, int, int], ...] = ()
+
+
+@dataclass
+class Layout:
+    """The wrapped lines of an article at one width, and where each quote starts."""
+
+    width: int
+    lines: list[Line] = field(default_factory=list)
+    quote_lines: list[int] = field(default_factory=list)   # quote number -> first line index
+    block_lines: list[int] = field(default_factory=list)   # block index -> first line index
+
+
+def text_width(text: str) -> int:
+    """Terminal cells used by `text` (fast path for ASCII)."""
+    if _SINGLE_CELL.fullmatch(text):
+        return len(text)
+    return cell_len(text)
+
+
+def wrap(text: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap: `(start, end)` offsets of each line of `text` at `width` cells.
+
+    Trailing spaces stay on the line they follow (they are trimmed at render); a word wider
+    than the line is cut at the width.
+    """
+    width = max(1, width)
+    total = text_width(text)
+    if total <= width:
+        return [(0, len(text))]
+    if total == len(text):
+        return _wrap_narrow(text, width)
+    lines: list[tuple[int, int]] = []
+    start = used = 0
+    for match in _WORD.finditer(text):
+        word_start, word_end = match.span()
+        cells = text_width(match.group(1))
+        if used and used + cells > width:
+            lines.append((start, word_start))
+            start, used = word_start, 0
+        while cells > width:  # an overlong word: hard cut
+            cut = _cut(text, start, width)
+            lines.append((start, cut))
+            start = cut
+            cells = text_width(text[start:word_end].rstrip())
+        used += text_width(text[max(start, word_start):word_end])
+    lines.append((start, len(text)))
+    return lines
+
+
+def _wrap_narrow(text: str, width: int) -> list[tuple[int, int]]:
+    """`wrap` for text where every character takes one cell (the common case, done fast)."""
+    lines: list[tuple[int, int]] = []
+    start = 0
+    for match in _WORD.finditer(text):
+        word_start, word_end = match.span(1)
+        if word_end - start > width and word_start > start:
+            lines.append((start, word_start))
+            start = word_start
+        while word_end - start > width:
+            lines.append((start, start + width))
+            start += width
+    lines.append((start, len(text)))
+    return lines
+
+
+def _cut(text: str, start: int, width: int) -> int:
+    """The offset after `start` where `width` cells are used up (at least one character)."""
+    cells = 0
+    for i in range(start, len(text)):
+        cells += text_width(text[i])
+        if cells > width:
+            return max(i, start + 1)
+    return len(text)
+
+
+_PREFIX = {"list_item": "• ", "blockquote": "│ ", "media": "▶ "}
+
+
+def header_lines(article: Article, width: int) -> list[Line]:
+    """Title, then a dim line of byline, source, date and reading time."""
+    out: list[Line] = []
+    title = clean_line(article.title) or "Untitled"
+    out += [Line(title[a:b].rstrip(), "title") for a, b in wrap(title, width)]
+    meta = meta_text(article)
+    out += [Line(meta[a:b].rstrip(), "meta") for a, b in wrap(meta, width)]
+    out.append(Line("", "blank"))
+    return out
+
+
+def meta_text(article: Article) -> str:
+    """`By A, B · source · date · N min read` (absent parts left out)."""
+    parts: list[str] = []
+    authors = [clean_line(a) for a in article.authors if clean_line(a)]
+    if authors:
+        parts.append("By " + ", ".join(authors))
+    if article.source:
+        parts.append(clean_line(article.source))
+    if article.published:
+        parts.append(clean_line(article.published)[:10])
+    parts.append(f"{article.reading_minutes} min read")
+    return " · ".join(parts)
+
+
+def layout_article(article: Article, width: int, max_blocks: int | None = None) -> Layout:
+    """Wrap the cleaned article (header and blocks, or only the first `max_blocks`)."""
+    layout = Layout(width=width, lines=header_lines(article, width))
+    lines = layout.lines
+    quote_number = 0
+    for index, block in enumerate(article.blocks[:max_blocks]):
+        layout.block_lines.append(len(lines))
+        text = clean_text(block.text).replace("\n", " ").strip()
+        if block.kind == "preformatted":
+            for raw_line in clean_text(block.text).split("\n"):
+                lines += [Line(raw_line[a:b], "preformatted", index)
+                          for a, b in wrap(raw_line, width)]
+            lines.append(Line("", "blank", index))
+            continue
+        prefix = _PREFIX.get(block.kind, "")
+        indent = text_width(prefix)
+        spans = []
+        for span in sorted(block.quotes, key=lambda s: s.start):
+            layout.quote_lines.append(-1)
+            spans.append((span.start, span.end, quote_number))
+            quote_number += 1
+        follow = prefix if block.kind == "blockquote" else " " * indent
+        for line_no, (a, b) in enumerate(wrap(text, width - indent)):
+            inside = tuple(
+                (max(s, a) - a + indent, min(e, b) - a + indent, n)
+                for s, e, n in spans if s < b and e > a
+            )
+            for _, _, n in inside:
+                if layout.quote_lines[n] == -1:
+                    layout.quote_lines[n] = len(lines)
+            lead = prefix if line_no == 0 else follow
+            lines.append(Line(lead + text[a:b].rstrip(), block.kind, index, inside))
+        speakers = _speakers(block.quotes)
+        if speakers:
+            lines.append(Line("— " + ", ".join(speakers), "speaker", index))
+        lines.append(Line("", "blank", index))
+    return layout
+
+
+def _speakers(spans: list) -> list[str]:
+    """Distinct named speakers of a block's quotes, in order."""
+    names: list[str] = []
+    for span in spans:
+        name = clean_line(span.speaker or "")
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def layout_raw(raw: str, width: int) -> Layout:
+    """The original text, line by line (boilerplate included), wrapped at `width`."""
+    layout = Layout(width=width)
+    for raw_line in clean_text(raw).split("\n"):
+        raw_line = raw_line.expandtabs(4).rstrip()
+        layout.lines += [Line(raw_line[a:b].rstrip(), "raw") for a, b in wrap(raw_line, width)]
+    return layout

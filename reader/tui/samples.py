@@ -1,0 +1,28 @@
+"""First run: put the bundled sample articles and feed in the library, so Byline works offline."""
+
+from __future__ import annotations
+
+from reader.errors import BylineError
+from reader.library.store import Library
+from reader.paths import samples_dir
+from reader.tui.loading import load_path
+
+
+def import_samples(library: Library) -> list[str]:
+    """Add every bundled sample (articles and the sample feed's entries) under Local files.
+
+    Returns one line per sample that could not be read (the others are still imported).
+    """
+    problems: list[str] = []
+    folder = samples_dir()
+    if not folder.is_dir():
+        return [f"no sample articles found in {folder}"]
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith((".", "_")) or path.suffix == ".py":
+            continue
+        try:
+            for article in load_path(str(path)):
+                library.add_local(article)
+        except BylineError as exc:
+            problems.append(f"sample {path.name}: {exc.message}")
+    return problems

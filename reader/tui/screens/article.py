@@ -1,0 +1,349 @@
+"""The article screen: the text at a comfortable measure, quotes, related links, raw view."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Collapsible, Footer, OptionList
+from textual.widgets.option_list import Option
+
+from reader.article.model import Article
+from reader.article.text import clean_line, safe_url
+from reader.errors import BylineError
+from reader.tui import keys
+from reader.tui.widgets.article_body import ArticleBody
+from reader.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from reader.tui.app import BylineApp
+
+
+class ArticleScreen(Screen[None]):
+    """Shows item `index` of `items` (library entry ids or in-memory articles); n/p walk them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("screen", "article")
+
+    def __init__(self, items: list[int | Article], index: int = 0) -> None:
+        super().__init__()
+        self.items = items
+        self.index = index
+        self.article: Article | None = None
+        self.entry_id: int | None = None
+        self._restore_block = 0
+
+    @property
+    def byline(self) -> BylineApp:
+        from reader.tui.app import BylineApp
+
+        assert isinstance(self.app, BylineApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield VerticalScroll(id="page")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        page = self.query_one("#page", VerticalScroll)
+        self.watch(page, "scroll_y", self._update_status, init=False)
+        page.focus()
+        self.load(self.index)
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def load(self, index: int) -> None:
+        """Show item `index` (saving the reading position of the one we leave)."""
+        self.save_position()
+        self.index = index
+        item = self.items[index]
+        if isinstance(item, Article):
+            self.entry_id = None
+            self.show(item)
+        else:
+            self.entry_id = item
+            self.query_one(StatusBar).left = "Loading…"
+            self._load_entry(item)
+
+    @work(thread=True, exclusive=True, group="article")
+    def _load_entry(self, entry_id: int) -> None:
+        library = self.byline.library
+        try:
+            article = library.article(entry_id)
+            position = library.position(entry_id)
+            library.set_read(entry_id, True)
+        except BylineError as exc:
+            self.app.call_from_thread(self.notify, exc.message, markup=False, severity="error")
+            return
+        self.app.call_from_thread(self.show, article, position)
+
+    def show(self, article: Article, position: int = 0) -> None:
+        self.article = article
+        self._restore_block = position
+        page = self.query_one("#page", VerticalScroll)
+        page.remove_children()
+        body = ArticleBody(article, id="body")
+        widgets: list = [body]
+        if article.related:
+            options = [Option(self._related_prompt(link.title, link.url), id=str(i))
+                       for i, link in enumerate(article.related)]
+            related = Collapsible(OptionList(*options, id="related-list"),
+                                  title=f"Related ({len(article.related)})", id="related")
+            widgets.append(related)
+        page.mount_all(widgets)
+        page.scroll_home(animate=False)
+        self._update_status()
+
+    @staticmethod
+    def _related_prompt(title: str, url: str | None) -> Text:
+        prompt = Text(clean_line(title) or "Untitled")
+        checked = safe_url(url)
+        prompt.append("  " + (checked or "(search the library)"), style="dim")
+        return prompt
+
+    @on(ArticleBody.LaidOut)
+    def _laid_out(self) -> None:
+        if self._restore_block:
+            body = self.body
+            if body is not None:
+                self.page.scroll_to(y=body.block_line(self._restore_block), animate=False)
+            self._restore_block = 0
+        self._update_status()
+
+    # -- parts ------------------------------------------------------------------------------
+
+    @property
+    def page(self) -> VerticalScroll:
+        return self.query_one("#page", VerticalScroll)
+
+    @property
+    def body(self) -> ArticleBody | None:
+        found = self.query("#body").results(ArticleBody)
+        return next(iter(found), None)
+
+    def _ensure_full_layout(self) -> ArticleBody | None:
+        body = self.body
+        if body is not None and not body.complete and not body.raw:
+            body.finish_layout()
+        return body
+
+    def save_position(self) -> None:
+        body = self.body
+        if self.entry_id is None or body is None or body.raw:
+            return
+        block = body.block_at(int(self.page.scroll_y))
+        with contextlib.suppress(BylineError):
+            self.byline.library.set_position(self.entry_id, block)
+
+    def _update_status(self) -> None:
+        status = self.query_one(StatusBar)
+        article = self.article
+        if article is None:
+            return
+        page = self.page
+        percent = 100 if page.max_scroll_y <= 0 else round(100 * page.scroll_y / page.max_scroll_y)
+        body = self.body
+        parts = [clean_line(article.title)]
+        if body is not None and body.raw:
+            parts.insert(0, "RAW")
+        right = []
+        if body is not None and body.current_quote >= 0 and not body.raw:
+            right.append(f"quote {body.current_quote + 1}/{body.quote_count}")
+        if len(self.items) > 1:
+            right.append(f"{self.index + 1}/{len(self.items)}")
+        right.append(f"{percent}%")
+        status.left = " · ".join(parts)
+        status.right = "  ".join(right)
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.save_position()
+        self.dismiss()
+
+    def action_escape(self) -> None:
+        self.action_back()
+
+    def _related_focused(self) -> OptionList | None:
+        focused = self.focused
+        return focused if isinstance(focused, OptionList) else None
+
+    def action_down(self) -> None:
+        related = self._related_focused()
+        if related is not None:
+            related.action_cursor_down()
+        else:
+            self.page.scroll_down(animate=False)
+
+    def action_up(self) -> None:
+        related = self._related_focused()
+        if related is not None:
+            related.action_cursor_up()
+        else:
+            self.page.scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.page.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.page.scroll_page_up(animate=False)
+
+    def action_top(self) -> None:
+        self.page.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self._ensure_full_layout()
+        self.call_after_refresh(self.page.scroll_end, animate=False)
+
+    def action_next_article(self) -> None:
+        if self.index + 1 < len(self.items):
+            self.load(self.index + 1)
+        else:
+            self.notify("This is the last article", timeout=2)
+
+    def action_previous_article(self) -> None:
+        if self.index > 0:
+            self.load(self.index - 1)
+        else:
+            self.notify("This is the first article", timeout=2)
+
+    def action_next_unread(self) -> None:
+        try:
+            unread = set(self.byline.library.entry_ids("unread"))
+        except BylineError as exc:
+            self.notify(exc.message, markup=False, severity="error")
+            return
+        for index in range(self.index + 1, len(self.items)):
+            item = self.items[index]
+            if isinstance(item, int) and item in unread:
+                self.load(index)
+                return
+        self.notify("No more unread articles", timeout=2)
+
+    # -- quotes -----------------------------------------------------------------------------
+
+    def jump_to_quote(self, number: int) -> None:
+        body = self._ensure_full_layout()
+        if body is None or body.raw:
+            return
+        line = body.quote_line(number)
+        if line is None:
+            return
+        body.current_quote = number
+        self.page.scroll_to(y=max(0, body.virtual_region.y + line - 2), animate=False)
+        self._update_status()
+
+    def _step_quote(self, step: int) -> None:
+        body = self._ensure_full_layout()
+        if body is None or body.raw:
+            return
+        count = body.quote_count
+        if not count:
+            self.notify("This article has no quotes", timeout=2)
+            return
+        current = body.current_quote
+        if current < 0:
+            top = int(self.page.scroll_y) - body.virtual_region.y
+            starts = [body.quote_line(n) or 0 for n in range(count)]
+            following = [n for n in range(count) if starts[n] >= top]
+            target = (following[0] if following else count) if step > 0 else (
+                following[0] - 1 if following else count - 1)
+        else:
+            target = current + step
+        if not 0 <= target < count:
+            self.notify("No more quotes" if step > 0 else "No earlier quotes", timeout=2)
+            return
+        self.jump_to_quote(target)
+
+    def action_next_quote(self) -> None:
+        self._step_quote(1)
+
+    def action_previous_quote(self) -> None:
+        self._step_quote(-1)
+
+    def action_quotes(self) -> None:
+        from reader.tui.screens.quotes import QuotesScreen
+
+        article = self.article
+        if article is None:
+            return
+        if not article.quotes:
+            self.notify("This article has no quotes", timeout=2)
+            return
+        self.app.push_screen(QuotesScreen(article), self._quote_chosen)
+
+    def _quote_chosen(self, number: int | None) -> None:
+        if number is not None:
+            self.jump_to_quote(number)
+
+    # -- related links ----------------------------------------------------------------------
+
+    def action_related(self) -> None:
+        found = self.query("#related").results(Collapsible)
+        related = next(iter(found), None)
+        if related is None:
+            self.notify("No related links", timeout=2)
+            return
+        related.collapsed = not related.collapsed
+        if not related.collapsed:
+            self.query_one("#related-list", OptionList).focus()
+            self.call_after_refresh(self.page.scroll_to_widget, related, animate=False,
+                                    top=False)
+        else:
+            self.page.focus()
+
+    @on(OptionList.OptionSelected, "#related-list")
+    def _open_related(self, event: OptionList.OptionSelected) -> None:
+        article = self.article
+        if article is None or event.option.id is None:
+            return
+        link = article.related[int(event.option.id)]
+        url = safe_url(link.url)
+        if url is None:
+            self.byline.action_search(clean_line(link.title))
+            return
+        self.notify(f"Opening {url}", markup=False, timeout=3)
+        self.byline.open_url_as_article(url)
+
+    # -- the rest ---------------------------------------------------------------------------
+
+    def action_raw(self) -> None:
+        body = self.body
+        article = self.article
+        if body is None or article is None:
+            return
+        if not article.raw and not body.raw:
+            self.notify("No original text kept for this article", timeout=2)
+            return
+        body.raw = not body.raw
+        for related in self.query("#related"):
+            related.display = not body.raw
+        self.page.scroll_home(animate=False)
+        self._update_status()
+
+    def action_browser(self) -> None:
+        url = safe_url(self.article.url if self.article else None)
+        if url is None:
+            self.notify("This article has no web link (only http/https links open)", timeout=3)
+            return
+        self.byline.open_in_browser(url)
+
+    def action_copy_link(self) -> None:
+        url = safe_url(self.article.url if self.article else None)
+        if url is None:
+            self.notify("This article has no web link to copy", timeout=3)
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied {url}", markup=False, timeout=3)
+
+    def action_star(self) -> None:
+        self.byline.toggle_flag(self.entry_id, "starred")
+
+    def action_toggle_read(self) -> None:
+        self.byline.toggle_flag(self.entry_id, "read")

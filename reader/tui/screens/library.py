@@ -1,0 +1,224 @@
+"""The library screen: sources (with unread counts) beside the article list of the chosen one.
+
+Below 100 columns only one pane shows at a time: Enter drills into the list, q/Escape goes
+back to the sources.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList
+from textual.widgets.option_list import Option
+
+from reader.article.text import clean_line
+from reader.errors import BylineError
+from reader.tui import keys
+from reader.tui.widgets.entry_list import EntryList
+from reader.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from reader.library.store import SourceRow
+    from reader.tui.app import BylineApp
+
+NARROW = 100   # below this many columns, one pane at a time
+
+
+class LibraryScreen(Screen[None]):
+    """Sources on the left, entries on the right; Enter opens the article screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("screen", "library")
+
+    def __init__(self, source_key: str = "all", *, focus_entries: bool = False) -> None:
+        super().__init__()
+        self.source_key = source_key
+        self._focus_entries = focus_entries
+        self.sources: list[SourceRow] = []
+
+    @property
+    def byline(self) -> BylineApp:
+        from reader.tui.app import BylineApp
+
+        assert isinstance(self.app, BylineApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield OptionList(id="sources")
+            yield EntryList(id="entries")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self._apply_width(self.app.size.width)
+        if self._focus_entries:
+            self.entries.focus()
+        else:
+            self.query_one("#sources", OptionList).focus()
+
+    # -- data -------------------------------------------------------------------------------
+
+    @property
+    def entries(self) -> EntryList:
+        return self.query_one("#entries", EntryList)
+
+    def reload(self) -> None:
+        """Re-read sources and counts, keep the chosen source and cursor."""
+        library = self.byline.library
+        try:
+            self.sources = library.sources()
+        except BylineError as exc:
+            self.notify(exc.message, markup=False, severity="error")
+            return
+        listing = self.query_one("#sources", OptionList)
+        listing.clear_options()
+        listing.add_options(Option(self._source_prompt(row), id=row.key) for row in self.sources)
+        keys_ = [row.key for row in self.sources]
+        if self.source_key not in keys_:
+            self.source_key = "all"
+        listing.highlighted = keys_.index(self.source_key)
+        self._show_source(self.source_key, cursor=self.entries.cursor)
+
+    @staticmethod
+    def _source_prompt(row: SourceRow) -> Text:
+        prompt = Text(clean_line(row.label) or row.key, style="bold" if row.unread else "")
+        prompt.append(f"  {row.unread}/{row.total}" if row.unread else f"  {row.total}",
+                      style="dim")
+        return prompt
+
+    def _show_source(self, key: str, cursor: int = 0) -> None:
+        library = self.byline.library
+        self.source_key = key
+        try:
+            count = library.count(key)
+        except BylineError as exc:
+            self.notify(exc.message, markup=False, severity="error")
+            return
+        self.entries.show(lambda offset, limit: library.entries(key, limit=limit, offset=offset),
+                          count, cursor)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        label = next((r.label for r in self.sources if r.key == self.source_key), "")
+        status = self.query_one(StatusBar)
+        status.left = f"{clean_line(label)} · {self.entries.count} articles"
+        if not self.byline.refresh_status:
+            status.right = "? keys"
+
+    @on(OptionList.OptionHighlighted, "#sources")
+    def _source_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        key = event.option.id or "all"
+        if key != self.source_key:
+            self._show_source(key)
+
+    @on(OptionList.OptionSelected, "#sources")
+    def _source_selected(self, event: OptionList.OptionSelected) -> None:
+        self._show_source(event.option.id or "all", cursor=self.entries.cursor
+                          if event.option.id == self.source_key else 0)
+        self.entries.focus()
+
+    @on(EntryList.Selected)
+    def _entry_selected(self, event: EntryList.Selected) -> None:
+        try:
+            ids = self.byline.library.entry_ids(self.source_key)
+        except BylineError as exc:
+            self.notify(exc.message, markup=False, severity="error")
+            return
+        index = ids.index(event.row.id) if event.row.id in ids else 0
+        self.byline.open_articles(list(ids), index)
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+
+    def on_descendant_focus(self) -> None:
+        self.set_class(self.focused is self.entries, "-entries-focused")
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _focused_list(self) -> EntryList | OptionList:
+        focused = self.focused
+        if isinstance(focused, (EntryList, OptionList)):
+            return focused
+        return self.entries
+
+    def action_back(self) -> None:
+        if self.focused is self.entries:
+            self.query_one("#sources", OptionList).focus()
+        else:
+            self.app.exit()
+
+    def action_escape(self) -> None:
+        if self.focused is self.entries:
+            self.query_one("#sources", OptionList).focus()
+
+    def action_down(self) -> None:
+        self._focused_list().action_cursor_down()
+
+    def action_up(self) -> None:
+        self._focused_list().action_cursor_up()
+
+    def _page(self, direction: int) -> None:
+        target = self._focused_list()
+        if isinstance(target, EntryList):
+            target.move_page(direction)
+        elif direction > 0:
+            target.action_page_down()
+        else:
+            target.action_page_up()
+
+    def action_page_down(self) -> None:
+        self._page(1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def action_top(self) -> None:
+        target = self._focused_list()
+        if isinstance(target, EntryList):
+            target.move_to(0)
+        else:
+            target.action_first()
+
+    def action_bottom(self) -> None:
+        target = self._focused_list()
+        if isinstance(target, EntryList):
+            target.move_to(target.count - 1)
+        else:
+            target.action_last()
+
+    def action_open(self) -> None:
+        target = self._focused_list()
+        if isinstance(target, EntryList):
+            target.select()
+        else:
+            target.action_select()
+
+    def _current_entry(self) -> int | None:
+        row = self.entries.current
+        return row.id if row is not None else None
+
+    def action_star(self) -> None:
+        self.byline.toggle_flag(self._current_entry(), "starred")
+
+    def action_toggle_read(self) -> None:
+        self.byline.toggle_flag(self._current_entry(), "read")
+
+    def action_refresh(self) -> None:
+        key = self.source_key
+        only = [key.removeprefix("feed:")] if key.startswith("feed:") else None
+        if only is None:
+            self.notify("Choose a feed to refresh it (R refreshes every feed)", timeout=3)
+            return
+        self.byline.start_refresh(only)

@@ -1,0 +1,83 @@
+"""Library search (`/`): full-text search as you type; Enter opens the chosen article."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from reader.article.text import clean_line
+from reader.errors import BylineError
+
+if TYPE_CHECKING:
+    from reader.library.store import Library, SearchHit
+
+
+class SearchScreen(ModalScreen[tuple[list[int], int] | None]):
+    """Dismisses with (hit entry ids, chosen index), or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Close"),
+        Binding("down", "focus_results", show=False),
+    ]
+
+    def __init__(self, library: Library, query: str = "") -> None:
+        super().__init__()
+        self.library = library
+        self.initial = query
+        self.hits: list[SearchHit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box", classes="dialog"):
+            yield Label("Search the library", classes="dialog-title")
+            yield Input(self.initial, placeholder="words to find…", id="search-input")
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        if self.initial:
+            self._search(self.initial)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, query: str) -> None:
+        try:
+            hits = self.library.search(query, limit=50) if query.strip() else []
+        except BylineError as exc:
+            self.app.call_from_thread(self.notify, exc.message, markup=False, severity="error")
+            return
+        self.app.call_from_thread(self._show, hits)
+
+    def _show(self, hits: list[SearchHit]) -> None:
+        self.hits = hits
+        results = self.query_one(OptionList)
+        results.clear_options()
+        for i, hit in enumerate(hits):
+            prompt = Text(clean_line(hit.title) or "Untitled", style="bold")
+            prompt.append("  " + clean_line(hit.source), style="dim")
+            prompt.append("\n" + clean_line(hit.snippet), style="italic")
+            results.add_option(Option(prompt, id=str(i)))
+        if hits:
+            results.highlighted = 0
+
+    def action_focus_results(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        if self.hits:
+            self.dismiss(([h.entry_id for h in self.hits], 0))
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(([h.entry_id for h in self.hits], int(event.option.id or 0)))

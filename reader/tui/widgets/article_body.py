@@ -1,0 +1,196 @@
+"""The article text: a Line API widget that renders only the visible lines of the layout.
+
+Text reaches the terminal as Rich `Segment`s built from plain strings, so nothing in an
+article is ever read as markup. A long article is laid out in two steps: the first screenfuls
+at once, the rest in a worker thread, so the first paint never waits on a 5,000-paragraph wrap.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import work
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.worker import get_current_worker
+
+from reader.article.model import Article
+from reader.tui.layout import Layout, layout_article, layout_raw
+
+QUICK_BLOCKS = 120   # blocks laid out synchronously before the first paint
+ROLES = ("title", "meta", "paragraph", "heading", "list_item", "blockquote", "media",
+         "preformatted", "speaker", "raw", "blank", "quote", "quote-current")
+
+
+class ArticleBody(Widget):
+    """Renders one article (clean or raw) wrapped to the widget's width."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"article-body--{role}" for role in ROLES}
+    DEFAULT_CSS = """
+    ArticleBody {
+        height: auto;
+        width: 100%;
+        max-width: 76;
+        padding: 0 2;
+    }
+    ArticleBody > .article-body--title { text-style: bold; color: $text; }
+    ArticleBody > .article-body--meta { color: $text-muted; }
+    ArticleBody > .article-body--heading { text-style: bold; color: $primary; }
+    ArticleBody > .article-body--media { color: $media; text-style: italic; }
+    ArticleBody > .article-body--blockquote { color: $text-muted; }
+    ArticleBody > .article-body--preformatted { color: $text-secondary; }
+    ArticleBody > .article-body--speaker { color: $speaker; text-style: italic; }
+    ArticleBody > .article-body--quote { color: $quote; }
+    ArticleBody > .article-body--quote-current { color: $quote; text-style: reverse; }
+    """
+
+    current_quote: reactive[int] = reactive(-1)
+    raw: reactive[bool] = reactive(False)
+
+    class LaidOut(Message):
+        """The full layout is ready (line positions of quotes and blocks are final)."""
+
+    def __init__(self, article: Article, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article = article
+        self.layout_result: Layout | None = None
+        self.complete = False
+        self._cache: dict[tuple[int, bool], Strip] = {}
+
+    # -- layout -------------------------------------------------------------------------
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._ensure_layout(width).lines)
+
+    def _ensure_layout(self, width: int) -> Layout:
+        width = max(10, width)
+        current = self.layout_result
+        if current is not None and current.width == width:
+            return current
+        self.complete = False
+        if self.raw:
+            result = layout_raw(self.article.raw, width)
+            self.complete = True
+        elif len(self.article.blocks) <= QUICK_BLOCKS:
+            result = layout_article(self.article, width)
+            self.complete = True
+        else:
+            result = layout_article(self.article, width, QUICK_BLOCKS)
+            self._layout_in_background(width)
+        self._set_layout(result)
+        return result
+
+    def _set_layout(self, result: Layout) -> None:
+        self.layout_result = result
+        self._cache.clear()
+        if self.complete:
+            self.post_message(self.LaidOut())
+
+    @work(thread=True, exclusive=True, group="layout")
+    def _layout_in_background(self, width: int) -> None:
+        result = layout_article(self.article, width)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._background_done, result)
+
+    def _background_done(self, result: Layout) -> None:
+        if self.layout_result is None or result.width != self.layout_result.width or self.raw:
+            return
+        self.complete = True
+        self._set_layout(result)
+        self.refresh(layout=True)
+
+    def finish_layout(self) -> None:
+        """Lay out the rest of a long article now (a jump to the end or to a quote needs it)."""
+        result = self.layout_result
+        if result is None or self.complete:
+            return
+        self.workers.cancel_group(self, "layout")
+        self.complete = True
+        self._set_layout(layout_article(self.article, result.width))
+        self.refresh(layout=True)
+
+    def relayout(self) -> None:
+        """Drop the layout (article, view or width changed) and lay out again."""
+        self.layout_result = None
+        self._cache.clear()
+        self.refresh(layout=True)
+
+    def watch_raw(self) -> None:
+        self.relayout()
+
+    def watch_current_quote(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    # -- queries ------------------------------------------------------------------------
+
+    def quote_line(self, number: int) -> int | None:
+        """The first display line of quote `number` (None when unknown)."""
+        result = self.layout_result
+        if result is None or self.raw or not 0 <= number < len(result.quote_lines):
+            return None
+        line = result.quote_lines[number]
+        return line if line >= 0 else None
+
+    def block_line(self, block: int) -> int:
+        result = self.layout_result
+        if result is None or not result.block_lines:
+            return 0
+        return result.block_lines[max(0, min(block, len(result.block_lines) - 1))]
+
+    def block_at(self, line: int) -> int:
+        """The index of the article block shown at display line `line` (0 before the first)."""
+        result = self.layout_result
+        if result is None or self.raw:
+            return 0
+        from bisect import bisect_right
+
+        return max(0, bisect_right(result.block_lines, line) - 1)
+
+    @property
+    def quote_count(self) -> int:
+        result = self.layout_result
+        return len(result.quote_lines) if result is not None and not self.raw else 0
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def _style(self, role: str) -> Style:
+        return self.get_component_rich_style(f"article-body--{role}", partial=True)
+
+    def render_line(self, y: int) -> Strip:
+        result = self.layout_result
+        width = self.content_size.width
+        base = self.rich_style
+        if result is None or y >= len(result.lines):
+            return Strip.blank(width, base)
+        line = result.lines[y]
+        current = any(n == self.current_quote for _, _, n in line.quotes)
+        key = (y, current)
+        strip = self._cache.get(key)
+        if strip is not None and strip.cell_length == width:
+            return strip
+        role_style = base + self._style(line.role)
+        segments: list[Segment] = []
+        position = 0
+        for start, end, number in line.quotes:
+            if start > position:
+                segments.append(Segment(line.text[position:start], role_style))
+            name = "quote-current" if number == self.current_quote else "quote"
+            segments.append(Segment(line.text[start:end], role_style + self._style(name)))
+            position = end
+        if position < len(line.text):
+            segments.append(Segment(line.text[position:], role_style))
+        strip = Strip(segments).adjust_cell_length(width, base)
+        if len(self._cache) > 2000:
+            self._cache.clear()
+        self._cache[key] = strip
+        return strip

@@ -1,0 +1,35 @@
+"""A one-line status bar: what is shown on the left, progress or activity on the right."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from reader.article.text import clean_line
+from reader.tui.layout import text_width
+
+
+class StatusBar(Widget):
+    """Plain text only: both parts are shown literally (they may hold article titles)."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    left: reactive[str] = reactive("")
+    right: reactive[str] = reactive("")
+
+    def render(self) -> Content:
+        left, right = clean_line(self.left), clean_line(self.right)
+        width = self.content_size.width
+        room = width - text_width(right) - 1
+        if text_width(left) > room:
+            left = left[: max(0, room - 1)] + "…" if room > 1 else ""
+        gap = max(1, width - text_width(left) - text_width(right))
+        return Content(left + " " * gap + right)
