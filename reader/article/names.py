@@ -48,14 +48,32 @@ class Name:
         return any(t.lower() in ORG_WORDS for t in self.tokens)
 
 
-def tokens(text: str) -> list[str]:
-    """Split `text` into words (abbreviations keep their full stop) and punctuation marks."""
-    out: list[str] = []
-    for tok in _TOKEN.findall(text):
+def token_spans(text: str) -> list[tuple[int, str]]:
+    """Words (abbreviations keep their full stop) and punctuation marks, with their offsets."""
+    out: list[tuple[int, str]] = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
         if tok.endswith(".") and len(tok) > 1 and not _is_abbreviation(tok):
-            out.extend((tok[:-1], "."))
+            out.extend(((m.start(), tok[:-1]), (m.end() - 1, ".")))
         else:
-            out.append(tok)
+            out.append((m.start(), tok))
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """`token_spans` without the offsets."""
+    return [tok for _, tok in token_spans(text)]
+
+
+def mentions(text: str) -> list[tuple[int, Name]]:
+    """Every name of two or more words in `text`, with its offset, titles stripped."""
+    spans = token_spans(text)
+    toks = [tok for _, tok in spans]
+    out: list[tuple[int, Name]] = []
+    for i, j in runs(toks):
+        name = strip_titles(toks[i:j])
+        if name is not None and len(name.tokens) >= 2:
+            out.append((spans[i][0], name))
     return out
 
 
@@ -82,16 +100,19 @@ def strip_titles(run: list[str]) -> Name | None:
     cut = 0
     for i, tok in enumerate(run[:-1]):
         bare = _bare(tok)
-        if bare in TITLES and not all(_bare(t) in TITLES for t in run[i + 1:]):
-            cut = i + 1
+        rest_names = [t for t in run[i + 1:] if _bare(t) not in TITLES]
+        if not rest_names:
+            break
+        if (bare in TITLES or tok.endswith(("’s", "'s"))
+                or (len(rest_names) >= 2 and tok.isupper() and tok.isalpha() and len(tok) > 1)):
+            cut = i + 1  # a title, "Canada's …", or an acronym role ("FBI Director", "DL")
             gender = HONORIFIC_GENDER.get(bare, gender)
-    rest = [t for t in run[cut:] if t.lower() not in STOPWORDS]
+    rest = [t.rstrip(",") for t in run[cut:] if t.lower() not in STOPWORDS]
     while rest and _bare(rest[-1]) in PARTICLES:
         rest.pop()
-    rest = [t.rstrip(",") for t in rest][-4:]
-    if not rest or all(_bare(t) in TITLES for t in rest):
-        return None
-    if rest[-1].endswith(("’s", "'s")):
+    while sum(_bare(t) not in PARTICLES for t in rest) > 3:
+        rest.pop(0)
+    if not rest or all(_bare(t) in TITLES for t in rest) or rest[-1].endswith(("’s", "'s")):
         return None
     return Name(" ".join(rest), gender)
 

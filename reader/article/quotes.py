@@ -240,7 +240,7 @@ def _previous_block(i: int, order_pos: int, order: list[int], blocks: list[Block
 def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[int],
              blocks: list[Block]) -> None:
     """Turn attributions into speakers in reading order; fill split and continued quotations."""
-    book = SpeakerBook.of([texts[i] for i in order])
+    book = SpeakerBook.of(texts)
     chain_ref: dict[int, Ref] = {}
     for i in order:
         for s in spans[i]:
@@ -254,23 +254,19 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
                      if not any(s.start <= at < s.end for s in spans[i])]
         for s in speech:
             while narration and narration[0][0] < s.start:
-                _meet(book, book.resolve(narration.pop(0)[1]))
+                at, name = narration.pop(0)
+                book.met(book.resolve(name, (i, at)), (i, at))
             if s.chain is not None and s.chain in chain_speaker:
                 s.speaker = chain_speaker[s.chain]
             else:
                 ref = s.ref if s.ref is not None else chain_ref.get(s.chain or -1)
-                s.speaker = book.resolve(ref)
+                s.speaker = book.resolve(ref, (i, s.start))
                 if s.chain is not None:
                     chain_speaker[s.chain] = s.speaker
-            _meet(book, s.speaker)
+            book.met(s.speaker, (i, s.start))
         _fill_unattributed(speech, texts, i, _previous_block(i, pos, order, blocks), spans, book)
-        for _, name in narration:
-            _meet(book, book.resolve(name))
-
-
-def _meet(book: SpeakerBook, speaker: str | None) -> None:
-    if speaker:
-        book.met(speaker)
+        for at, name in narration:
+            book.met(book.resolve(name, (i, at)), (i, at))
 
 
 def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev: int | None,
@@ -287,7 +283,8 @@ def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev:
     if any(s.speaker for s in speech) or prev is None or not _opens_block(speech[0], texts[i]):
         return
     earlier = [t.speaker for t in spans[prev] if t.speech and t.speaker]
-    speaker = earlier[-1] if earlier else book.resolve(lead_in_attribution(texts[prev]))
+    at = (i, speech[0].start)
+    speaker = earlier[-1] if earlier else book.resolve(lead_in_attribution(texts[prev]), at)
     for s in alone:
         s.speaker = speaker
-    _meet(book, speaker)
+    book.met(speaker, at)

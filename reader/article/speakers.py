@@ -14,12 +14,10 @@ from reader.article.names import (
     WORDS,
     Name,
     is_name_token,
+    mentions,
     object_name,
-    runs,
     sentence_start,
-    strip_titles,
     subject_name,
-    tokens,
 )
 
 VERB = r"(?:" + "|".join(sorted(WORDS["verbs"], key=len, reverse=True)) + r")"
@@ -41,10 +39,23 @@ _BEFORE_ADJACENT = re.compile(
     re.IGNORECASE)
 _BEFORE_ACCORDING = re.compile(r"\b(?:according to|selon|laut)\s+(?P<who>[^,.!?]+),\s*$",
                                re.IGNORECASE)
-_LAST_SENTENCE = re.compile(r"(?:^|[.!?][”’\"»]?\s+)(?=[^.!?]*$)")
+_SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
 _MAX_SUBJECT_WORDS = 10
+# Subjects that name no one but still make a quotation speech: "the ministry said".
+_UNNAMED_SUBJECT = re.compile(
+    r"\s*(?:the|a|an|its|his|her|their|our|one|two|three|several|many|some|other|officials|"
+    r"police|witnesses|experts|residents|authorities|critics|analysts|researchers|scientists|"
+    r"organizers|organisers|prosecutors|lawyers|doctors|sources)\b", re.IGNORECASE)
 
 Ref = Name | str  # a name as written, or a pronoun
+
+
+def last_sentence(text: str) -> str:
+    """The tail of `text` after its last sentence break."""
+    start = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        start = m.end()
+    return text[start:]
 
 
 def _subject_ok(subj: str) -> bool:
@@ -66,13 +77,14 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
         return object_name(m.group("rest")), True
     m = _AFTER_SUBJECT_FIRST.match(after)
     if m and _subject_ok(m.group("subj")):
-        return subject_name(m.group("subj")), True
+        who = subject_name(m.group("subj"))
+        return who, who is not None or bool(_UNNAMED_SUBJECT.match(m.group("subj")))
     return None, False
 
 
 def before_attribution(before: str) -> tuple[Ref | None, bool]:
     """Attribution in the sentence leading into a quote. Returns (who, attached)."""
-    lead = before[_LAST_SENTENCE.search(before).end():]  # type: ignore[union-attr]
+    lead = last_sentence(before)
     m = _BEFORE_ACCORDING.search(lead)
     if m:
         return object_name(m.group("who")), True
@@ -102,83 +114,94 @@ def narration_speakers(text: str) -> list[tuple[int, Name]]:
     for v in _VERB_RE.finditer(text):
         start = max(0, v.start() - 120)
         head = text[start:v.start()]
-        head = head[_LAST_SENTENCE.search(head).end():]  # type: ignore[union-attr]
+        head = last_sentence(head)
         who = subject_name(re.split(r"[;:]", head)[-1])
         if isinstance(who, Name):
             out.append((v.start(), who))
     return out
 
 
+Position = tuple[int, int]  # (block index, character offset)
+
+
 @dataclass
 class SpeakerBook:
     """The article's names, and the speakers met so far in reading order."""
 
-    full_names: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+    full_names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    mentions: list[tuple[Position, Name]] = field(default_factory=list)
     known_words: set[str] = field(default_factory=set)
-    recent: list[Name] = field(default_factory=list)
+    recent: list[tuple[Position, str]] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, texts: list[str]) -> SpeakerBook:
-        """Index every multi-word name in the article (position = order of appearance)."""
+    def of(cls, texts: dict[int, str]) -> SpeakerBook:
+        """Index every multi-word name in the article, in order of appearance."""
         book = cls()
-        pos = 0
-        for text in texts:
-            toks = tokens(text)
-            for i, j in runs(toks):
-                name = strip_titles(toks[i:j])
-                if name is None:
-                    continue
-                words = name.tokens
-                if len(words) >= 2:
-                    for key in {words[-1], words[0]}:
-                        book.full_names[key].append((pos + i, name.text))
+        for block, text in texts.items():
+            for at, name in mentions(text):
+                for key in dict.fromkeys((name.tokens[-1], name.tokens[0])):
+                    if name.text not in book.full_names[key]:
+                        book.full_names[key].append(name.text)
+                if not name.is_org:
+                    book.mentions.append(((block, at), name))
                 if name.gender:
                     book.genders.setdefault(name.text, name.gender)
-            for m in re.finditer(r"[^\W\d_][\w’'-]*", text):
+            for m in _WORD.finditer(text):
                 if m.group()[:1].isupper() and not sentence_start(text, m.start()):
                     book.known_words.add(m.group())
-            pos += len(toks) + 1
         return book
 
-    def resolve(self, ref: Ref | None) -> str | None:
-        """A full name for `ref`, or None when it names no one we can tell."""
+    def resolve(self, ref: Ref | None, at: Position) -> str | None:
+        """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
         if ref is None:
             return None
         if isinstance(ref, str):
-            return self._pronoun(ref)
+            return self._pronoun(ref, at)
         words = ref.tokens
         if len(words) >= 2:
             if ref.gender:
                 self.genders.setdefault(ref.text, ref.gender)
             return ref.text
         word = words[0]
-        for name in reversed(self.recent):
-            if word in name.tokens and len(name.tokens) > 1:
-                return name.text
+        for _, name in reversed(self.recent):
+            if word in name.split() and " " in name:
+                return name
         matches = self.full_names.get(word)
         if matches:
             if ref.gender:
-                self.genders.setdefault(matches[0][1], ref.gender)
-            return matches[0][1]
-        if word in self.known_words and is_name_token(word):
-            return word
+                self.genders.setdefault(matches[0], ref.gender)
+            return matches[0]
+        if word in self.known_words and is_name_token(word) and not word.endswith("s"):
+            return word  # a one-word name ("Madonna"), but not "Americans" or "Officials"
         return None
 
-    def _pronoun(self, pronoun: str) -> str | None:
+    def _compatible(self, name: str, gender: str | None) -> bool:
+        if gender is None:
+            return True
+        known = self.genders.get(name)
+        return not Name(name).is_org and (known is None or known == gender)
+
+    def _pronoun(self, pronoun: str, at: Position) -> str | None:
+        """The most recent compatible speaker; or a person just named in the same paragraph."""
         gender = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}.get(pronoun)
-        for name in reversed(self.recent):
-            if gender is None:
-                return name.text
-            if name.is_org:
-                continue
-            known = self.genders.get(name.text)
-            if known is None or known == gender:
-                self.genders[name.text] = gender
-                return name.text
-        return None
+        speaker = next(((pos, n) for pos, n in reversed(self.recent)
+                        if self._compatible(n, gender)), None)
+        mention = next(((pos, n.text) for pos, n in reversed(self.mentions)
+                        if pos < at and self._compatible(n.text, gender)), None)
+        if mention and (speaker is None or (mention[0] > speaker[0] and mention[0][0] == at[0])):
+            speaker = mention
+        if speaker is None:
+            return None
+        if gender:
+            self.genders[speaker[1]] = gender
+        return speaker[1]
 
-    def met(self, speaker: str) -> None:
+    def met(self, speaker: str | None, at: Position) -> None:
         """Record `speaker` as the most recent one (for pronouns and surnames)."""
-        self.recent = [n for n in self.recent if n.text != speaker][-20:]
-        self.recent.append(Name(speaker))
+        if speaker:
+            self.recent = [r for r in self.recent if r[1] != speaker][-20:]
+            self.recent.append((at, speaker))
+
+
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
