@@ -231,6 +231,8 @@ class Fetcher:
                 raise FetchError("connection failed", original, _short(exc)) from None
             except httpx.UnsupportedProtocol:
                 raise FetchError("unsafe url", original) from None
+            except httpx.InvalidURL as exc:  # also raised for a bad Location header
+                raise FetchError("unsafe url", original, _short(exc)) from None
             except httpx.HTTPError as exc:
                 raise FetchError("connection failed", original, _short(exc)) from None
 

@@ -1,0 +1,262 @@
+"""The fetch policy against the real loopback server (reliability-notes section 6, cases 1–18)."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import socket
+import time
+from email.utils import formatdate
+
+import pytest
+
+from reader import __version__
+from reader.sources.http import (
+    MAX_RETRY_AFTER,
+    Fetcher,
+    FetchError,
+    fetch_url,
+    parse_retry_after,
+)
+
+
+async def fetch(url: str, **kwargs: object) -> object:
+    options = {k: kwargs.pop(k) for k in ("deadline", "max_bytes", "max_redirects") if k in kwargs}
+    async with Fetcher(trust_env=False, **options) as fetcher:  # type: ignore[arg-type]
+        return await fetcher.fetch(url, **kwargs)  # type: ignore[arg-type]
+
+
+async def failure(url: str, **kwargs: object) -> FetchError:
+    with pytest.raises(FetchError) as info:
+        await fetch(url, **kwargs)
+    return info.value
+
+
+async def test_ok_sends_user_agent_and_returns_body(feed_server):
+    result = await fetch(feed_server.url("/ok"))
+    assert result.status == 200
+    assert b"Loopback Times" in result.body
+    assert result.etag == '"loopback-v1"'
+    assert result.last_modified == "Wed, 03 Jan 2024 10:00:00 GMT"
+    assert result.not_modified is False and result.permanent_url is None
+    assert result.content_type.startswith("application/rss+xml")
+    sent = feed_server.requests("/ok")[0]
+    assert sent["user-agent"].startswith(f"Byline/{__version__} (+https://")
+    assert "gzip" in sent["accept-encoding"]
+
+
+async def test_conditional_get_gives_not_modified(feed_server):
+    """Case 11: ETag and Last-Modified are sent back; 304 means keep the cache."""
+    result = await fetch(feed_server.url("/ok"), etag='"loopback-v1"',
+                         last_modified="Wed, 03 Jan 2024 10:00:00 GMT")
+    assert result.not_modified is True and result.status == 304 and result.body == b""
+    sent = feed_server.requests("/ok")[-1]
+    assert sent["if-none-match"] == '"loopback-v1"'
+    assert sent["if-modified-since"] == "Wed, 03 Jan 2024 10:00:00 GMT"
+
+
+async def test_stale_etag_gets_full_body(feed_server):
+    result = await fetch(feed_server.url("/ok"), etag='"old"')
+    assert result.not_modified is False and b"<rss" in result.body
+
+
+async def test_registered_route_with_last_modified_only(feed_server):
+    url = feed_server.add("/lm.xml", b"<rss version='2.0'><channel/></rss>",
+                          last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+    first = await fetch(url)
+    second = await fetch(url, last_modified=first.last_modified)
+    assert first.not_modified is False and second.not_modified is True
+    assert "if-modified-since" not in feed_server.requests("/lm.xml")[0]
+
+
+@pytest.mark.parametrize("path", ["/gzip", "/deflate"])
+async def test_compressed_bodies_are_decoded(feed_server, path):
+    result = await fetch(feed_server.url(path))
+    assert result.body.startswith(b"<?xml") and b"Second story" in result.body
+
+
+async def test_temporary_redirects_keep_original_url(feed_server):
+    """Case 10: 302/307 are followed but not recorded as permanent."""
+    for status in (302, 307):
+        result = await fetch(feed_server.url(f"/redirect/{status}"))
+        assert result.url == feed_server.url("/ok")
+        assert result.permanent_url is None
+
+
+async def test_permanent_redirects_are_recorded(feed_server):
+    """Case 9: a 301/308 target is reported so the library can update the URL."""
+    for status in (301, 308):
+        result = await fetch(feed_server.url(f"/redirect/{status}"))
+        assert result.permanent_url == feed_server.url("/ok")
+
+
+async def test_permanent_then_temporary_records_only_the_permanent_part(feed_server):
+    feed_server.add("/moved", status=301, headers={"Location": "/redirect/302"})
+    result = await fetch(feed_server.url("/moved"))
+    assert result.url == feed_server.url("/ok")
+    assert result.permanent_url == feed_server.url("/redirect/302")
+
+
+async def test_redirect_chain_within_limit(feed_server):
+    result = await fetch(feed_server.url("/chain/5"))
+    assert result.status == 200 and result.url == feed_server.url("/ok")
+
+
+async def test_redirect_chain_over_limit(feed_server):
+    error = await failure(feed_server.url("/chain/6"))
+    assert error.kind == "redirect loop"
+
+
+@pytest.mark.parametrize("path", ["/loop", "/loop-a"])
+async def test_redirect_loop(feed_server, path):
+    """Case 6."""
+    error = await failure(feed_server.url(path))
+    assert error.kind == "redirect loop"
+    assert len(feed_server.requests(path)) == 1
+
+
+@pytest.mark.parametrize("path", ["/to-file", "/to-ftp", "/to-javascript"])
+async def test_redirect_to_other_schemes_refused(feed_server, path):
+    """Case 7: only http(s), never file:, ftp: or javascript:."""
+    error = await failure(feed_server.url(path))
+    assert error.kind == "unsafe url"
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x", "javascript:1",
+                                 "-x", "http://"])
+async def test_non_http_urls_refused_without_network(url):
+    error = await failure(url)
+    assert error.kind == "unsafe url"
+
+
+def test_https_to_http_downgrade():
+    pytest.skip("needs a TLS loopback server; the downgrade check runs in Fetcher._follow")
+
+
+@pytest.mark.parametrize(("path", "kind"), [("/404", "http 404"), ("/410", "gone"),
+                                            ("/500", "server error")])
+async def test_error_statuses(feed_server, path, kind):
+    """Cases 12, 13, 15."""
+    error = await failure(feed_server.url(path))
+    assert error.kind == kind
+    assert error.retry_after is None
+    assert kind in str(error)
+
+
+async def test_410_suggests_unsubscribing(feed_server):
+    error = await failure(feed_server.url("/410"))
+    assert "unsubscrib" in str(error)
+
+
+async def test_429_retry_after_seconds(feed_server):
+    """Case 14."""
+    error = await failure(feed_server.url("/429"))
+    assert error.kind == "rate limited" and error.retry_after == 120
+
+
+async def test_429_retry_after_http_date(feed_server):
+    error = await failure(feed_server.url("/429-date"))
+    assert error.kind == "rate limited"
+    assert 3500 < error.retry_after <= 3600
+
+
+async def test_503_retry_after(feed_server):
+    """Case 15: 503 is a server error with Retry-After honoured."""
+    error = await failure(feed_server.url("/503"))
+    assert error.kind == "server error" and error.retry_after == 30
+
+
+def test_retry_after_is_clamped_and_validated():
+    assert parse_retry_after("999999999") == MAX_RETRY_AFTER
+    assert parse_retry_after(formatdate(time.time() - 600, usegmt=True)) == 0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 60) == 60
+
+
+async def test_declared_huge_body_refused_before_reading(feed_server):
+    """Case 1: Content-Length over the cap."""
+    error = await failure(feed_server.url("/huge"))
+    assert error.kind == "too large"
+    assert "52,428,800" in str(error)
+
+
+async def test_chunked_huge_body_stops_at_cap(feed_server):
+    """Case 2: no Content-Length; the stream is cut at the cap."""
+    error = await failure(feed_server.url("/huge-chunked"), max_bytes=1024 * 1024)
+    assert error.kind == "too large"
+
+
+async def test_gzip_bomb_stops_at_cap(feed_server):
+    """Case 3: 1 GiB of zeros in ~1 MB of gzip; memory stays near the cap."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    error = await failure(feed_server.url("/gzip-bomb"))
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert error.kind == "too large"
+    assert (after - before) * 1024 < 200 * 1024 * 1024  # ru_maxrss is in KiB on Linux
+
+
+async def test_truncated_body(feed_server):
+    """Case 16: Content-Length larger than the body is a failure, not a partial feed."""
+    error = await failure(feed_server.url("/short"))
+    assert error.kind == "truncated"
+
+
+async def test_trickle_hits_the_deadline(feed_server):
+    """Case 4: a whole-request deadline, whatever the per-read timeout."""
+    started = time.monotonic()
+    error = await failure(feed_server.url("/trickle"), deadline=1.0)
+    assert error.kind == "timeout"
+    assert time.monotonic() - started < 10
+
+
+async def test_hanging_server_hits_the_deadline(feed_server):
+    """Case 5: accepted, never answered."""
+    error = await failure(feed_server.url("/hang"), deadline=1.0)
+    assert error.kind == "timeout"
+
+
+async def test_connection_refused():
+    """Case 17: a port that was free a moment ago refuses the connection."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    error = await failure(f"http://127.0.0.1:{port}/feed")
+    assert error.kind == "connection failed"
+
+
+async def test_dns_failure():
+    error = await failure("http://nonexistent.invalid/feed")
+    assert error.kind == "connection failed"
+
+
+async def test_wrong_charset_body_is_returned_raw(feed_server):
+    result = await fetch(feed_server.url("/wrong-charset"))
+    assert "Café".encode() in result.body
+    assert "iso-8859-1" in result.content_type
+
+
+async def test_per_host_limit_bounds_concurrency(feed_server):
+    """Fetcher(per_host=2): never more than two requests in flight to one host."""
+    async with Fetcher(trust_env=False, per_host=2, deadline=10) as fetcher:
+        results = await asyncio.gather(*(fetcher.fetch(feed_server.url("/slow"))
+                                         for _ in range(6)))
+    assert all(r.status == 200 for r in results)
+    assert feed_server.peak_inflight == 2
+
+
+async def test_max_connections_bounds_all_hosts(feed_server):
+    async with Fetcher(trust_env=False, max_connections=1, per_host=4, deadline=10) as fetcher:
+        await asyncio.gather(*(fetcher.fetch(feed_server.url("/slow")) for _ in range(3)))
+    assert feed_server.peak_inflight == 1
+
+
+def test_fetch_url_sync_wrapper(feed_server):
+    result = fetch_url(feed_server.url("/ok"))
+    assert result.status == 200 and b"First story" in result.body
+
+
+def test_fetch_url_raises_fetch_error(feed_server):
+    with pytest.raises(FetchError) as info:
+        fetch_url(feed_server.url("/404"))
+    assert str(info.value) == f"cannot fetch {feed_server.url('/404')}: http 404"
