@@ -79,7 +79,8 @@ def mentions(text: str) -> list[tuple[int, Name]]:
 
 def _is_abbreviation(tok: str) -> bool:
     word = tok[:-1]
-    return word.lower() in TITLES or (len(word) == 1 and word.isupper())
+    return (word.lower() in TITLES or word.lower() in _SUFFIXES
+            or (len(word) == 1 and word.isupper()))
 
 
 def _bare(tok: str) -> str:
@@ -108,7 +109,7 @@ def strip_titles(run: list[str]) -> Name | None:
             cut = i + 1  # a title, "Canada's …", or an acronym role ("FBI Director", "DL")
             gender = HONORIFIC_GENDER.get(bare, gender)
     rest = [t.rstrip(",") for t in run[cut:] if t.lower() not in STOPWORDS]
-    while rest and _bare(rest[-1]) in PARTICLES:
+    while rest and (_bare(rest[-1]) in PARTICLES or _bare(rest[-1]) in _SUFFIXES):
         rest.pop()
     while sum(_bare(t) not in PARTICLES for t in rest) > 3:
         rest.pop(0)
@@ -194,6 +195,7 @@ def object_name(phrase: str) -> Name | str | None:
     return candidates[0] if candidates else None
 
 
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _AUXILIARIES = frozenset({
     "has", "had", "have", "also", "later", "then", "previously", "once", "again", "would", "will",
     "reportedly", "recently", "further", "simply", "just", "quickly", "finally", ",",

@@ -92,13 +92,13 @@ def _single_close(text: str, start: int, mark: str) -> int | None:
 def _close(text: str, start: int, opener: str) -> int | None:
     if opener in _SINGLE:
         return _single_close(text, start, _SINGLE[opener])
-    closers = _DOUBLE[opener]
-    best: int | None = None
-    for c in closers:
-        i = text.find(c, start)
-        if i >= 0 and (best is None or i < best):
-            best = i
-    return best
+    found = [i for i in (text.find(c, start) for c in _DOUBLE[opener]) if i >= 0]
+    if found:
+        return min(found)
+    if opener == "“":  # mixed marks: “… " (a curly opening, a straight closing)
+        i = text.find('"', start)
+        return i if i >= 0 else None
+    return None
 
 
 def _scan(text: str, block: int, openers: re.Pattern[str]) -> list[_Span]:

@@ -18,25 +18,25 @@ from reader.article.names import (
     object_name,
     sentence_start,
     subject_name,
+    tokens,
 )
 
 VERB = r"(?:" + "|".join(sorted(WORDS["verbs"], key=len, reverse=True)) + r")"
-_VERB_RE = re.compile(rf"(?<![\w-]){VERB}(?![\w])", re.IGNORECASE)
+_VERB_RE = re.compile(rf"(?<![\w-]){VERB}(?![\w])")
 
 _CLOSING_PUNCT = ",.!?…:;—–-"
 # "…,” said X" / "…,” she told Reuters." / "…», dit-il."
 _AFTER_VERB_FIRST = re.compile(rf"[\s,.;!?—–-]*(?:then\s+|also\s+)?{VERB}(?![\w])(?P<rest>.*)",
-                               re.IGNORECASE | re.DOTALL)
+                               re.DOTALL)
 _AFTER_SUBJECT_FIRST = re.compile(
-    rf"[\s,;—–-]*(?P<subj>[^.!?;:“”\"«»„\n]{{1,90}}?)\s+{VERB}(?![\w])", re.IGNORECASE)
+    rf"[\s,;—–-]*(?P<subj>[^!?;:“”\"«»„\n]{{1,90}}?)\s+{VERB}(?![\w])")
 _AFTER_FRENCH_INVERSION = re.compile(r"[\s,]*a-t-(?P<p>il|elle)\b", re.IGNORECASE)
-_AFTER_ACCORDING = re.compile(r"[\s,]*(?:according to|selon|laut)\s+(?P<rest>.*)",
-                              re.IGNORECASE | re.DOTALL)
+_AFTER_ACCORDING = re.compile(r"[\s,]*(?i:according to|selon|laut)\s+(?P<rest>.*)",
+                              re.DOTALL)
 # "X told Global News: “", "X said “", "X said that “", "According to X, “"
 _BEFORE_ADJACENT = re.compile(
     rf"(?:(?<![\w-]){VERB}(?:\s+(?:to\s+)?[^\s.!?“”:]+){{0,5}}\s*[:,]|(?<![\w-]){VERB}"
-    rf"(?:\s+that)?|\b(?:according to|selon|laut)\s+[^,.!?]+,)\s*$",
-    re.IGNORECASE)
+    rf"(?:\s+that)?|\b(?i:according to|selon|laut)\s+[^,.!?]+,)\s*$")
 _BEFORE_ACCORDING = re.compile(r"\b(?:according to|selon|laut)\s+(?P<who>[^,.!?]+),\s*$",
                                re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
@@ -59,7 +59,8 @@ def last_sentence(text: str) -> str:
 
 
 def _subject_ok(subj: str) -> bool:
-    return len(subj.split()) <= _MAX_SUBJECT_WORDS
+    """Short, and no full stop except in abbreviations ("Mr. Trump", "the U.S. attorney")."""
+    return len(subj.split()) <= _MAX_SUBJECT_WORDS and "." not in tokens(subj)
 
 
 def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
@@ -91,6 +92,8 @@ def before_attribution(before: str) -> tuple[Ref | None, bool]:
     attached = bool(_BEFORE_ADJACENT.search(lead))
     verbs = list(_VERB_RE.finditer(lead))
     for v in reversed(verbs):
+        if v.group().endswith("ing"):
+            continue  # "Liu said …, warning: “…”": the speaker is the main clause's subject
         subj = lead[:v.start()]
         clause = re.split(r"[;:]|,\s+(?:and|but)\s+", subj)[-1]
         who = subject_name(clause)
@@ -183,14 +186,14 @@ class SpeakerBook:
         return not Name(name).is_org and (known is None or known == gender)
 
     def _pronoun(self, pronoun: str, at: Position) -> str | None:
-        """The most recent compatible speaker; or a person just named in the same paragraph."""
+        """The most recent compatible speaker, else a person named before in the paragraph."""
         gender = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}.get(pronoun)
         speaker = next(((pos, n) for pos, n in reversed(self.recent)
                         if self._compatible(n, gender)), None)
-        mention = next(((pos, n.text) for pos, n in reversed(self.mentions)
-                        if pos < at and self._compatible(n.text, gender)), None)
-        if mention and (speaker is None or (mention[0] > speaker[0] and mention[0][0] == at[0])):
-            speaker = mention
+        if speaker is None:  # nobody quoted yet: a person named earlier in the same paragraph
+            speaker = next(((pos, n.text) for pos, n in reversed(self.mentions)
+                            if pos[0] == at[0] and pos < at and self._compatible(n.text, gender)),
+                           None)
         if speaker is None:
             return None
         if gender:
