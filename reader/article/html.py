@@ -26,7 +26,10 @@ _CAPTION_CLASS = re.compile(r"caption|credit", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form")
 _MAX_CAPTION = 400
+_SHORT_WORDS = 100  # below this, an extraction may have missed the article
 _TAG = re.compile(r"<[^>]*>?")
+_LAYOUT_TAGS = re.compile(r"</?(?:div|span|section|article|main|center|font)\b[^>]*>",
+                          re.IGNORECASE)
 
 
 def parse_html(html: str, *, url: str | None) -> Draft:
@@ -63,11 +66,17 @@ def _parse(html: str, url: str | None) -> Draft:
 
 
 def _document(html: str) -> HtmlElement:
+    """Parse `html`; past libxml2's nesting limit (256), layout containers are flattened
+    and the page parsed again, since the parser drops everything below that depth."""
     from lxml.html import HTMLParser, document_fromstring
 
     parser = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                         collect_ids=False, default_doctype=False)
-    return document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+    root = document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+    if any("depth" in e.message for e in parser.error_log):
+        flat = _LAYOUT_TAGS.sub("<br>", html)
+        root = document_fromstring(flat.encode("utf-8", "replace"), parser=parser)
+    return root
 
 
 def _base_url(root: HtmlElement, url: str | None) -> str | None:
@@ -120,13 +129,30 @@ def _prepare(root: HtmlElement) -> set[str]:
 
 
 def _main_content(root: HtmlElement, url: str | None) -> list[Block]:
-    """trafilatura's main content as blocks (empty when it finds nothing)."""
+    """trafilatura's main content as blocks (empty when it finds nothing).
+
+    Precision mode first (it leaves out more trailing teasers and tag lists); when that keeps
+    almost nothing, the default mode's longer answer is used instead.
+    """
+    blocks = _extract(root, url, precise=True)
+    if _words(blocks) < _SHORT_WORDS:
+        recall = _extract(root, url, precise=False)
+        if _words(recall) > _words(blocks):
+            return recall
+    return blocks
+
+
+def _words(blocks: list[Block]) -> int:
+    return sum(len(b.text.split()) for b in blocks)
+
+
+def _extract(root: HtmlElement, url: str | None, *, precise: bool) -> list[Block]:
     from trafilatura import bare_extraction
 
     from reader.article.htmlblocks import XML_ROLES, tree_blocks
 
     doc = bare_extraction(root, url=url, include_comments=False, include_tables=True,
-                          output_format="xml", with_metadata=False)
+                          favor_precision=precise, output_format="xml", with_metadata=False)
     body = getattr(doc, "body", None)
     if body is None:
         return []

@@ -1,0 +1,249 @@
+"""HTML pages and feed fragments to drafts: blocks, metadata, captions, related links, hostility."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.article.build import from_html
+from reader.article.html import parse_html
+from reader.article.htmlmeta import iso_date
+from reader.article.text import clean_text
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
+PROSE = (
+    "The committee met again on Thursday to go through the figures line by line, and several "
+    "members asked for the spending plan to be published before the next public meeting. "
+)
+
+
+def page(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def ferry():
+    return parse_html(page("harbour-ferry.html"), url=None)
+
+
+def texts(draft, kind=None):
+    return [b.text for b in draft.blocks if kind is None or b.kind == kind]
+
+
+# --- metadata -------------------------------------------------------------------------------
+
+def test_og_title_wins_over_title_tag_noise(ferry):
+    assert ferry.title == "Harbour ferry returns after storm repairs"
+
+
+def test_title_tag_loses_leading_site_name_and_h1_is_not_repeated_as_a_block():
+    draft = parse_html(page("council-budget.html"), url=None)
+    assert draft.title == "Council approves library budget after late-night vote"
+    assert draft.title not in texts(draft)
+
+
+def test_canonical_link_is_the_url(ferry):
+    assert ferry.url == "https://ledger.example/news/harbour-ferry-returns"
+
+
+def test_given_url_is_used_when_the_page_names_none():
+    draft = parse_html(page("council-budget.html"), url="https://courier.example/budget")
+    assert draft.url == "https://courier.example/budget"
+
+
+def test_jsonld_authors_and_published_date(ferry):
+    assert ferry.authors == ["Mira Castellanos", "Tomasz Wren"]
+    assert ferry.published == "2026-03-14T08:30:00+00:00"
+
+
+def test_meta_author_byline_split_and_time_datetime():
+    draft = parse_html(page("council-budget.html"), url=None)
+    assert draft.authors == ["Anneke Lindqvist", "Joseph Mbeki"]
+    assert draft.published == "2025-11-02"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00+00:00"),
+    ("2024-05-01", "2024-05-01"),
+    ("2024-02-30", None),  # not a date: never silently shifted to March (notes case 50)
+    ("last Tuesday", None),
+    (None, None),
+])
+def test_iso_date(value, expected):
+    assert iso_date(value) == expected
+
+
+# --- blocks ---------------------------------------------------------------------------------
+
+def test_block_kinds_in_reading_order(ferry):
+    kinds = [b.kind for b in ferry.blocks]
+    assert kinds[:3] == ["paragraph", "paragraph", "media"]
+    assert "What changes for passengers" in texts(ferry, "heading")
+    assert texts(ferry, "list_item") == [
+        "Contactless payment on board, alongside paper tickets.",
+        "An extra late crossing on Fridays and Saturdays.",
+        "Bicycles carried free outside the morning rush.",
+    ]
+    assert texts(ferry, "blockquote") == [
+        "We were not going to put her back in the water until every rivet had been checked twice."
+    ]
+
+
+def test_figcaption_becomes_media_after_the_paragraph_it_follows(ferry):
+    assert texts(ferry, "media") == [
+        "The Kettle makes its first crossing since November. Photo: Ines Baptiste"
+    ]
+    starts = [(b.kind, b.text[:7]) for b in ferry.blocks]
+    assert starts.index(("media", "The Ket")) == starts.index(("paragraph", "Crowds ")) + 1
+
+
+def test_preformatted_keeps_its_spacing(ferry):
+    assert texts(ferry, "preformatted") == [
+        "ROUTE  7   OLD TOWN  ->  ISLAND QUARTER\nDEPART 06:10      ARRIVE 06:25"
+    ]
+
+
+def test_scripts_styles_and_handlers_never_become_text(ferry):
+    body = "\n".join(texts(ferry))
+    for leaked in ("SCRIPT TEXT", "STYLE TEXT", "ONCLICK", "alert(", "tracker"):
+        assert leaked not in body
+
+
+def test_markup_looking_text_is_kept_literally(ferry):
+    # notes case 39: the engine never interprets brackets; renderers show them as text
+    assert any("[bold]Welcome home[/bold]" in t for t in texts(ferry))
+
+
+def test_entities_are_unescaped_exactly_once():
+    html = "<p>Fish &amp; chips &amp;amp; peas, &lt;b&gt;not bold&lt;/b&gt;, caf&eacute;.</p>"
+    assert texts(parse_html(html, url=None)) == ["Fish & chips &amp; peas, <b>not bold</b>, café."]
+
+
+def test_navigation_and_footer_are_not_article_text(ferry):
+    body = "\n".join(texts(ferry))
+    assert "Copyright 2026" not in body
+    assert "Weather" not in body
+
+
+# --- related links --------------------------------------------------------------------------
+
+def test_related_aside_gives_absolute_urls_and_drops_unsafe_schemes(ferry):
+    related = [(r.title, r.url) for r in ferry.related]
+    assert ("Island quarter bridge plan back on the table",
+            "https://ledger.example/news/island-quarter-bridge") in related
+    assert ("Pontoon works to finish before summer",
+            "https://other.example/harbour/pontoon-works") in related
+    assert all(url and url.startswith("https://") for _, url in related)
+    assert not any("storm photos" in title or "timetable" in title for title, _ in related)
+
+
+def test_read_more_line_in_the_body_moves_to_related(ferry):
+    first = ferry.related[0]
+    assert (first.title, first.url) == ("Storm leaves trail of damage across the bay",
+                                        "https://ledger.example/news/storm-damage-bay")
+    assert not any("Storm leaves trail" in t for t in texts(ferry))
+
+
+def test_related_links_resolve_against_base_href():
+    html = (f"<html><head><base href='https://base.example/dir/'></head><body><p>{PROSE}</p>"
+            "<p>Read more: <a href='next-story'>The next story in the series</a></p>"
+            "</body></html>")
+    draft = parse_html(html, url="https://page.example/a")
+    assert [(r.title, r.url) for r in draft.related] == [
+        ("The next story in the series", "https://base.example/dir/next-story")
+    ]
+
+
+# --- feed fragments -------------------------------------------------------------------------
+
+def test_short_feed_fragment_is_converted_whole():
+    html = ("<p>The bakery on Mill Lane reopens on Monday.</p>"
+            "<p>Its owner said <em>everything</em> is baked on site.<br>Queues expected.</p>"
+            "<img src='x.jpg' alt='ALT TEXT'><ul><li>Open 7am</li></ul>")
+    draft = parse_html(html, url=None)
+    assert [(b.kind, b.text) for b in draft.blocks] == [
+        ("paragraph", "The bakery on Mill Lane reopens on Monday."),
+        ("paragraph", "Its owner said everything is baked on site."),
+        ("paragraph", "Queues expected."),
+        ("list_item", "Open 7am"),
+    ]
+
+
+def test_fragment_figure_caption_and_hidden_text():
+    html = ("<p>Snow closed the pass overnight.</p><figure><img src='p.jpg'>"
+            "<figcaption>The pass at dawn. Photo: R. Sato</figcaption></figure>"
+            "<div style='display:none'>HIDDEN TRACKING</div><script>SCRIPT</script>")
+    draft = parse_html(html, url=None)
+    assert [(b.kind, b.text) for b in draft.blocks] == [
+        ("paragraph", "Snow closed the pass overnight."),
+        ("media", "The pass at dawn. Photo: R. Sato"),
+    ]
+
+
+def test_plain_text_fragment_without_tags():
+    assert texts(parse_html("Just a sentence &amp; nothing else.", url=None)) == [
+        "Just a sentence & nothing else."
+    ]
+
+
+# --- hostile input (notes section 6) --------------------------------------------------------
+
+@pytest.mark.parametrize("html", ["", "   \n\t", "<!-- only a comment -->", "<html></html>",
+                                  "</p></div></body>", "\x00\x01\x02", "<p>\x1b[2J</p>"])
+def test_empty_and_degenerate_inputs_give_no_blocks(html):
+    assert parse_html(clean_text(html), url=None).blocks == []
+
+
+def test_five_thousand_nested_divs_do_not_recurse():
+    # notes case 34
+    html = ("<html><body>" + "<div>" * 5000 + f"<p>{PROSE}</p>" * 3 + "</div>" * 5000
+            + "</body></html>")
+    draft = parse_html(html, url=None)
+    assert draft.blocks and "committee met again" in draft.blocks[0].text
+
+
+def test_random_bytes_never_raise():
+    rng = random.Random(7)
+    for _ in range(20):
+        junk = bytes(rng.randrange(256) for _ in range(3000)).decode("latin-1")
+        draft = parse_html(junk, url=None)
+        assert all("\x00" not in b.text for b in draft.blocks)
+
+
+def test_broken_markup_still_yields_text():
+    html = f"<html><body><div><p>{PROSE}<b>bold <i>both</p></div><p>{PROSE}</td></tr></body>"
+    body = " ".join(texts(parse_html(html, url=None)))
+    assert "committee met again" in body
+
+
+def test_large_page_is_handled():
+    paragraphs = "".join(f"<p>Paragraph {n}. {PROSE}</p>" for n in range(4000))
+    html = f"<html><body><article>{paragraphs}</article></body></html>"
+    draft = parse_html(html, url=None)
+    assert len(draft.blocks) == 4000
+
+
+def test_escape_sequences_are_stripped_by_the_front_door():
+    # notes case 37: from_html runs clean_text before parsing
+    html = "<p>Headline \x1b]0;pwned\x07news \x1b[2Jtoday &#27;[31m</p>"
+    article = from_html(html, "entry")
+    assert all("\x1b" not in b.text and "pwned" not in b.text for b in article.blocks)
+
+
+def test_javascript_and_data_links_never_become_related():
+    html = ("<html><body><article>" + f"<p>{PROSE}</p>" * 3 + "</article><aside><h2>Related</h2>"
+            "<a href='javascript:alert(1)'>Click for the full story</a>"
+            "<a href='data:text/html;base64,AAAA'>Another full story here</a>"
+            "<a href='vbscript:x'>Yet another story to read</a></aside></body></html>")
+    assert parse_html(html, url="https://site.example/a").related == []
+
+
+def test_engine_import_does_not_pull_in_trafilatura_or_lxml():
+    code = ("import sys, reader.article.html, reader.article.build; "
+            "print(sorted(m for m in ('trafilatura', 'lxml') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
