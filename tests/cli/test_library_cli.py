@@ -1,0 +1,173 @@
+"""The library commands as a user runs them: `python -m reader --data-dir TMP …` subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SUMMARY = re.compile(r"^\d+ feeds? ok, \d+ failed(, \d+ skipped)?, \d+ new articles? in \d+\.\d s$")
+
+
+def byline(data: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, BYLINE_DEBUG="")
+    return subprocess.run([sys.executable, "-m", "reader", "--data-dir", str(data), *args],
+                          cwd=REPO, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def rss(prefix: str, count: int, title: str = "CLI Feed") -> bytes:
+    items = "".join(
+        f"<item><title>{prefix} story {i}</title><guid>{prefix}-{i}</guid>"
+        f"<description>&lt;p&gt;Words about {prefix} number {i}.&lt;/p&gt;</description></item>"
+        for i in range(count))
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+            f"{items}</channel></rss>").encode()
+
+
+def test_add_feeds_refresh_list_search_remove(feed_server: Any, tmp_path: Path) -> None:
+    data = tmp_path / "home"
+    added = byline(data, "add", feed_server.url("/html"), "--tag", "loop")
+    assert added.returncode == 0, added.stderr
+    assert "Subscribed to Loopback Times" in added.stdout and "2 new articles" in added.stdout
+
+    feeds = json.loads(byline(data, "feeds", "--format", "json").stdout)
+    assert [(f["url"], f["title"], f["tags"], f["unread"], f["total"], f["last_status"])
+            for f in feeds] == [(feed_server.url("/ok"), "Loopback Times", ["loop"], 2, 2, "ok")]
+    assert "Loopback Times  [loop]" in byline(data, "feeds").stdout
+
+    refreshed = byline(data, "refresh")
+    assert refreshed.returncode == 0, refreshed.stderr
+    lines = refreshed.stdout.strip().splitlines()
+    assert SUMMARY.match(lines[-1]) and lines[-1].startswith("1 feed ok, 0 failed, 0 new")
+    assert "Refreshing" not in refreshed.stderr  # no progress bar without a terminal
+
+    listed = json.loads(byline(data, "list", "--format", "json").stdout)
+    assert [e["title"] for e in listed] == ["Second story", "First story"]
+    assert listed[0]["url"] == feed_server.url("/stories/2")
+    assert len(json.loads(byline(data, "list", "--format", "json", "--limit", "1").stdout)) == 1
+    plain = byline(data, "list", "--unread").stdout
+    assert "Second story" in plain and "\x1b" not in plain
+
+    hits = json.loads(byline(data, "search", "second", "--format", "json").stdout)
+    assert [h["title"] for h in hits] == ["Second story"] and "second" in hits[0]["snippet"]
+    odd = byline(data, "search", 'NEAR("second" OR (')
+    assert odd.returncode == 0 and "Traceback" not in odd.stderr
+
+    assert byline(data, "remove", feed_server.url("/ok")).returncode == 0
+    again = byline(data, "remove", feed_server.url("/ok"))
+    assert again.returncode == 1
+    assert again.stderr.strip() == f"byline: not subscribed: {feed_server.url('/ok')}"
+    assert json.loads(byline(data, "list", "--format", "json").stdout) == []
+
+
+def test_refresh_exit_status_and_error_lines(feed_server: Any, tmp_path: Path) -> None:
+    data = tmp_path / "home"
+    assert byline(data, "--offline", "add", feed_server.url("/404")).returncode == 0
+    failed = byline(data, "refresh")
+    assert failed.returncode == 1
+    assert f"{feed_server.url('/404')}: http 404" in failed.stderr
+    assert failed.stdout.strip() == failed.stdout.strip().splitlines()[-1]
+    assert SUMMARY.match(failed.stdout.strip())
+    byline(data, "--offline", "add", feed_server.url("/ok"))
+    mixed = byline(data, "refresh")
+    assert mixed.returncode == 0 and mixed.stdout.strip().startswith("1 feed ok, 1 failed")
+
+
+def test_offline_never_touches_the_network(feed_server: Any, tmp_path: Path) -> None:
+    data = tmp_path / "home"
+    url = feed_server.add("/offline.xml", rss("calm", 2))
+    added = byline(data, "--offline", "add", url)
+    assert added.returncode == 0 and "offline" in added.stdout
+    refreshed = byline(data, "--offline", "refresh")
+    assert refreshed.returncode == 1 and "--offline" in refreshed.stderr
+    assert feed_server.requests("/offline.xml") == []
+    assert byline(data, "refresh").returncode == 0
+    assert byline(data, "--offline", "search", "calm").stdout.count("calm story") == 2
+
+
+def test_import_export_round_trip(tmp_path: Path) -> None:
+    data = tmp_path / "home"
+    urls = tmp_path / "urls"
+    urls.write_text('https://one.example/feed news "~One"\n# comment\n|~/evil.sh\n'
+                    "exec:rm -rf ~\nhttps://two.example/rss\n", encoding="utf-8")
+    imported = byline(data, "import", str(urls))
+    assert imported.returncode == 0
+    assert imported.stdout.startswith("Imported 2 feeds, refused 2")
+    assert imported.stderr.count("only http(s) feed URLs are imported") == 2
+    exported = byline(data, "export")
+    assert exported.returncode == 0 and "<opml" in exported.stdout
+    opml = tmp_path / "subs.opml"
+    opml.write_text(exported.stdout, encoding="utf-8")
+    other = tmp_path / "other"
+    assert byline(other, "import", str(opml)).returncode == 0
+    feeds = json.loads(byline(other, "feeds", "--format", "json").stdout)
+    assert {(f["url"], f["title"], tuple(f["tags"])) for f in feeds} == {
+        ("https://one.example/feed", "One", ("news",)),
+        ("https://two.example/rss", "https://two.example/rss", ()),
+    }
+    again = byline(other, "import", str(opml))
+    assert "Imported 0 feeds (2 already subscribed)" in again.stdout
+
+
+def test_errors_are_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "home"
+    for args in (("import", str(tmp_path / "missing.opml")), ("import", str(tmp_path)),
+                 ("add", "file:///etc/passwd"), ("add", "javascript:alert(1)")):
+        done = byline(data, *args)
+        assert done.returncode != 0
+        assert done.stderr.startswith("byline: ") and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_corrupt_library_is_reported_and_set_aside(tmp_path: Path) -> None:
+    data = tmp_path / "home"
+    data.mkdir()
+    (data / "library.db").write_bytes(b"\x00garbage" * 500)
+    listed = byline(data, "list")
+    assert listed.returncode == 0
+    assert "byline: warning: the library" in listed.stderr and "damaged" in listed.stderr
+    assert list(data.glob("library.db.corrupt-*"))
+
+
+@pytest.mark.slow
+def test_kill_9_during_refresh_loses_nothing_committed(feed_server: Any, tmp_path: Path) -> None:
+    # reliability-notes case 55: after kill -9, integrity is ok and committed feeds remain.
+    data = tmp_path / "home"
+    fast = [feed_server.add(f"/kill/{i}.xml", rss(f"f{i}", 20)) for i in range(12)]
+    slow = [feed_server.url("/hang"), feed_server.url("/trickle")]
+    for url in fast + slow:
+        assert byline(data, "--offline", "add", url).returncode == 0
+    db = data / "library.db"
+    proc = subprocess.Popen([sys.executable, "-m", "reader", "--data-dir", str(data), "refresh"],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        count = 0
+        while time.monotonic() < deadline and count < 12 * 20:
+            time.sleep(0.1)
+            with sqlite3.connect(db, timeout=10) as conn:
+                count = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+        assert count == 12 * 20, "the fast feeds were not stored before the deadline"
+        assert proc.poll() is None, "refresh should still be waiting on the slow feeds"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 12 * 20
+    status = dict(conn.execute("SELECT url, last_status FROM feeds").fetchall())
+    assert all(status[u] == "ok" for u in fast) and all(status[u] is None for u in slow)
+    conn.close()
+    listed = byline(data, "--offline", "list", "--format", "json", "--limit", "500")
+    assert len(json.loads(listed.stdout)) == 240
