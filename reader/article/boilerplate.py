@@ -27,6 +27,8 @@ _BULLET_TAIL = re.compile(r"\s*[|·•]\s*$")
 _SECTION_ITEM_KINDS = ("list_item", "paragraph")
 _MAX_ITEM_CHARS = 200
 _MAX_ITEM_WORDS = 30
+_MENU_WORDS = 3
+_MENU_RUN = 3
 
 
 def clean_blocks(blocks: list[Block], rules: Rules) -> Cleaned:
@@ -49,13 +51,20 @@ class _Cleaner:
 
     def run(self, blocks: list[Block]) -> Cleaned:
         body, references, refs = split_references(blocks)
+        prepared = []
         for block in body:
             links = block_links(block)
             text = block.text
             if refs:
                 links += lynx_links(text, refs)
                 text = strip_markers(text)
-            self.block(block, text.strip(), links)
+            prepared.append((block, text.strip(), links))
+        menu = _menu_items(prepared)
+        for i, (block, text, links) in enumerate(prepared):
+            if i in menu and self.section != "related":
+                self.removed.append(text)
+                continue
+            self.block(block, text, links)
         self.removed.extend(b.text for b in references)
         return Cleaned(self.out, dedupe(self.related), self.removed)
 
@@ -155,6 +164,22 @@ class _Cleaner:
                 self.removed.append(found.group(0).strip())
             text = " ".join(pattern.sub(" ", text).split())
         return text
+
+
+def _menu_items(prepared: list[tuple[Block, str, list[tuple[str, str]]]]) -> set[int]:
+    """Indexes of navigation menus: runs of 3+ list items that are each one short bare link."""
+    menu: set[int] = set()
+    run: list[int] = []
+    for i, (block, text, links) in enumerate([*prepared, (Block("paragraph", ""), "", [])]):
+        bare = (block.kind == "list_item" and len(links) == 1 and len(text.split()) <= _MENU_WORDS
+                and " ".join(links[0][0].split()) == text)
+        if bare:
+            run.append(i)
+            continue
+        if len(run) >= _MENU_RUN:
+            menu.update(run)
+        run = []
+    return menu
 
 
 def _item_like(line: str) -> bool:

@@ -200,6 +200,8 @@ def split_unwrapped(block: RawBlock, *, wrapped: bool, width: int) -> list[list[
         groups[-1].append(line)
         if i + 1 == len(block.lines):
             break
+        if _HYPHENATED_END.search(line):
+            continue  # the word goes on in the next line
         early = len(line) + 1 + len(_first_word(block.lines[i + 1])) <= width
         if early and (len(line) < 0.7 * width or _SENTENCE_END.search(line)):
             groups.append([])

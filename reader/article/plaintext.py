@@ -75,6 +75,9 @@ _DATE_LINE = re.compile(
 _TITLE_SUFFIX = re.compile(r"\s+[|｜]\s+[^|]{1,40}$")
 _HEADLINE_END = re.compile(r"[^.;,:]$|\.\.\.$|…$")
 _MAX_TITLE = 200
+_HEAD_BLOCKS = 10
+# "BBC News, Cornwall", "Staff Reporter": capitalised words, no sentence punctuation.
+_AFFILIATION = re.compile(r"^[A-Z][\w&.'’-]*(?:,? [A-Z][\w&.'’-]*){0,5}$")
 
 
 def parse_text(text: str, *, markdown: bool) -> Draft:
@@ -215,18 +218,24 @@ def _to_blocks(raw: list[RawBlock], text: str, *, markdown: bool,
 
 def _markdown_block(kind: str, text: str, refs: dict[str, str],
                     before: list[Block]) -> list[Block]:
-    """Strip inline Markdown from one block; images become media blocks after it."""
+    """Strip inline Markdown from one block; images become media blocks beside it.
+
+    An italic line beside an image (or right under an image block) is that image's caption.
+    """
     plain, links, images = strip_markdown(text, refs)
-    media = [Block("media", alt) for alt in images if alt]
+    alts = [alt for alt in images if alt]
+    rest = _IMAGE.sub("", _LINKED_IMAGE.sub(r"\1", text)).strip()
+    caption = plain and kind == "paragraph" and bool(_WHOLE_EMPHASIS.match(rest))
+    if caption and images:
+        return [Block("media", " — ".join([*alts, plain]))]
+    if caption and before and before[-1].kind == "media":
+        before[-1].text = f"{before[-1].text} — {plain}"
+        return []
+    media = [Block("media", alt) for alt in alts]
     if not plain:
         return media
-    emphasised = _WHOLE_EMPHASIS.match(text.strip())
-    if emphasised and before and before[-1].kind == "media" and kind == "paragraph":
-        # An italic line right under an image is its caption.
-        before[-1].text = f"{before[-1].text} — {plain}" if before[-1].text else plain
-        return media
     block: Block = LinkedBlock(kind, plain, links=links) if links else Block(kind, plain)
-    return [block, *media]
+    return [*media, block] if text.lstrip().startswith(("![", "[![")) else [block, *media]
 
 
 def strip_markdown(
@@ -297,17 +306,10 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
         return
     first = blocks[0]
     if first.kind in ("paragraph", "heading") and _headline(first.text):
-        title = first.text
-        if lynx:
-            title = _TITLE_SUFFIX.sub("", title)
-        draft.title = title
+        draft.title = first.text
         blocks.pop(0)
-        if lynx and title != first.text:
-            draft.removed.append(first.text)
-        for i, block in enumerate(blocks[:12]):
-            if block.kind == "heading" and _same(block.text, title):
-                blocks.pop(i)
-                break
+        if lynx:
+            _prefer_page_heading(draft)
     else:
         heading = next((b for b in blocks if b.kind == "heading"), None)
         if heading is not None:
@@ -315,18 +317,43 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
             blocks.remove(heading)
 
 
+def _prefer_page_heading(draft: Draft) -> None:
+    """A lynx dump starts with the page <title> ("Headline | Site"); the <h1> is better."""
+    page = draft.title or ""
+    short = _norm(_TITLE_SUFFIX.sub("", page))
+    for block in draft.blocks[:15]:
+        text = _norm(block.text)
+        if block.kind == "heading" and short and (text.startswith(short) or short.startswith(text)):
+            draft.title = block.text
+            draft.blocks.remove(block)
+            draft.removed.append(page)
+            return
+    draft.title = _TITLE_SUFFIX.sub("", page)
+    if draft.title != page:
+        draft.removed.append(page)
+
+
 def _headline(text: str) -> bool:
     return len(text) <= _MAX_TITLE and len(text.split()) <= 30 and bool(_HEADLINE_END.search(text))
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return _norm(a) == _norm(b)
 
 
 def _take_byline_and_date(draft: Draft) -> None:
-    """A "By Jane Doe" line and a date line among the first blocks become metadata."""
-    for block in list(draft.blocks[:4]):
+    """A "By Jane Doe" line and a date line among the first blocks become metadata.
+
+    A short line right under the byline ("BBC News, Cornwall") is its affiliation and goes too.
+    """
+    after_byline = False
+    for block in list(draft.blocks[:_HEAD_BLOCKS]):
         if block.kind not in ("paragraph", "heading") or len(block.text) > 120:
+            after_byline = False
             continue
         byline = _BYLINE.match(block.text)
         names = _names(byline.group("names")) if byline else []
@@ -334,15 +361,22 @@ def _take_byline_and_date(draft: Draft) -> None:
             draft.authors = names
             if byline.group("rest") and not draft.published:
                 draft.published = parse_date(byline.group("rest"))
-            draft.blocks.remove(block)
-            draft.removed.append(block.text)
+            _take(draft, block)
+            after_byline = True
             continue
         line = _DATE_LINE.match(block.text)
         when = parse_date(line.group("date")) if line else None
         if when and not draft.published and _mostly_date(block.text):
             draft.published = when
-            draft.blocks.remove(block)
-            draft.removed.append(block.text)
+            _take(draft, block)
+        elif after_byline and _AFFILIATION.match(block.text):
+            _take(draft, block)
+        after_byline = False
+
+
+def _take(draft: Draft, block: Block) -> None:
+    draft.blocks.remove(block)
+    draft.removed.append(block.text)
 
 
 def _names(text: str) -> list[str]:
