@@ -9,6 +9,7 @@ guarded feedparser path, which keeps feedparser's breadth on odd feeds.
 from __future__ import annotations
 
 import codecs
+import html
 import re
 import threading
 from urllib.parse import urljoin
@@ -126,14 +127,15 @@ def _text(el: etree._Element | None) -> str:
 
 def _rss(channel: etree._Element, items: list[etree._Element], version: str, ns: str,
          ctx: _Ctx) -> RawFeed:
-    feed = RawFeed(version=version, title=_text(channel.find(ns + "title")),
+    title = _text(channel.find(ns + "title")) or _text(channel.find(DC + "title"))
+    feed = RawFeed(version=version, title=title,
                    link=_text(channel.find(ns + "link")).strip() or _atom_link(channel, ctx))
     feed.entries = [_rss_item(item, ns, ctx) for item in items]
     return feed
 
 
 def _rss_item(item: etree._Element, ns: str, ctx: _Ctx) -> RawEntry:
-    entry = RawEntry(title=_text(item.find(ns + "title")))
+    entry = RawEntry(title=_text(item.find(ns + "title")) or _text(item.find(DC + "title")))
     link = _text(item.find(ns + "link")).strip()
     guid_el = item.find("guid")
     guid = _text(guid_el).strip() or item.get(RDF + "about") or None
@@ -218,12 +220,15 @@ def _atom_kind(el: etree._Element) -> str:
 
 
 def _atom_plain(el: etree._Element | None) -> str:
-    """A title-like text construct as a string (HTML kept for `clean_title` to strip)."""
+    """A title-like text construct as HTML (`clean_title` strips tags and unescapes once)."""
     if el is None:
         return ""
-    if _atom_kind(el) == "xhtml":
-        return "".join(el.itertext())
-    return el.text or "" if len(el) == 0 else "".join(el.itertext())
+    kind = _atom_kind(el)
+    if kind == "html":
+        return _text(el)
+    if kind == "text":
+        return html.escape(_text(el), quote=False)
+    return html.escape("".join(el.itertext()), quote=False)
 
 
 def _atom_html(el: etree._Element | None) -> str | None:

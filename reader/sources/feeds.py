@@ -80,8 +80,7 @@ def parse_feed(body: bytes, *, url: str | None = None, content_type: str | None 
     if binary:
         raise FeedError("not a feed", binary)
     raw: RawFeed | None
-    if looks_like_json_feed(head) or (
-            head.startswith(b"{") and "json" in (content_type or "").lower()):
+    if head.startswith(b"{"):  # no XML document starts with a brace
         raw = parse_json_feed(body)
     else:
         check_entities(body)

@@ -22,6 +22,9 @@ from reader.errors import BylineError
 MAX_TITLE = 300
 MAX_ENTRIES = 1000
 _TAG = re.compile(r"<[A-Za-z/!?][^>]*>?")
+_BREAKING_TAG = re.compile(r"<(?:br|/?p|/?div|/?li|/?h[1-6]|/?tr|/?td)\b[^>]*>", re.IGNORECASE)
+_INVISIBLE = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)|<!--.*?-->|<!--[^>]*>?",
+                        re.IGNORECASE | re.DOTALL)
 _LOOKS_HTML = re.compile(r"<[A-Za-z/!]")
 
 
@@ -103,7 +106,8 @@ def clean_title(raw: str | None) -> str:
         return ""
     text = raw[: MAX_TITLE * 20]
     if _LOOKS_HTML.search(text):
-        text = html.unescape(_TAG.sub(" ", text))
+        text = _BREAKING_TAG.sub(" ", _INVISIBLE.sub("", text))
+        text = html.unescape(_TAG.sub("", text))
     elif "&" in text:
         text = html.unescape(text)
     text = clean_line(text)

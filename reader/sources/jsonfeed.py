@@ -13,6 +13,7 @@ from typing import Any
 from reader.sources.feedtypes import FeedError, RawEntry, RawFeed, text_to_html
 
 VERSION_PREFIX = "https://jsonfeed.org/version/"
+_BARE_VERSIONS = frozenset({"1", "1.0", "1.1"})  # seen in the wild (gofeed accepts them)
 
 
 def looks_like_json_feed(head: bytes) -> bool:
@@ -32,9 +33,12 @@ def parse_json_feed(body: bytes) -> RawFeed:
     if not isinstance(data, dict):
         raise FeedError("not a feed", "JSON without a feed object")
     version = data.get("version")
-    if not isinstance(version, str) or not version.startswith(VERSION_PREFIX):
-        raise FeedError("not a feed", "JSON without a jsonfeed.org version")
+    if not isinstance(version, str) or not (version.startswith(VERSION_PREFIX)
+                                            or version in _BARE_VERSIONS):
+        raise FeedError("not a feed", "JSON without a JSON Feed version")
     items = data.get("items")
+    if not isinstance(items, list) and not version.startswith(VERSION_PREFIX):
+        raise FeedError("not a feed", "JSON without feed items")
     if not isinstance(items, list):
         raise FeedError("malformed feed", "JSON Feed items is not a list")
     problems: list[str] = []

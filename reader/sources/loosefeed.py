@@ -11,6 +11,7 @@ relative links against the feed URL instead (xml:base is still honoured by feedp
 
 from __future__ import annotations
 
+import html
 import io
 from typing import Any
 
@@ -40,7 +41,7 @@ def _convert(result: Any) -> RawFeed:
     if not version and not entries:
         raise FeedError("not a feed")
     feed_info = result.get("feed") or {}
-    raw = RawFeed(version=version or "unknown", title=_str(feed_info.get("title")),
+    raw = RawFeed(version=version or "unknown", title=_title(feed_info),
                   link=_str(feed_info.get("link")) or None)
     if result.get("bozo"):
         exc = result.get("bozo_exception")
@@ -58,7 +59,7 @@ def _entry(e: dict[str, Any]) -> RawEntry:
     guid = _str(e.get("id")).strip() or None
     link = _str(e.get("link")).strip() or None
     entry = RawEntry(guid=guid, link=link, guid_is_link=bool(e.get("guidislink")),
-                     title=_str(e.get("title")))
+                     title=_title(e))
     authors = [_str(a.get("name")) for a in e.get("authors") or [] if isinstance(a, dict)]
     entry.authors = [a for a in authors if a] or ([_str(e.get("author"))]
                                                   if _str(e.get("author")) else [])
@@ -70,6 +71,15 @@ def _entry(e: dict[str, Any]) -> RawEntry:
     if preferred:
         entry.content = _html_of(preferred[0], _str(preferred[0].get("value"))) or None
     return entry
+
+
+def _title(obj: dict[str, Any]) -> str:
+    """The title as HTML: feedparser marks literal-text titles `text/plain`; escape those."""
+    title = _str(obj.get("title"))
+    detail = obj.get("title_detail")
+    if isinstance(detail, dict) and detail.get("type") == "text/plain":
+        return html.escape(title, quote=False)
+    return title
 
 
 def _html_of(detail: object, value: str) -> str:
