@@ -9,12 +9,13 @@ import re
 from urllib.parse import urlsplit
 
 # Whole escape sequences first, so their printable tails ("]0;title", "[2J") go too.
+# An unterminated string loses only its introducer: it must not swallow the text after it.
 _ESCAPE_SEQUENCES = re.compile(
     r"""
-      \x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)     # OSC ... BEL/ST (or unterminated)
-    | \x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)       # C1 OSC
-    | \x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c|$)          # DCS, PM, APC, SOS
-    | [\x90\x9e\x9f\x98][^\x1b\x9c]*(?:\x1b\\|\x9c|$)  # C1 DCS, PM, APC, SOS
+      \x1b\][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)       # OSC ... BEL/ST, within a line
+    | \x9d[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)         # C1 OSC
+    | \x1b[P^_X][^\x1b\x9c\n]*(?:\x1b\\|\x9c)            # DCS, PM, APC, SOS
+    | [\x90\x9e\x9f\x98][^\x1b\x9c\n]*(?:\x1b\\|\x9c)    # C1 DCS, PM, APC, SOS
     | \x1b\[[0-?]*[ -/]*[@-~]                          # CSI
     | \x9b[0-?]*[ -/]*[@-~]                            # C1 CSI
     | \x1b[ -/]*[0-~]                                  # other ESC sequences (ESC c, ESC 7 …)
