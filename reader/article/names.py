@@ -65,15 +65,18 @@ def tokens(text: str) -> list[str]:
     return [tok for _, tok in token_spans(text)]
 
 
-def mentions(text: str) -> list[tuple[int, Name]]:
-    """Every name of two or more words in `text`, with its offset, titles stripped."""
+def mentions(text: str) -> list[tuple[int, Name, bool]]:
+    """Every name in `text` ("Dr. Jane Smith", "Smith"), with its offset, titles stripped, and
+    whether it can be a sentence's subject (not after "the", "of", "than": "the Virginia vote")."""
     spans = token_spans(text)
     toks = [tok for _, tok in spans]
-    out: list[tuple[int, Name]] = []
+    out: list[tuple[int, Name, bool]] = []
     for i, j in runs(toks):
         name = strip_titles(toks[i:j])
-        if name is not None and len(name.tokens) >= 2:
-            out.append((spans[i][0], name))
+        if name is not None:
+            prev = toks[i - 1].lower() if i else ""
+            subject = prev not in _NOT_BEFORE_SUBJECT and not prev.endswith(("’s", "'s"))
+            out.append((spans[i][0], name, subject))
     return out
 
 
@@ -195,6 +198,10 @@ def object_name(phrase: str) -> Name | str | None:
     return candidates[0] if candidates else None
 
 
+_NOT_BEFORE_SUBJECT = frozenset({
+    "the", "a", "an", "of", "in", "on", "at", "for", "from", "with", "by", "to", "than", "as",
+    "like", "about", "into", "against", "via", "and", "or", "his", "her", "their", "its", "our",
+})
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _AUXILIARIES = frozenset({
     "has", "had", "have", "also", "later", "then", "previously", "once", "again", "would", "will",

@@ -240,7 +240,7 @@ def _previous_block(i: int, order_pos: int, order: list[int], blocks: list[Block
 def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[int],
              blocks: list[Block]) -> None:
     """Turn attributions into speakers in reading order; fill split and continued quotations."""
-    book = SpeakerBook.of(texts)
+    book = SpeakerBook.of({i: _blank_spans(texts[i], spans[i]) for i in order})
     chain_ref: dict[int, Ref] = {}
     for i in order:
         for s in spans[i]:
@@ -267,6 +267,13 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
         _fill_unattributed(speech, texts, i, _previous_block(i, pos, order, blocks), spans, book)
         for at, name in narration:
             book.met(book.resolve(name, (i, at)), (i, at))
+
+
+def _blank_spans(text: str, spans: list[_Span]) -> str:
+    """`text` with every quote-mark span replaced by spaces (offsets unchanged)."""
+    for s in spans:
+        text = text[:s.start] + " " * (s.end - s.start) + text[s.end:]
+    return text
 
 
 def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev: int | None,

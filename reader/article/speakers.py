@@ -139,21 +139,36 @@ class SpeakerBook:
 
     @classmethod
     def of(cls, texts: dict[int, str]) -> SpeakerBook:
-        """Index every multi-word name in the article, in order of appearance."""
+        """Index the names in the article's narration (`texts` with quotations blanked out)."""
         book = cls()
-        for block, text in texts.items():
-            for at, name in mentions(text):
+        found = [((block, at), name, subject) for block, text in texts.items()
+                 for at, name, subject in mentions(text)]
+        for _, name, _ in found:
+            if len(name.tokens) >= 2:
                 for key in dict.fromkeys((name.tokens[-1], name.tokens[0])):
                     if name.text not in book.full_names[key]:
                         book.full_names[key].append(name.text)
-                if not name.is_org:
-                    book.mentions.append(((block, at), name))
-                if name.gender:
-                    book.genders.setdefault(name.text, name.gender)
+        for text in texts.values():
             for m in _WORD.finditer(text):
                 if m.group()[:1].isupper() and not sentence_start(text, m.start()):
                     book.known_words.add(m.group())
+        for pos, name, subject in found:
+            full: Name | None = name
+            if len(name.tokens) == 1:
+                surname_of = [f for f in book.full_names.get(name.text, ()) if
+                              f.split()[-1] == name.text]
+                full = Name(surname_of[0], name.gender) if len(surname_of) == 1 else None
+            if full is None:
+                continue
+            if full.gender:
+                book.genders.setdefault(full.text, full.gender)
+            if subject and not full.is_org:
+                book.mentions.append((pos, full))
         return book
+
+    def _single_name(self, word: str) -> bool:
+        """A one-word name ("Madonna", "Trump"), not "Americans", "Officials" or "Monday"."""
+        return word in self.known_words and is_name_token(word) and not word.endswith("s")
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
         """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
@@ -175,8 +190,8 @@ class SpeakerBook:
             if ref.gender:
                 self.genders.setdefault(matches[0], ref.gender)
             return matches[0]
-        if word in self.known_words and is_name_token(word) and not word.endswith("s"):
-            return word  # a one-word name ("Madonna"), but not "Americans" or "Officials"
+        if self._single_name(word):
+            return word
         return None
 
     def _compatible(self, name: str, gender: str | None) -> bool:
@@ -186,14 +201,16 @@ class SpeakerBook:
         return not Name(name).is_org and (known is None or known == gender)
 
     def _pronoun(self, pronoun: str, at: Position) -> str | None:
-        """The most recent compatible speaker, else a person named before in the paragraph."""
+        """A he/she: a person named earlier in the paragraph after the last speaker, else the
+        most recent compatible speaker. They: the most recent speaker."""
         gender = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}.get(pronoun)
         speaker = next(((pos, n) for pos, n in reversed(self.recent)
                         if self._compatible(n, gender)), None)
-        if speaker is None:  # nobody quoted yet: a person named earlier in the same paragraph
-            speaker = next(((pos, n.text) for pos, n in reversed(self.mentions)
-                            if pos[0] == at[0] and pos < at and self._compatible(n.text, gender)),
-                           None)
+        mention = next(((pos, n.text) for pos, n in reversed(self.mentions)
+                        if pos[0] == at[0] and pos < at and self._compatible(n.text, gender)),
+                       None)
+        if gender and mention and (speaker is None or mention[0] > speaker[0]):
+            speaker = mention  # "Sir Anthony Ferrars called it … “…,” he said"
         if speaker is None:
             return None
         if gender:
