@@ -145,10 +145,17 @@ def subject_name(clause: str) -> Name | str | None:
     Returns a `Name`, a pronoun (lowercase str), or None ("the ministry", "officials").
     """
     clause = clause.strip()
-    if clause.endswith(","):  # "Smith, the company's chief executive, said"
-        head, sep, _ = clause[:-1].rpartition(",")
+    if clause.endswith(","):
+        head, sep, aside = clause[:-1].rpartition(",")
         if sep and head.strip():
-            clause = head
+            # "The choir's youngest member, Priya Lindqvist, said" or "Smith, the CEO, said"
+            relative = aside.split()[:1] in (["who"], ["which"], ["whose"], ["where"])
+            return (None if relative else _name_at_end(aside, aside=True)) or _name_at_end(head)
+    return _name_at_end(clause)
+
+
+def _name_at_end(clause: str, aside: bool = False) -> Name | str | None:
+    """The name (or pronoun) that ends `clause`; in an `aside`, not one after a preposition."""
     toks = tokens(clause)
     while toks and toks[-1].lower() in _AUXILIARIES:
         toks.pop()
@@ -163,8 +170,8 @@ def subject_name(clause: str) -> Name | str | None:
         i -= 1
         if j - i >= 7:
             break
-    if i == j:
-        return None
+    if i == j or (aside and any(t.lower() in _PREPOSITIONS for t in toks[:i])):
+        return None  # "…, the head of Acme Corp, said": the name is Acme's, not the speaker's
     return strip_titles(toks[i:j])
 
 

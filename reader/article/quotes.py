@@ -30,6 +30,7 @@ _OPENERS_ALL = re.compile('[“„«»"”‘\']')
 _BEFORE_OPEN = frozenset(" \t\n\u00a0([{—–-/:;,“‘«„")
 _SENTENCE_END = ".!?…"
 _SHORT_WORDS = 4
+_SENTENCE_START = re.compile(r"(?:^|[.!?:][”’\"»]?)\s*$")
 
 
 @dataclass
@@ -152,8 +153,9 @@ def _is_speech(span: _Span, text: str) -> bool:
         return False
     words = inner.split()
     whole = not text[:span.start].strip() and not text[span.end:].strip(" .,;")
-    if len(words) <= _SHORT_WORDS:
-        return whole and inner[-1] in _SENTENCE_END and inner[0].isupper()
+    if len(words) <= _SHORT_WORDS:  # a short sentence of its own: “Now I can’t stop.”
+        return (inner[-1] in _SENTENCE_END and inner[0].isupper()
+                and (whole or _SENTENCE_START.search(text, 0, span.start) is not None))
     if inner[-1] in _SENTENCE_END + ",":
         return True
     letters = [w for w in words if w[:1].isalpha()]
