@@ -64,6 +64,16 @@ class BylineApp(App[None]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(READER_VARIABLES)
 
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's variables plus Byline's; a fallback such as `$accent` is resolved here."""
+        variables = super().get_css_variables()
+        for name in READER_VARIABLES:
+            value = variables[name]
+            if value.startswith("$"):
+                variables[name] = variables.get(value[1:], "ansi_default")
+        self.theme_variables = variables
+        return variables
+
     # -- start-up ---------------------------------------------------------------------------
 
     @property

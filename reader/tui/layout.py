@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from rich.cells import cell_len
 
@@ -128,12 +130,21 @@ def meta_text(article: Article) -> str:
     authors = [clean_line(a) for a in article.authors if clean_line(a)]
     if authors:
         parts.append("By " + ", ".join(authors))
-    if article.source:
-        parts.append(clean_line(article.source))
+    source = _short_source(article.source)
+    if source:
+        parts.append(source)
     if article.published:
         parts.append(clean_line(article.published)[:10])
     parts.append(f"{article.reading_minutes} min read")
     return " · ".join(parts)
+
+
+def _short_source(source: str) -> str:
+    """A URL's host, or a path's file name: where the article came from, briefly."""
+    source = clean_line(source)
+    if source.lower().startswith(("http://", "https://")):
+        return urlsplit(source).hostname or source
+    return PurePath(source).name or source
 
 
 def layout_article(article: Article, width: int, max_blocks: int | None = None) -> Layout:

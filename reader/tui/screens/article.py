@@ -65,7 +65,7 @@ class ArticleScreen(Screen[None]):
         item = self.items[index]
         if isinstance(item, Article):
             self.entry_id = None
-            self.show(item)
+            self.call_next(self.show, item)
         else:
             self.entry_id = item
             self.query_one(StatusBar).left = "Loading…"
@@ -83,11 +83,12 @@ class ArticleScreen(Screen[None]):
             return
         self.app.call_from_thread(self.show, article, position)
 
-    def show(self, article: Article, position: int = 0) -> None:
+    async def show(self, article: Article, position: int = 0) -> None:
+        """Replace the shown article (its body and related links) with `article`."""
         self.article = article
         self._restore_block = position
         page = self.query_one("#page", VerticalScroll)
-        page.remove_children()
+        await page.remove_children()
         body = ArticleBody(article, id="body")
         widgets: list = [body]
         if article.related:
@@ -96,7 +97,7 @@ class ArticleScreen(Screen[None]):
             related = Collapsible(OptionList(*options, id="related-list"),
                                   title=f"Related ({len(article.related)})", id="related")
             widgets.append(related)
-        page.mount_all(widgets)
+        await page.mount_all(widgets)
         page.scroll_home(animate=False)
         self._update_status()
 

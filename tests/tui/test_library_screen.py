@@ -1,0 +1,207 @@
+"""Pilot tests of the library screen: sources, the virtual list, narrow/wide layouts, refresh."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from reader.library.store import NewEntry
+from reader.tui.screens.article import ArticleScreen
+from reader.tui.screens.library import LibraryScreen
+from reader.tui.screens.search import SearchScreen
+from reader.tui.widgets.entry_list import EntryList
+
+from .conftest import ferry_article, screen_text
+
+
+def _fill(library, count: int) -> int:
+    feed = library.add_feed("https://feeds.example/harbour.xml", title="Harbour News",
+                            tags=["local"])
+    library.store_entries(feed, [
+        NewEntry(key=f"k{i}", title=f"Tide report {i:05d}", raw=f"<p>Calm seas, day {i}.</p>",
+                 published=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}")
+        for i in range(count)
+    ])
+    return feed
+
+
+async def test_sources_with_counts_beside_the_list(make_app, library):
+    feed = _fill(library, 30)
+    library.add_local(ferry_article())
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        text = screen_text(app)
+        for label in ("All articles  31/31", "Unread  31/31", "Starred", "Local files  1/1",
+                      "Harbour News  30/30", "local  30/30"):
+            assert label in text
+        assert "Tide report" in text and " ● " in text
+        # wide: both panes at once
+        assert screen.query_one("#sources").display and screen.entries.display
+        await pilot.press("down", "down", "down")  # -> Local files
+        await pilot.pause()
+        assert screen.source_key == "local"
+        assert screen.entries.count == 1
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.source_key == f"feed:{feed}"
+
+
+async def test_enter_drills_in_and_q_backs_out(make_app, library):
+    _fill(library, 5)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("enter")
+        assert screen.focused is screen.entries
+        await pilot.press("j", "j")
+        assert screen.entries.cursor == 2
+        await pilot.press("k")
+        assert screen.entries.cursor == 1
+        await pilot.press("G")
+        assert screen.entries.cursor == 4
+        await pilot.press("g")
+        assert screen.entries.cursor == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert "Tide report 00004" in screen_text(app)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen
+        # opening marked it read: the unread count went down
+        assert "Unread  4/4" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(screen.focused, OptionList)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time(make_app, library):
+    _fill(library, 5)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        sources = screen.query_one("#sources")
+        assert sources.display and not screen.entries.display
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.entries.display and not sources.display
+        assert "Tide report" in screen_text(app)
+        await pilot.press("q")
+        await pilot.pause()
+        assert sources.display and not screen.entries.display
+        await pilot.resize_terminal(120, 24)
+        await pilot.pause()
+        assert sources.display and screen.entries.display
+
+
+async def test_ten_thousand_entries_are_virtual(make_app, library, monkeypatch):
+    _fill(library, 10_000)
+    calls = []
+    original = type(library).entries
+
+    def counting(self, key, *, limit, offset=0):
+        calls.append((key, limit, offset))
+        return original(self, key, limit=limit, offset=offset)
+
+    monkeypatch.setattr(type(library), "entries", counting)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        entries = screen.query_one(EntryList)
+        assert entries.count == 10_000
+        assert len(list(entries.walk_children())) == 0   # no widget per row
+        assert all(limit <= 100 for _, limit, _ in calls)
+        await pilot.press("enter", "G")
+        await pilot.pause()
+        assert entries.cursor == 9_999
+        assert "Tide report 0" in screen_text(app)
+        assert max(offset for _, _, offset in calls) == 9_900
+
+
+async def test_star_and_read_from_the_list(make_app, library):
+    _fill(library, 3)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("enter", "s", "m")
+        await pilot.pause()
+        first = screen.entries.current
+        assert first is not None and first.starred and first.read
+        assert "★" in screen_text(app)
+
+
+async def test_search_opens_the_hit(make_app, library):
+    _fill(library, 3)
+    library.add_local(ferry_article())
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"lamps")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Harbour council keeps the night ferry" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+
+
+async def test_refresh_runs_in_a_worker_and_reports_errors(make_app, library, monkeypatch):
+    from reader.library.refresh import RefreshSummary
+
+    feed = _fill(library, 2)
+    seen = []
+
+    async def fake_refresh(path, *, only=None, progress=None, **kw):
+        seen.append(only)
+        progress(1, 1, "Harbour News")
+        return RefreshSummary(0, 1, 0, 0.1, errors={"https://feeds.example/x": "http 404"})
+
+    monkeypatch.setattr("reader.library.refresh.refresh_feeds", fake_refresh)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("http 404" in m for m in messages)
+        assert any("1 failed" in m for m in messages)
+        await pilot.press("down", "down", "down", "down", "r")  # the feed
+        await app.workers.wait_for_complete()
+        assert seen == [None, [str(feed)]]
+
+
+async def test_theme_picker_opens_from_t(make_app):
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+
+
+async def test_first_run_imports_the_bundled_samples(make_app):
+    from reader.paths import samples_dir
+
+    if not any(samples_dir().glob("*.*")):
+        import pytest
+
+        pytest.skip("no bundled samples in reader/samples")
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.library.count("all") > 0
+        assert app.screen.entries.count > 0
