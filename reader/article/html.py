@@ -44,6 +44,7 @@ def _parse(html: str, url: str | None) -> Draft:
     from lxml.etree import ParserError
 
     from reader.article.htmlmeta import page_meta
+    from reader.article.htmlrecover import recover
     from reader.article.htmlrelated import take_related
 
     if not html.strip():
@@ -57,7 +58,8 @@ def _parse(html: str, url: str | None) -> Draft:
     related = take_related(root, base)
     captions = _prepare(root)
     if _FULL_DOCUMENT.search(html, 0, 4096):
-        blocks = _main_content(root, url) or _walk(root, skip=_BOILERPLATE_TAGS)
+        blocks = _main_content(root, url)
+        blocks = recover(root, blocks) if blocks else _walk(root, skip=_BOILERPLATE_TAGS)
     else:
         blocks = _walk(root)
     blocks = _finish_blocks(blocks, meta.title, captions)

@@ -247,3 +247,16 @@ def test_engine_import_does_not_pull_in_trafilatura_or_lxml():
             "print(sorted(m for m in ('trafilatura', 'lxml') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- recovering prose the extractor missed ---------------------------------------------------
+
+def test_body_split_around_an_advert_is_read_whole_without_comments():
+    draft = parse_html(page("split-body.html"), url=None)
+    body = " ".join(texts(draft))
+    assert draft.title == "Orchard growers try frost fans this spring"
+    assert "Apple growers in the upper valley" in body
+    assert "publish the temperature readings" in body
+    assert "light small fires between the rows" in body
+    assert "Reader comment" not in body
+    assert body.index("Apple growers") < body.index("publish the temperature")
