@@ -22,6 +22,7 @@ STOPWORDS = WORDS["stopwords"]
 PARTICLES = WORDS["particles"]
 ORG_WORDS = WORDS["org_words"]
 PRONOUNS = WORDS["pronouns"]
+TITLE_SUFFIXES = tuple(sorted(WORDS["title_suffixes"]))
 HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "herr": "m",
                     "monsieur": "m", "father": "m", "mrs": "f", "ms": "f", "miss": "f", "dame": "f",
                     "lady": "f", "queen": "f", "princess": "f", "frau": "f", "madame": "f",
@@ -90,6 +91,12 @@ def _bare(tok: str) -> str:
     return tok.rstrip(".").lower()
 
 
+def is_title(tok: str) -> bool:
+    """A title or role word, including German compounds ("Geschäftsführerin")."""
+    bare = _bare(tok)
+    return bare in TITLES or (len(bare) > 7 and bare.endswith(TITLE_SUFFIXES))
+
+
 def is_name_token(tok: str) -> bool:
     """A capitalised word that could be part of a name (not a stopword, not punctuation)."""
     return tok[:1].isupper() and tok[:1].isalpha() and tok.lower() not in STOPWORDS
@@ -104,10 +111,10 @@ def strip_titles(run: list[str]) -> Name | None:
     cut = 0
     for i, tok in enumerate(run[:-1]):
         bare = _bare(tok)
-        rest_names = [t for t in run[i + 1:] if _bare(t) not in TITLES]
+        rest_names = [t for t in run[i + 1:] if not is_title(t)]
         if not rest_names:
             break
-        if (bare in TITLES or tok.endswith(("’s", "'s"))
+        if (is_title(tok) or tok.endswith(("’s", "'s"))
                 or (len(rest_names) >= 2 and tok.isupper() and tok.isalpha() and len(tok) > 1)):
             cut = i + 1  # a title, "Canada's …", or an acronym role ("FBI Director", "DL")
             gender = HONORIFIC_GENDER.get(bare, gender)
@@ -116,7 +123,7 @@ def strip_titles(run: list[str]) -> Name | None:
         rest.pop()
     while sum(_bare(t) not in PARTICLES for t in rest) > 3:
         rest.pop(0)
-    if not rest or all(_bare(t) in TITLES for t in rest) or rest[-1].endswith(("’s", "'s")):
+    if not rest or all(is_title(t) for t in rest) or rest[-1].endswith(("’s", "'s")):
         return None
     return Name(" ".join(rest), gender)
 
@@ -208,6 +215,7 @@ def object_name(phrase: str) -> Name | str | None:
 _NOT_BEFORE_SUBJECT = frozenset({
     "the", "a", "an", "of", "in", "on", "at", "for", "from", "with", "by", "to", "than", "as",
     "like", "about", "into", "against", "via", "and", "or", "his", "her", "their", "its", "our",
+    "before", "after", "during", "since", "until", "over", "under", "through", "near", "called",
 })
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _AUXILIARIES = frozenset({

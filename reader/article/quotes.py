@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from reader.article.model import Block, Quote, QuoteSpan
 from reader.article.speakers import (
+    Position,
     Ref,
     SpeakerBook,
     after_attribution,
@@ -251,6 +252,7 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
     chain_speaker: dict[int, str | None] = {}
     for pos, i in enumerate(order):
         text = texts[i]
+        prev = _previous_block(i, pos, order, blocks)
         speech = [s for s in spans[i] if s.speech]
         narration = [(at, name) for at, name in narration_speakers(text)
                      if not any(s.start <= at < s.end for s in spans[i])]
@@ -258,17 +260,30 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
             while narration and narration[0][0] < s.start:
                 at, name = narration.pop(0)
                 book.met(book.resolve(name, (i, at)), (i, at))
-            if s.chain is not None and s.chain in chain_speaker:
-                s.speaker = chain_speaker[s.chain]
+            if s.chain is None:
+                s.speaker = book.resolve(s.ref, (i, s.start))
+            elif s.chain not in chain_speaker:
+                if s.chain in chain_ref:
+                    s.speaker = book.resolve(chain_ref[s.chain], (i, s.start))
+                elif _opens_block(s, text):  # a quotation running on from the paragraph before
+                    s.speaker = _inherited(prev, spans, texts, book, (i, s.start))
+                chain_speaker[s.chain] = s.speaker
             else:
-                ref = s.ref if s.ref is not None else chain_ref.get(s.chain or -1)
-                s.speaker = book.resolve(ref, (i, s.start))
-                if s.chain is not None:
-                    chain_speaker[s.chain] = s.speaker
+                s.speaker = chain_speaker[s.chain]
             book.met(s.speaker, (i, s.start))
-        _fill_unattributed(speech, texts, i, _previous_block(i, pos, order, blocks), spans, book)
+        _fill_unattributed(speech, texts, i, prev, spans, book)
         for at, name in narration:
             book.met(book.resolve(name, (i, at)), (i, at))
+
+
+def _inherited(prev: int | None, spans: dict[int, list[_Span]], texts: dict[int, str],
+               book: SpeakerBook, at: Position) -> str | None:
+    """The speaker a paragraph-opening quotation inherits from the paragraph before: its last
+    quoted speaker, or the one its lead-in names ("Smith told reporters:")."""
+    if prev is None:
+        return None
+    earlier = [t.speaker for t in spans[prev] if t.speech and t.speaker]
+    return earlier[-1] if earlier else book.resolve(lead_in_attribution(texts[prev]), at)
 
 
 def _blank_spans(text: str, spans: list[_Span]) -> str:
@@ -291,9 +306,8 @@ def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev:
         s.speaker = before[-1] if before else (after[0] if after else None)
     if any(s.speaker for s in speech) or prev is None or not _opens_block(speech[0], texts[i]):
         return
-    earlier = [t.speaker for t in spans[prev] if t.speech and t.speaker]
     at = (i, speech[0].start)
-    speaker = earlier[-1] if earlier else book.resolve(lead_in_attribution(texts[prev]), at)
+    speaker = _inherited(prev, spans, texts, book, at)
     for s in alone:
         s.speaker = speaker
     book.met(speaker, at)

@@ -155,9 +155,8 @@ class SpeakerBook:
         for pos, name, subject in found:
             full: Name | None = name
             if len(name.tokens) == 1:
-                surname_of = [f for f in book.full_names.get(name.text, ()) if
-                              f.split()[-1] == name.text]
-                full = Name(surname_of[0], name.gender) if len(surname_of) == 1 else None
+                surname_of = book._surname(name.text)
+                full = Name(surname_of, name.gender) if surname_of else None
             if full is None:
                 continue
             if full.gender:
@@ -165,6 +164,11 @@ class SpeakerBook:
             if subject and not full.is_org:
                 book.mentions.append((pos, full))
         return book
+
+    def _surname(self, word: str) -> str | None:
+        """The full name `word` is the surname of; the first one met when two people share it
+        (a bare "Pellegrini" is the one introduced first, the other keeps a full name)."""
+        return next((f for f in self.full_names.get(word, ()) if f.split()[-1] == word), None)
 
     def _single_name(self, word: str) -> bool:
         """A one-word name ("Madonna", "Trump"), not "Americans", "Officials" or "Monday"."""
@@ -182,14 +186,16 @@ class SpeakerBook:
                 self.genders.setdefault(ref.text, ref.gender)
             return ref.text
         word = words[0]
+        full = self._surname(word)
+        if full:
+            if ref.gender:
+                self.genders.setdefault(full, ref.gender)
+            return full
         for _, name in reversed(self.recent):
             if word in name.split() and " " in name:
-                return name
-        matches = self.full_names.get(word)
-        if matches:
-            if ref.gender:
-                self.genders.setdefault(matches[0], ref.gender)
-            return matches[0]
+                return name  # a first name: "Kimahli said"
+        if self.full_names.get(word):
+            return self.full_names[word][0]
         if self._single_name(word):
             return word
         return None
@@ -201,13 +207,14 @@ class SpeakerBook:
         return not Name(name).is_org and (known is None or known == gender)
 
     def _pronoun(self, pronoun: str, at: Position) -> str | None:
-        """A he/she: a person named earlier in the paragraph after the last speaker, else the
-        most recent compatible speaker. They: the most recent speaker."""
+        """He/she: a person named (as a subject) in this or the previous paragraph after the
+        last speaker, else the most recent compatible speaker. They: the most recent speaker."""
         gender = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}.get(pronoun)
         speaker = next(((pos, n) for pos, n in reversed(self.recent)
                         if self._compatible(n, gender)), None)
         mention = next(((pos, n.text) for pos, n in reversed(self.mentions)
-                        if pos[0] == at[0] and pos < at and self._compatible(n.text, gender)),
+                        if at[0] - 1 <= pos[0] <= at[0] and pos < at
+                        and self._compatible(n.text, gender)),
                        None)
         if gender and mention and (speaker is None or mention[0] > speaker[0]):
             speaker = mention  # "Sir Anthony Ferrars called it … “…,” he said"
