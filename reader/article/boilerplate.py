@@ -131,7 +131,7 @@ class _Cleaner:
             if family.action == "remove":
                 self.removed.append(line)
                 return True
-        if block.kind not in _SECTION_ITEM_KINDS or not _item_like(line):
+        if block.kind not in _SECTION_ITEM_KINDS or not _item_like(line, block.kind):
             return False
         if family is not None and family.action in ("related", "media"):
             return False
@@ -182,9 +182,14 @@ def _menu_items(prepared: list[tuple[Block, str, list[tuple[str, str]]]]) -> set
     return menu
 
 
-def _item_like(line: str) -> bool:
-    """A link-list entry: a short headline, not a sentence of prose."""
+def _item_like(line: str, kind: str) -> bool:
+    """A link-list entry: a short headline, not a sentence of prose.
+
+    A list item may end with a full stop; a bare line must not (headlines do not).
+    """
     words = len(line.split())
     if len(line) > _MAX_ITEM_CHARS or words > _MAX_ITEM_WORDS:
         return False
-    return not line.endswith(".") or words <= 12
+    if kind == "list_item":
+        return True
+    return not line.endswith((".", ",", ";", ":")) or line.endswith("...")

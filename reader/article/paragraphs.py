@@ -31,6 +31,11 @@ _SUFFIXES = frozenset((
 ))
 
 
+_MIN_PAIRS = 2  # one line pair is no evidence of wrapping
+_MIN_WIDTH = 40
+_MANY_LINES = 20
+
+
 @dataclass
 class RawBlock:
     """A block before markup stripping: its kind, its source lines, and a list ordinal."""
@@ -165,10 +170,7 @@ def _list_item(line: str, *, allowed: bool) -> RawBlock | None:
 
 def is_hard_wrapped(blocks: list[RawBlock]) -> bool:
     """True when multi-line paragraphs break where the next word would not have fitted."""
-    lengths = sorted(len(ln) for b in blocks if b.kind == "paragraph" for ln in b.lines)
-    if not lengths:
-        return False
-    width = lengths[int(0.95 * (len(lengths) - 1))]
+    width = wrap_width(blocks)
     if width > 120:
         return False
     pairs = full = 0
@@ -179,7 +181,7 @@ def is_hard_wrapped(blocks: list[RawBlock]) -> bool:
             pairs += 1
             if len(this) + 1 + len(_first_word(nxt)) > width:
                 full += 1
-    return pairs > 0 and full >= 0.5 * pairs
+    return pairs >= _MIN_PAIRS and width >= _MIN_WIDTH and full >= 0.5 * pairs
 
 
 def _first_word(line: str) -> str:
@@ -209,9 +211,11 @@ def split_unwrapped(block: RawBlock, *, wrapped: bool, width: int) -> list[list[
 
 
 def wrap_width(blocks: list[RawBlock]) -> int:
-    """The text's wrap column: the 95th percentile of paragraph line lengths."""
+    """The text's wrap column: the longest paragraph line (95th percentile in long texts)."""
     lengths = sorted(len(ln) for b in blocks if b.kind == "paragraph" for ln in b.lines)
-    return lengths[int(0.95 * (len(lengths) - 1))] if lengths else 0
+    if len(lengths) < _MANY_LINES:
+        return lengths[-1] if lengths else 0
+    return lengths[int(0.95 * (len(lengths) - 1))]
 
 
 class Joiner:
@@ -234,10 +238,10 @@ class Joiner:
                 continue
             end = _HYPHENATED_END.search(out)
             if end and line[:1].islower():
-                head = end.group(1)
                 tail = _first_word(line).rstrip(".,;:!?)\"”’")
-                joined = self._merge(head, tail)
-                out = out[:-1] + line if joined else out + line
+                out = out[:-1] + line if self._merge(end.group(1), tail) else out + line
+            elif end and line[:1].isalpha():
+                out += line  # "Franco-" + "Prussian": a compound, hyphen kept
             else:
                 out = f"{out} {line}"
         return " ".join(out.split())

@@ -32,10 +32,11 @@ _AUTHOR_KEYS = ("author", "authors", "byline", "creator")
 _DATE_KEYS = ("date", "published", "pubdate", "created")
 _URL_KEYS = ("source", "url", "link", "canonical", "original_url")
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"']([^\"']*)[\"'])?\s*\)")
+_URL = r"<?((?:[^()\s<>]|\([^()\s]*\))*)>?"  # balanced parentheses allowed
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*" + _URL + r"(?:\s+[\"']([^\"']*)[\"'])?\s*\)")
 _LINKED_IMAGE = re.compile(r"\[(!\[[^\]]*\]\([^)]*\))\]\([^)]*\)")
 _LINK = re.compile(
-    r"\[([^\[\]]*(?:\[[^\]]*\][^\[\]]*)*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
+    r"\[([^\[\]]*(?:\[[^\]]*\][^\[\]]*)*)\]\(\s*" + _URL + r"(?:\s+[\"'][^\"']*[\"'])?\s*\)"
 )
 _REF_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\]]*)\]")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*[\"')])?\s*$")
@@ -95,7 +96,7 @@ def parse_text(text: str, *, markdown: bool) -> Draft:
         lines, refs = _reference_definitions(lines)
     lynx = not markdown and is_lynx_dump(lines)
     raw = segment(lines, markdown=markdown, lynx=lynx)
-    blocks = _to_blocks(raw, text, markdown=markdown, refs=refs)
+    blocks = _to_blocks(raw, text, markdown=markdown, lynx=lynx, refs=refs)
     draft = Draft(blocks=blocks)
     _apply_front_matter(draft, meta)
     _take_title(draft, markdown=markdown, lynx=lynx)
@@ -193,10 +194,10 @@ def _reference_definitions(lines: list[str]) -> tuple[list[str], dict[str, str]]
     return kept, refs
 
 
-def _to_blocks(raw: list[RawBlock], text: str, *, markdown: bool,
+def _to_blocks(raw: list[RawBlock], text: str, *, markdown: bool, lynx: bool,
                refs: dict[str, str]) -> list[Block]:
     joiner = Joiner(text)
-    wrapped = not markdown and is_hard_wrapped(raw)
+    wrapped = lynx or (not markdown and is_hard_wrapped(raw))
     width = wrap_width(raw)
     blocks: list[Block] = []
     for rb in raw:

@@ -122,21 +122,23 @@ def load_rules(extra: dict[str, Any] | None = None) -> Rules:
     """
     if not extra:
         return packaged_rules()
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in extra.items()))
-    return _merged(key)
+    key = []
+    for name, patterns in extra.items():
+        if isinstance(patterns, str):
+            patterns = [patterns]
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise BylineError(f"bad config [rules]: {name} must be a list of regular expressions")
+        key.append((str(name), tuple(patterns)))
+    return _merged(tuple(sorted(key)))
 
 
 @lru_cache(maxsize=8)
-def _merged(key: tuple[tuple[str, Any], ...]) -> Rules:
+def _merged(key: tuple[tuple[str, tuple[str, ...]], ...]) -> Rules:
     user = []
     for name, patterns in key:
         if name not in USER_KEYS:
             known = ", ".join(USER_KEYS)
             raise BylineError(f"bad config [rules]: unknown key {name!r} (known: {known})")
-        if isinstance(patterns, str):
-            patterns = (patterns,)
-        if not isinstance(patterns, tuple):
-            raise BylineError(f"bad config [rules]: {name} must be a list of regular expressions")
         if patterns:
             user.append(_family(
                 {"name": f"user-{name}", "action": USER_KEYS[name], "patterns": list(patterns)},

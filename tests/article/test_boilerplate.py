@@ -1,0 +1,255 @@
+"""The boilerplate stage: one test per rule family, glued markers, never over-removing, user rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.article.boilerplate import clean_blocks
+from reader.article.model import Block
+from reader.article.rules import load_rules, packaged_rules
+from reader.errors import BylineError
+
+PROSE = Block("paragraph", "The council met on Tuesday to discuss the budget for next year.")
+
+# family name -> lines that family must take out of the body (plain "remove" families).
+REMOVED = {
+    "advertising": ["Story continues below advertisement", "ADVERTISEMENT", "Advertisement",
+                    "Sponsored content", "Paid content", "Promoted", "Article continues after ad"],
+    "sponsor": ["Sponsored by Northwind Credit Union", "Presented by the Harbour Arts Fund",
+                "In partnership with Lakeside Tourism"],
+    "newsletter": ["Sign up for our newsletter", "Subscribe",
+                   "Get the Morning Update newsletter delivered to your inbox every weekday.",
+                   "Sign up to our free daily email briefing.", "Already a subscriber? Log in."],
+    "share": ["Share this article", "Share on Facebook", "Tweet", "Email this", "Copy link",
+              "Facebook Twitter WhatsApp Email", "Share | Print"],
+    "cookies": ["We use cookies to improve your experience on our site.",
+                "By continuing to use this site you agree to our use of cookies.",
+                "Accept all cookies", "Cookie settings"],
+    "navigation": ["Skip to content", "Home > News > World", "Back to top", "Next article",
+                   "Home › Sport › Cycling"],
+    "copyright": ["© 2024 Lakeside Gazette", "Copyright 2023 Harbour Media. All rights reserved.",
+                  "© Copyright Northwind Press 2021"],
+    "wire": ["(Reporting by Ana Ruiz; Editing by Tom Baker)", "— The Associated Press",
+             "With files from The Canadian Press", "Reuters",
+             "The Associated Press contributed to this report."],
+    "age-notice": ["This article is more than 4 years old", "This article is more than a year old"],
+    "comments": ["Comments", "Join the conversation", "View comments", "12 comments"],
+    "timestamps": ["Published", "Updated 14:32 GMT", "3 May 2022", "Published March 4, 2024",
+                   "5 hours ago"],
+}
+
+# family name -> (line, media caption it becomes)
+MEDIA = {
+    "video-caption": [
+        ("Click to play video: 'Flooding closes ring road' Flooding closes ring road",
+         "Flooding closes ring road"),
+        ("Media caption, Divers search the harbour at dawn", "Divers search the harbour at dawn"),
+        ("Watch: the moment the bridge span was lifted", "the moment the bridge span was lifted"),
+    ],
+    "photo-caption": [
+        ("Image caption, Residents gathered outside the town hall",
+         "Residents gathered outside the town hall"),
+        ("Image source, Getty Images", "Image source, Getty Images"),
+        ("Photo: Jane Okafor/Reuters", "Photo: Jane Okafor/Reuters"),
+        ("(Photo by Sam Lee/Getty Images)", "(Photo by Sam Lee/Getty Images)"),
+        ("Getty Images", "Getty Images"),
+    ],
+}
+
+RELATED_LINES = {
+    "related-line": [
+        ("READ MORE: Council approves new cycle lanes", "Council approves new cycle lanes"),
+        ("Read more: Why the ferry keeps breaking down", "Why the ferry keeps breaking down"),
+        ("See also: A short history of the harbour", "A short history of the harbour"),
+        ("Related: Bus fares to rise in April", "Bus fares to rise in April"),
+    ],
+}
+
+HEADINGS = {
+    "related-heading": ["Related", "Related coverage", "More on this story", "Related stories",
+                        "See also", "You may also like"],
+    "trending": ["Trending", "Most read", "Most popular", "Top stories"],
+    "topics": ["Related Topics", "Topics"],
+}
+
+ITEMS = ["Council approves new cycle lanes", "Bus fares to rise in April"]
+
+
+def clean(*blocks: Block):
+    return clean_blocks(list(blocks), load_rules())
+
+
+def test_every_packaged_family_has_a_test() -> None:
+    tested = set(REMOVED) | set(MEDIA) | set(RELATED_LINES) | set(HEADINGS)
+    assert {f.name for f in packaged_rules().families} == tested
+
+
+@pytest.mark.parametrize(("family", "line"),
+                         [(f, line) for f, lines in REMOVED.items() for line in lines])
+def test_remove_family(family: str, line: str) -> None:
+    assert packaged_rules().by_name(family).match(line), f"{family} should match {line!r}"
+    out = clean(PROSE, Block("paragraph", line), PROSE)
+    assert [b.text for b in out.blocks] == [PROSE.text, PROSE.text]
+    assert out.removed == [line]
+
+
+@pytest.mark.parametrize(("family", "line", "caption"),
+                         [(f, line, cap) for f, cases in MEDIA.items() for line, cap in cases])
+def test_media_family(family: str, line: str, caption: str) -> None:
+    assert packaged_rules().by_name(family).match(line)
+    out = clean(Block("paragraph", line), PROSE)
+    assert out.blocks[0] == Block("media", caption)
+    assert out.blocks[1].text == PROSE.text
+    # The caption prefix is not silently dropped: the original line is in `removed`.
+    assert caption == line or line in out.removed
+
+
+def test_video_caption_absorbs_the_blurb_line() -> None:
+    blurb = "From floods to fires, Ana Ruiz looks at how towns prepare – June 3, 2021"
+    out = clean(Block("paragraph", "Click to play video: 'Ready for the storm' Ready for the storm"),
+                Block("paragraph", blurb), PROSE)
+    assert out.blocks[0].kind == "media"
+    assert out.blocks[0].text.startswith("Ready for the storm")
+    assert blurb in out.blocks[0].text
+    assert [b.kind for b in out.blocks] == ["media", "paragraph"]
+
+
+def test_blurb_without_video_caption_is_kept() -> None:
+    blurb = "From floods to fires, Ana Ruiz looks at how towns prepare – June 3, 2021"
+    out = clean(PROSE, Block("paragraph", blurb))
+    assert out.blocks[1] == Block("paragraph", blurb)
+
+
+@pytest.mark.parametrize(("line", "title"), RELATED_LINES["related-line"])
+def test_related_line_family(line: str, title: str) -> None:
+    out = clean(PROSE, Block("paragraph", line), PROSE)
+    assert [r.title for r in out.related] == [title]
+    assert [b.text for b in out.blocks] == [PROSE.text, PROSE.text]
+
+
+@pytest.mark.parametrize("heading", HEADINGS["related-heading"])
+def test_related_heading_family(heading: str) -> None:
+    out = clean(PROSE, Block("heading", heading),
+                *(Block("list_item", t) for t in ITEMS), Block("heading", "Next section"), PROSE)
+    assert [r.title for r in out.related] == ITEMS
+    assert heading in out.removed
+    assert [b.text for b in out.blocks] == [PROSE.text, "Next section", PROSE.text]
+
+
+@pytest.mark.parametrize(("family", "heading"),
+                         [(f, h) for f in ("trending", "topics") for h in HEADINGS[f]])
+def test_remove_heading_families(family: str, heading: str) -> None:
+    assert packaged_rules().by_name(family).match(heading)
+    out = clean(PROSE, Block("paragraph", heading), *(Block("paragraph", t) for t in ITEMS))
+    assert out.removed == [heading, *ITEMS]
+    assert out.related == []
+    assert [b.text for b in out.blocks] == [PROSE.text]
+
+
+def test_related_section_ends_at_prose() -> None:
+    long_para = ("The council will publish its response in the spring, after a public "
+                 "consultation that runs for twelve weeks and includes four open meetings.")
+    out = clean(Block("paragraph", "Related coverage"), Block("paragraph", ITEMS[0]),
+                Block("paragraph", long_para))
+    assert [r.title for r in out.related] == [ITEMS[0]]
+    assert out.blocks == [Block("paragraph", long_para)]
+
+
+def test_bare_read_more_marker_opens_a_related_list() -> None:
+    out = clean(Block("paragraph", "Read more:"), Block("list_item", ITEMS[0]), PROSE)
+    assert [r.title for r in out.related] == [ITEMS[0]]
+
+
+def test_related_links_are_deduplicated_in_order() -> None:
+    out = clean(Block("paragraph", "READ MORE: Bus fares to rise in April"), PROSE,
+                Block("paragraph", "Related"), Block("list_item", "Bus fares to rise in April"),
+                Block("list_item", "Council approves new cycle lanes"))
+    assert [r.title for r in out.related] == ["Bus fares to rise in April",
+                                              "Council approves new cycle lanes"]
+
+
+# ---------------------------------------------------------------- glued markers
+
+@pytest.mark.parametrize(("text", "kept", "cut"), [
+    ("Advertisement The mayor said the plan would go ahead.",
+     "The mayor said the plan would go ahead.", "Advertisement"),
+    ("The vote was close. Story continues below advertisement The mayor said it would go ahead.",
+     "The vote was close. The mayor said it would go ahead.", "Story continues below advertisement"),
+    ("The vote was close. ADVERTISEMENT", "The vote was close.", "ADVERTISEMENT"),
+    ("Skip to content The river rose overnight.", "The river rose overnight.", "Skip to content"),
+    ("The plant will close in May. (Reporting by Ana Ruiz; Editing by Tom Baker)",
+     "The plant will close in May.", "(Reporting by Ana Ruiz; Editing by Tom Baker)"),
+    ("It costs nothing. Share this article Facebook Twitter", "It costs nothing.",
+     "Share this article Facebook Twitter"),
+])
+def test_glued_marker_is_cut_from_real_text(text: str, kept: str, cut: str) -> None:
+    out = clean(Block("paragraph", text))
+    assert [b.text for b in out.blocks] == [kept]
+    assert out.removed == [cut]
+
+
+# ---------------------------------------------------------------- never over-remove
+
+@pytest.mark.parametrize("prose", [
+    "Advertisement revenue at the paper fell by a third last year, the owners said.",
+    "The advertisement was pulled after viewers complained about its tone.",
+    "Share prices rose sharply after the announcement on Monday.",
+    "She said she would share the prize money with her coach.",
+    "Subscribers to the streaming service will pay more from June.",
+    "Home owners in the valley have been told to expect higher insurance premiums.",
+    "Comments made by the minister on Friday caused an uproar.",
+    "We use cookies, flour and butter in the recipe, said the baker.",
+    "Copyright law has not kept up with artificial intelligence, the report argues.",
+    "Published in 1998, the novel sold two million copies.",
+    "Updated guidelines were released.",
+    "Related issues will be discussed next week.",
+    "Reuters reported the deal first, citing three people familiar with the talks.",
+    "Photo albums from the 1950s were found in the attic.",
+    "Tweet by tweet, the campaign unravelled.",
+    "Trending topics on the site included the election and the weather.",
+    "The Associated Press reported that the talks had stalled.",
+])
+def test_prose_mentioning_boilerplate_words_is_kept(prose: str) -> None:
+    out = clean(Block("paragraph", prose))
+    assert out.blocks == [Block("paragraph", prose)]
+    assert out.removed == []
+
+
+def test_preformatted_blocks_are_never_cleaned() -> None:
+    code = "Advertisement\nShare this article"
+    out = clean(Block("preformatted", code))
+    assert out.blocks == [Block("preformatted", code)]
+
+
+# ---------------------------------------------------------------- user rules
+
+def test_user_remove_rule_applies_and_packaged_rules_stay() -> None:
+    rules = load_rules({"remove": [r"listen to this article.*"]})
+    out = clean_blocks([Block("paragraph", "Listen to this article (4 min)"),
+                        Block("paragraph", "Advertisement"), PROSE], rules)
+    assert out.removed == ["Listen to this article (4 min)", "Advertisement"]
+    assert out.blocks == [PROSE]
+
+
+def test_user_related_rule_with_title_group() -> None:
+    rules = load_rules({"related": [r"ALSO ON THE SITE >> (?P<title>.+)"]})
+    out = clean_blocks([Block("paragraph", "ALSO ON THE SITE >> Bus fares to rise"), PROSE], rules)
+    assert [r.title for r in out.related] == ["Bus fares to rise"]
+
+
+@pytest.mark.parametrize("extra", [
+    {"remove": ["(unclosed"]},
+    {"remove": "[z-a]"},
+    {"nonsense": ["x"]},
+    {"remove": [3]},
+    {"media": {"a": 1}},
+])
+def test_bad_user_rules_are_one_line_errors(extra: dict) -> None:
+    with pytest.raises(BylineError) as err:
+        load_rules(extra)
+    assert "\n" not in str(err.value)
+    assert "rules" in str(err.value)
+
+
+def test_packaged_rules_are_compiled_once() -> None:
+    assert load_rules() is load_rules(None) is packaged_rules()
