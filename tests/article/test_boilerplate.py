@@ -1,4 +1,4 @@
-"""The boilerplate stage: one test per rule family, glued markers, never over-removing, user rules."""
+"""The boilerplate stage: a test per rule family, glued markers, never over-removing, user rules."""
 
 from __future__ import annotations
 
@@ -106,8 +106,8 @@ def test_media_family(family: str, line: str, caption: str) -> None:
 
 def test_video_caption_absorbs_the_blurb_line() -> None:
     blurb = "From floods to fires, Ana Ruiz looks at how towns prepare – June 3, 2021"
-    out = clean(Block("paragraph", "Click to play video: 'Ready for the storm' Ready for the storm"),
-                Block("paragraph", blurb), PROSE)
+    video = "Click to play video: 'Ready for the storm' Ready for the storm"
+    out = clean(Block("paragraph", video), Block("paragraph", blurb), PROSE)
     assert out.blocks[0].kind == "media"
     assert out.blocks[0].text.startswith("Ready for the storm")
     assert blurb in out.blocks[0].text
@@ -174,7 +174,8 @@ def test_related_links_are_deduplicated_in_order() -> None:
     ("Advertisement The mayor said the plan would go ahead.",
      "The mayor said the plan would go ahead.", "Advertisement"),
     ("The vote was close. Story continues below advertisement The mayor said it would go ahead.",
-     "The vote was close. The mayor said it would go ahead.", "Story continues below advertisement"),
+     "The vote was close. The mayor said it would go ahead.",
+     "Story continues below advertisement"),
     ("The vote was close. ADVERTISEMENT", "The vote was close.", "ADVERTISEMENT"),
     ("Skip to content The river rose overnight.", "The river rose overnight.", "Skip to content"),
     ("The plant will close in May. (Reporting by Ana Ruiz; Editing by Tom Baker)",

@@ -72,7 +72,8 @@ def test_wrapped_paragraphs_without_blank_lines_split_at_short_lines() -> None:
 
 @pytest.mark.parametrize(("lines", "joined"), [
     # the whole word occurs elsewhere in the text: a line-break hyphen
-    (["the commis-", "sion met. The commission voted."], "the commission met. The commission voted."),
+    (["the commis-", "sion met. The commission voted."],
+     "the commission met. The commission voted."),
     # a bare suffix is never a word of its own
     (["the replace-", "ment parts"], "the replacement parts"),
     # a compound stays a compound
@@ -90,7 +91,8 @@ def test_dehyphenation_is_conservative(lines: list[str], joined: str) -> None:
 
 
 def test_list_items_and_headings_stay_apart() -> None:
-    text = "Budget plan\n\nThe plan has three parts:\n- new buses\n- longer hours\n- cheaper fares\n"
+    text = ("Budget plan\n\nThe plan has three parts:\n"
+            "- new buses\n- longer hours\n- cheaper fares\n")
     draft = parse_text(text, markdown=False)
     assert kinds(draft) == [("paragraph", "The plan has three parts:"),
                             ("list_item", "new buses"), ("list_item", "longer hours"),
@@ -260,7 +262,8 @@ def test_markdown_block_kinds() -> None:
 
 @pytest.mark.parametrize(("markdown", "plain"), [
     ("**bold** and __strong__", "bold and strong"),
-    ("*italic* and _emphasis_ but snake_case_name stays", "italic and emphasis but snake_case_name stays"),
+    ("*italic* and _emphasis_ but snake_case_name stays",
+     "italic and emphasis but snake_case_name stays"),
     ("`code` and ~~gone~~", "code and gone"),
     ("a [link](https://x.example/a \"title\") here", "a link here"),
     ("an <https://x.example/auto> link", "an https://x.example/auto link"),
