@@ -81,7 +81,7 @@ class ArticleScreen(Screen[None]):
         except BylineError as exc:
             self.app.call_from_thread(self.notify, exc.message, markup=False, severity="error")
             return
-        self.app.call_from_thread(self.show, article, position)
+        self.app.call_from_thread(self.call_next, self.show, article, position)
 
     async def show(self, article: Article, position: int = 0) -> None:
         """Replace the shown article (its body and related links) with `article`."""
