@@ -1,0 +1,170 @@
+"""Hostile text at the render layer (cases 37-44): `reader.render.*` outputs and the TUI,
+end to end from a hostile feed on the loopback server. The engine cleans at ingest; these
+tests hand the renderers dirty `Article`s directly to prove the second line of defence."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from hostile import payloads as P
+from hostile.checks import assert_clean_bytes, is_terminal_safe
+from reader.article.model import Article, Block, Quote, QuoteSpan, RelatedLink
+from reader.library.store import Library
+from reader.paths import resolve_paths
+from reader.render.markdown import render_markdown
+from reader.render.plain import render_plain
+from reader.render.terminal import print_article
+
+DIRTY = "Dirty " + "".join(P.ESCAPES) + " middle " + P.BIDI + " " + P.CONTROLS + " " + \
+    P.LONE_SURROGATE + " " + P.UNTERMINATED_OSC + " tail"
+MARKUP = " ".join(P.MARKUP)
+# Rich's own styling: SGR only (`ESC [ params m`); anything else would be an injection.
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def dirty_article() -> Article:
+    text = f"“{MARKUP},” said {DIRTY}."
+    return Article(
+        title=MARKUP + " " + DIRTY,
+        source="\x1b]0;src\x07file.txt",
+        url="javascript:alert(1)",
+        authors=["[b]Mallory[/b]\x1b[31m"],
+        published="2024-01-01\x1b[2J",
+        blocks=[Block("paragraph", text, [QuoteSpan(0, len(MARKUP) + 4, "[i]Eve[/i]\x07"),
+                                          QuoteSpan(5, 10_000, None), QuoteSpan(-3, 2, None)]),
+                Block("heading", DIRTY), Block("list_item", MARKUP),
+                Block("blockquote", DIRTY + "\nsecond line"), Block("media", DIRTY),
+                Block("preformatted", "code ``` " + DIRTY)],
+        quotes=[Quote(MARKUP + "\x1b[5m", "[i]Eve[/i]", 0)],
+        related=[RelatedLink("[/] " + DIRTY, "javascript:alert(2)"),
+                 RelatedLink("data link", "data:text/html,<b>x</b>"),
+                 RelatedLink("dash", "--renderer-cmd-prefix=xcalc"),
+                 RelatedLink("good", "https://example.org/ok")],
+        raw=DIRTY,
+    )
+
+
+def _check_words(out: str) -> None:
+    for words in ("Dirty", "middle", "invoice", "tail", "Mallory"):
+        assert words in out, words
+    assert "pwned-title" not in out and "cm0gLXJmIH4" not in out
+
+
+def test_plain_renderer() -> None:
+    out = render_plain(dirty_article())
+    assert_clean_bytes(out.encode("utf-8", "surrogatepass"))
+    _check_words(out)
+    assert MARKUP in out
+
+
+def test_markdown_renderer_links_only_http() -> None:
+    out = render_markdown(dirty_article())
+    assert_clean_bytes(out.encode("utf-8", "surrogatepass"))
+    _check_words(out)
+    targets = re.findall(r"\]\(<([^>]*)>\)", out)
+    assert targets == ["https://example.org/ok"]
+
+
+def test_terminal_renderer_emits_only_its_own_styling() -> None:
+    buffer = io.StringIO()
+    print_article(dirty_article(), file=buffer)
+    raw = buffer.getvalue()
+    # Force a colour terminal so styling is really emitted.
+    from rich.console import Console
+
+    from reader.render.terminal import article_renderable
+
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="truecolor",
+                      width=76)
+    console.print(article_renderable(dirty_article()))
+    styled = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b[" in styled  # styling really happened
+    for out in (raw, _SGR.sub("", styled)):
+        assert_clean_bytes(out.encode("utf-8", "surrogatepass"))
+        flat = " ".join(out.split())
+        _check_words(flat)
+        assert "[@click=app.quit]Read more[/]" in flat
+    assert "\x1b]8;" not in styled  # no hyperlink from a hostile URL
+
+
+def test_read_command_renders_a_hostile_feed_cleanly(tmp_path: Path, byline) -> None:
+    """A local feed file whose every field is hostile, in all three formats."""
+    feed = tmp_path / "hostile.xml"
+    feed.write_bytes(P.rss([
+        {"title": P.xml_text(P.HOSTILE_TITLE), "link": "javascript:alert(1)", "guid": "h1",
+         "description": P.xml_text("<p>" + DIRTY.replace(P.LONE_SURROGATE, "") + "</p>")},
+        {"title": "[@click=app.quit]x[/]", "guid": "h2", "link": "https://example.org/fine",
+         "description": "&lt;p&gt;Fine words.&lt;/p&gt;"},
+    ], title=P.xml_text("[/]Feed\x1b]0;t\x07")))
+    for fmt in ("text", "markdown", "json"):
+        proc = byline("read", str(feed), "--format", fmt)
+        assert proc.returncode == 0, proc.stderr
+        assert_clean_bytes(proc.stdout)
+        out = proc.stdout.decode()
+        assert "[@click=app.quit]x[/]" in out.replace("\\", "")
+        assert "javascript:" not in out
+
+
+async def test_tui_survives_a_hostile_feed_end_to_end(feed_server, tmp_path: Path) -> None:
+    """Refresh inside the app from a hostile feed and a failing one, then open and click the
+    entry titled `[@click=app.quit]x[/]`: shown literally, no action, the app keeps running."""
+    from reader.tui.app import BylineApp
+    from reader.tui.screens.article import ArticleScreen
+
+    hostile = feed_server.add("/tui-hostile.xml", P.rss([
+        {"title": "[@click=app.quit]x[/]", "guid": "click", "link": "javascript:alert(1)",
+         "description": "&lt;p&gt;[@click=app.quit]Body link[/] and [/] words.&lt;/p&gt;"},
+        {"title": P.xml_text(P.HOSTILE_TITLE), "guid": "esc",
+         "description": P.xml_text("<p>" + "".join(P.ESCAPES) + "Plain body.</p>")},
+    ], title="[@click=app.quit]Evil feed[/]"))
+    failing = feed_server.add("/tui-broken.xml", b"[/] not a feed [@click=app.quit]")
+    paths = resolve_paths(tmp_path / "data")
+    with Library.open(paths.library_file) as library:
+        library.add_feed(hostile)
+        library.add_feed(failing)
+    app = BylineApp(paths, theme="byline-dark")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await pilot.pause()
+        app.action_refresh_all()
+        for _ in range(100):  # the refresh runs in a worker
+            await pilot.pause(0.05)
+            with Library.open(paths.library_file) as library:
+                if library.count("all") >= 2 and all(f.last_status for f in library.feeds()):
+                    break
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = _screen(app)
+        assert "[@click=app.quit]Evil feed[/]" in shown
+        assert "[@click=app.quit]x[/]" in shown
+        _assert_inert(app)
+        with Library.open(paths.library_file) as library:
+            target = next(e.id for e in library.entries("all", limit=10)
+                          if e.title == "[@click=app.quit]x[/]")
+            broken = library.feed(failing)
+            assert broken is not None and broken.last_status == "error"
+        app.open_articles([target], 0)
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        shown = _screen(app)
+        assert "[@click=app.quit]x[/]" in shown and "[@click=app.quit]Body link[/]" in shown
+        _assert_inert(app)
+        await pilot.click(offset=(70, 2))
+        await pilot.click(offset=(70, 5))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+    assert app.return_code in (None, 0)
+
+
+def _screen(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def _assert_inert(app) -> None:
+    """No visible segment carries a click action or a terminal control."""
+    for strip in app.screen._compositor.render_strips():
+        for segment in strip:
+            assert is_terminal_safe(segment.text), repr(segment.text)
+            meta = segment.style.meta if segment.style else {}
+            assert "app.quit" not in str(meta.get("@click", "")), meta
