@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from reader.sources.feedtypes import RawEntry, RawFeed, text_to_html
+from reader.sources.feedtypes import RawEntry, RawFeed, author_name, text_to_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -29,7 +29,7 @@ _RSS_VERSIONS = {"2.0": "rss20", "0.91": "rss091u", "0.92": "rss092", "0.93": "r
                  "0.94": "rss094", "2.0.1": "rss20"}
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([^;\"'\s]+)", re.IGNORECASE)
-_EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
+_DATE_TAGS = ("pubDate", DC + "date", ATOM + "published", ATOM + "updated")
 _local = threading.local()
 
 
@@ -135,37 +135,40 @@ def _rss(channel: etree._Element, items: list[etree._Element], version: str, ns:
 
 
 def _rss_item(item: etree._Element, ns: str, ctx: _Ctx) -> RawEntry:
-    entry = RawEntry(title=_text(item.find(ns + "title")) or _text(item.find(DC + "title")))
-    link = _text(item.find(ns + "link")).strip()
-    guid_el = item.find("guid")
+    first: dict[str, etree._Element] = {}
+    authors: list[str] = []
+    for child in item:  # one pass over the children: much faster than a find() per field
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == ns + "author":
+            authors.append(author_name(_text(child)))
+        elif tag == DC + "creator":
+            authors.append(_text(child))
+        elif tag == ATOM + "author":
+            authors.append(_text(child.find(ATOM + "name")))
+        elif tag not in first:
+            first[tag] = child
+    entry = RawEntry(title=_text(first.get(ns + "title")) or _text(first.get(DC + "title")))
+    link = _text(first.get(ns + "link")).strip()
+    guid_el = first.get("guid")
     guid = _text(guid_el).strip() or item.get(RDF + "about") or None
-    if link:
-        entry.link = ctx.resolve(item, link)
-    else:
-        entry.link = _atom_link(item, ctx)
+    entry.link = ctx.resolve(item, link) if link else (
+        _atom_link(item, ctx) if ATOM + "link" in first else None)
     if not entry.link and guid_el is not None and guid and (
             guid_el.get("isPermaLink") or "true").strip().lower() != "false":
         entry.link = guid
         entry.guid_is_link = True
     entry.guid = guid
-    authors = [_author_name(_text(a)) for a in item.findall(ns + "author")]
-    authors += [_text(a) for a in item.findall(DC + "creator")]
-    authors += [_text(a.find(ATOM + "name")) for a in item.findall(ATOM + "author")]
     entry.authors = [a.strip() for a in authors if a and a.strip()]
-    for tag in ("pubDate", DC + "date", ATOM + "published", ATOM + "updated"):
-        value = _text(item.find(tag)).strip()
+    for tag in _DATE_TAGS:
+        value = _text(first.get(tag)).strip()
         if value:
             entry.date = value
             break
-    entry.summary = _text(item.find(ns + "description"))
-    content = _text(item.find(CONTENT + "encoded"))
-    entry.content = content or None
+    entry.summary = _text(first.get(ns + "description"))
+    entry.content = _text(first.get(CONTENT + "encoded")) or None
     return entry
-
-
-def _author_name(value: str) -> str:
-    match = _EMAIL_NAME.match(value)
-    return match.group(1) if match else value
 
 
 def _atom_link(el: etree._Element, ctx: _Ctx) -> str | None:

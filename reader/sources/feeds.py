@@ -24,7 +24,7 @@ from reader.sources.feedtypes import (
 )
 from reader.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from reader.sources.loosefeed import parse_loose
-from reader.sources.xmlguard import check_entities, fix_char_refs, sniff_binary
+from reader.sources.xmlguard import check_entities, escape_controls, fix_char_refs, sniff_binary
 
 __all__ = ["FeedEntry", "FeedError", "ParsedFeed", "looks_like_feed", "parse_feed"]
 
@@ -84,7 +84,7 @@ def parse_feed(body: bytes, *, url: str | None = None, content_type: str | None 
         raw = parse_json_feed(body)
     else:
         check_entities(body)
-        body = fix_char_refs(body)
+        body = fix_char_refs(escape_controls(body))
         raw = parse_fast(body, url, content_type)
         if raw is None:
             try:

@@ -25,6 +25,7 @@ _TAG = re.compile(r"<[A-Za-z/!?][^>]*>?")
 _BREAKING_TAG = re.compile(r"<(?:br|/?p|/?div|/?li|/?h[1-6]|/?tr|/?td)\b[^>]*>", re.IGNORECASE)
 _INVISIBLE = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)|<!--.*?-->|<!--[^>]*>?",
                         re.IGNORECASE | re.DOTALL)
+_EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
 _LOOKS_HTML = re.compile(r"<[A-Za-z/!]")
 
 
@@ -114,6 +115,12 @@ def clean_title(raw: str | None) -> str:
     if len(text) > MAX_TITLE:
         text = text[: MAX_TITLE - 1].rstrip() + "…"
     return text
+
+
+def author_name(value: str) -> str:
+    """The name in an RSS `<author>` of the form `email (Name)`, else the value itself."""
+    match = _EMAIL_NAME.match(value)
+    return match.group(1) if match else value
 
 
 def text_to_html(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import feedparser
 
-from reader.sources.feedtypes import FeedError, RawEntry, RawFeed, text_to_html
+from reader.sources.feedtypes import FeedError, RawEntry, RawFeed, author_name, text_to_html
 
 
 def parse_loose(body: bytes, content_type: str | None) -> RawFeed:
@@ -41,13 +41,17 @@ def _convert(result: Any) -> RawFeed:
     if not version and not entries:
         raise FeedError("not a feed")
     feed_info = result.get("feed") or {}
-    raw = RawFeed(version=version or "unknown", title=_title(feed_info),
+    raw = RawFeed(version=version or "unknown", title=_title(feed_info, version),
                   link=_str(feed_info.get("link")) or None)
     if result.get("bozo"):
         exc = result.get("bozo_exception")
         detail = " ".join(str(exc).split())[:160] if exc else ""
         raw.problems.append(f"{type(exc).__name__}: {detail}" if exc else "feed has problems")
-    raw.entries = [_entry(e) for e in entries if isinstance(e, dict)]
+    feed_authors = [_str(a.get("name")) for a in feed_info.get("authors") or []
+                    if isinstance(a, dict) and _str(a.get("name"))]
+    raw.entries = [_entry(e, version) for e in entries if isinstance(e, dict)]
+    for entry in raw.entries:
+        entry.authors = entry.authors or list(feed_authors)  # Atom: the feed's authors
     return raw
 
 
@@ -55,14 +59,18 @@ def _str(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _entry(e: dict[str, Any]) -> RawEntry:
+def _entry(e: dict[str, Any], version: str) -> RawEntry:
     guid = _str(e.get("id")).strip() or None
     link = _str(e.get("link")).strip() or None
     entry = RawEntry(guid=guid, link=link, guid_is_link=bool(e.get("guidislink")),
-                     title=_title(e))
-    authors = [_str(a.get("name")) for a in e.get("authors") or [] if isinstance(a, dict)]
-    entry.authors = [a for a in authors if a] or ([_str(e.get("author"))]
-                                                  if _str(e.get("author")) else [])
+                     title=_title(e, version))
+    single = _str(e.get("author"))
+    if single and author_name(single) != single:
+        # "desk@host.example (Name)": feedparser's own split mangles long TLDs.
+        entry.authors = [author_name(single)]
+    else:
+        names = [_str(a.get("name")) for a in e.get("authors") or [] if isinstance(a, dict)]
+        entry.authors = [a for a in names if a] or ([single] if single else [])
     entry.date = (_str(e.get("published")) or _str(e.get("updated"))
                   or _str(e.get("created")) or None)
     entry.summary = _html_of(e.get("summary_detail"), _str(e.get("summary")))
@@ -73,11 +81,14 @@ def _entry(e: dict[str, Any]) -> RawEntry:
     return entry
 
 
-def _title(obj: dict[str, Any]) -> str:
-    """The title as HTML: feedparser marks literal-text titles `text/plain`; escape those."""
+def _title(obj: dict[str, Any], version: str) -> str:
+    """The title as HTML. Atom declares literal-text titles (`text/plain`): escape those.
+    For RSS feedparser guesses the type (it calls `a<script>` plain text), so keep the raw
+    string and let `clean_title` strip whatever tags it holds, as the fast path does."""
     title = _str(obj.get("title"))
     detail = obj.get("title_detail")
-    if isinstance(detail, dict) and detail.get("type") == "text/plain":
+    if (version.startswith("atom") and isinstance(detail, dict)
+            and detail.get("type") == "text/plain"):
         return html.escape(title, quote=False)
     return title
 

@@ -4,6 +4,7 @@
   scanning the DOCTYPE internal subset, which feedparser cannot be trusted with (case 24).
 - `fix_char_refs`: replace numeric character references outside Unicode (`&#xD800;`,
   `&#x110000;`, `&#99999999999;`) with U+FFFD; feedparser crashes on them (case 26).
+- `escape_controls`: raw C0 control bytes become references (cases 28, 37).
 - `sniff_binary`: name the file type of a body that is clearly not text (case 21).
 """
 
@@ -24,6 +25,7 @@ _ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[^\s]+\s+(?:(?:SYSTEM|PUBLIC)\b[^>]*|(\"
 _ENTITY_REF = re.compile(rb"&[A-Za-z_:][\w.:-]*;|%[A-Za-z_:][\w.:-]*;")
 _CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,20})|([0-9]{1,30}));")
 _REPLACEMENT = b"&#xFFFD;"
+_C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
@@ -87,6 +89,20 @@ def _subset_end(body: bytes, open_at: int) -> int:
     return end if end != -1 else open_at + MAX_SUBSET * 4 + 1
 
 
+def escape_controls(body: bytes) -> bytes:
+    """Turn raw C0 control bytes (illegal in XML 1.0) into `&#N;` references.
+
+    Raw controls make strict parsing fail and send feedparser into encoding guesses; as
+    references they reach the text, where `clean_text` strips them together with the escape
+    sequences they start (case 28, 37). Only for ASCII-compatible bodies: UTF-16/32 need NULs.
+    """
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4]:
+        return body
+    if _C0.search(body) is None:
+        return body
+    return _C0.sub(lambda m: b"&#%d;" % m.group(0)[0], body)
+
+
 def fix_char_refs(body: bytes) -> bytes:
     """Replace numeric character references that name no Unicode scalar value with U+FFFD."""
     if b"&#" not in body:
@@ -97,6 +113,6 @@ def fix_char_refs(body: bytes) -> bytes:
 def _fix_one(match: re.Match[bytes]) -> bytes:
     hex_digits, dec_digits = match.group(1), match.group(2)
     value = int(hex_digits, 16) if hex_digits else int(dec_digits)
-    if value == 0 or value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
         return _REPLACEMENT
     return match.group(0)
