@@ -113,11 +113,11 @@ class _Cleaner:
             self.absorber = family if family.absorbs is not None else None
         elif action == "related":
             title = (found.groupdict().get("title") or "").strip()
+            self.removed.append(line)
             if title:
                 self.add_related(title, links)
             else:
                 self.section = "related"
-                self.removed.append(line)
         else:
             self.section = "related" if action == "related_heading" else "remove"
             self.removed.append(line)
