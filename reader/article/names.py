@@ -118,7 +118,7 @@ def strip_titles(run: list[str]) -> Name | None:
                 or (len(rest_names) >= 2 and tok.isupper() and tok.isalpha() and len(tok) > 1)):
             cut = i + 1  # a title, "Canada's …", or an acronym role ("FBI Director", "DL")
             gender = HONORIFIC_GENDER.get(bare, gender)
-    rest = [t.rstrip(",") for t in run[cut:] if t.lower() not in STOPWORDS]
+    rest = [t.rstrip(",") for t in run[cut:] if not (t[:1].isupper() and t.lower() in STOPWORDS)]
     while rest and (_bare(rest[-1]) in PARTICLES or _bare(rest[-1]) in _SUFFIXES):
         rest.pop()
     while sum(_bare(t) not in PARTICLES for t in rest) > 3:
@@ -138,9 +138,13 @@ def runs(toks: list[str]) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < n and (is_name_token(toks[j]) or (
-                _bare(toks[j]) in PARTICLES and j + 1 < n and is_name_token(toks[j + 1]))):
-            j += 1
+        while j < n:
+            k = j
+            while k < n and _bare(toks[k]) in PARTICLES:
+                k += 1  # "von der", "de la" inside a name
+            if k >= n or not is_name_token(toks[k]):
+                break
+            j = k + 1
         out.append((i, j))
         i = j
     return out

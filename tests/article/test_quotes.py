@@ -1,0 +1,452 @@
+"""The quote finder: quote marks, speech versus scare quotes, and speaker attribution.
+
+Every sample text here is invented for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.article.model import Block, Quote
+from reader.article.quotes import find_quotes
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "quotes"
+SHARED_ARTICLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora" / "articles"
+
+
+def paragraphs(*texts: str) -> list[Block]:
+    return [Block("paragraph", t) for t in texts]
+
+
+def found(*texts: str) -> list[tuple[str, str | None, int]]:
+    return [(q.text, q.speaker, q.block) for q in find_quotes(paragraphs(*texts))]
+
+
+def speakers(*texts: str) -> list[str | None]:
+    return [q.speaker for q in find_quotes(paragraphs(*texts))]
+
+
+def split_article(text: str) -> list[Block]:
+    """The simplest cleaner: one paragraph per blank-line-separated chunk (title dropped)."""
+    chunks = [c.strip() for c in text.split("\n\n") if c.strip()]
+    return paragraphs(*chunks[1:])
+
+
+def check_expected(blocks: list[Block], expected: dict) -> None:
+    """The scorer's rules: each expected quote is found (by `contains`) with its speaker, every
+    reported quote is an expected one, and no scare quote is reported."""
+    quotes = find_quotes(blocks)
+    matched: set[int] = set()
+    for want in expected["quotes"]:
+        hits = [i for i, q in enumerate(quotes) if want["contains"] in q.text]
+        assert hits, f"missing quote {want['contains']!r}"
+        assert [quotes[i].speaker for i in hits] == [want["speaker"]] * len(hits), want
+        matched.update(hits)
+    assert matched == set(range(len(quotes))), [quotes[i] for i in set(range(len(quotes))) - matched]
+    for scare in expected.get("not_quotes", []):
+        assert all(q.text.strip(" ,.'\"") != scare for q in quotes), scare
+
+
+# --- attribution forms --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Mayor Lena Osei said: “We will reopen the bridge before winter.”",
+    "Lena Osei told Global News: “We will reopen the bridge before winter.”",
+    "Lena Osei wrote: “We will reopen the bridge before winter.”",
+    "According to Lena Osei, “we will reopen the bridge before winter.”",
+    "“We will reopen the bridge before winter,” said Lena Osei.",
+    "“We will reopen the bridge before winter,” Lena Osei said.",
+    "“We will reopen the bridge before winter,” Lena Osei says.",
+    "“We will reopen the bridge before winter,” says Lena Osei, the town’s mayor.",
+    "“We will reopen the bridge before winter,” Lena Osei told reporters.",
+    "“We will reopen the bridge before winter,” Lena Osei added.",
+    "“We will reopen the bridge before winter,” explained Lena Osei.",
+    "“Will we reopen the bridge before winter?” asked Lena Osei.",
+    "“We will reopen the bridge before winter,” Lena Osei warned.",
+    "“We will reopen the bridge before winter,” insisted Lena Osei.",
+    "“We will reopen the bridge before winter,” according to Lena Osei.",
+    "“We will reopen the bridge before winter,” Lena Osei, the town’s mayor, said on Monday.",
+    "“We will reopen the bridge before winter,” Mrs. Lena Osei said in a statement.",
+])
+def test_attribution_forms_before_and_after(text: str) -> None:
+    [(said, who, block)] = found(text)
+    assert said.startswith(("We will reopen", "we will reopen", "Will we reopen"))
+    assert who == "Lena Osei"
+    assert block == 0
+
+
+def test_wire_copy_speaker_tells_agency() -> None:
+    assert speakers("“Prices will stay high until spring,” Tariq Haddad told Reuters.") == [
+        "Tariq Haddad"]
+
+
+def test_pronoun_takes_the_most_recent_speaker() -> None:
+    assert speakers(
+        "“The pumps failed at dawn,” said engineer Ruth Calloway.",
+        "The council met on Friday to discuss the repairs.",
+        "“We had warned them twice,” she said.",
+    ) == ["Ruth Calloway", "Ruth Calloway"]
+
+
+def test_pronoun_prefers_a_person_just_introduced() -> None:
+    assert speakers(
+        "“The pumps failed at dawn,” said engineer Ruth Calloway.",
+        "Her colleague, the surveyor Sir Malcolm Oduya, disagreed with the timeline.",
+        "“Nobody warned anyone,” he said.",
+    ) == ["Ruth Calloway", "Malcolm Oduya"]
+
+
+def test_pronoun_skips_a_speaker_of_the_other_gender() -> None:
+    assert speakers(
+        "“It was cold,” Ms. Ines Varga said.",
+        "“It was colder last year,” Mr. Pavel Dunst said.",
+        "“I brought two coats,” she said.",
+    ) == ["Ines Varga", "Pavel Dunst", "Ines Varga"]
+
+
+def test_pronoun_with_no_one_named_is_null() -> None:
+    assert speakers("“We had warned them twice,” she said.") == [None]
+
+
+def test_surname_resolves_to_the_full_name_given_earlier() -> None:
+    assert speakers(
+        "“The harvest was the best in a decade,” said farmer Odile Brancusi.",
+        "“Prices are another story,” Brancusi said.",
+    ) == ["Odile Brancusi", "Odile Brancusi"]
+
+
+def test_surname_resolves_to_a_full_name_given_later() -> None:
+    assert speakers(
+        "“No such camps exist,” Karimov said.",
+        "The spokesman, Alvi Karimov, later declined to answer further questions.",
+    ) == ["Alvi Karimov"]
+
+
+def test_shared_surname_means_the_person_introduced_first() -> None:
+    assert speakers(
+        "Rowan Pellegrini kept the light for thirty years. His daughter Marisol Pellegrini grew "
+        "up in the tower.",
+        "“It was home,” Marisol Pellegrini said.",
+        "“It was work,” Pellegrini said.",
+    ) == ["Marisol Pellegrini", "Rowan Pellegrini"]
+
+
+def test_split_quote_gives_both_halves_to_the_speaker_in_the_middle() -> None:
+    assert found("“The river rose overnight,” Hamid Rostami said. “By morning the road was gone.”"
+                 ) == [("The river rose overnight,", "Hamid Rostami", 0),
+                       ("By morning the road was gone.", "Hamid Rostami", 0)]
+
+
+def test_split_quote_with_short_second_half() -> None:
+    assert speakers("“I didn’t even like singing,” said Priya Lund. “Now I can’t stop.”") == [
+        "Priya Lund", "Priya Lund"]
+
+
+def test_unattributed_paragraph_continues_the_previous_speaker() -> None:
+    assert speakers(
+        "“Our reporter is now in hiding,” says Greta Lindahl.",
+        "“People abroad need to understand how dangerous this has become.”",
+    ) == ["Greta Lindahl", "Greta Lindahl"]
+
+
+def test_continuation_looks_past_a_media_caption_but_not_a_narration_paragraph() -> None:
+    blocks = [
+        Block("paragraph", "“Our reporter is now in hiding,” says Greta Lindahl."),
+        Block("media", "Photo: the newsroom in 2019"),
+        Block("paragraph", "“People abroad need to understand how dangerous this has become.”"),
+        Block("paragraph", "The newspaper has published for thirty years."),
+        Block("paragraph", "“We will keep printing until they close the doors.”"),
+    ]
+    assert [q.speaker for q in find_quotes(blocks)] == ["Greta Lindahl", "Greta Lindahl", None]
+
+
+def test_lead_in_paragraph_names_the_speaker() -> None:
+    assert speakers(
+        "In a statement released on Sunday, the club’s chairman Viktor Anand said:",
+        "“We will not sell the ground to developers under any circumstances.”",
+    ) == ["Viktor Anand"]
+
+
+def test_no_name_nearby_means_null_speaker() -> None:
+    assert speakers(
+        "But the paper’s deputy editor says even they were shocked by the threats.",
+        "“We have never seen anything like this in twenty years of reporting.”",
+    ) == [None]
+
+
+def test_role_without_a_name_resolves_to_the_name_given_next() -> None:
+    assert speakers(
+        "But the paper’s deputy editor says even they were shocked by the threats.",
+        "“Our lead reporter is now in hiding,” says Olga Marchetti.",
+    ) == ["Olga Marchetti"]
+
+
+@pytest.mark.parametrize("subject", ["the ministry", "officials", "the paper’s deputy editor",
+                                     "it", "The ministry"])
+def test_organisation_or_role_subject_is_null(subject: str) -> None:
+    text = f"“The figures will be published next month,” {subject} said."
+    assert speakers(text) == [None]
+
+
+def test_attributed_quote_does_not_inherit_from_the_previous_paragraph() -> None:
+    assert speakers(
+        "“The figures are wrong,” said analyst Dana Whitfield.",
+        "“The figures will be published next month,” the ministry said.",
+    ) == ["Dana Whitfield", None]
+
+
+# --- names without titles ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("who", "name"), [
+    ("said Rainbow Road executive director Kimora Powell", "Kimora Powell"),
+    ("said activist Aleksandra Petrenko", "Aleksandra Petrenko"),
+    ("Prime Minister Justin Oakes said", "Justin Oakes"),
+    ("Russian President Ivan Sorokin said", "Ivan Sorokin"),
+    ("Dr. Jane Whitlock said", "Jane Whitlock"),
+    ("said Sen. Maria Alvarez-Long", "Maria Alvarez-Long"),
+    ("U.S. Secretary of State Anton Berg said", "Anton Berg"),
+    ("FBI Director Carl Wray said", "Carl Wray"),
+    ("Stephen King said", "Stephen King"),
+    ("said Ursula von der Linden", "Ursula von der Linden"),
+    ("said the director of Rainbow Road, Kimora Powell", "Kimora Powell"),
+    ("said Kimora Powell of Rainbow Road", "Kimora Powell"),
+    ("said Darnell Hughes Jr., a former player", "Darnell Hughes"),
+    ("Zara Quinn, a teacher at Lakeside High School, said", "Zara Quinn"),
+    ("Zara Quinn, who runs Lakeside Books, said", "Zara Quinn"),
+])
+def test_titles_and_roles_are_stripped_from_names(who: str, name: str) -> None:
+    assert speakers(f"“We expected a much bigger crowd tonight,” {who}.") == [name]
+
+
+def test_speaker_is_never_a_pronoun_or_bare_title() -> None:
+    for text in ("“We expected more,” he said.", "“We expected more,” the President said.",
+                 "“We expected more,” Officials said."):
+        [who] = speakers(text)
+        assert who is None, text
+
+
+# --- quote marks --------------------------------------------------------------------------------
+
+def test_straight_double_quotes() -> None:
+    assert found('"The market is calm," said trader Ben Olsen.') == [
+        ("The market is calm,", "Ben Olsen", 0)]
+
+
+def test_curly_opening_with_straight_closing() -> None:
+    assert found('“The market is calm," said trader Ben Olsen.') == [
+        ("The market is calm,", "Ben Olsen", 0)]
+
+
+def test_british_single_marks_with_apostrophes_and_nested_doubles() -> None:
+    assert found(
+        "‘We don’t know what the ’90s were like for them,’ said historian Tom Blake.",
+        "‘I borrowed the Joneses’ van and the paper’s only camera,’ Blake said.",
+        "‘He called it “a disgrace” on the radio,’ said Blake.",
+    ) == [
+        ("We don’t know what the ’90s were like for them,", "Tom Blake", 0),
+        ("I borrowed the Joneses’ van and the paper’s only camera,", "Tom Blake", 1),
+        ("He called it “a disgrace” on the radio,", "Tom Blake", 2),
+    ]
+
+
+def test_single_marks_are_not_quotes_when_double_marks_are_primary() -> None:
+    assert found(
+        "Protesters held signs reading ‘no camps,’ outside the embassy.",
+        "“We will be back every week,” said organiser Lina Abed.",
+    ) == [("We will be back every week,", "Lina Abed", 1)]
+
+
+def test_french_guillemets_with_inner_spaces() -> None:
+    nbsp = "\u00a0"
+    assert found(
+        f"«{nbsp}Nous avons tenu les délais{nbsp}», a déclaré le maire, Olivier Ramel.",
+        "« C’est mieux qu’avant », dit Lucie Moreau.",
+        "« Le budget a dérapé, c’est vrai », a-t-il expliqué.",
+    ) == [
+        ("Nous avons tenu les délais", "Olivier Ramel", 0),
+        ("C’est mieux qu’avant", "Lucie Moreau", 1),
+        ("Le budget a dérapé, c’est vrai", "Lucie Moreau", 2),
+    ]
+
+
+def test_german_low_high_quotes() -> None:
+    assert found(
+        "„Wir senken die Preise“, sagte Geschäftsführerin Annette Vogt.",
+        "Der Vorsitzende Jens Halm erklärte: „Das ist ein gutes Signal.“",
+    ) == [
+        ("Wir senken die Preise", "Annette Vogt", 0),
+        ("Das ist ein gutes Signal.", "Jens Halm", 1),
+    ]
+
+
+def test_reversed_guillemets() -> None:
+    assert found("»Wir bleiben hier«, sagte Sprecherin Karla Brenner.") == [
+        ("Wir bleiben hier", "Karla Brenner", 0)]
+
+
+# --- multi-paragraph quotations ------------------------------------------------------------------
+
+def test_multi_paragraph_quote_attributed_in_first_paragraph() -> None:
+    assert found(
+        "“The lamp was lit every night for ninety years,” said keeper Rowan Pell.",
+        "“Then one evening the engineer turned a key. There was no ceremony.",
+        "“I wrote one line in the book and closed it.”",
+    ) == [
+        ("The lamp was lit every night for ninety years,", "Rowan Pell", 0),
+        ("Then one evening the engineer turned a key. There was no ceremony.", "Rowan Pell", 1),
+        ("I wrote one line in the book and closed it.", "Rowan Pell", 2),
+    ]
+
+
+def test_multi_paragraph_quote_attributed_in_last_paragraph() -> None:
+    assert found(
+        "“People ask if he was angry. He was not angry.",
+        "“He was lonely for the light, if that makes sense,” Marisol Pell said.",
+    ) == [
+        ("People ask if he was angry. He was not angry.", "Marisol Pell", 0),
+        ("He was lonely for the light, if that makes sense,", "Marisol Pell", 1),
+    ]
+
+
+def test_multi_paragraph_offsets_run_to_the_end_of_the_open_paragraph() -> None:
+    blocks = paragraphs("“First part of the story, told at length.",
+                        "“Second part, which ends here,” said Ada Kern.")
+    find_quotes(blocks)
+    span = blocks[0].quotes[0]
+    assert (span.start, span.end) == (0, len(blocks[0].text))
+
+
+# --- scare quotes, titles, hashtags ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The government declared the journalists to be “enemies” of the republic.",
+    "Londoners protested the ‘concentration camps,’ outside the consulate.",
+    "She was known as the “Iron Lady” long before she took office.",
+    "The film “The Long Quiet Harbour” opens on Friday.",
+    "The slogan “No Taxation Without Consultation” appeared on every banner.",
+    "Couples posted selfies with the hashtag “#kissforrights” all week.",
+    "The report described the policy as “a modest success” overall.",
+    'He put the "smart" fridge in the garage.',
+    "The so-called “reforms” were never debated in parliament.",
+])
+def test_scare_quotes_and_titles_are_not_quotations(text: str) -> None:
+    blocks = paragraphs(text)
+    assert find_quotes(blocks) == []
+    assert blocks[0].quotes == []
+
+
+def test_short_quote_with_a_speech_verb_is_speech() -> None:
+    assert found("“No,” said Mira Tal.", "“Absolutely not!” Tal added.") == [
+        ("No,", "Mira Tal", 0), ("Absolutely not!", "Mira Tal", 1)]
+
+
+def test_short_phrase_followed_by_a_verb_without_punctuation_is_not_speech() -> None:
+    assert found("The “Iron Lady” said she would not resign.") == []
+
+
+def test_stray_straight_mark_is_not_a_quotation() -> None:
+    assert found('The shelf is 30" wide and holds forty books.') == []
+
+
+# --- contract: offsets, text, skipped kinds, determinism -----------------------------------------
+
+def test_offsets_cover_the_marks_and_text_is_between_them() -> None:
+    blocks = paragraphs(
+        "Intro sentence. “First quote here,” said Abel Nour. “Second quote, longer, here.”",
+        "  “Indented paragraph quote goes here,” Nour said.",
+    )
+    quotes = find_quotes(blocks)
+    assert len(quotes) == 3
+    spans = [(b, s) for b in blocks for s in b.quotes]
+    for (block, span), quote in zip(spans, quotes, strict=True):
+        assert 0 <= span.start < span.end <= len(block.text)
+        assert block.text[span.start] in "“\"‘«„»"
+        assert block.text[span.end - 1] in "”\"’»“«"
+        assert quote.text == block.text[span.start + 1:span.end - 1].strip()
+        assert quote.speaker == span.speaker == "Abel Nour"
+
+
+@pytest.mark.parametrize("kind", ["media", "preformatted", "heading"])
+def test_media_preformatted_and_headings_are_skipped(kind: str) -> None:
+    blocks = [Block(kind, "“This caption quote is long enough to be speech,” said Ola Berg.")]
+    assert find_quotes(blocks) == []
+    assert blocks[0].quotes == []
+
+
+def test_block_index_counts_skipped_blocks() -> None:
+    blocks = [Block("heading", "Results"), Block("media", "Photo: the harbour"),
+              Block("list_item", "“We have never had a season like it,” said Ivo Marr.")]
+    assert find_quotes(blocks) == [Quote("We have never had a season like it,", "Ivo Marr", 2)]
+
+
+def test_previous_quotes_on_blocks_are_replaced() -> None:
+    blocks = paragraphs("“A quotation long enough to count,” said Ina Holm.")
+    find_quotes(blocks)
+    find_quotes(blocks)
+    assert len(blocks[0].quotes) == 1
+
+
+def test_deterministic() -> None:
+    text = (FIXTURES / "multi-paragraph.txt").read_text(encoding="utf-8")
+    runs = []
+    for _ in range(3):
+        blocks = split_article(text)
+        quotes = find_quotes(blocks)
+        runs.append(([q.to_dict() for q in quotes], [b.to_dict() for b in blocks]))
+    assert runs[0] == runs[1] == runs[2]
+
+
+def test_empty_input() -> None:
+    assert find_quotes([]) == []
+    assert find_quotes(paragraphs("", "   ")) == []
+
+
+_MARKS = "“”‘’\"'«»„ "
+_hostile_text = st.lists(
+    st.sampled_from([*_MARKS, *"abc XYZ,.!?:-\u00a0\n", "said", " Jo Ann ", " he ", "’s"]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_hostile_text, min_size=1, max_size=4))
+def test_any_text_gives_consistent_spans(texts: list[str]) -> None:
+    blocks = paragraphs(*texts)
+    quotes = find_quotes(blocks)
+    spans = [(i, s) for i, b in enumerate(blocks) for s in b.quotes]
+    assert len(spans) == len(quotes)
+    for (i, span), quote in zip(spans, quotes, strict=True):
+        text = blocks[i].text
+        assert quote.block == i
+        assert 0 <= span.start < span.end <= len(text)
+        assert text[span.start] in _MARKS
+        assert quote.text in text[span.start:span.end]
+        assert quote.speaker is None or quote.speaker.strip() == quote.speaker != ""
+        assert quote.speaker not in {"he", "she", "they", "He", "She", "They"}
+    for i, b in enumerate(blocks):
+        starts = [s.start for s in b.quotes]
+        assert starts == sorted(starts), i
+
+
+# --- whole articles -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.txt")))
+def test_fixture_articles(name: str) -> None:
+    text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+    expected = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    check_expected(split_article(text), expected)
+
+
+def test_reference_article_chechnya() -> None:
+    article = SHARED_ARTICLES / "chechnya-global.txt"
+    if not article.exists():
+        pytest.skip(f"shared corpus not found at {SHARED_ARTICLES.resolve()}")
+    expected = json.loads(article.with_name("chechnya-global.expected.json").read_text("utf-8"))
+    blocks = [b for b in split_article(article.read_text(encoding="utf-8"))
+              if not b.text.startswith(("READ MORE:", "Click to play video"))]
+    check_expected(blocks, expected)
