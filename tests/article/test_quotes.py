@@ -47,7 +47,8 @@ def check_expected(blocks: list[Block], expected: dict) -> None:
         assert hits, f"missing quote {want['contains']!r}"
         assert [quotes[i].speaker for i in hits] == [want["speaker"]] * len(hits), want
         matched.update(hits)
-    assert matched == set(range(len(quotes))), [quotes[i] for i in set(range(len(quotes))) - matched]
+    extra = [q for i, q in enumerate(quotes) if i not in matched]
+    assert extra == []
     for scare in expected.get("not_quotes", []):
         assert all(q.text.strip(" ,.'\"") != scare for q in quotes), scare
 
