@@ -40,6 +40,10 @@ _DECLARED = re.compile(
 _HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
                          re.IGNORECASE | re.DOTALL)
 _HTML_ANYWHERE = re.compile(r"<(?:html|body|article|p|div)\b[^>]*>", re.IGNORECASE)
+_LATIN_GUESSES = frozenset({
+    "cp1250", "cp1254", "cp1257", "iso8859-1", "iso8859-2", "iso8859-4", "iso8859-9",
+    "iso8859-13", "iso8859-15", "iso8859-16", "mac-latin2", "mac-roman", "latin-1",
+})
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
 
 
@@ -115,8 +119,13 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def decode_bytes(data: bytes, path: str | Path = "input") -> tuple[str, str]:
-    """(encoding, text) for a file's bytes; refuses binary data with a `BylineError`."""
+def decode_bytes(data: bytes, path: str | Path = "input", *,
+                 charset: str | None = None) -> tuple[str, str]:
+    """(encoding, text) for a file's or page's bytes; refuses binary data with a `BylineError`.
+
+    Order: BOM, strict UTF-8, `charset` (an HTTP header's), the charset the document declares,
+    charset-normalizer, cp1252 with replacement characters.
+    """
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name, data[len(bom):].decode(name, "replace")
@@ -129,12 +138,12 @@ def decode_bytes(data: bytes, path: str | Path = "input") -> tuple[str, str]:
         return "utf-8", data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = _declared_charset(data[:4096])
-    if declared:
-        try:
-            return declared, data.decode(declared)
-        except (UnicodeDecodeError, LookupError):
-            pass
+    for declared in (charset, _declared_charset(data[:4096])):
+        if declared:
+            try:
+                return codecs.lookup(declared).name, data.decode(declared)
+            except (UnicodeDecodeError, LookupError):
+                pass
     guess = _guess(data)
     if guess:
         return guess, data.decode(guess, "replace")
@@ -181,9 +190,18 @@ def _guess(data: bytes) -> str | None:
     if best is None or not best.encoding:
         return None
     try:
-        return codecs.lookup(best.encoding).name
+        name = codecs.lookup(best.encoding).name
     except LookupError:
         return None
+    if name in _LATIN_GUESSES:
+        # On short Western text charset-normalizer often says cp1250 (è becomes č);
+        # cp1252 is the likelier legacy encoding whenever it decodes the bytes cleanly.
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return name
 
 
 def _kind(path: Path, data: bytes, text: str, shown: str | Path) -> Kind:
