@@ -109,15 +109,16 @@ def strip_titles(run: list[str]) -> Name | None:
     """
     gender = None
     cut = 0
-    for i, tok in enumerate(run[:-1]):
-        bare = _bare(tok)
-        rest_names = [t for t in run[i + 1:] if not is_title(t)]
-        if not rest_names:
+    titles = [is_title(t) for t in run]
+    names_after = 0  # non-title tokens after position i
+    for i in range(len(run) - 1, 0, -1):
+        names_after += not titles[i]
+        tok = run[i - 1]
+        if names_after and (titles[i - 1] or tok.endswith(("’s", "'s")) or (
+                names_after >= 2 and tok.isupper() and tok.isalpha() and len(tok) > 1)):
+            cut = i  # a title, "Canada's …", or an acronym role ("FBI Director", "DL")
+            gender = HONORIFIC_GENDER.get(_bare(tok))
             break
-        if (is_title(tok) or tok.endswith(("’s", "'s"))
-                or (len(rest_names) >= 2 and tok.isupper() and tok.isalpha() and len(tok) > 1)):
-            cut = i + 1  # a title, "Canada's …", or an acronym role ("FBI Director", "DL")
-            gender = HONORIFIC_GENDER.get(bare, gender)
     rest = [t.rstrip(",") for t in run[cut:] if not (t[:1].isupper() and t.lower() in STOPWORDS)]
     while rest and (_bare(rest[-1]) in PARTICLES or _bare(rest[-1]) in _SUFFIXES):
         rest.pop()

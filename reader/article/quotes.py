@@ -64,7 +64,7 @@ def _is_opener(text: str, i: int) -> bool:
     if ch in "“„«":
         return True
     if ch == "»":  # reversed guillemets (»…«), German/Danish style
-        return prev in _BEFORE_OPEN and "«" in text[i + 1:]
+        return prev in _BEFORE_OPEN and text.find("«", i + 1) >= 0
     if ch in "\"”'":
         if prev not in _BEFORE_OPEN:
             return False
@@ -76,8 +76,8 @@ def _is_opener(text: str, i: int) -> bool:
 def _single_close(text: str, start: int, mark: str) -> int | None:
     """Closing mark of a single-quoted span, skipping apostrophes (don’t, ’90s, Jones’ car)."""
     possessive: int | None = None
-    for m in re.finditer(re.escape(mark), text[start:]):
-        i = start + m.start()
+    i = start - 1
+    while (i := text.find(mark, i + 1)) >= 0:
         prev = text[i - 1]
         nxt = text[i + 1] if i + 1 < len(text) else ""
         if prev.isspace():
@@ -156,7 +156,8 @@ def _is_speech(span: _Span, text: str) -> bool:
     whole = not text[:span.start].strip() and not text[span.end:].strip(" .,;")
     if len(words) <= _SHORT_WORDS:  # a short sentence of its own: “Now I can’t stop.”
         return (inner[-1] in _SENTENCE_END and inner[0].isupper()
-                and (whole or _SENTENCE_START.search(text, 0, span.start) is not None))
+                and (whole or _SENTENCE_START.search(text[max(0, span.start - 4):span.start])
+                     is not None))
     if inner[-1] in _SENTENCE_END + ",":
         return True
     letters = [w for w in words if w[:1].isalpha()]
@@ -243,7 +244,8 @@ def _previous_block(i: int, order_pos: int, order: list[int], blocks: list[Block
 def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[int],
              blocks: list[Block]) -> None:
     """Turn attributions into speakers in reading order; fill split and continued quotations."""
-    book = SpeakerBook.of({i: _blank_spans(texts[i], spans[i]) for i in order})
+    narration_texts = {i: _blank_spans(texts[i], spans[i]) for i in order}
+    book = SpeakerBook(narration_texts)
     chain_ref: dict[int, Ref] = {}
     for i in order:
         for s in spans[i]:
@@ -254,8 +256,7 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
         text = texts[i]
         prev = _previous_block(i, pos, order, blocks)
         speech = [s for s in spans[i] if s.speech]
-        narration = [(at, name) for at, name in narration_speakers(text)
-                     if not any(s.start <= at < s.end for s in spans[i])]
+        narration = narration_speakers(narration_texts[i])
         for s in speech:
             while narration and narration[0][0] < s.start:
                 at, name = narration.pop(0)
@@ -288,9 +289,15 @@ def _inherited(prev: int | None, spans: dict[int, list[_Span]], texts: dict[int,
 
 def _blank_spans(text: str, spans: list[_Span]) -> str:
     """`text` with every quote-mark span replaced by spaces (offsets unchanged)."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
     for s in spans:
-        text = text[:s.start] + " " * (s.end - s.start) + text[s.end:]
-    return text
+        parts += [text[pos:s.start], " " * (s.end - s.start)]
+        pos = s.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev: int | None,

@@ -7,8 +7,6 @@ finds ("Powell", "she", "Prime Minister Justin Trudeau") into full names, in rea
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 from reader.article.names import (
     WORDS,
@@ -16,12 +14,40 @@ from reader.article.names import (
     is_name_token,
     mentions,
     object_name,
+    runs,
     sentence_start,
+    strip_titles,
     subject_name,
     tokens,
 )
 
-VERB = r"(?:" + "|".join(sorted(WORDS["verbs"], key=len, reverse=True)) + r")"
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regular expression for `words` with shared prefixes factored out ("sa(?:id|ys)"),
+    much faster to scan with than a flat alternation of 150 verbs."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in re.findall(r"\\s\+|.", word):  # "\\s+" stays one unit
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [("" if ch == "" else (ch if ch == "\\s+" else re.escape(ch)) + build(child))
+                    for ch, child in sorted(node.items())]
+        optional = "" in node
+        branches = [b for b in branches if b]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if optional:
+            return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return build(trie)
+
+
+VERB = "(?:" + _trie_pattern(sorted(WORDS["verbs"])) + ")"
 _VERB_RE = re.compile(rf"(?<![\w-]){VERB}(?![\w])")
 
 _CLOSING_PUNCT = ",.!?…:;—–-"
@@ -115,9 +141,7 @@ def narration_speakers(text: str) -> list[tuple[int, Name]]:
     """Names that are subjects of speech verbs in plain narration ("Putin announced …")."""
     out: list[tuple[int, Name]] = []
     for v in _VERB_RE.finditer(text):
-        start = max(0, v.start() - 120)
-        head = text[start:v.start()]
-        head = last_sentence(head)
+        head = last_sentence(text[max(0, v.start() - 100):v.start()])
         who = subject_name(re.split(r"[;:]", head)[-1])
         if isinstance(who, Name):
             out.append((v.start(), who))
@@ -125,54 +149,72 @@ def narration_speakers(text: str) -> list[tuple[int, Name]]:
 
 
 Position = tuple[int, int]  # (block index, character offset)
+_GENDER = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}
+_WINDOW = 60  # characters around a word searched for the rest of its name
 
 
-@dataclass
 class SpeakerBook:
-    """The article's names, and the speakers met so far in reading order."""
+    """The article's names, looked up on demand, and the speakers met so far in reading order.
 
-    full_names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    mentions: list[tuple[Position, Name]] = field(default_factory=list)
-    known_words: set[str] = field(default_factory=set)
-    recent: list[tuple[Position, str]] = field(default_factory=list)
-    genders: dict[str, str] = field(default_factory=dict)
+    `texts` is the narration: each block's text with its quotations blanked out.
+    """
 
-    @classmethod
-    def of(cls, texts: dict[int, str]) -> SpeakerBook:
-        """Index the names in the article's narration (`texts` with quotations blanked out)."""
-        book = cls()
-        found = [((block, at), name, subject) for block, text in texts.items()
-                 for at, name, subject in mentions(text)]
-        for _, name, _ in found:
-            if len(name.tokens) >= 2:
-                for key in dict.fromkeys((name.tokens[-1], name.tokens[0])):
-                    if name.text not in book.full_names[key]:
-                        book.full_names[key].append(name.text)
-        for text in texts.values():
-            for m in _WORD.finditer(text):
-                if m.group()[:1].isupper() and not sentence_start(text, m.start()):
-                    book.known_words.add(m.group())
-        for pos, name, subject in found:
-            full: Name | None = name
-            if len(name.tokens) == 1:
-                surname_of = book._surname(name.text)
-                full = Name(surname_of, name.gender) if surname_of else None
-            if full is None:
-                continue
-            if full.gender:
-                book.genders.setdefault(full.text, full.gender)
-            if subject and not full.is_org:
-                book.mentions.append((pos, full))
-        return book
+    def __init__(self, texts: dict[int, str]) -> None:
+        self.texts = texts
+        self.joined = ".\n\n".join(texts.values())  # one string to search names in
+        self.recent: list[tuple[Position, str]] = []
+        self.genders: dict[str, str] = {}
+        self._full: dict[str, list[str]] = {}
+        self._single: dict[str, bool] = {}
+        self._mentions: dict[int, list[tuple[Position, Name]]] = {}
+
+    def _names_with(self, word: str) -> list[str]:
+        """Names of two or more words that contain `word`, in order of appearance."""
+        if word in self._full:
+            return self._full[word]
+        found: list[str] = []
+        pattern = re.compile(rf"(?<![\w’'-]){re.escape(word)}(?![\w’'-])")
+        text = self.joined
+        for m in pattern.finditer(text):
+            left = tokens(text[max(0, m.start() - _WINDOW):m.start()])
+            name = _run_at(left + tokens(text[m.start():m.end() + _WINDOW]), len(left))
+            if name and len(name.tokens) >= 2 and name.text not in found:
+                found.append(name.text)
+                if name.gender:
+                    self.genders.setdefault(name.text, name.gender)
+        self._full[word] = found
+        return found
 
     def _surname(self, word: str) -> str | None:
         """The full name `word` is the surname of; the first one met when two people share it
         (a bare "Pellegrini" is the one introduced first, the other keeps a full name)."""
-        return next((f for f in self.full_names.get(word, ()) if f.split()[-1] == word), None)
+        return next((f for f in self._names_with(word) if f.split()[-1] == word), None)
 
     def _single_name(self, word: str) -> bool:
-        """A one-word name ("Madonna", "Trump"), not "Americans", "Officials" or "Monday"."""
-        return word in self.known_words and is_name_token(word) and not word.endswith("s")
+        """A one-word name ("Madonna", "Trump"): capitalised mid-sentence somewhere; not
+        "Americans", "Officials" or a sentence's first word."""
+        if word not in self._single:
+            pattern = re.compile(rf"(?<![\w’'-]){re.escape(word)}(?![\w’'-])")
+            self._single[word] = is_name_token(word) and not word.endswith("s") and any(
+                not sentence_start(self.joined, m.start()) for m in pattern.finditer(self.joined))
+        return self._single[word]
+
+    def mentions(self, block: int) -> list[tuple[Position, Name]]:
+        """People named as possible subjects in one block (surnames expanded)."""
+        if block not in self._mentions:
+            out: list[tuple[Position, Name]] = []
+            for at, name, subject in mentions(self.texts.get(block, "")):
+                if len(name.tokens) == 1:
+                    full = self._surname(name.text)
+                    name = Name(full, name.gender) if full else name
+                if len(name.tokens) < 2:
+                    continue
+                if name.gender:
+                    self.genders.setdefault(name.text, name.gender)
+                if subject and not name.is_org:
+                    out.append(((block, at), name))
+            self._mentions[block] = out
+        return self._mentions[block]
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
         """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
@@ -194,11 +236,10 @@ class SpeakerBook:
         for _, name in reversed(self.recent):
             if word in name.split() and " " in name:
                 return name  # a first name: "Kimahli said"
-        if self.full_names.get(word):
-            return self.full_names[word][0]
-        if self._single_name(word):
-            return word
-        return None
+        names = self._names_with(word)
+        if names:
+            return names[0]
+        return word if self._single_name(word) else None
 
     def _compatible(self, name: str, gender: str | None) -> bool:
         if gender is None:
@@ -209,15 +250,15 @@ class SpeakerBook:
     def _pronoun(self, pronoun: str, at: Position) -> str | None:
         """He/she: a person named (as a subject) in this or the previous paragraph after the
         last speaker, else the most recent compatible speaker. They: the most recent speaker."""
-        gender = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}.get(pronoun)
+        gender = _GENDER.get(pronoun)
         speaker = next(((pos, n) for pos, n in reversed(self.recent)
                         if self._compatible(n, gender)), None)
-        mention = next(((pos, n.text) for pos, n in reversed(self.mentions)
-                        if at[0] - 1 <= pos[0] <= at[0] and pos < at
-                        and self._compatible(n.text, gender)),
-                       None)
-        if gender and mention and (speaker is None or mention[0] > speaker[0]):
-            speaker = mention  # "Sir Anthony Ferrars called it … “…,” he said"
+        if gender:
+            nearby = [*self.mentions(at[0] - 1), *self.mentions(at[0])]
+            mention = next(((pos, n.text) for pos, n in reversed(nearby)
+                            if pos < at and self._compatible(n.text, gender)), None)
+            if mention and (speaker is None or mention[0] > speaker[0]):
+                speaker = mention  # "Sir Anthony Ferrars called it … “…,” he said"
         if speaker is None:
             return None
         if gender:
@@ -231,4 +272,9 @@ class SpeakerBook:
             self.recent.append((at, speaker))
 
 
-_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+def _run_at(toks: list[str], index: int) -> Name | None:
+    """The name (titles stripped) in the capitalised run of `toks` covering `toks[index]`."""
+    for i, j in runs(toks):
+        if i <= index < j:
+            return strip_titles(toks[i:j])
+    return None
