@@ -57,7 +57,7 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = clean_line(url)
-    if not url or url.startswith("-") or any(c.isspace() for c in url):
+    if not url or url.startswith("-") or " " in url:  # clean_line made all whitespace " "
         return None
     try:
         parts = urlsplit(url)
