@@ -24,6 +24,9 @@ RELATED_LEAD = re.compile(
 # An inline lead-in at the start of a paragraph: "READ MORE: <a>…</a>".
 _INLINE_LEAD = re.compile(
     r"^\s*(?:read\s+more|related|read\s+also|also\s+read|see\s+also|more)\s*:", re.IGNORECASE)
+# Cheap first test: the first word a related-list heading can start with.
+_LEAD_WORD = re.compile(r"\s*(?:related|read|see|also|more|further|recommended|you)\b",
+                        re.IGNORECASE)
 _RELATED_CLASS = re.compile(r"(?:^|[\s_-])(?:related|read-?more|more-on|further-reading)",
                             re.IGNORECASE)
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div", "header")
@@ -59,7 +62,7 @@ def _container(el: HtmlElement) -> HtmlElement | None:
         return el if _is_link_list(el) else None
     if el.tag in ("p", "li", "div") and _INLINE_LEAD.match(_lead_in(el)):
         return el if _is_link_list(el) else None
-    if el.tag in _HEADINGS and len(el) <= 3:
+    if el.tag in _HEADINGS and len(el) <= 3 and _LEAD_WORD.match(_lead_in(el)):
         text = _short_text(el, 60)
         if text and RELATED_LEAD.match(text):
             node = el
