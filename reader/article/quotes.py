@@ -31,6 +31,7 @@ _OPENERS_ALL = re.compile('[“„«»"”‘\']')
 _BEFORE_OPEN = frozenset(" \t\n\u00a0([{—–-/:;,“‘«„")
 _SENTENCE_END = ".!?…"
 _SHORT_WORDS = 4
+_LEADING_SPACE = re.compile(r"\s*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][”’\"»]?)\s*$")
 
 
@@ -129,15 +130,12 @@ def _speech_like(span: _Span, text: str) -> bool:
     return len(inner.split()) > _SHORT_WORDS or inner[-1:] in ",.!?…"
 
 
-def _singles_primary(texts: dict[int, str]) -> bool:
+def _singles_primary(spans: dict[int, list[_Span]], texts: dict[int, str]) -> bool:
     """British style: single marks hold more speech-like quotations than double marks."""
     singles = doubles = 0
-    for i, text in texts.items():
-        if "‘" not in text and "'" not in text:
-            doubles += sum(_speech_like(s, text) for s in _scan(text, i, _OPENERS_DOUBLE))
-            continue
-        for s in _scan(text, i, _OPENERS_ALL):
-            if _speech_like(s, text):
+    for i, block_spans in spans.items():
+        for s in block_spans:
+            if _speech_like(s, texts[i]):
                 if s.opener in _SINGLE:
                     singles += 1
                 else:
@@ -153,7 +151,7 @@ def _is_speech(span: _Span, text: str) -> bool:
     if not inner or inner[0] in "#@" or inner.startswith(("http://", "https://")):
         return False
     words = inner.split()
-    whole = not text[:span.start].strip() and not text[span.end:].strip(" .,;")
+    whole = _opens_block(span, text) and not text[span.end:].strip(" .,;")
     if len(words) <= _SHORT_WORDS:  # a short sentence of its own: “Now I can’t stop.”
         return (inner[-1] in _SENTENCE_END and inner[0].isupper()
                 and (whole or _SENTENCE_START.search(text[max(0, span.start - 4):span.start])
@@ -166,7 +164,7 @@ def _is_speech(span: _Span, text: str) -> bool:
 
 
 def _opens_block(span: _Span, text: str) -> bool:
-    return not text[:span.start].strip()
+    return span.start == _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
 
 
 def _link_chains(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[int]) -> None:
@@ -193,9 +191,13 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
     texts = {i: b.text for i, b in enumerate(blocks) if b.kind not in SKIPPED_KINDS}
     for b in blocks:
         b.quotes = []
-    openers = _OPENERS_ALL if _singles_primary(texts) else _OPENERS_DOUBLE
     order = list(texts)
-    spans = {i: _scan(texts[i], i, openers) for i in order}
+    spans = {i: _scan(texts[i], i, _OPENERS_DOUBLE) for i in order}
+    if any("‘" in t or "'" in t for t in texts.values()):
+        mixed = {i: _scan(t, i, _OPENERS_ALL) if "‘" in t or "'" in t else spans[i]
+                 for i, t in texts.items()}
+        if _singles_primary(mixed, texts):
+            spans = mixed
     _link_chains(spans, texts, order)
     _attribute(spans, texts)
     _resolve(spans, texts, order, blocks)
@@ -305,12 +307,21 @@ def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev:
     """Quotes with no attribution of their own take the paragraph's speaker (split quotes), or
     the previous paragraph's when they open the paragraph (continuations, "X said:" lead-ins)."""
     alone = [s for s in speech if not _own_attribution(s) and s.chain is None]
+    alone_ids = {id(s) for s in alone}
     if not alone:
         return
-    for s in alone:
-        before = [t.speaker for t in speech if t.speaker and t.start < s.start]
-        after = [t.speaker for t in speech if t.speaker and t.start > s.start]
-        s.speaker = before[-1] if before else (after[0] if after else None)
+    following: list[str | None] = []  # for each span, the next attributed speaker after it
+    nxt: str | None = None
+    for s in reversed(speech):
+        following.append(nxt)
+        nxt = s.speaker or nxt
+    following.reverse()
+    last: str | None = None
+    for s, after in zip(speech, following, strict=True):
+        if id(s) in alone_ids:
+            s.speaker = last or after
+        elif s.speaker:
+            last = s.speaker
     if any(s.speaker for s in speech) or prev is None or not _opens_block(speech[0], texts[i]):
         return
     at = (i, speech[0].start)

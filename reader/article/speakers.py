@@ -7,6 +7,7 @@ finds ("Powell", "she", "Prime Minister Justin Trudeau") into full names, in rea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from reader.article.names import (
     WORDS,
@@ -151,6 +152,8 @@ def narration_speakers(text: str) -> list[tuple[int, Name]]:
 Position = tuple[int, int]  # (block index, character offset)
 _GENDER = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}
 _WINDOW = 60  # characters around a word searched for the rest of its name
+_MENTION_REACH = 600  # characters before a "he said" searched for a person just named
+_MAX_LOOKS = 40  # occurrences of a word examined (names are introduced early)
 
 
 class SpeakerBook:
@@ -166,18 +169,29 @@ class SpeakerBook:
         self.genders: dict[str, str] = {}
         self._full: dict[str, list[str]] = {}
         self._single: dict[str, bool] = {}
-        self._mentions: dict[int, list[tuple[Position, Name]]] = {}
+
+    def _occurrences(self, word: str) -> Iterator[int]:
+        """Offsets of `word` as a whole word in the article's narration."""
+        text = self.joined
+        i = text.find(word)
+        while i >= 0:
+            end = i + len(word)
+            if (i == 0 or not _word_char(text[i - 1])) and (
+                    end == len(text) or not _word_char(text[end])):
+                yield i
+            i = text.find(word, end)
 
     def _names_with(self, word: str) -> list[str]:
         """Names of two or more words that contain `word`, in order of appearance."""
         if word in self._full:
             return self._full[word]
         found: list[str] = []
-        pattern = re.compile(rf"(?<![\w’'-]){re.escape(word)}(?![\w’'-])")
         text = self.joined
-        for m in pattern.finditer(text):
-            left = tokens(text[max(0, m.start() - _WINDOW):m.start()])
-            name = _run_at(left + tokens(text[m.start():m.end() + _WINDOW]), len(left))
+        for n, at in enumerate(self._occurrences(word)):
+            if n == _MAX_LOOKS:
+                break
+            left = tokens(text[max(0, at - _WINDOW):at])
+            name = _run_at(left + tokens(text[at:at + len(word) + _WINDOW]), len(left))
             if name and len(name.tokens) >= 2 and name.text not in found:
                 found.append(name.text)
                 if name.gender:
@@ -194,27 +208,28 @@ class SpeakerBook:
         """A one-word name ("Madonna", "Trump"): capitalised mid-sentence somewhere; not
         "Americans", "Officials" or a sentence's first word."""
         if word not in self._single:
-            pattern = re.compile(rf"(?<![\w’'-]){re.escape(word)}(?![\w’'-])")
             self._single[word] = is_name_token(word) and not word.endswith("s") and any(
-                not sentence_start(self.joined, m.start()) for m in pattern.finditer(self.joined))
+                not sentence_start(self.joined, at) for at in self._occurrences(word))
         return self._single[word]
 
-    def mentions(self, block: int) -> list[tuple[Position, Name]]:
-        """People named as possible subjects in one block (surnames expanded)."""
-        if block not in self._mentions:
-            out: list[tuple[Position, Name]] = []
-            for at, name, subject in mentions(self.texts.get(block, "")):
-                if len(name.tokens) == 1:
-                    full = self._surname(name.text)
-                    name = Name(full, name.gender) if full else name
-                if len(name.tokens) < 2:
-                    continue
-                if name.gender:
-                    self.genders.setdefault(name.text, name.gender)
-                if subject and not name.is_org:
-                    out.append(((block, at), name))
-            self._mentions[block] = out
-        return self._mentions[block]
+    def mentions(self, block: int, before: int | None = None) -> list[tuple[Position, Name]]:
+        """People named as possible subjects in the last stretch of a block before offset
+        `before` (its end by default), surnames expanded to full names."""
+        text = self.texts.get(block, "")
+        end = len(text) if before is None else before
+        start = max(0, end - _MENTION_REACH)
+        out: list[tuple[Position, Name]] = []
+        for at, name, subject in mentions(text[start:end]):
+            if len(name.tokens) == 1:
+                full = self._surname(name.text)
+                name = Name(full, name.gender) if full else name
+            if len(name.tokens) < 2:
+                continue
+            if name.gender:
+                self.genders.setdefault(name.text, name.gender)
+            if subject and not name.is_org:
+                out.append(((block, start + at), name))
+        return out
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
         """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
@@ -254,7 +269,7 @@ class SpeakerBook:
         speaker = next(((pos, n) for pos, n in reversed(self.recent)
                         if self._compatible(n, gender)), None)
         if gender:
-            nearby = [*self.mentions(at[0] - 1), *self.mentions(at[0])]
+            nearby = [*self.mentions(at[0] - 1), *self.mentions(at[0], at[1])]
             mention = next(((pos, n.text) for pos, n in reversed(nearby)
                             if pos < at and self._compatible(n.text, gender)), None)
             if mention and (speaker is None or mention[0] > speaker[0]):
@@ -270,6 +285,10 @@ class SpeakerBook:
         if speaker:
             self.recent = [r for r in self.recent if r[1] != speaker][-20:]
             self.recent.append((at, speaker))
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "’'-_"
 
 
 def _run_at(toks: list[str], index: int) -> Name | None:
