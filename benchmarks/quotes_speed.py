@@ -1,10 +1,15 @@
-"""Time `find_quotes` on a ~200 KB article built from the quote fixtures; prints figures.
+"""Time `find_quotes` (CPU time); prints figures.
+
+1. a ~200 KB article built by repeating the quote fixtures (very quote-dense: two of three
+   paragraphs hold a quotation), as paragraphs and as one single block;
+2. the real article bodies of the shared scrapinghub corpus, when `../shared` is present.
 
 Run: python benchmarks/quotes_speed.py
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from pathlib import Path
@@ -12,12 +17,14 @@ from pathlib import Path
 from reader.article.model import Block
 from reader.article.quotes import find_quotes
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "quotes"
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "quotes"
+CORPUS = ROOT / ".." / "shared" / "corpora" / "scrapinghub" / "ground-truth.json"
 TARGET_BYTES = 200_000
 RUNS = 20
 
 
-def article() -> list[str]:
+def dense_article() -> list[str]:
     paragraphs: list[str] = []
     for path in sorted(FIXTURES.glob("*.txt")):
         chunks = [c.strip() for c in path.read_text(encoding="utf-8").split("\n\n") if c.strip()]
@@ -28,24 +35,38 @@ def article() -> list[str]:
     return out
 
 
-def main() -> None:
-    texts = article()
-    size = sum(len(p.encode()) for p in texts)
-    timings = []
-    quotes = 0
-    for _ in range(RUNS):
-        blocks = [Block("paragraph", t) for t in texts]
-        start = time.process_time()
-        quotes = len(find_quotes(blocks))
-        timings.append((time.process_time() - start) * 1000)
-    print(f"article: {size / 1000:.0f} KB, {len(texts)} paragraphs, {quotes} quotes")
-    print(f"find_quotes: median {statistics.median(timings):.1f} ms, "
-          f"min {min(timings):.1f} ms, max {max(timings):.1f} ms over {RUNS} runs")
+def timed(blocks: list[Block]) -> tuple[float, int]:
+    """CPU milliseconds for one `find_quotes` call, and the number of quotes found."""
     start = time.process_time()
-    one = [Block("paragraph", " ".join(texts))]
-    find_quotes(one)
-    print(f"same text as one block: {(time.process_time() - start) * 1000:.1f} ms")
+    quotes = len(find_quotes(blocks))
+    return (time.process_time() - start) * 1000, quotes
+
+
+def dense() -> None:
+    texts = dense_article()
+    size = sum(len(p.encode()) for p in texts)
+    runs = [timed([Block("paragraph", t) for t in texts]) for _ in range(RUNS)]
+    ms = [t for t, _ in runs]
+    print(f"dense article: {size / 1000:.0f} KB, {len(texts)} paragraphs, {runs[0][1]} quotes: "
+          f"median {statistics.median(ms):.1f} ms, min {min(ms):.1f} ms over {RUNS} runs")
+    one, _ = timed([Block("paragraph", " ".join(texts))])
+    print(f"same text as one block: {one:.1f} ms")
+
+
+def corpus() -> None:
+    if not CORPUS.exists():
+        print(f"(no corpus at {CORPUS.resolve()}: skipped)")
+        return
+    bodies = [v["articleBody"] for v in json.loads(CORPUS.read_text(encoding="utf-8")).values()]
+    size = sum(len(b.encode()) for b in bodies)
+    runs = [timed([Block("paragraph", p) for p in b.split("\n") if p.strip()]) for b in bodies]
+    total = sum(t for t, _ in runs)
+    quotes = sum(q for _, q in runs)
+    print(f"scrapinghub corpus: {len(bodies)} articles, {size / 1000:.0f} KB, {quotes} quotes "
+          f"in {total:.0f} ms ({total / (size / 1000):.3f} ms/KB); "
+          f"slowest article {max(t for t, _ in runs):.1f} ms")
 
 
 if __name__ == "__main__":
-    main()
+    dense()
+    corpus()

@@ -63,7 +63,13 @@ def token_spans(text: str) -> list[tuple[int, str]]:
 
 def tokens(text: str) -> list[str]:
     """`token_spans` without the offsets."""
-    return [tok for _, tok in token_spans(text)]
+    out: list[str] = []
+    for tok in _TOKEN.findall(text):
+        if tok[-1] == "." and len(tok) > 1 and not _is_abbreviation(tok):
+            out += (tok[:-1], ".")
+        else:
+            out.append(tok)
+    return out
 
 
 def mentions(text: str) -> list[tuple[int, Name, bool]]:

@@ -142,6 +142,8 @@ def narration_speakers(text: str) -> list[tuple[int, Name]]:
     """Names that are subjects of speech verbs in plain narration ("Putin announced …")."""
     out: list[tuple[int, Name]] = []
     for v in _VERB_RE.finditer(text):
+        if not _CAPITAL.search(text, max(0, v.start() - 60), v.start()):
+            continue  # no capitalised word just before: "officials said", "she said"
         head = last_sentence(text[max(0, v.start() - 100):v.start()])
         who = subject_name(re.split(r"[;:]", head)[-1])
         if isinstance(who, Name):
@@ -149,6 +151,7 @@ def narration_speakers(text: str) -> list[tuple[int, Name]]:
     return out
 
 
+_CAPITAL = re.compile(r"[^\W\da-z_]")  # a letter that is not a-z (a quick pre-check)
 Position = tuple[int, int]  # (block index, character offset)
 _GENDER = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}
 _WINDOW = 60  # characters around a word searched for the rest of its name
