@@ -13,6 +13,7 @@ from reader.article.names import (
     WORDS,
     Name,
     is_name_token,
+    is_title,
     mentions,
     object_name,
     runs,
@@ -66,6 +67,8 @@ _BEFORE_ADJACENT = re.compile(
     rf"(?:\s+that)?|\b(?i:according to|selon|laut)\s+[^,.!?]+,)\s*$")
 _BEFORE_ACCORDING = re.compile(r"\b(?:according to|selon|laut)\s+(?P<who>[^,.!?]+),\s*$",
                                re.IGNORECASE)
+_AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?)[\s.]*$")
+_BEFORE_NAME_COLON = re.compile(r"\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?):\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
 _MAX_SUBJECT_WORDS = 10
 # Subjects that name no one but still make a quotation speech: "the ministry said".
@@ -107,7 +110,15 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     if m and _subject_ok(m.group("subj")):
         who = subject_name(m.group("subj"))
         return who, who is not None or bool(_UNNAMED_SUBJECT.match(m.group("subj")))
+    m = _AFTER_DASH_NAME.match(after)  # “…” — Jane Smith (a signed quotation)
+    if m and _only_a_name(m.group("who")):
+        return subject_name(m.group("who")), True
     return None, False
+
+
+def _only_a_name(phrase: str) -> bool:
+    toks = tokens(phrase)
+    return bool(toks) and all(is_name_token(t) or is_title(t) or t == "." for t in toks)
 
 
 def before_attribution(before: str) -> tuple[Ref | None, bool]:
@@ -116,6 +127,9 @@ def before_attribution(before: str) -> tuple[Ref | None, bool]:
     m = _BEFORE_ACCORDING.search(lead)
     if m:
         return object_name(m.group("who")), True
+    m = _BEFORE_NAME_COLON.match(lead)  # an interview transcript: "Smith: “…”"
+    if m and _only_a_name(m.group("who")):
+        return subject_name(m.group("who")), True
     attached = bool(_BEFORE_ADJACENT.search(lead))
     verbs = list(_VERB_RE.finditer(lead))
     for v in reversed(verbs):

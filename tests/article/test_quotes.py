@@ -81,6 +81,13 @@ def test_attribution_forms_before_and_after(text: str) -> None:
     assert block == 0
 
 
+def test_signed_quotation_and_transcript_style() -> None:
+    assert speakers(
+        "“Never give up on the harbour.” — Marguerite Okafor",
+        "Dr. Femi Adeyemi: “The money must be accounted for.”",
+    ) == ["Marguerite Okafor", "Femi Adeyemi"]
+
+
 def test_wire_copy_speaker_tells_agency() -> None:
     assert speakers("“Prices will stay high until spring,” Tariq Haddad told Reuters.") == [
         "Tariq Haddad"]
