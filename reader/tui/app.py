@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import webbrowser
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -47,8 +45,11 @@ class BylineApp(App[None]):
         self.urls = urls or []
         self.notices = list(notices or [])
         self.refresh_status = ""
-        self._library: Library | None = None
         self.keymap = keys.keymap(self.config.keys)
+        self.library = Library.open(paths.library_file, extra_rules=self.config.rules or None)
+        if self.library.notice:
+            self.notices.append(self.library.notice)
+        self.opened_ids = [self.library.add_local(article) for article in self.opened]
         loaded = load_themes(bundled_themes_dir(), paths.themes_dir)
         self.notices += loaded.problems
         for found in loaded.themes:
@@ -76,35 +77,22 @@ class BylineApp(App[None]):
 
     # -- start-up ---------------------------------------------------------------------------
 
-    @property
-    def library(self) -> Library:
-        if self._library is None:
-            self._library = Library.open(self.paths.library_file, extra_rules=self.config.rules
-                                         or None)
-            if self._library.notice:
-                self.notices.append(self._library.notice)
-        return self._library
-
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
         from reader.tui.screens.library import LibraryScreen
 
-        self.set_keymap(self.keymap)
-        try:
-            library = self.library
-            ids = [library.add_local(article) for article in self.opened]
-        except BylineError as exc:
-            self.exit(return_code=1, message=f"byline: {exc.message}")
-            return
         targets = len(self.opened) + len(self.urls)
-        self.push_screen(LibraryScreen("local" if targets else "all",
-                                       focus_entries=targets > 1))
+        return LibraryScreen("local" if targets else "all", focus_entries=targets > 1)
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
+        ids = self.opened_ids
         if len(ids) == 1 and not self.urls:
             self.open_articles(ids, 0)
         for url in self.urls:
-            self.open_url_as_article(url, show=targets == 1)
+            self.open_url_as_article(url, show=len(ids) + len(self.urls) == 1)
         for notice in self.notices:
             self.notify(notice, markup=False, severity="warning", timeout=8)
-        if not targets and library.is_empty():
+        if not ids and not self.urls and self.library.is_empty():
             self._import_samples()
 
     @work(thread=True, exclusive=True, group="samples")
@@ -117,8 +105,7 @@ class BylineApp(App[None]):
         self.call_from_thread(self.reload_lists)
 
     def on_unmount(self) -> None:
-        if self._library is not None:
-            self._library.close()
+        self.library.close()
 
     # -- services the screens share ---------------------------------------------------------
 
@@ -182,6 +169,9 @@ class BylineApp(App[None]):
 
     @work(thread=True, group="browser")
     def _launch_browser(self, url: str) -> None:
+        import subprocess
+        import webbrowser
+
         try:
             if self.config.browser:
                 subprocess.run([*self.config.browser, url], shell=False, check=False,

@@ -150,24 +150,33 @@ def _short_source(source: str) -> str:
 def layout_article(article: Article, width: int, max_blocks: int | None = None) -> Layout:
     """Wrap the cleaned article (header and blocks, or only the first `max_blocks`)."""
     layout = Layout(width=width, lines=header_lines(article, width))
+    extend_layout(layout, article, len(article.blocks) if max_blocks is None else max_blocks)
+    return layout
+
+
+def extend_layout(layout: Layout, article: Article, upto: int) -> bool:
+    """Lay out the blocks after those already in `layout`, up to block `upto`.
+
+    Returns True when the whole article is laid out; a long article is laid out in steps.
+    """
     lines = layout.lines
-    quote_number = 0
-    for index, block in enumerate(article.blocks[:max_blocks]):
+    width = layout.width
+    for index in range(len(layout.block_lines), min(upto, len(article.blocks))):
+        block = article.blocks[index]
         layout.block_lines.append(len(lines))
-        text = clean_text(block.text).replace("\n", " ").strip()
         if block.kind == "preformatted":
             for raw_line in clean_text(block.text).split("\n"):
                 lines += [Line(raw_line[a:b], "preformatted", index)
                           for a, b in wrap(raw_line, width)]
             lines.append(Line("", "blank", index))
             continue
+        text = clean_text(block.text).replace("\n", " ").strip()
         prefix = _PREFIX.get(block.kind, "")
         indent = text_width(prefix)
         spans = []
         for span in sorted(block.quotes, key=lambda s: s.start):
+            spans.append((span.start, span.end, len(layout.quote_lines)))
             layout.quote_lines.append(-1)
-            spans.append((span.start, span.end, quote_number))
-            quote_number += 1
         follow = prefix if block.kind == "blockquote" else " " * indent
         for line_no, (a, b) in enumerate(wrap(text, width - indent)):
             inside = tuple(
@@ -183,7 +192,7 @@ def layout_article(article: Article, width: int, max_blocks: int | None = None) 
         if speakers:
             lines.append(Line("— " + ", ".join(speakers), "speaker", index))
         lines.append(Line("", "blank", index))
-    return layout
+    return len(layout.block_lines) >= len(article.blocks)
 
 
 def _speakers(spans: list) -> list[str]:

@@ -1,12 +1,14 @@
 """The article text: a Line API widget that renders only the visible lines of the layout.
 
 Text reaches the terminal as Rich `Segment`s built from plain strings, so nothing in an
-article is ever read as markup. A long article is laid out in two steps: the first screenfuls
-at once, the rest in a worker thread, so the first paint never waits on a 5,000-paragraph wrap.
+article is ever read as markup. A long article is laid out in steps: the first screenfuls at
+once, the rest in small slices on the event loop, so neither the first paint nor a key press
+waits on a 5,000-paragraph wrap.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -17,12 +19,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.worker import get_current_worker
 
 from reader.article.model import Article
-from reader.tui.layout import Layout, layout_article, layout_raw
+from reader.tui.layout import Layout, extend_layout, layout_article, layout_raw
 
-QUICK_BLOCKS = 120   # blocks laid out synchronously before the first paint
+QUICK_BLOCKS = 120   # blocks laid out before the first paint
+STEP_BLOCKS = 20     # blocks laid out per step after it (a few ms, so keys stay responsive)
 ROLES = ("title", "meta", "paragraph", "heading", "list_item", "blockquote", "media",
          "preformatted", "speaker", "raw", "blank", "quote", "quote-current")
 
@@ -72,16 +74,14 @@ class ArticleBody(Widget):
         current = self.layout_result
         if current is not None and current.width == width:
             return current
-        self.complete = False
         if self.raw:
             result = layout_raw(self.article.raw, width)
             self.complete = True
-        elif len(self.article.blocks) <= QUICK_BLOCKS:
-            result = layout_article(self.article, width)
-            self.complete = True
         else:
             result = layout_article(self.article, width, QUICK_BLOCKS)
-            self._layout_in_background(width)
+            self.complete = len(result.block_lines) >= len(self.article.blocks)
+            if not self.complete:
+                self._layout_rest(result)
         self._set_layout(result)
         return result
 
@@ -91,27 +91,29 @@ class ArticleBody(Widget):
         if self.complete:
             self.post_message(self.LaidOut())
 
-    @work(thread=True, exclusive=True, group="layout")
-    def _layout_in_background(self, width: int) -> None:
-        result = layout_article(self.article, width)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._background_done, result)
-
-    def _background_done(self, result: Layout) -> None:
-        if self.layout_result is None or result.width != self.layout_result.width or self.raw:
-            return
-        self.complete = True
-        self._set_layout(result)
-        self.refresh(layout=True)
+    @work(exclusive=True, group="layout")
+    async def _layout_rest(self, result: Layout) -> None:
+        """Lay out the rest of a long article in small steps, yielding to keys in between."""
+        steps = 0
+        while not self.complete:
+            await asyncio.sleep(0)
+            if self.layout_result is not result:
+                return
+            done = extend_layout(result, self.article, len(result.block_lines) + STEP_BLOCKS)
+            steps += 1
+            if done:
+                self.complete = True
+                self.post_message(self.LaidOut())
+            if done or steps % 50 == 0:
+                self.refresh(layout=True)
 
     def finish_layout(self) -> None:
         """Lay out the rest of a long article now (a jump to the end or to a quote needs it)."""
         result = self.layout_result
         if result is None or self.complete:
             return
-        self.workers.cancel_group(self, "layout")
-        self.complete = True
-        self._set_layout(layout_article(self.article, result.width))
+        self.complete = extend_layout(result, self.article, len(self.article.blocks))
+        self.post_message(self.LaidOut())
         self.refresh(layout=True)
 
     def relayout(self) -> None:
