@@ -24,7 +24,13 @@ from reader.sources.feedtypes import (
 )
 from reader.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from reader.sources.loosefeed import parse_loose
-from reader.sources.xmlguard import check_entities, escape_controls, fix_char_refs, sniff_binary
+from reader.sources.xmlguard import (
+    check_entities,
+    escape_controls,
+    fix_char_refs,
+    sniff_binary,
+    to_utf8,
+)
 
 __all__ = ["FeedEntry", "FeedError", "ParsedFeed", "looks_like_feed", "parse_feed"]
 
@@ -83,6 +89,10 @@ def parse_feed(body: bytes, *, url: str | None = None, content_type: str | None 
     if head.startswith(b"{"):  # no XML document starts with a brace
         raw = parse_json_feed(body)
     else:
+        wide = body
+        body = to_utf8(body)
+        if body is not wide and content_type:
+            content_type = content_type.split(";", 1)[0]  # its charset no longer applies
         check_entities(body)
         body = fix_char_refs(escape_controls(body))
         raw = parse_fast(body, url, content_type)

@@ -4,6 +4,7 @@
   scanning the DOCTYPE internal subset, which feedparser cannot be trusted with (case 24).
 - `fix_char_refs`: replace numeric character references outside Unicode (`&#xD800;`,
   `&#x110000;`, `&#99999999999;`) with U+FFFD; feedparser crashes on them (case 26).
+- `to_utf8`: UTF-16/32 documents become UTF-8 first, so these byte checks see them.
 - `escape_controls`: raw C0 control bytes become references (cases 28, 37).
 - `sniff_binary`: name the file type of a body that is clearly not text (case 21).
 """
@@ -19,12 +20,13 @@ MAX_ENTITY_VALUE = 1024    # bytes of one entity's replacement text
 MAX_NESTED_REFS = 16       # entity references inside entity values (billion laughs)
 _SCAN = 64 * 1024
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE\b", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[^\s]+\s+(?:(?:SYSTEM|PUBLIC)\b[^>]*|(\"[^\"]*\"|'[^']*'))",
                      re.IGNORECASE)
 _ENTITY_REF = re.compile(rb"&[A-Za-z_:][\w.:-]*;|%[A-Za-z_:][\w.:-]*;")
 _CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,20})|([0-9]{1,30}));")
 _REPLACEMENT = b"&#xFFFD;"
+_SUBSET_CLOSE = re.compile(rb"\]\s*>")
+_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 _C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -60,17 +62,15 @@ def sniff_binary(head: bytes) -> str | None:
 
 def check_entities(body: bytes) -> None:
     """Raise `FeedError("unsafe XML (entity expansion)")` for a dangerous DOCTYPE subset."""
-    head = body[:_SCAN]
-    match = _DOCTYPE.search(head)
-    if match is None:
+    start = body.find(b"<!DOCTYPE")  # XML spells it in capitals; expat insists on that
+    if start == -1:
         return
-    open_at = head.find(b"[", match.end())
-    close_at = head.find(b">", match.end())
+    after = start + len(b"<!DOCTYPE")
+    open_at = body.find(b"[", after, after + _SCAN)
+    close_at = body.find(b">", after, after + _SCAN)
     if open_at == -1 or (close_at != -1 and close_at < open_at):
         return  # no internal subset
-    end = head.find(b"]>", open_at)
-    if end == -1:
-        end = _subset_end(body, open_at)
+    end = _subset_end(body, open_at)
     if end - open_at > MAX_SUBSET:
         raise FeedError("unsafe XML (entity expansion)", "DOCTYPE internal subset too large")
     subset = body[open_at:end]
@@ -85,8 +85,9 @@ def check_entities(body: bytes) -> None:
 
 
 def _subset_end(body: bytes, open_at: int) -> int:
-    end = body.find(b"]>", open_at, open_at + MAX_SUBSET * 4)
-    return end if end != -1 else open_at + MAX_SUBSET * 4 + 1
+    """Where the internal subset closes (`]`, optional space, `>`), or past the limit."""
+    match = _SUBSET_CLOSE.search(body, open_at, open_at + MAX_SUBSET * 4)
+    return match.start() if match else open_at + MAX_SUBSET * 4 + 1
 
 
 def escape_controls(body: bytes) -> bytes:
@@ -97,10 +98,37 @@ def escape_controls(body: bytes) -> bytes:
     sequences they start (case 28, 37). Only for ASCII-compatible bodies: UTF-16/32 need NULs.
     """
     if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4]:
-        return body
+        return body  # UTF-16/32 that `to_utf8` could not recognise: leave it alone
     if _C0.search(body) is None:
         return body
     return _C0.sub(lambda m: b"&#%d;" % m.group(0)[0], body)
+
+
+def to_utf8(body: bytes) -> bytes:
+    """Re-encode a UTF-16/32 document as UTF-8 (declaration updated) so every byte-level
+    guard here sees it; other bodies are returned unchanged."""
+    encoding = _wide_encoding(body[:4])
+    if encoding is None:
+        return body
+    text = body.decode(encoding, "replace").lstrip("\ufeff")
+    text = _DECL_ENCODING.sub(r"\1utf-8\2", text, count=1)
+    return text.encode("utf-8")
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if len(head) == 4 and head[1:4] == b"\x00\x00\x00":
+        return "utf-32-le"
+    if len(head) == 4 and head[0:3] == b"\x00\x00\x00":
+        return "utf-32-be"
+    if len(head) >= 2 and head[0] != 0 and head[1] == 0:
+        return "utf-16-le"
+    if len(head) >= 2 and head[0] == 0 and head[1] != 0:
+        return "utf-16-be"
+    return None
 
 
 def fix_char_refs(body: bytes) -> bytes:

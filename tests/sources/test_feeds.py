@@ -259,6 +259,35 @@ def test_utf16_without_bom():
     assert parse_feed(text.encode("utf-16-le")).entries[0].title == "Ünïcode title"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_wide_encodings_with_header_charset(encoding):
+    text = (f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel>'
+            "<title>t</title><item><title>Ünïcode — title</title><guid>1</guid></item>"
+            "</channel></rss>")
+    feed = parse_feed(text.encode(encoding), content_type=f"application/xml; charset={encoding}")
+    assert feed.entries[0].title == "Ünïcode — title"
+
+
+def test_utf16_quadratic_blowup_is_refused_too():
+    """The entity guard works on bytes: UTF-16 input is re-encoded before it runs."""
+    body = rss(item("&a;" * 20000), head=f'<!DOCTYPE r [<!ENTITY a "{"x" * 100_000}">]>')
+    with pytest.raises(FeedError) as info:
+        parse_feed(body.decode().replace("utf-8", "utf-16").encode("utf-16"))
+    assert info.value.reason == "unsafe XML (entity expansion)"
+
+
+def test_doctype_after_a_long_comment_is_still_checked():
+    padding = "<!-- " + "pad " * 50_000 + "-->"
+    body = rss(item("&a;" * 100), head=padding + f'<!DOCTYPE r [<!ENTITY a "{"x" * 5000}">]>')
+    with pytest.raises(FeedError):
+        parse_feed(body)
+
+
+def test_subset_closing_with_space_is_not_mistaken_for_a_huge_one():
+    body = rss(item("Hello &who;"), head='<!DOCTYPE rss [\n<!ENTITY who "world">\n] >')
+    assert parse_feed(body).entries[0].title.startswith("Hello")
+
+
 def test_wrong_charset_header_falls_back_to_feedparser():
     body = rss(item("Café"))
     feed = parse_feed(body, content_type="application/rss+xml; charset=iso-8859-1")
