@@ -41,8 +41,6 @@ class _Cleaner:
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
-        self.longest = max((f.max_chars for f in rules.families), default=0)
-        self.glued = [f for f in rules.families if f.glued is not None and f.action == "remove"]
         self.out: list[Block] = []
         self.related: list[RelatedLink] = []
         self.removed: list[str] = []
@@ -91,13 +89,8 @@ class _Cleaner:
 
     def match(self, line: str) -> tuple[Family | None, Match[str] | None]:
         """The first family whose pattern matches the whole line."""
-        if len(line) > self.longest:
-            return None, None
-        for family in self.rules.families:
-            found = family.match(line)
-            if found is not None:
-                return family, found
-        return None, None
+        hit = self.rules.family_for(line)
+        return hit if hit is not None else (None, None)
 
     def apply(self, family: Family, found: Match[str], line: str,
               links: list[tuple[str, str]]) -> None:
@@ -156,14 +149,19 @@ class _Cleaner:
 
     def cut_glued(self, text: str) -> str:
         """Cut boilerplate markers stuck to real text; return what is left."""
-        for family in self.glued:
-            pattern = family.glued
-            if pattern is None or not pattern.search(text):
-                continue
-            for found in pattern.finditer(text):
-                self.removed.append(found.group(0).strip())
-            text = " ".join(pattern.sub(" ", text).split())
-        return text
+        if self.rules.glued is None:
+            return text
+        at_start, after_sentence = self.rules.glued
+        found = at_start.match(text)
+        if found:
+            self.removed.append(found.group(0).strip())
+            text = text[found.end():]
+
+        def cut(found: Match[str]) -> str:
+            self.removed.append(found.group(0)[1:].strip())
+            return found.group(1) + " "
+
+        return " ".join(after_sentence.sub(cut, text).split())
 
 
 def _menu_items(prepared: list[tuple[Block, str, list[tuple[str, str]]]]) -> set[int]:

@@ -16,12 +16,15 @@ _RULE = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|[=~#•·]{3,}|(?:[-=*_~]\s?){3
 _QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
 _BULLET = re.compile(r"^(\s*)([-*+•▪◦‣])\s+(\S.*)$")
 _NUMBERED = re.compile(r"^(\s*)(\d{1,3})([.)])\s+(\S.*)$")
+_RULE_CHARS = "-*_=~#•·"
+_BULLET_CHARS = "-*+•▪◦‣"
 _LYNX_MARKER = re.compile(r"\[\d+\]")
 _LYNX_REFERENCES = re.compile(r"^(?:References|Visible links:?)\s*$")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
 _HYPHENATED_END = re.compile(r"(?<![\W\d_-])([^\W\d_]+)-$")
 _FIRST_WORD = re.compile(r"\S+")
-_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_PUNCTUATION = "\"'“”‘’()[]{}<>.,;:!?*_…—–-"
+_LONGEST_WORD = 40
 # Word endings that are never words of their own: "informa-\ntion" is always one word.
 _SUFFIXES = frozenset((
     "tion", "tions", "sion", "sions", "ment", "ments", "ness", "ity", "ities", "ence", "ences",
@@ -68,7 +71,7 @@ def segment(lines: list[str], *, markdown: bool, lynx: bool = False) -> list[Raw
         cur = None
 
     for raw_line in lines:
-        line = raw_line.expandtabs(4).rstrip()
+        line = (raw_line.expandtabs(4) if "\t" in raw_line else raw_line).rstrip()
         if fence is not None:
             if line.strip().startswith(fence):
                 fence = None
@@ -89,7 +92,8 @@ def segment(lines: list[str], *, markdown: bool, lynx: bool = False) -> list[Raw
             indent -= 3
             line = line[3:] if line.startswith("   ") else line.lstrip()
         was_blank, prev_blank = prev_blank, False
-        fenced = _FENCE.match(line) if markdown else None
+        first = stripped[0]  # cheap dispatch: most lines are prose and skip every pattern
+        fenced = _FENCE.match(line) if markdown and first in "`~" else None
         if fenced:
             flush()
             fence = fenced.group(1)[:3]
@@ -105,20 +109,20 @@ def segment(lines: list[str], *, markdown: bool, lynx: bool = False) -> list[Raw
         if cur is not None and cur.kind == "preformatted":
             _trim_trailing_blanks(cur)
             flush()
-        atx = _ATX.match(line) if markdown else None
+        atx = _ATX.match(line) if markdown and first == "#" else None
         if atx:
             flush()
             out.append(RawBlock("heading", [atx.group(2)]))
             continue
         one_line = cur is not None and cur.kind == "paragraph" and len(cur.lines) == 1
-        if one_line and cur is not None and _SETEXT.match(line):
+        if one_line and first in "=-" and _SETEXT.match(line):
             cur.kind = "heading"
             flush()
             continue
-        if _RULE.match(line):
+        if first in _RULE_CHARS and _RULE.match(line):
             flush()
             continue
-        quoted = _QUOTE.match(line) if markdown or not lynx else None
+        quoted = _QUOTE.match(line) if first == ">" and (markdown or not lynx) else None
         if quoted:
             if cur is None or cur.kind != "blockquote":
                 flush()
@@ -129,8 +133,10 @@ def segment(lines: list[str], *, markdown: bool, lynx: bool = False) -> list[Raw
             else:
                 flush()
             continue
-        item = _list_item(line, allowed=markdown or lynx or cur is None or cur.kind == "list_item"
-                          or (cur.lines[-1].rstrip().endswith(":")))
+        item = None
+        if first in _BULLET_CHARS or first.isdigit():
+            item = _list_item(line, allowed=markdown or lynx or cur is None
+                              or cur.kind == "list_item" or cur.lines[-1].endswith(":"))
         if item is not None:
             flush()
             cur = item
@@ -202,7 +208,7 @@ def split_unwrapped(block: RawBlock, *, wrapped: bool, width: int) -> list[list[
         groups[-1].append(line)
         if i + 1 == len(block.lines):
             break
-        if _HYPHENATED_END.search(line):
+        if line.endswith("-") and _HYPHENATED_END.search(line):
             continue  # the word goes on in the next line
         early = len(line) + 1 + len(_first_word(block.lines[i + 1])) <= width
         if early and (len(line) < 0.7 * width or _SENTENCE_END.search(line)):
@@ -236,7 +242,7 @@ class Joiner:
             if not out:
                 out = line
                 continue
-            end = _HYPHENATED_END.search(out)
+            end = _HYPHENATED_END.search(out[-_LONGEST_WORD:]) if out.endswith("-") else None
             if end and line[:1].islower():
                 tail = _first_word(line).rstrip(".,;:!?)\"”’")
                 out = out[:-1] + line if self._merge(end.group(1), tail) else out + line
@@ -258,5 +264,5 @@ class Joiner:
     @property
     def vocab(self) -> set[str]:
         if self._vocab is None:
-            self._vocab = {w.casefold() for w in _WORDS.findall(self._text)}
+            self._vocab = {w.strip(_PUNCTUATION) for w in self._text.casefold().split()}
         return self._vocab

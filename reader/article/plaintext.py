@@ -225,8 +225,10 @@ def _markdown_block(kind: str, text: str, refs: dict[str, str],
     """
     plain, links, images = strip_markdown(text, refs)
     alts = [alt for alt in images if alt]
-    rest = _IMAGE.sub("", _LINKED_IMAGE.sub(r"\1", text)).strip()
-    caption = plain and kind == "paragraph" and bool(_WHOLE_EMPHASIS.match(rest))
+    caption = False
+    if plain and kind == "paragraph" and text[-1:] in "*_":
+        rest = _IMAGE.sub("", _LINKED_IMAGE.sub(r"\1", text)).strip() if images else text
+        caption = bool(_WHOLE_EMPHASIS.match(rest))
     if caption and images:
         return [Block("media", " — ".join([*alts, plain]))]
     if caption and before and before[-1].kind == "media":
@@ -265,25 +267,33 @@ def strip_markdown(
             links.append((_inline(m.group(1)), url))
         return m.group(1)
 
-    text = _COMMENT.sub(" ", text)
-    text = _LINKED_IMAGE.sub(r"\1", text)
-    text = _IMAGE.sub(image, text)
-    text = _LINK.sub(link, text)
-    text = _REF_LINK.sub(ref_link, text)
-    text = _AUTOLINK.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\1", _COMMENT.sub(" ", text))
+    if "](" in text:
+        text = _IMAGE.sub(image, _LINKED_IMAGE.sub(r"\1", text))
+        text = _LINK.sub(link, text)
+    if "][" in text:
+        text = _REF_LINK.sub(ref_link, text)
     return _inline(text), links, images
 
 
 def _inline(text: str) -> str:
-    text = _CODE.sub(r"\1", text)
-    for _ in range(2):  # nested emphasis (**_x_**)
-        text = _STRONG.sub(r"\2", text)
-        text = _EMPH_STAR.sub(r"\1", text)
-        text = _EMPH_UNDER.sub(r"\1", text)
-    text = _STRIKE.sub(r"\1", text)
-    text = _TAG.sub(" ", text)
-    text = _ESCAPE.sub(r"\1", text)
-    return " ".join(html.unescape(text).split())
+    if "`" in text:
+        text = _CODE.sub(r"\1", text)
+    if "*" in text or "_" in text:
+        for _ in range(2):  # nested emphasis (**_x_**)
+            text = _STRONG.sub(r"\2", text)
+            text = _EMPH_STAR.sub(r"\1", text)
+            text = _EMPH_UNDER.sub(r"\1", text)
+    if "~~" in text:
+        text = _STRIKE.sub(r"\1", text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return " ".join(text.split())
 
 
 # ---------------------------------------------------------------- title, byline, date

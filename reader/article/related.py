@@ -62,12 +62,14 @@ def split_references(blocks: list[Block]) -> tuple[list[Block], list[Block], dic
 
 def lynx_links(text: str, refs: dict[int, str]) -> list[tuple[str, str]]:
     """The (anchor text, url) pairs of a lynx line: each `[n]` marker up to the next one."""
+    if "[" not in text:
+        return []
     out = []
     parts = _MARKER.split(text)
     # parts: [before, n1, after1, n2, after2, …]
     for i in range(1, len(parts) - 1, 2):
         url = refs.get(int(parts[i]))
-        anchor = _SPACES.sub(" ", _PLACEHOLDER.sub("", parts[i + 1])).strip()
+        anchor = " ".join(_PLACEHOLDER.sub("", parts[i + 1]).split())
         if url:
             out.append((anchor, url))
     return out
@@ -75,7 +77,9 @@ def lynx_links(text: str, refs: dict[int, str]) -> list[tuple[str, str]]:
 
 def strip_markers(text: str) -> str:
     """Remove lynx `[n]` link markers and image placeholders from text."""
-    return _SPACES.sub(" ", _PLACEHOLDER.sub("", _MARKER.sub("", text))).strip()
+    if "[" not in text:
+        return text
+    return " ".join(_PLACEHOLDER.sub("", _MARKER.sub("", text)).split())
 
 
 def url_for(title: str, links: list[tuple[str, str]]) -> str | None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ class Family:
     action: str
     patterns: tuple[re.Pattern[str], ...]
     max_chars: int
-    glued: re.Pattern[str] | None = None
+    glued: str | None = None  # alternation of marker patterns found stuck to prose
     absorbs: re.Pattern[str] | None = None
 
     def match(self, line: str) -> re.Match[str] | None:
@@ -56,12 +57,80 @@ class Rules:
 
     families: tuple[Family, ...]
 
+    def family_for(self, line: str) -> tuple[Family, re.Match[str]] | None:
+        """The first family whose pattern matches the whole (stripped) line, with its match.
+
+        One C-level match of an alternation (a named group per family) rejects most prose lines
+        and names the winning family; only that family is then matched for its groups.
+        """
+        if len(line) > self.longest:
+            return None
+        limits = self._limits
+        limit = limits[bisect_left(limits, len(line))]
+        if limit not in self._alternations:
+            self._alternations[limit] = self._alternation(limit)
+        families, quick, named = self._alternations[limit]
+        if quick.fullmatch(line) is None:
+            return None
+        hit = named.fullmatch(line)
+        if hit is None or hit.lastgroup is None:
+            return None
+        family = families[int(hit.lastgroup[1:])]
+        found = family.match(line)
+        return (family, found) if found is not None else None
+
+    def _alternation(
+        self, limit: int
+    ) -> tuple[tuple[Family, ...], re.Pattern[str], re.Pattern[str]]:
+        """For lines up to `limit` long: the families, a plain alternation of all their
+        patterns (fast to reject), and one with a named group per family (to pick the winner)."""
+        families = tuple(f for f in self.families if f.max_chars >= limit)
+        each = ["|".join(f"(?:{_ungrouped(p.pattern)})" for p in f.patterns) for f in families]
+        quick = "|".join(each) or "(?!)"
+        named = "|".join(f"(?P<f{i}>{alt})" for i, alt in enumerate(each)) or "(?!)"
+        return families, re.compile(quick, re.IGNORECASE), re.compile(named, re.IGNORECASE)
+
+    @cached_property
+    def _alternations(
+        self,
+    ) -> dict[int, tuple[tuple[Family, ...], re.Pattern[str], re.Pattern[str]]]:
+        return {}
+
+    @cached_property
+    def _limits(self) -> list[int]:
+        return sorted({f.max_chars for f in self.families})
+
+    @cached_property
+    def glued(self) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+        """Glued markers of every `remove` family: (at the start of a block, after a sentence).
+
+        The second pattern starts with the sentence end itself (group 1), which lets the regex
+        engine skip quickly to candidate positions.
+        """
+        bodies = [f.glued for f in self.families if f.glued is not None and f.action == "remove"]
+        if not bodies:
+            return None
+        body = "|".join(bodies)
+        tail = r"\s*(?=$|(?-i:[A-Z“\"‘(]))"
+        return (re.compile(rf"\s*(?:{body}){tail}", re.IGNORECASE),
+                re.compile(rf"([.!?”\"’)])\s+(?:{body}){tail}", re.IGNORECASE))
+
+    @cached_property
+    def longest(self) -> int:
+        """The longest line any family looks at."""
+        return max((f.max_chars for f in self.families), default=0)
+
     def by_name(self, name: str) -> Family:
         """The family called `name` (KeyError if there is none)."""
         for family in self.families:
             if family.name == name:
                 return family
         raise KeyError(name)
+
+
+def _ungrouped(pattern: str) -> str:
+    """`pattern` with named groups made plain, so many patterns can share one alternation."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
 def _compile(patterns: list[str], where: str) -> tuple[re.Pattern[str], ...]:
@@ -97,13 +166,9 @@ def _family(data: dict[str, Any], where: str) -> Family:
     )
 
 
-def _glued(patterns: list[str], where: str) -> re.Pattern[str]:
-    """Markers stuck to prose: at the start or after a sentence end, before the end or a capital."""
-    body = "|".join(p.pattern for p in _compile(patterns, where))
-    return re.compile(
-        rf"(?:^|(?<=[.!?”\"’)]))\s*(?:{body})\s*(?=$|(?-i:[A-Z“\"‘(]))",
-        re.IGNORECASE,
-    )
+def _glued(patterns: list[str], where: str) -> str:
+    """The glued-marker patterns as one validated alternation."""
+    return "|".join(p.pattern for p in _compile(patterns, where))
 
 
 @lru_cache(maxsize=1)
