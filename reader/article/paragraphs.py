@@ -115,7 +115,7 @@ def segment(lines: list[str], *, markdown: bool, lynx: bool = False) -> list[Raw
             out.append(RawBlock("heading", [atx.group(2)]))
             continue
         one_line = cur is not None and cur.kind == "paragraph" and len(cur.lines) == 1
-        if one_line and first in "=-" and _SETEXT.match(line):
+        if one_line and cur is not None and first in "=-" and _SETEXT.match(line):
             cur.kind = "heading"
             flush()
             continue
