@@ -45,7 +45,7 @@ def _parse(html: str, url: str | None) -> Draft:
 
     from reader.article.htmlmeta import page_meta
     from reader.article.htmlrecover import recover
-    from reader.article.htmlrelated import take_related
+    from reader.article.htmlrelated import link_texts, take_link_runs, take_related
 
     if not html.strip():
         return Draft(blocks=[])
@@ -56,15 +56,18 @@ def _parse(html: str, url: str | None) -> Draft:
     meta = page_meta(root, url)
     base = _base_url(root, url or meta.url)
     related = take_related(root, base)
+    links = link_texts(root)
     captions = _prepare(root)
     if _FULL_DOCUMENT.search(html, 0, 4096):
         blocks = _main_content(root, url)
         blocks = recover(root, blocks) if blocks else _walk(root, skip=_BOILERPLATE_TAGS)
     else:
         blocks = _walk(root)
+    blocks, teasers, removed = take_link_runs(blocks, links, base)
+    related += [t for t in teasers if t.url not in {r.url for r in related}]
     blocks = _finish_blocks(blocks, meta.title, captions)
     return Draft(blocks=blocks, title=meta.title, url=meta.url, authors=meta.authors,
-                 published=meta.published, related=related)
+                 published=meta.published, related=related, removed=removed)
 
 
 def _document(html: str) -> HtmlElement:

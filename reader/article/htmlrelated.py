@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from reader.article.model import RelatedLink
+from reader.article.model import Block, RelatedLink
 from reader.article.text import clean_line, safe_url
 
 # A heading or lead-in that announces links to other articles.
@@ -142,3 +142,70 @@ def _drop(el: HtmlElement) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(el)
+
+
+def link_texts(root: HtmlElement) -> dict[str, HtmlElement]:
+    """Every link in the page with a headline-length text, by comparison key of that text."""
+    out: dict[str, HtmlElement] = {}
+    for a in root.iter("a"):
+        text = a.text_content()
+        if a.get("href") and text.count(" ") >= 2 and len(text) <= 300:
+            out.setdefault(_key(text), a)
+    return out
+
+
+def take_link_runs(blocks: list[Block], links: dict[str, HtmlElement], base: str | None,
+                   ) -> tuple[list[Block], list[RelatedLink], list[str]]:
+    """Move runs of two or more blocks that are each (almost) a whole link, i.e. a teaser list
+    the extractor kept, to related links, and single such blocks after a label ("DON'T MISS",
+    "More:"); a short lead-in just before goes to the removed texts.
+    Returns (blocks, related, removed)."""
+    found = [_whole_link(b, links, base) for b in blocks]
+    out: list[Block] = []
+    related: list[RelatedLink] = []
+    removed: list[str] = []
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and found[j] is not None:
+            j += 1
+        lead = bool(out) and _is_lead_in(out[-1])
+        if j - i >= 2 or (j - i == 1 and lead and _is_label(out[-1].text)):
+            if lead:
+                removed.append(out.pop().text)
+            related.extend(link for link in found[i:j] if link is not None)
+            i = j
+        else:
+            out.append(blocks[i])
+            i += 1
+    return out, related, removed
+
+
+def _whole_link(block: Block, links: dict[str, HtmlElement], base: str | None,
+                ) -> RelatedLink | None:
+    """The http(s) link that makes up at least 80 % of `block`'s text, if any."""
+    if block.kind not in ("paragraph", "list_item", "heading"):
+        return None
+    key = _key(block.text)
+    if not key:
+        return None
+    for size in range(len(key), max(int(len(key) * 0.8), 1) - 1, -1):
+        for part in (key[:size], key[len(key) - size:]):
+            if part in links:
+                link = _link(links[part], base)
+                return link if link is not None and link.url else None
+    return None
+
+
+def _is_label(text: str) -> bool:
+    """An announcing label: "DON'T MISS", "More:", "Watch:"."""
+    return text.endswith(":") or (text.isupper() and len(text) >= 4)
+
+
+def _is_lead_in(block: Block) -> bool:
+    text = block.text
+    return len(text.split()) <= 5 and not re.search(r"[.!?,;]$", text)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())

@@ -260,3 +260,19 @@ def test_body_split_around_an_advert_is_read_whole_without_comments():
     assert "light small fires between the rows" in body
     assert "Reader comment" not in body
     assert body.index("Apple growers") < body.index("publish the temperature")
+
+
+def test_teaser_link_run_inside_the_body_moves_to_related():
+    prose = [f"<p>Paragraph {n}. {PROSE}</p>" for n in range(6)]
+    teasers = ("<p>DON'T MISS</p>"
+               "<p><a href='/a/ferry-fares'>Ferry fares rise for the first time in years</a> [NEWS]"
+               "<br><a href='/a/bridge'>Bridge closure plan splits the island council</a> [VIDEO]</p>")
+    html = ("<html><body><article><h1>Committee meets again</h1>" + "".join(prose[:3]) + teasers
+            + "".join(prose[3:]) + "</article></body></html>")
+    draft = parse_html(html, url="https://news.example/story")
+    assert [(r.title, r.url) for r in draft.related] == [
+        ("Ferry fares rise for the first time in years", "https://news.example/a/ferry-fares"),
+        ("Bridge closure plan splits the island council", "https://news.example/a/bridge"),
+    ]
+    assert draft.removed == ["DON'T MISS"]
+    assert len(texts(draft)) == 6
