@@ -11,6 +11,11 @@ import re
 
 from reader.article.text import clean_text
 
+# Everything `clean_text` would remove starts with one of these characters.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+_HIDDEN = re.compile(r"<(?:script|style|noscript|template)\b", re.IGNORECASE)
 _DROP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BREAK = re.compile(r"<(?:/?(?:p|div|li|h[1-6]|blockquote|pre|tr|section|article)\b|br)[^>]*>",
@@ -22,16 +27,25 @@ _LINES = re.compile(r"\s*\n\s*")
 MAX_TEXT = 200_000  # characters of text indexed per entry
 
 
+def fast_clean(text: str) -> str:
+    """`clean_text`, skipped when a single scan finds nothing it would change."""
+    return clean_text(text) if _UNSAFE.search(text) else text
+
+
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML fragment: tags dropped, entities decoded, controls stripped."""
     if not markup:
         return ""
-    text = _DROP.sub(" ", markup[: MAX_TEXT * 4])
-    text = _COMMENT.sub(" ", text)
-    text = _BREAK.sub("\n", text)
-    text = html.unescape(_TAG.sub("", text))
-    text = clean_text(text)
-    text = _LINES.sub("\n", _BLANKS.sub(" ", text)).strip()
+    text = markup[: MAX_TEXT * 4]
+    if "<" in text:
+        if _HIDDEN.search(text):
+            text = _DROP.sub(" ", text)
+        if "<!--" in text:
+            text = _COMMENT.sub(" ", text)
+        text = _TAG.sub("", _BREAK.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    text = _LINES.sub("\n", _BLANKS.sub(" ", fast_clean(text))).strip()
     return text[:MAX_TEXT]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reader.errors import BylineError
-from reader.library.store import FeedRow, Library, NewEntry
+from reader.library.store import FeedRow, Library, NewEntry, prepare_entries
 
 # An entry whose HTML is shorter than this is a summary: `--full` fetches its page.
 FULL_TEXT_MIN_HTML = 1000
@@ -26,6 +26,8 @@ FULL_TEXT_PER_RUN = 300
 # Backoff after a server error without Retry-After: 60 s doubling per failure, at most 6 h.
 BACKOFF_BASE = 60.0
 BACKOFF_MAX = 6 * 3600.0
+# At most this many feeds are written in one transaction.
+WRITE_BATCH = 25
 # Parsing runs in worker processes only when there is enough work to pay for them.
 PROCESS_POOL_MIN_FEEDS = 8
 
@@ -100,8 +102,25 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+@dataclass
+class _Outcome:
+    """What one feed's fetch came to, waiting for the writer."""
+
+    feed: FeedRow
+    result: Any = None                 # FetchResult when the fetch succeeded
+    prepared: _Prepared | None = None  # rows to store (None for a 304 or a failure)
+    error: str | None = None
+    retry_until: float | None = None
+    gone: bool = False
+    skipped: str | None = None         # why it was not fetched after all
+
+
 class _Run:
-    """One refresh: shared fetcher, parse executor, per-host waits and the running totals."""
+    """One refresh: shared fetcher, parse executor, per-host waits, the writer, the totals.
+
+    Fetch and parse run concurrently; one writer stores outcomes as they arrive, grouping
+    the ones that are ready together into one short transaction (each feed all or nothing).
+    """
 
     def __init__(self, library: Library, summary: RefreshSummary, progress: Progress | None,
                  fetcher_options: dict[str, Any]) -> None:
@@ -110,6 +129,7 @@ class _Run:
         self.progress = progress
         self.fetcher_options = fetcher_options
         self.host_wait: dict[str, float] = {}  # host -> epoch seconds before which we wait
+        self.written = 0
 
     async def feeds(self, feeds: list[FeedRow]) -> None:
         from reader.sources.http import Fetcher
@@ -126,66 +146,48 @@ class _Run:
                 self.summary.skipped[feed.url] = f"asked to wait until {_clock(wait)}"
             else:
                 due.append(feed)
-        total = len(due)
-        done = 0
         if self.progress:
-            self.progress(0, total, "")
-        executor = _parse_executor(total)
+            self.progress(0, len(due), "")
+        queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
+        writer = asyncio.create_task(self._writer(queue, len(due)))
+        executor = _parse_executor(len(due))
         try:
             async with Fetcher(**self.fetcher_options) as fetcher:
-                tasks = [asyncio.create_task(self._one(fetcher, executor, f)) for f in due]
-                for finished in asyncio.as_completed(tasks):
-                    label = await finished
-                    done += 1
-                    if self.progress:
-                        self.progress(done, total, label)
+                await asyncio.gather(*(self._one(fetcher, executor, f, queue) for f in due))
         finally:
+            await queue.put(None)
+            await writer
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
 
-    async def _one(self, fetcher: Any, executor: Executor | None, feed: FeedRow) -> str:
-        """Fetch, parse and store one feed; record any failure on the feed. Returns its label."""
+    async def _one(self, fetcher: Any, executor: Executor | None, feed: FeedRow,
+                   queue: asyncio.Queue[_Outcome | None]) -> None:
+        """Fetch and parse one feed; queue the outcome (a failure too) for the writer."""
         from reader.sources.http import FetchError
 
-        host = _host(feed.url)
-        wait = self.host_wait.get(host, 0.0)
+        wait = self.host_wait.get(_host(feed.url), 0.0)
         if wait > time.time():
-            self.summary.skipped[feed.url] = f"asked to wait until {_clock(wait)}"
-            return feed.label
+            await queue.put(_Outcome(feed, skipped=f"asked to wait until {_clock(wait)}"))
+            return
         try:
             result = await fetcher.fetch(feed.url, etag=feed.etag,
                                          last_modified=feed.last_modified)
         except FetchError as exc:
-            await self._failed(feed, exc.kind, _reason(exc, feed.url), exc.retry_after,
-                               gone=exc.kind == "gone")
-            return feed.label
-        loop = asyncio.get_running_loop()
+            await queue.put(self._failure(feed, exc.kind, _reason(exc, feed.url),
+                                          exc.retry_after))
+            return
         if result.not_modified:
-            await loop.run_in_executor(None, self._not_modified, feed, result.permanent_url)
-            self.summary.feeds_ok += 1
-            return feed.label
-        parsed = await loop.run_in_executor(executor, _parse, result.body, result.url,
-                                            result.content_type)
+            await queue.put(_Outcome(feed, result))
+            return
+        parsed = await asyncio.get_running_loop().run_in_executor(
+            executor, _parse, result.body, result.url, result.content_type)
         if isinstance(parsed, str):
-            await self._failed(feed, "parse", parsed, None)
-            return feed.label
-        new = await loop.run_in_executor(None, self._store, feed, result, parsed)
-        self.summary.feeds_ok += 1
-        self.summary.new_articles += new
-        return parsed.title or feed.label
+            await queue.put(self._failure(feed, "parse", parsed, None))
+        else:
+            await queue.put(_Outcome(feed, result, parsed))
 
-    def _not_modified(self, feed: FeedRow, permanent_url: str | None) -> None:
-        self.library.record_not_modified(feed.id)
-        self.library.record_redirect(feed.id, permanent_url)
-
-    def _store(self, feed: FeedRow, result: Any, parsed: Any) -> int:
-        new = store_parsed(self.library, feed.id, parsed, etag=result.etag,
-                           last_modified=result.last_modified)
-        self.library.record_redirect(feed.id, result.permanent_url)
-        return new
-
-    async def _failed(self, feed: FeedRow, kind: str, reason: str, retry_after: float | None,
-                      *, gone: bool = False) -> None:
+    def _failure(self, feed: FeedRow, kind: str, reason: str,
+                 retry_after: float | None) -> _Outcome:
         until = None
         if retry_after is not None:
             until = time.time() + retry_after
@@ -193,13 +195,75 @@ class _Run:
             self.host_wait[host] = max(self.host_wait.get(host, 0.0), until)
         elif kind in ("server error", "rate limited"):
             until = time.time() + min(BACKOFF_MAX, BACKOFF_BASE * 2 ** feed.failures)
-        if gone:
-            self.summary.gone.append(feed.url)
-        await asyncio.get_running_loop().run_in_executor(
-            None, lambda: self.library.record_failure(feed.id, reason, retry_after_until=until,
-                                                      gone=gone))
-        self.summary.feeds_failed += 1
-        self.summary.errors[feed.url] = reason
+        return _Outcome(feed, error=reason, retry_until=until, gone=kind == "gone")
+
+    async def _writer(self, queue: asyncio.Queue[_Outcome | None], total: int) -> None:
+        """Store outcomes in arrival order; whatever is queued meanwhile goes in one batch."""
+        loop = asyncio.get_running_loop()
+        finished = False
+        while not finished:
+            item = await queue.get()
+            batch: list[_Outcome] = []
+            while item is not None:
+                batch.append(item)
+                if len(batch) >= WRITE_BATCH or queue.empty():
+                    break
+                item = queue.get_nowait()
+            finished = item is None
+            if batch:
+                await loop.run_in_executor(None, self._write_batch, batch)
+                self.written += len(batch)
+                if self.progress:
+                    self.progress(self.written, total, batch[-1].feed.label)
+
+    def _write_batch(self, batch: list[_Outcome]) -> None:
+        try:
+            with self.library.transaction():
+                counts = [self._write(o) for o in batch]
+        except BylineError:  # the library stayed busy: retry one feed at a time
+            counts = []
+            for outcome in batch:
+                try:
+                    counts.append(self._write(outcome))
+                except BylineError as exc:
+                    outcome.error, outcome.prepared = f"not stored: {exc.message}", None
+                    counts.append(0)
+        for outcome, new in zip(batch, counts, strict=True):
+            self._count(outcome, new)
+
+    def _write(self, o: _Outcome) -> int:
+        """Record one outcome; return how many entries were new."""
+        feed = o.feed
+        if o.skipped:
+            return 0
+        if o.error is not None:
+            self.library.record_failure(feed.id, o.error, retry_after_until=o.retry_until,
+                                        gone=o.gone)
+            return 0
+        new = 0
+        if o.prepared is None:
+            self.library.record_not_modified(feed.id)
+        else:
+            p = o.prepared
+            new = self.library.store_prepared(feed.id, p.rows, title=p.title, link=p.link,
+                                              etag=o.result.etag,
+                                              last_modified=o.result.last_modified,
+                                              problems=p.problems)
+        if o.result.permanent_url or feed.permanent_url:
+            self.library.record_redirect(feed.id, o.result.permanent_url)
+        return new
+
+    def _count(self, o: _Outcome, new: int) -> None:
+        if o.skipped:
+            self.summary.skipped[o.feed.url] = o.skipped
+        elif o.error is not None:
+            self.summary.feeds_failed += 1
+            self.summary.errors[o.feed.url] = o.error
+            if o.gone:
+                self.summary.gone.append(o.feed.url)
+        else:
+            self.summary.feeds_ok += 1
+            self.summary.new_articles += new
 
     async def pages(self, feed_ids: list[int]) -> None:
         """`--full`: fetch the linked page of summary-only entries and cache its clean text."""
@@ -240,31 +304,47 @@ class _Run:
                     self.progress(done, len(todo), "full text")
 
 
-def store_parsed(library: Library, feed_id: int, parsed: Any, *, etag: str | None,
-                 last_modified: str | None) -> int:
-    """Store a `ParsedFeed`'s entries and metadata for a feed; return how many were new."""
-    entries = [
+def new_entries(parsed: Any) -> list[NewEntry]:
+    """A `ParsedFeed`'s entries as the store takes them."""
+    return [
         NewEntry(key=e.key, title=e.title, raw=e.content_html or e.summary_html, guid=e.guid,
                  link=e.link, authors=e.authors, published=e.published,
                  published_raw=e.published_raw,
                  summary_only=len(e.content_html or "") < FULL_TEXT_MIN_HTML)
         for e in parsed.entries
     ]
-    return library.store_entries(feed_id, entries, title=parsed.title, link=parsed.link,
-                                 etag=etag, last_modified=last_modified,
+
+
+def store_parsed(library: Library, feed_id: int, parsed: Any, *, etag: str | None,
+                 last_modified: str | None) -> int:
+    """Store a `ParsedFeed`'s entries and metadata for a feed; return how many were new."""
+    return library.store_entries(feed_id, new_entries(parsed), title=parsed.title,
+                                 link=parsed.link, etag=etag, last_modified=last_modified,
                                  problems=parsed.problems)
 
 
-def _parse(body: bytes, url: str, content_type: str | None) -> Any:
-    """`parse_feed` for a worker: a `ParsedFeed`, or the failure as a one-line string."""
+@dataclass
+class _Prepared:
+    """A parsed feed reduced to what the store writes (built in a worker, sent back)."""
+
+    title: str
+    link: str | None
+    problems: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def _parse(body: bytes, url: str, content_type: str | None) -> _Prepared | str:
+    """Parse and prepare a feed's rows (in a worker); a failure comes back as one line."""
     from reader.sources.feeds import parse_feed
 
     try:
-        return parse_feed(body, url=url, content_type=content_type)
+        parsed = parse_feed(body, url=url, content_type=content_type)
     except BylineError as exc:
         return exc.message
     except Exception as exc:  # a parser bug on hostile input is a feed error, not a crash
         return f"malformed feed ({type(exc).__name__})"
+    return _Prepared(parsed.title, parsed.link, list(parsed.problems),
+                     prepare_entries(new_entries(parsed), time.time()))
 
 
 def _parse_executor(feeds: int) -> Executor | None:

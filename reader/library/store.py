@@ -23,7 +23,7 @@ from typing import Any
 from reader.article.model import Article
 from reader.article.text import clean_line, clean_text, safe_url
 from reader.errors import BylineError
-from reader.library.plain import html_to_text, reading_minutes
+from reader.library.plain import fast_clean, html_to_text, reading_minutes
 from reader.library.schema import migrate
 from reader.library.search import HIT_END, HIT_START, fts_query, split_snippet
 
@@ -161,9 +161,19 @@ class Library:
         self.close()
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several writes into one transaction (all or nothing)."""
+        with self._write():
+            yield
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """A short write transaction taken with `BEGIN IMMEDIATE` (no lock upgrade deadlocks)."""
+        """A short write transaction taken with `BEGIN IMMEDIATE` (no lock upgrade deadlocks);
+        inside `transaction()` it joins the open one."""
         with self._lock:
+            if self._conn.in_transaction:
+                yield self._conn
+                return
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
@@ -456,15 +466,15 @@ class Library:
         Entries are deduplicated by key (first wins); a changed entry is updated in place and
         keeps its read, starred and position state.
         """
+        return self.store_prepared(feed_id, prepare_entries(entries, time.time()), title=title,
+                                   link=link, etag=etag, last_modified=last_modified,
+                                   problems=problems)
+
+    def store_prepared(self, feed_id: int, prepared: Sequence[tuple[Any, ...]], *,
+                       title: str = "", link: str | None = None, etag: str | None = None,
+                       last_modified: str | None = None, problems: Sequence[str] = ()) -> int:
+        """`store_entries` for rows from `prepare_entries` (which refresh runs in workers)."""
         now = time.time()
-        prepared = []
-        seen: set[str] = set()
-        for entry in entries:
-            if entry.key in seen:
-                continue
-            seen.add(entry.key)
-            prepared.append(_prepare(entry, now))
-        new = 0
         with self._write() as conn:
             existing = dict(conn.execute("SELECT key, hash FROM entries WHERE feed_id = ?",
                                          (feed_id,)).fetchall())
@@ -674,11 +684,26 @@ def sort_time(published: str | None, first_seen: float) -> float:
     return stamp if 0 <= stamp <= first_seen + 86_400 else first_seen
 
 
+def prepare_entries(entries: Iterable[NewEntry], now: float) -> list[tuple[Any, ...]]:
+    """Clean entries into column values for `Library.store_prepared`; first of a key wins.
+
+    Pure CPU work (text cleaning, the search text, hashes), so refresh runs it in its parse
+    workers, leaving only SQL for the process that owns the database.
+    """
+    rows = []
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.key not in seen:
+            seen.add(entry.key)
+            rows.append(_prepare(entry, now))
+    return rows
+
+
 def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
-    """The column values of an entry, in `store_entries` order, hash last."""
+    """The column values of an entry, in `store_prepared` order, hash last."""
     title = clean_line(entry.title)[:MAX_TITLE]
-    raw = clean_text(entry.raw)
-    text = html_to_text(raw) if entry.raw_kind == "html" else clean_text(raw)
+    raw = fast_clean(entry.raw)
+    text = html_to_text(raw) if entry.raw_kind == "html" else raw
     authors = json.dumps([a for a in (clean_line(x)[:200] for x in entry.authors) if a])
     link = safe_url(entry.link)
     guid = clean_line(entry.guid or "")[:2000] or None

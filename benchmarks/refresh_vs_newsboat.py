@@ -1,0 +1,253 @@
+"""Refresh speed and memory: Byline against newsboat on the same loopback corpus.
+
+Generates FEEDS feeds x ITEMS items of synthetic text (seeded, so every run serves the same
+bytes), serves them on 127.0.0.1 with ETag/Last-Modified (304 on a matching conditional GET),
+then times, as subprocesses:
+  - `byline --data-dir TMP refresh`, cold (empty library) and warm (every feed answers 304);
+  - `newsboat -x reload` with its own temp urls/cache/config, cold and warm, with its default
+    `reload-threads 1` and with `reload-threads` set to THREADS; skipped with a note when
+    newsboat is not installed.
+Wall time is measured around each process; peak RSS is the child's `ru_maxrss` from
+`os.wait4` (the largest of the process and the workers it waited for).
+
+Usage: python benchmarks/refresh_vs_newsboat.py [--feeds 200] [--items 50] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+THREADS = 8
+SYLLABLES = ["ka", "lo", "mi", "ren", "sto", "vu", "bel", "dar", "ni", "qua", "tes", "zor",
+             "fin", "gal", "hu", "jen", "pol", "ras", "ti", "wen"]
+
+
+def word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3)))
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(word(rng) for _ in range(n)).capitalize() + "."
+
+
+def make_corpus(feeds: int, items: int, port: int) -> dict[str, bytes]:
+    """path -> RSS body; about 1 KB of HTML per item, as typical news feeds carry."""
+    rng = random.Random(20261128)
+    corpus = {}
+    for f in range(feeds):
+        parts = []
+        for i in range(items):
+            paragraphs = "".join(f"<p>{sentence(rng, 25)} {sentence(rng, 20)}</p>"
+                                 for _ in range(3))
+            day = 1 + (i % 28)
+            parts.append(
+                f"<item><title>{sentence(rng, 6)}</title>"
+                f"<link>http://127.0.0.1:{port}/a/{f}/{i}.html</link>"
+                f"<guid isPermaLink=\"false\">feed{f}-item{i}</guid>"
+                f"<pubDate>{day:02d} Oct 2026 {i % 24:02d}:00:00 +0000</pubDate>"
+                f"<description><![CDATA[{paragraphs}]]></description></item>")
+        body = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                f"<title>Synthetic feed {f}</title><link>http://127.0.0.1:{port}/</link>"
+                f"<description>{sentence(rng, 8)}</description>{''.join(parts)}"
+                "</channel></rss>")
+        corpus[f"/feed/{f}.xml"] = body.encode()
+    return corpus
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: Server
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out as separate writes: without NODELAY, Nagle plus the
+        # client's delayed ACK adds ~40 ms to every response, for both contenders.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def do_GET(self) -> None:
+        body = self.server.corpus.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        modified = self.server.modified
+        fresh = self._fresh(etag)
+        self.server.count("304" if fresh else "200")
+        if fresh:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", modified)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+    def _fresh(self, etag: str) -> bool:
+        """RFC 9110: If-None-Match wins; else If-Modified-Since at or after Last-Modified."""
+        tags = self.headers.get("If-None-Match")
+        if tags:
+            return etag in [t.strip() for t in tags.split(",")]
+        since = self.headers.get("If-Modified-Since")
+        if not since:
+            return False
+        try:
+            return parsedate_to_datetime(since).timestamp() >= self.server.modified_at
+        except (TypeError, ValueError):
+            return False
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    corpus: dict[str, bytes]
+    modified_at = float(int(time.time()) - 3600)
+    modified = formatdate(modified_at, usegmt=True)
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def count(self, what: str) -> None:
+        with self._lock:
+            self.counts[what] = self.counts.get(what, 0) + 1
+
+    def take_counts(self) -> dict[str, int]:
+        with self._lock:
+            counts, self.counts = self.counts, {}
+            return counts
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS in MiB, exit status) of one subprocess."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0 and proc.stderr is not None:
+        sys.stderr.write(proc.stderr.read().decode("utf-8", "replace")[-2000:])
+    if proc.stderr is not None:
+        proc.stderr.close()
+    return seconds, usage.ru_maxrss // 1024, proc.returncode
+
+
+def byline_runs(urls: list[str], runs: int, server: Server) -> dict[str, list[tuple[float, int]]]:
+    results: dict[str, list[tuple[float, int]]] = {"cold": [], "warm": []}
+    env = dict(os.environ)
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            url_file = Path(tmp) / "urls"
+            url_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+            base = [sys.executable, "-m", "reader", "--data-dir", tmp]
+            subprocess.run([*base, "import", str(url_file)], env=env, cwd=ROOT, check=True,
+                           capture_output=True)
+            server.take_counts()
+            for phase in ("cold", "warm"):
+                seconds, rss, code = timed([*base, "refresh"], env)
+                counts = server.take_counts()
+                if code != 0:
+                    raise SystemExit(f"byline refresh failed ({code})")
+                results[phase].append((seconds, rss))
+                print(f"  byline {phase}: {seconds:.2f} s, {rss} MiB, responses {counts}")
+    return results
+
+
+def newsboat_runs(urls: list[str], runs: int, threads: int,
+                  server: Server) -> dict[str, list[tuple[float, int]]]:
+    results: dict[str, list[tuple[float, int]]] = {"cold": [], "warm": []}
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            home = Path(tmp)
+            (home / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
+            (home / "config").write_text(f"reload-threads {threads}\n", encoding="utf-8")
+            env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / "xdg"),
+                       XDG_DATA_HOME=str(home / "xdgdata"))
+            cmd = ["newsboat", "-x", "reload", "-u", str(home / "urls"),
+                   "-c", str(home / "cache.db"), "-C", str(home / "config")]
+            server.take_counts()
+            for phase in ("cold", "warm"):
+                seconds, rss, code = timed(cmd, env)
+                counts = server.take_counts()
+                if code != 0:
+                    raise SystemExit(f"newsboat failed ({code})")
+                results[phase].append((seconds, rss))
+                print(f"  newsboat (reload-threads {threads}) {phase}: {seconds:.2f} s, "
+                      f"{rss} MiB, responses {counts}")
+    return results
+
+
+def med(values: list[tuple[float, int]], index: int) -> float:
+    return statistics.median(v[index] for v in values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    server = Server()
+    port = server.server_address[1]
+    server.corpus = make_corpus(args.feeds, args.items, port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    urls = [f"http://127.0.0.1:{port}{path}" for path in server.corpus]
+    size = sum(len(b) for b in server.corpus.values())
+    print(f"corpus: {args.feeds} feeds x {args.items} items, {size / 1e6:.1f} MB, "
+          f"{os.cpu_count()} CPUs, median of {args.runs} runs")
+
+    mine = byline_runs(urls, args.runs, server)
+    rows = [("byline", mine)]
+    if shutil.which("newsboat"):
+        rows.append(("newsboat (reload-threads 1, default)",
+                     newsboat_runs(urls, args.runs, 1, server)))
+        rows.append((f"newsboat (reload-threads {THREADS})",
+                     newsboat_runs(urls, args.runs, THREADS, server)))
+    else:
+        print("newsboat is not installed: only Byline was measured "
+              "(apt-get install newsboat to compare)")
+
+    print()
+    print(f"{'':40} {'cold s':>8} {'warm s':>8} {'peak MiB':>9}")
+    for name, res in rows:
+        peak = max(med(res["cold"], 1), med(res["warm"], 1))
+        print(f"{name:40} {med(res['cold'], 0):8.2f} {med(res['warm'], 0):8.2f} {peak:9.0f}")
+    for name, res in rows[1:]:
+        cold = med(mine["cold"], 0) / med(res["cold"], 0)
+        warm = med(mine["warm"], 0) / med(res["warm"], 0)
+        memory = max(med(mine["cold"], 1), med(mine["warm"], 1)) / max(
+            med(res["cold"], 1), med(res["warm"], 1))
+        print(f"byline / {name}: cold {cold:.2f}x (target <= 0.5), warm {warm:.2f}x "
+              f"(target <= 0.3), peak memory {memory:.2f}x (target <= 2)")
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
