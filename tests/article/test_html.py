@@ -266,7 +266,8 @@ def test_teaser_link_run_inside_the_body_moves_to_related():
     prose = [f"<p>Paragraph {n}. {PROSE}</p>" for n in range(6)]
     teasers = ("<p>DON'T MISS</p>"
                "<p><a href='/a/ferry-fares'>Ferry fares rise for the first time in years</a> [NEWS]"
-               "<br><a href='/a/bridge'>Bridge closure plan splits the island council</a> [VIDEO]</p>")
+               "<br><a href='/a/bridge'>Bridge closure plan splits the island council</a>"
+               " [VIDEO]</p>")
     html = ("<html><body><article><h1>Committee meets again</h1>" + "".join(prose[:3]) + teasers
             + "".join(prose[3:]) + "</article></body></html>")
     draft = parse_html(html, url="https://news.example/story")
