@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin
 
 from reader.article.model import Article
@@ -35,8 +36,12 @@ class FeedError(BylineError):
     def __init__(self, reason: str, detail: str = "", *,
                  alternates: list[str] | None = None) -> None:
         self.reason = reason
+        self.detail = detail
         self.alternates = alternates or []  # feeds an HTML page names ("not a feed")
         super().__init__(reason + (f": {detail}" if detail else ""))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable across worker processes
+        return (self.__class__, (self.reason, self.detail), {"alternates": self.alternates})
 
 
 @dataclass

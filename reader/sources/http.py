@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -62,9 +63,14 @@ class FetchError(BylineError):
                  retry_after: float | None = None, status: int | None = None) -> None:
         self.kind = kind
         self.url = url
+        self.detail = detail
         self.retry_after = retry_after
         self.status = status
         super().__init__(f"cannot fetch {url}: {kind}" + (f" ({detail})" if detail else ""))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable across worker processes
+        return (self.__class__, (self.kind, self.url, self.detail),
+                {"retry_after": self.retry_after, "status": self.status})
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -110,11 +116,15 @@ class _BoundedDecoder:
         self._parts.append(data)
 
     def _inflate(self, decomp: zlib._Decompress, data: bytes) -> None:
-        out = decomp.decompress(data, _CHUNK_LIMIT)
-        self._take(out)
-        while decomp.unconsumed_tail:
-            out = decomp.decompress(decomp.unconsumed_tail, _CHUNK_LIMIT)
-            self._take(out)
+        while data:
+            self._take(decomp.decompress(data, _CHUNK_LIMIT))
+            while decomp.unconsumed_tail:
+                self._take(decomp.decompress(decomp.unconsumed_tail, _CHUNK_LIMIT))
+            data = b""
+            if decomp.eof and decomp.unused_data and self._encoding in ("gzip", "x-gzip"):
+                # Concatenated gzip members (RFC 1952 allows them): keep decoding.
+                data = decomp.unused_data
+                decomp = self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
 
     def feed(self, chunk: bytes) -> None:
         if not chunk:

@@ -166,6 +166,15 @@ def test_html_page_is_not_a_feed_and_names_alternates():
     assert "https://blog.example/atom.xml" in str(info.value)
 
 
+def test_feed_error_survives_pickling():
+    import pickle
+
+    error = FeedError("not a feed", "names feeds", alternates=["https://a.example/rss"])
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.reason, copy.alternates, str(copy)) == (
+        "not a feed", ["https://a.example/rss"], "not a feed: names feeds")
+
+
 def test_wellformed_xhtml_is_not_a_feed():
     page = (b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head>'
             b"<title>x</title></head><body><p>y</p></body></html>")

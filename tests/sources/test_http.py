@@ -75,6 +75,28 @@ async def test_compressed_bodies_are_decoded(feed_server, path):
     assert result.body.startswith(b"<?xml") and b"Second story" in result.body
 
 
+async def test_multi_member_gzip(feed_server):
+    import gzip
+
+    url = feed_server.add("/two-members", gzip.compress(b"<rss>first half ")
+                          + gzip.compress(b"second half</rss>"),
+                          headers={"Content-Encoding": "gzip"})
+    assert (await fetch(url)).body == b"<rss>first half second half</rss>"
+
+
+async def test_corrupt_gzip_is_an_encoding_error(feed_server):
+    url = feed_server.add("/bad-gzip", b"\x1f\x8b\x08\x00not really gzip at all",
+                          headers={"Content-Encoding": "gzip"})
+    error = await failure(url)
+    assert error.kind == "bad encoding"
+
+
+async def test_unknown_content_encoding(feed_server):
+    url = feed_server.add("/zstd", b"\x28\xb5\x2f\xfd", headers={"Content-Encoding": "zstd"})
+    error = await failure(url)
+    assert error.kind == "bad encoding"
+
+
 async def test_temporary_redirects_keep_original_url(feed_server):
     """Case 10: 302/307 are followed but not recorded as permanent."""
     for status in (302, 307):
@@ -260,3 +282,13 @@ def test_fetch_url_raises_fetch_error(feed_server):
     with pytest.raises(FetchError) as info:
         fetch_url(feed_server.url("/404"))
     assert str(info.value) == f"cannot fetch {feed_server.url('/404')}: http 404"
+
+
+def test_fetch_error_survives_pickling():
+    import pickle
+
+    error = FetchError("rate limited", "https://x.example/feed", "slow down", retry_after=60.0,
+                       status=429)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.kind, copy.url, copy.retry_after, copy.status, str(copy)) == (
+        "rate limited", "https://x.example/feed", 60.0, 429, str(error))
