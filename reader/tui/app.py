@@ -81,7 +81,7 @@ class BylineApp(App[None]):
         from reader.tui.screens.library import LibraryScreen
 
         targets = len(self.opened) + len(self.urls)
-        return LibraryScreen("local" if targets else "all", focus_entries=targets > 1)
+        return LibraryScreen("local" if targets else "all", focus_entries=targets > 0)
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
@@ -132,6 +132,10 @@ class BylineApp(App[None]):
             ids: list[int | Article] = [self.library.add_local(a) for a in articles]
         except BylineError as exc:
             self.call_from_thread(self.notify, exc.message, markup=False, severity="error")
+            return
+        except Exception as exc:  # hostile pages must not take the reader down
+            self.call_from_thread(self.notify, f"cannot open {clean_line(url)[:200]}: internal "
+                                  f"error ({type(exc).__name__})", markup=False, severity="error")
             return
         self.call_from_thread(self.reload_lists)
         if show and ids:

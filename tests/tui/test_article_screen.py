@@ -305,3 +305,48 @@ async def test_q_goes_back_to_the_library(make_app):
         await pilot.press("q")
         assert isinstance(app.screen, LibraryScreen)
         assert isinstance(app.screen.focused, OptionList | type(app.screen.entries))
+
+
+async def test_long_article_opens_with_a_partial_layout_and_completes(make_app):
+    # reliability case 56: a 5,000-paragraph article must not freeze the first paint
+    from reader.tui.widgets.article_body import QUICK_BLOCKS
+
+    article = ferry_article(paragraphs=3 * QUICK_BLOCKS)
+    app = make_app(opened=[article])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        body = app.screen.query_one(ArticleBody)
+        assert "Harbour council keeps the night ferry" in screen_text(app)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        # the last quote sits after the quick part: jumping there completed the layout
+        assert body.complete and body.current_quote == 1
+        assert len(body.layout_result.block_lines) == len(article.blocks)
+        assert "Nobody should have to swim home" in screen_text(app)
+
+
+async def test_mouse_click_on_a_related_link(make_app):
+    app = make_app(opened=[ferry_article(paragraphs=1)])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.click("#related CollapsibleTitle")
+        await pilot.pause()
+        assert not app.screen.query_one("#related", Collapsible).collapsed
+        await pilot.click("#related-list", offset=(4, 1))
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_a_failing_url_target_is_a_notification(make_app, monkeypatch):
+    from reader.errors import BylineError
+
+    def failing(url, rules=None, *, offline=False):
+        raise BylineError(f"cannot open {url}: http 404")
+
+    monkeypatch.setattr("reader.tui.loading.load_url", failing)
+    app = make_app(urls=["https://news.example/gone"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert any("http 404" in n.message for n in app._notifications)

@@ -205,3 +205,15 @@ async def test_first_run_imports_the_bundled_samples(make_app):
         await pilot.pause()
         assert app.library.count("all") > 0
         assert app.screen.entries.count > 0
+
+
+async def test_several_opened_files_show_as_a_list(make_app):
+    articles = [ferry_article(source=f"f{i}.txt", title=f"Opened {i}") for i in range(3)]
+    app = make_app(opened=articles)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert screen.source_key == "local" and screen.focused is screen.entries
+        text = screen_text(app)
+        assert all(f"Opened {i}" in text for i in range(3))

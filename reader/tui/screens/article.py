@@ -81,6 +81,10 @@ class ArticleScreen(Screen[None]):
         except BylineError as exc:
             self.app.call_from_thread(self.notify, exc.message, markup=False, severity="error")
             return
+        except Exception as exc:  # a stored article the engine cannot rebuild: say so, go on
+            self.app.call_from_thread(self.notify, f"cannot open this article: internal error "
+                                      f"({type(exc).__name__})", markup=False, severity="error")
+            return
         self.app.call_from_thread(self.call_next, self.show, article, position)
 
     async def show(self, article: Article, position: int = 0) -> None:

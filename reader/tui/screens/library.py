@@ -108,7 +108,8 @@ class LibraryScreen(Screen[None]):
     def _update_status(self) -> None:
         label = next((r.label for r in self.sources if r.key == self.source_key), "")
         status = self.query_one(StatusBar)
-        status.left = f"{clean_line(label)} · {self.entries.count} articles"
+        count = self.entries.count
+        status.left = f"{clean_line(label)} · {count} article{'' if count == 1 else 's'}"
         if not self.byline.refresh_status:
             status.right = "? keys"
 
