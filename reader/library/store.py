@@ -180,10 +180,13 @@ class Library:
                 raise BylineError(f"the library is busy ({exc}); try again") from None
             try:
                 yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                    self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise BylineError(f"cannot write the library {self.path}: {exc}") from None
                 raise
-            self._conn.execute("COMMIT")
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
