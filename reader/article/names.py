@@ -165,11 +165,19 @@ def subject_name(clause: str) -> Name | str | None:
     clause = clause.strip()
     if clause.endswith(","):
         head, sep, aside = clause[:-1].rpartition(",")
-        if sep and head.strip():
-            # "The choir's youngest member, Priya Lindqvist, said" or "Smith, the CEO, said"
+        first = clause.split(",", 1)[0]
+        if sep and only_a_name(first):  # "Smith, the CEO of Acme, Inc., said"
+            return _name_at_end(first)
+        if sep and head.strip():  # "The choir's youngest member, Priya Lindqvist, said"
             relative = aside.split()[:1] in (["who"], ["which"], ["whose"], ["where"])
             return (None if relative else _name_at_end(aside, aside=True)) or _name_at_end(head)
     return _name_at_end(clause)
+
+
+def only_a_name(phrase: str) -> bool:
+    """`phrase` is nothing but a (titled) name: "Dr. Femi Adeyemi", not "The plan"."""
+    toks = tokens(phrase)
+    return bool(toks) and all(is_name_token(t) or is_title(t) or t == "." for t in toks)
 
 
 def _name_at_end(clause: str, aside: bool = False) -> Name | str | None:

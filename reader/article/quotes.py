@@ -281,12 +281,19 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
 
 def _inherited(prev: int | None, spans: dict[int, list[_Span]], texts: dict[int, str],
                book: SpeakerBook, at: Position) -> str | None:
-    """The speaker a paragraph-opening quotation inherits from the paragraph before: its last
-    quoted speaker, or the one its lead-in names ("Smith told reporters:")."""
+    """The speaker a paragraph-opening quotation inherits from the paragraph before: the speaker
+    of its last quotation; else the one its lead-in names ("Smith told reporters:"); else the
+    last person it reports as speaking ("Marsh said she was not surprised.")."""
     if prev is None:
         return None
-    earlier = [t.speaker for t in spans[prev] if t.speech and t.speaker]
-    return earlier[-1] if earlier else book.resolve(lead_in_attribution(texts[prev]), at)
+    earlier = [t for t in spans[prev] if t.speech]
+    if earlier:
+        return earlier[-1].speaker
+    lead_in = lead_in_attribution(texts[prev])
+    if lead_in is not None:
+        return book.resolve(lead_in, at)
+    reported = narration_speakers(book.texts[prev])
+    return book.resolve(reported[-1][1], at) if reported else None
 
 
 def _blank_spans(text: str, spans: list[_Span]) -> str:

@@ -13,9 +13,9 @@ from reader.article.names import (
     WORDS,
     Name,
     is_name_token,
-    is_title,
     mentions,
     object_name,
+    only_a_name,
     runs,
     sentence_start,
     strip_titles,
@@ -57,7 +57,7 @@ _CLOSING_PUNCT = ",.!?…:;—–-"
 _AFTER_VERB_FIRST = re.compile(rf"[\s,.;!?—–-]*(?:then\s+|also\s+)?{VERB}(?![\w])(?P<rest>.*)",
                                re.DOTALL)
 _AFTER_SUBJECT_FIRST = re.compile(
-    rf"[\s,;—–-]*(?P<subj>[^!?;:“”\"«»„\n]{{1,90}}?)\s+{VERB}(?![\w])")
+    rf"[\s,;—–-]*(?P<subj>[^!?;:“”\"«»„\n]{{1,160}}?)\s+{VERB}(?![\w])")
 _AFTER_FRENCH_INVERSION = re.compile(r"[\s,]*a-t-(?P<p>il|elle)\b", re.IGNORECASE)
 _AFTER_ACCORDING = re.compile(r"[\s,]*(?i:according to|selon|laut)\s+(?P<rest>.*)",
                               re.DOTALL)
@@ -70,7 +70,7 @@ _BEFORE_ACCORDING = re.compile(r"\b(?:according to|selon|laut)\s+(?P<who>[^,.!?]
 _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?)[\s.]*$")
 _BEFORE_NAME_COLON = re.compile(r"\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?):\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
-_MAX_SUBJECT_WORDS = 10
+_MAX_SUBJECT_WORDS = 16
 # Subjects that name no one but still make a quotation speech: "the ministry said".
 _UNNAMED_SUBJECT = re.compile(
     r"\s*(?:the|a|an|its|his|her|their|our|one|two|three|several|many|some|other|officials|"
@@ -111,14 +111,10 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
         who = subject_name(m.group("subj"))
         return who, who is not None or bool(_UNNAMED_SUBJECT.match(m.group("subj")))
     m = _AFTER_DASH_NAME.match(after)  # “…” — Jane Smith (a signed quotation)
-    if m and _only_a_name(m.group("who")):
+    if m and only_a_name(m.group("who")):
         return subject_name(m.group("who")), True
     return None, False
 
-
-def _only_a_name(phrase: str) -> bool:
-    toks = tokens(phrase)
-    return bool(toks) and all(is_name_token(t) or is_title(t) or t == "." for t in toks)
 
 
 def before_attribution(before: str) -> tuple[Ref | None, bool]:
@@ -128,7 +124,7 @@ def before_attribution(before: str) -> tuple[Ref | None, bool]:
     if m:
         return object_name(m.group("who")), True
     m = _BEFORE_NAME_COLON.match(lead)  # an interview transcript: "Smith: “…”"
-    if m and _only_a_name(m.group("who")):
+    if m and only_a_name(m.group("who")):
         return subject_name(m.group("who")), True
     attached = bool(_BEFORE_ADJACENT.search(lead))
     verbs = list(_VERB_RE.finditer(lead))

@@ -173,6 +173,14 @@ def test_continuation_looks_past_a_media_caption_but_not_a_narration_paragraph()
     assert [q.speaker for q in find_quotes(blocks)] == ["Greta Lindahl", "Greta Lindahl", None]
 
 
+def test_reported_speaker_in_the_previous_paragraph() -> None:
+    assert speakers(
+        "“We were warned,” said Ellen Marsh.",
+        "Marsh, who has lived in the town for 40 years, said she was not surprised.",
+        "“This has happened before, and it will happen again.”",
+    ) == ["Ellen Marsh", "Ellen Marsh"]
+
+
 def test_lead_in_paragraph_names_the_speaker() -> None:
     assert speakers(
         "In a statement released on Sunday, the club’s chairman Viktor Anand said:",
@@ -226,6 +234,9 @@ def test_attributed_quote_does_not_inherit_from_the_previous_paragraph() -> None
     ("said Darnell Hughes Jr., a former player", "Darnell Hughes"),
     ("Zara Quinn, a teacher at Lakeside High School, said", "Zara Quinn"),
     ("Zara Quinn, who runs Lakeside Books, said", "Zara Quinn"),
+    ("Zara Quinn, head of sales at Lakeside Books, Maps, and Prints, said", "Zara Quinn"),
+    ("Interior Minister Otto Brandl, who serves in a caretaker government of civil servants, "
+     "said in the statement", "Otto Brandl"),
 ])
 def test_titles_and_roles_are_stripped_from_names(who: str, name: str) -> None:
     assert speakers(f"“We expected a much bigger crowd tonight,” {who}.") == [name]
