@@ -1,0 +1,235 @@
+"""kill -9 in the middle of a refresh, many times: the library must stay whole (case 55).
+
+Each trial: the loopback feed server (the test suite's own, from tests/conftest.py) serves
+FEEDS feeds with ENTRIES new items each; a child process runs `refresh_feeds` on one library
+and prints every feed it has finished (after that feed's transaction committed); the parent
+kills the child's process group with SIGKILL at a random moment, then checks
+
+  * `PRAGMA integrity_check` is ok and `Library.open` reports no damage;
+  * no entry committed by an earlier trial is missing (nothing committed is ever lost);
+  * at least as many feeds are complete as the child reported written, and no feed is
+    half-stored (a feed's entries are committed all together or not at all).
+
+Usage: python benchmarks/kill9_trials.py [--trials 50] [--feeds 12] [--entries 40] [--seed 1]
+Prints one line per trial and a summary line; exits 1 on any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = """
+import asyncio, sys
+from pathlib import Path
+from reader.library.refresh import refresh_feeds
+
+def progress(done, total, label):
+    if done:
+        print("done", done, flush=True)  # called once feeds' outcomes are committed
+
+print("start", flush=True)
+asyncio.run(refresh_feeds(Path(sys.argv[1]), progress=progress,
+                          fetcher_options={"trust_env": False}))
+print("end", flush=True)
+"""
+
+
+@dataclass
+class Report:
+    """What the trials found."""
+
+    trials: int = 0
+    killed_mid_refresh: int = 0
+    committed_entries: int = 0
+    lost_entries: int = 0
+    partial_feeds: int = 0
+    integrity_failures: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.lost_entries or self.partial_feeds or self.integrity_failures)
+
+    def line(self) -> str:
+        return (f"{self.trials} kill -9 trials ({self.killed_mid_refresh} mid-refresh): "
+                f"{self.committed_entries} committed entries, {self.lost_entries} lost, "
+                f"{self.partial_feeds} half-stored feeds, "
+                f"{self.integrity_failures} integrity failures")
+
+
+def feed_body(feed: int, trial: int, entries: int) -> bytes:
+    items = "".join(
+        f"<item><title>Feed {feed} trial {trial} item {j}</title>"
+        f"<guid>k-{feed}-{trial}-{j}</guid>"
+        f"<link>http://127.0.0.1/kill/{feed}/{trial}/{j}</link>"
+        f"<description>&lt;p&gt;Trial {trial} item {j} of feed {feed}. "
+        + "Filler words for a body of some length. " * 20
+        + "&lt;/p&gt;</description></item>"
+        for j in range(entries))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Kill feed {feed}</title><link>http://127.0.0.1/</link>{items}"
+            "</channel></rss>").encode()
+
+
+def _keys(db: Path) -> dict[str, set[str]]:
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT f.title, f.url, e.key FROM entries e "
+                            "JOIN feeds f ON f.id = e.feed_id").fetchall()
+    finally:
+        conn.close()
+    out: dict[str, set[str]] = {}
+    for _title, url, key in rows:
+        out.setdefault(url, set()).add(key)
+    return out
+
+
+def _integrity(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _run_child(db: Path, kill_after: float) -> tuple[int, bool, float]:
+    """Run one refresh; SIGKILL its process group `kill_after` s after it starts refreshing.
+    Returns how many feeds it reported written, whether it was killed before finishing, and
+    the seconds it ran after starting."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db)], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    assert child.stdout is not None
+    lines: list[str] = []
+    started = threading.Event()
+
+    def reader() -> None:
+        assert child.stdout is not None
+        for raw in child.stdout:
+            line = raw.decode().strip()
+            lines.append(line)
+            if line == "start":
+                started.set()
+        started.set()
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    started.wait(60)
+    begun = time.perf_counter()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.wait(kill_after)
+    with contextlib.suppress(ProcessLookupError):  # the child's own group: its parse workers too
+        os.killpg(child.pid, signal.SIGKILL)
+    child.wait(60)
+    thread.join(10)
+    elapsed = time.perf_counter() - begun
+    written = max([int(line[5:]) for line in lines if line.startswith("done ")], default=0)
+    return written, "end" not in lines, elapsed
+
+
+def run_trials(server: Any, *, trials: int, feeds: int = 12, entries: int = 40,
+               seed: int = 1, workdir: Path, log: Any = None) -> Report:
+    """Run `trials` kill -9 trials against `server` (a tests/conftest.py `FeedServer`)."""
+    from reader.library.store import Library
+
+    rng = random.Random(seed)
+    db = workdir / "library.db"
+    with Library.open(db) as library:
+        for i in range(feeds):
+            library.add_feed(server.url(f"/kill/{i}.xml"))
+    report = Report()
+    committed: dict[str, set[str]] = {}
+    # One unkilled refresh measures how long a refresh takes, so kills land inside one.
+    for i in range(feeds):
+        server.add(f"/kill/{i}.xml", feed_body(i, -1, entries))
+    duration = max(0.05, _run_child(db, kill_after=120)[2])
+    committed = _keys(db)
+    for trial in range(trials):
+        for i in range(feeds):
+            server.add(f"/kill/{i}.xml", feed_body(i, trial, entries))
+        kill_after = rng.uniform(0.0, duration)
+        done, killed, _ = _run_child(db, kill_after)
+        report.trials += 1
+        report.killed_mid_refresh += killed
+        integrity = _integrity(db)
+        if integrity != "ok":
+            report.integrity_failures += 1
+            report.problems.append(f"trial {trial}: integrity_check: {integrity}")
+        with Library.open(db) as library:
+            if library.notice:
+                report.integrity_failures += 1
+                report.problems.append(f"trial {trial}: {library.notice}")
+        now = _keys(db)
+        for url, keys in committed.items():
+            missing = keys - now.get(url, set())
+            report.lost_entries += len(missing)
+            if missing:
+                report.problems.append(f"trial {trial}: {len(missing)} lost from {url}")
+        complete = 0
+        for i in range(feeds):
+            url = server.url(f"/kill/{i}.xml")
+            fresh = sum(1 for k in now.get(url, ()) if k.startswith(f"k-{i}-{trial}-"))
+            complete += fresh == entries
+            if fresh not in (0, entries):
+                report.partial_feeds += 1
+                report.problems.append(f"trial {trial}: feed {i}: {fresh} of {entries} stored")
+        if complete < done:
+            report.lost_entries += (done - complete) * entries
+            report.problems.append(f"trial {trial}: {done} feeds reported, {complete} stored")
+        committed = now
+        if log:
+            print(f"trial {trial:3d}: kill at {kill_after:.2f} s, "
+                  f"{'killed' if killed else 'finished'}, {done}/{feeds} feeds reported, "
+                  f"{sum(map(len, now.values()))} entries, integrity {integrity}", file=log)
+    report.committed_entries = sum(map(len, committed.values()))
+    return report
+
+
+def _start_server() -> Any:
+    """The test suite's loopback server (tests/conftest.py), started outside pytest."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import conftest
+
+    state = conftest.FeedServer()
+    server = conftest._Server(("127.0.0.1", 0), conftest._Handler)
+    server.state = state
+    state.port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return state
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=50)
+    parser.add_argument("--feeds", type=int, default=12)
+    parser.add_argument("--entries", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    server = _start_server()
+    with tempfile.TemporaryDirectory(prefix="byline-kill9-") as tmp:
+        report = run_trials(server, trials=args.trials, feeds=args.feeds, entries=args.entries,
+                            seed=args.seed, workdir=Path(tmp), log=sys.stdout)
+    for problem in report.problems[:20]:
+        print("PROBLEM", problem)
+    print(report.line())
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
