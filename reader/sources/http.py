@@ -10,6 +10,7 @@ memory than the cap plus one chunk.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 import zlib
 from collections.abc import Callable
@@ -152,7 +153,10 @@ class Fetcher:
     def __init__(self, *, max_connections: int = 16, per_host: int = 2,
                  deadline: float = DEFAULT_DEADLINE, max_bytes: int = DEFAULT_MAX_BYTES,
                  max_redirects: int = 5, timeout: float = 10.0, connect_timeout: float = 5.0,
-                 trust_env: bool = True, user_agent: str = USER_AGENT) -> None:
+                 trust_env: bool = True, user_agent: str = USER_AGENT,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        """`ssl_context` replaces the default trust store (e.g. a private CA); certificate
+        verification itself cannot be turned off."""
         self.deadline = deadline
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
@@ -165,6 +169,7 @@ class Fetcher:
             headers={"User-Agent": user_agent, "Accept": ACCEPT,
                      "Accept-Encoding": ACCEPT_ENCODING},
             trust_env=trust_env,
+            verify=ssl_context if ssl_context is not None else True,
         )
         self._slots = asyncio.Semaphore(max_connections)
         self._hosts: dict[str, asyncio.Semaphore] = {}

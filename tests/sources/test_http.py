@@ -151,10 +151,6 @@ async def test_non_http_urls_refused_without_network(url):
     assert error.kind == "unsafe url"
 
 
-def test_https_to_http_downgrade():
-    pytest.skip("needs a TLS loopback server; the downgrade check runs in Fetcher._follow")
-
-
 @pytest.mark.parametrize(("path", "kind"), [("/404", "http 404"), ("/410", "gone"),
                                             ("/500", "server error")])
 async def test_error_statuses(feed_server, path, kind):
