@@ -163,11 +163,12 @@ def subject_name(clause: str) -> Name | str | None:
     Returns a `Name`, a pronoun (lowercase str), or None ("the ministry", "officials").
     """
     clause = clause.strip()
+    clause = _WITH_OTHERS.sub("", clause)  # "Paganini and his team wrote"
+    first, sep, _ = clause.partition(",")
+    if sep and only_a_name(first):  # "Smith, the CEO of Acme, Inc., said"
+        return _name_at_end(first)
     if clause.endswith(","):
         head, sep, aside = clause[:-1].rpartition(",")
-        first = clause.split(",", 1)[0]
-        if sep and only_a_name(first):  # "Smith, the CEO of Acme, Inc., said"
-            return _name_at_end(first)
         if sep and head.strip():  # "The choir's youngest member, Priya Lindqvist, said"
             relative = aside.split()[:1] in (["who"], ["which"], ["whose"], ["where"])
             return (None if relative else _name_at_end(aside, aside=True)) or _name_at_end(head)
@@ -235,12 +236,18 @@ _NOT_BEFORE_SUBJECT = frozenset({
     "the", "a", "an", "of", "in", "on", "at", "for", "from", "with", "by", "to", "than", "as",
     "like", "about", "into", "against", "via", "and", "or", "his", "her", "their", "its", "our",
     "before", "after", "during", "since", "until", "over", "under", "through", "near", "called",
+    "around", "across", "toward", "towards", "inside", "outside", "behind", "beyond", "along",
+    "among", "between", "within", "without", "throughout", "upon", "onto", "per", "past", "named",
+    "visited", "visit", "leaving", "left", "reached", "entering", "entered", "via", "at",
 })
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _AUXILIARIES = frozenset({
     "has", "had", "have", "also", "later", "then", "previously", "once", "again", "would", "will",
-    "reportedly", "recently", "further", "simply", "just", "quickly", "finally", ",",
+    "reportedly", "recently", "further", "simply", "just", "quickly", "finally", ",", "instead",
+    "however", "too", "still", "now", "earlier", "repeatedly", "often", "never", "always", "even",
+    "only", "first", "currently", "publicly", "privately", "initially", "subsequently",
 })
+_WITH_OTHERS = re.compile(r"\s+(?:and|with)\s+(?:his|her|their)\s+\w+\s*$")
 _PREPOSITIONS = frozenset({
     "of", "at", "for", "from", "in", "on", "with", "by", "to", "into", "about", "against",
 })

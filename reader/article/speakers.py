@@ -71,6 +71,7 @@ _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{
 _BEFORE_NAME_COLON = re.compile(r"\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?):\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
 _MAX_SUBJECT_WORDS = 16
+_SHORT = 4  # words: a quotation this short needs punctuation before its attribution
 # Subjects that name no one but still make a quotation speech: "the ministry said".
 _UNNAMED_SUBJECT = re.compile(
     r"\s*(?:the|a|an|its|his|her|their|our|one|two|three|several|many|some|other|officials|"
@@ -95,7 +96,8 @@ def _subject_ok(subj: str) -> bool:
 
 def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     """Attribution in the words following a quote. Returns (who, attached)."""
-    if not (inner.rstrip()[-1:] in _CLOSING_PUNCT or after.lstrip()[:1] in _CLOSING_PUNCT):
+    if not (inner.rstrip()[-1:] in _CLOSING_PUNCT or after.lstrip()[:1] in _CLOSING_PUNCT
+            or len(inner.split()) > _SHORT):
         return None, False  # "the “Iron Lady” said …": a phrase, not a quotation
     m = _AFTER_FRENCH_INVERSION.match(after)
     if m:
