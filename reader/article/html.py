@@ -112,7 +112,7 @@ def _prepare(root: HtmlElement) -> set[str]:
     for el in root.iter("figcaption", "div", "span", "p", "small", "cite"):
         if el.tag == "figcaption" or _CAPTION_CLASS.search(el.get("class") or ""):
             text = clean_line(el.text_content())
-            if text and len(text) <= _MAX_CAPTION:
+            if text and (el.tag == "figcaption" or len(text) <= _MAX_CAPTION):
                 captions.add(_key(text))
     for caption in list(root.iter("figcaption")):
         figure = next((a for a in caption.iterancestors("figure")), None)
@@ -192,7 +192,7 @@ def _finish_blocks(blocks: list[Block], title: str | None, captions: set[str]) -
         key = _key(block.text)
         if i < 3 and block.kind == "heading" and title_key and key == title_key:
             continue
-        if block.kind == "paragraph" and key in captions:
+        if block.kind in ("paragraph", "list_item") and key in captions:
             block = Block("media", block.text)
         out.append(block)
     return out

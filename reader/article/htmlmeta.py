@@ -26,11 +26,16 @@ _ARTICLE_TYPES = frozenset({
 })
 # Separators sites put between a headline and their own name in <title> / og:title.
 _TITLE_SEPARATORS = re.compile(r"(\s+(?:\||-|–|—|·|::|»|/)\s+)")
-_BYLINE_PREFIX = re.compile(r"^(?:written\s+)?by\s*:?\s+", re.IGNORECASE)
+_BYLINE_PREFIX = re.compile(r"^(?:(?:written|words|analysis|reporting|text|story)\s+)?by\s*:?\s+",
+                            re.IGNORECASE)
+_JOB_TITLE = re.compile(
+    r"\b(?:writer|editor|editors|correspondent|reporter|staff|contributor|columnist|producer"
+    r"|journalist|editorial|desk|team|newsroom)\b", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.IGNORECASE)
 _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _MAX_JSONLD = 200_000
+_MIN_YEAR, _MAX_YEAR = 1900, 2200
 
 
 @dataclass
@@ -54,7 +59,7 @@ def page_meta(root: HtmlElement, url: str | None) -> PageMeta:
     return PageMeta(
         title=_title(root, metas, ld, site, canonical or url),
         url=canonical or safe_url(url),
-        authors=_authors(root, metas, ld),
+        authors=_authors(root, metas, ld, site),
         published=_published(root, metas, ld),
         site_name=site,
     )
@@ -181,7 +186,8 @@ def _title(root: HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]],
     raw_title = clean_line(title_el.text_content()) if title_el is not None else ""
     for candidate in (metas.get("og:title"), headline, metas.get("twitter:title")):
         if candidate and clean_line(candidate):
-            return _strip_site(clean_line(candidate), site, url)
+            text = clean_line(candidate)
+            return _strip_site(text, site, url, guess=" | " in text)
     page_title = _strip_site(raw_title, site, url, guess=True) if raw_title else None
     if h1 and (not page_title or len(h1.split()) >= 3
                or h1.casefold() in page_title.casefold()):
@@ -208,20 +214,31 @@ def _names(value: Any) -> Iterator[str]:
             return
         for part in _NAME_SPLIT.split(text):
             part = _BYLINE_PREFIX.sub("", part).strip(" .")
-            if part and len(part) <= 80 and len(part.split()) <= 6 and not part.isdigit():
+            if _is_name(part):
                 yield part
 
 
-def _authors(root: HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]]) -> list[str]:
+def _is_name(part: str) -> bool:
+    """A person's or agency's name, not a job title, credential or user name."""
+    return (bool(part) and len(part) <= 80 and len(part.split()) <= 6
+            and not part.isdigit() and not _JOB_TITLE.search(part)
+            and not (part.isupper() and len(part) <= 4)  # MS, RDN, PhD-like credentials
+            and not (part.islower() and " " not in part))  # "admin", "jdoe"
+
+
+def _authors(root: HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]],
+             site: str | None) -> list[str]:
     found: list[str] = []
     sources: list[Any] = [metas.get("author"), metas.get("article:author"),
                           metas.get("parsely-author"), metas.get("sailthru.author")]
     sources += [o.get("author") for o in ld]
     if not any(sources):
         sources += [clean_line(el.text_content()) for el in _byline_elements(root)]
+    skip = {_squash(site)} if site else set()
     for source in sources:
         for name in _names(source):
-            if name.casefold() not in {f.casefold() for f in found}:
+            if (name.casefold() not in {f.casefold() for f in found}
+                    and _squash(name) not in skip):
                 found.append(name)
         if found:
             break
@@ -247,6 +264,8 @@ def iso_date(value: str | None) -> str | None:
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        return None
+    if not _MIN_YEAR <= parsed.year <= _MAX_YEAR:  # 0001-01-01 and 9999 placeholders
         return None
     return parsed.date().isoformat() if len(text) == 10 else parsed.isoformat()
 

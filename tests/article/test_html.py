@@ -277,3 +277,26 @@ def test_teaser_link_run_inside_the_body_moves_to_related():
     ]
     assert draft.removed == ["DON'T MISS"]
     assert len(texts(draft)) == 6
+
+
+def test_metadata_noise_is_cleaned():
+    html = (
+        "<html><head><meta property='og:title' content='Opinion | The quiet return of the tram'>"
+        "<meta property='og:site_name' content='Metro Herald'>"
+        "<meta name='author' content='Analysis by Dana Whitfield, Senior Political Writer, MS'>"
+        "<meta property='article:published_time' content='0001-01-01T00:00:00Z'>"
+        "</head><body><article><time datetime='2025-06-01T09:00:00+02:00'>1 June</time>"
+        + f"<p>{PROSE}</p>" * 3 + "</article></body></html>"
+    )
+    draft = parse_html(html, url=None)
+    assert draft.title == "The quiet return of the tram"
+    assert draft.authors == ["Dana Whitfield"]
+    assert draft.published == "2025-06-01T09:00:00+02:00"  # the 0001 placeholder is skipped
+
+
+def test_publisher_is_not_an_author():
+    html = ("<html><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+            "\"author\": {\"@type\": \"Organization\", \"name\": \"Metro Herald\"}, "
+            "\"publisher\": {\"@type\": \"Organization\", \"name\": \"Metro Herald\"}}</script>"
+            "</head><body>" + f"<p>{PROSE}</p>" * 3 + "</body></html>")
+    assert parse_html(html, url=None).authors == []
