@@ -37,7 +37,8 @@ _DECLARED = re.compile(
        |<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""",
     re.IGNORECASE | re.VERBOSE,
 )
-_HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+_HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                         r"<(?:!doctype\s+html|html|head|body)\b",
                          re.IGNORECASE | re.DOTALL)
 _HTML_ANYWHERE = re.compile(r"<(?:html|body|article|p|div)\b[^>]*>", re.IGNORECASE)
 _LATIN_GUESSES = frozenset({

@@ -13,7 +13,6 @@ import asyncio
 import ssl
 import time
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -325,11 +324,11 @@ def _short(exc: BaseException) -> str:
     return text[:120]
 
 
-def fetch_url(url: str, *, fetcher_factory: Callable[[], Fetcher] = Fetcher) -> FetchResult:
+def fetch_url(url: str) -> FetchResult:
     """Fetch one URL synchronously (for `byline read URL`); not for use inside a running loop."""
 
     async def one() -> FetchResult:
-        async with fetcher_factory() as fetcher:
+        async with Fetcher() as fetcher:
             return await fetcher.fetch(url)
 
     return asyncio.run(one())

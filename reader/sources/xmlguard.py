@@ -55,7 +55,7 @@ def sniff_binary(head: bytes) -> str | None:
     for magic, name in _MAGIC:
         if head.startswith(magic):
             return name
-    if len(head) > 8 and head[4:8] in (b"ftyp",):
+    if len(head) > 8 and head[4:8] == b"ftyp":
         return "MP4 media"
     return None
 

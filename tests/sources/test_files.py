@@ -159,6 +159,8 @@ def test_invalid_utf8_never_raises(tmp_path):
     ("page.html", b"<p>Just a fragment</p>", "html"),
     ("page.htm", b"<html><body><p>x</p></body></html>", "html"),
     ("saved.txt", b"<!DOCTYPE html>\n<html><head></head><body><p>x</p></body></html>", "html"),
+    ("saved.txt", b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"></html>',
+     "html"),
     ("feed.html", b'<?xml version="1.0"?>\n<rss version="2.0"><channel></channel></rss>', "feed"),
     ("feed.txt", b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>', "feed"),
     ("feed.json", b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', "feed"),
