@@ -22,6 +22,7 @@ from reader.article.paragraphs import (
     wrap_width,
 )
 from reader.article.related import LinkedBlock
+from reader.article.rules import packaged_rules
 from reader.article.text import clean_line, safe_url
 
 _FRONT_FENCES = {"---": ("---", "..."), "+++": ("+++",)}
@@ -57,6 +58,20 @@ _BYLINE = re.compile(
     r"(?:\s*(?:[,|·•]|\s[-–—]\s?|\bfor\b|\bin\b)\s*(?P<rest>.*))?$",
     re.IGNORECASE,
 )
+# "Hannah Okoro Environment correspondent", "Ana Ruiz, Senior Reporter"
+_ROLE_BYLINE = re.compile(
+    r"^(?P<names>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,2}?"
+    r"(?: (?:and|&) [A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,2}?)?)"
+    r",? (?P<rest>(?:[A-Za-z]+ ){0,3}?(?:correspondent|editor|reporter|writer|columnist|journalist"
+    r"|producer|critic))$",
+    re.IGNORECASE,
+)
+# "Rowan Tessier · CBC News · Posted: Apr 22, 2024 5:00 AM EDT"
+_DOT_BYLINE = re.compile(
+    r"^(?P<names>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,2})\s*[·•|]\s*"
+    r"(?P<rest>(?:[^·•|]{2,40}[·•|]\s*)?(?:posted|published|updated)\b.*)$",
+    re.IGNORECASE,
+)
 _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*", re.IGNORECASE)
 _PARTICLES = frozenset(
     ("de", "del", "della", "der", "di", "da", "van", "von", "le", "la", "al", "el", "bin", "ibn")
@@ -74,6 +89,12 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _TITLE_SUFFIX = re.compile(r"\s+[|｜]\s+[^|]{1,40}$")
+_SITE_SUFFIX = re.compile(r"\s+([|｜–—-])\s+((?:[\w.’'&]+\s?){1,4})$")
+_SITE_WORD = re.compile(
+    r"(?:\.(?:com|ca|co\.uk|org|net)|\b(?:News|Times|Post|Herald|Guardian|Journal|Tribune|Gazette"
+    r"|Telegraph|Independent|Reuters|Online|Mail|Star|Globe|Press|Chronicle|Observer|Express|Mirror"
+    r"|Standard|Today|BBC|CBC|CNN|NPR|AP))\s*$"
+)
 _HEADLINE_END = re.compile(r"[^.;,:]$|\.\.\.$|…$")
 _MAX_TITLE = 200
 _HEAD_BLOCKS = 10
@@ -315,17 +336,39 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
         if index is not None:
             draft.title = blocks.pop(index).text
         return
-    first = blocks[0]
-    if first.kind in ("paragraph", "heading") and _headline(first.text):
-        draft.title = first.text
-        blocks.pop(0)
-        if lynx:
-            _prefer_page_heading(draft)
-    else:
+    if lynx and blocks[0].kind in ("paragraph", "heading") and _headline(blocks[0].text):
+        draft.title = blocks.pop(0).text
+        _prefer_page_heading(draft)
+        return
+    kickers = []
+    for block in blocks[:_HEAD_BLOCKS]:
+        if block.kind not in ("paragraph", "heading") or packaged_rules().family_for(block.text):
+            continue  # menus, captions and boilerplate lines before the headline
+        if len(block.text.split()) < 2 and block.text[-1:].isalpha():
+            kickers.append(block)  # a section label ("Politics") above the headline
+            continue
+        if _headline(block.text):
+            draft.title = _strip_site(block.text)
+            blocks.remove(block)
+            for kicker in kickers:
+                blocks.remove(kicker)
+                draft.removed.append(kicker.text)
+            if draft.title != block.text:
+                draft.removed.append(block.text)
+        break
+    if draft.title is None:
         heading = next((b for b in blocks if b.kind == "heading"), None)
         if heading is not None:
             draft.title = heading.text
             blocks.remove(heading)
+
+
+def _strip_site(title: str) -> str:
+    """"Headline | Site" and "Headline - Some News" name the page, not the article."""
+    found = _SITE_SUFFIX.search(title)
+    if found and (found.group(1) == "|" or _SITE_WORD.search(found.group(2))):
+        return title[:found.start()].rstrip()
+    return title
 
 
 def _prefer_page_heading(draft: Draft) -> None:
@@ -366,7 +409,8 @@ def _take_byline_and_date(draft: Draft) -> None:
         if block.kind not in ("paragraph", "heading") or len(block.text) > 120:
             after_byline = False
             continue
-        byline = _BYLINE.match(block.text)
+        byline = (_BYLINE.match(block.text) or _ROLE_BYLINE.match(block.text)
+                  or _DOT_BYLINE.match(block.text))
         names = _names(byline.group("names")) if byline else []
         if byline and names and not draft.authors:
             draft.authors = names
@@ -392,7 +436,9 @@ def _take(draft: Draft, block: Block) -> None:
 
 def _names(text: str) -> list[str]:
     """Byline names, or [] when a word is not capitalised ("By the river" is no byline)."""
-    names = [n for n in _NAME_SPLIT.split(text) if n]
+    # "By Ana Ruiz, The Harbour Times": the outlet is no author
+    names = [n for n in _NAME_SPLIT.split(text)
+             if n and not n.startswith("The ") and not _SITE_WORD.search(n)]
     ok = all(w[0].isupper() or w.casefold() in _PARTICLES for n in names for w in n.split())
     return names if ok else []
 

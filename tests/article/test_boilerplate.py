@@ -14,28 +14,39 @@ PROSE = Block("paragraph", "The council met on Tuesday to discuss the budget for
 # family name -> lines that family must take out of the body (plain "remove" families).
 REMOVED = {
     "advertising": ["Story continues below advertisement", "ADVERTISEMENT", "Advertisement",
-                    "Sponsored content", "Paid content", "Promoted", "Article continues after ad"],
+                    "Promoted", "Article continues after ad", "SKIP ADVERTISEMENT", "Ad Feedback"],
     "sponsor": ["Sponsored by Northwind Credit Union", "Presented by the Harbour Arts Fund",
-                "In partnership with Lakeside Tourism"],
+                "In partnership with Lakeside Tourism", "Supported by"],
     "newsletter": ["Sign up for our newsletter", "Subscribe",
                    "Get the Morning Update newsletter delivered to your inbox every weekday.",
-                   "Sign up to our free daily email briefing.", "Already a subscriber? Log in."],
+                   "Sign up to our free daily email briefing.", "Already a subscriber? Log in.",
+                   "Sign up to Harbour Notes, our free weekly newsletter – every Friday at 7am",
+                   "Catch up on the markets with the Daily Ledger newsletter. Sign up here.",
+                   "after newsletter promotion"],
     "share": ["Share this article", "Share on Facebook", "Tweet", "Email this", "Copy link",
-              "Facebook Twitter WhatsApp Email", "Share | Print"],
+              "Facebook Twitter WhatsApp Email", "Share | Print", "Social Sharing",
+              "Reuse this content", "Share full article"],
     "cookies": ["We use cookies to improve your experience on our site.",
                 "By continuing to use this site you agree to our use of cookies.",
                 "Accept all cookies", "Cookie settings"],
     "navigation": ["Skip to content", "Home > News > World", "Back to top", "Next article",
-                   "Home › Sport › Cycling"],
+                   "Home › Sport › Cycling", "Listen to this article · 4:12 min",
+                   "CLICK HERE TO GET THE LAKESIDE NEWS APP"],
     "copyright": ["© 2024 Lakeside Gazette", "Copyright 2023 Harbour Media. All rights reserved.",
                   "© Copyright Northwind Press 2021"],
     "wire": ["(Reporting by Ana Ruiz; Editing by Tom Baker)", "— The Associated Press",
              "With files from The Canadian Press", "Reuters",
-             "The Associated Press contributed to this report."],
+             "The Associated Press contributed to this report.",
+             "Reporting by Ana Ruiz in Lisbon; Editing by Tom Baker",
+             "Follow AP's coverage of the harbour strike at https://apnews.example/hub/strike"],
     "age-notice": ["This article is more than 4 years old", "This article is more than a year old"],
     "comments": ["Comments", "Join the conversation", "View comments", "12 comments"],
+    "publication-notes": [
+        "A version of this article appears in print on March 4, 2024, Section A, Page 12.",
+        "Corrections and clarifications | Submit a news tip",
+        "Follow Lakeside News on Facebook, X and Instagram."],
     "timestamps": ["Published", "Updated 14:32 GMT", "3 May 2022", "Published March 4, 2024",
-                   "5 hours ago"],
+                   "5 hours ago", "Harbour News · Posted: Mar 04, 2024 4:00 AM ET"],
 }
 
 # family name -> (line, media caption it becomes)
@@ -53,6 +64,12 @@ MEDIA = {
         ("Photo: Jane Okafor/Reuters", "Photo: Jane Okafor/Reuters"),
         ("(Photo by Sam Lee/Getty Images)", "(Photo by Sam Lee/Getty Images)"),
         ("Getty Images", "Getty Images"),
+        ("FILE - Fishing boats sit in the harbour at dawn, May 2, 2021.",
+         "Fishing boats sit in the harbour at dawn, May 2, 2021."),
+        ("Workers repair the pier on Monday. (AP Photo/Lee Kim, File)",
+         "Workers repair the pier on Monday."),
+        ("Workers repair the pier on Monday. Photograph: Lee Kim/Reuters",
+         "Workers repair the pier on Monday."),
     ],
 }
 
@@ -69,7 +86,9 @@ HEADINGS = {
     "related-heading": ["Related", "Related coverage", "More on this story", "Related stories",
                         "See also", "You may also like"],
     "trending": ["Trending", "Most read", "Most popular", "Top stories"],
-    "topics": ["Related Topics", "Topics"],
+    "topics": ["Related Topics", "Topics", "Explore more on these topics"],
+    "sponsored-links": ["Sponsored content", "Paid content", "From our partners",
+                        "Around the web"],
 }
 
 ITEMS = ["Council approves new cycle lanes", "Bus fares to rise in April"]
@@ -137,7 +156,8 @@ def test_related_heading_family(heading: str) -> None:
 
 
 @pytest.mark.parametrize(("family", "heading"),
-                         [(f, h) for f in ("trending", "topics") for h in HEADINGS[f]])
+                         [(f, h) for f in ("trending", "topics", "sponsored-links")
+                          for h in HEADINGS[f]])
 def test_remove_heading_families(family: str, heading: str) -> None:
     assert packaged_rules().by_name(family).match(heading)
     out = clean(PROSE, Block("paragraph", heading), *(Block("paragraph", t) for t in ITEMS))
@@ -208,6 +228,10 @@ def test_glued_marker_is_cut_from_real_text(text: str, kept: str, cut: str) -> N
     "Photo albums from the 1950s were found in the attic.",
     "Tweet by tweet, the campaign unravelled.",
     "Trending topics on the site included the election and the weather.",
+    "Supported by volunteers, the shelter stayed open all winter.",
+    "He posted a photo: the harbour frozen solid for the first time in decades.",
+    "The file was sent to the court in March.",
+    "Follow the money, the detective told her, and you will find the answer.",
     "The Associated Press reported that the talks had stalled.",
 ])
 def test_prose_mentioning_boilerplate_words_is_kept(prose: str) -> None:

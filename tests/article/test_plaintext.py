@@ -310,3 +310,36 @@ def test_images_become_media_with_their_captions() -> None:
 def test_blocks_are_plain_blocks_without_links() -> None:
     draft = parse_text("# T\n\nNo links here.\n", markdown=True)
     assert draft.blocks == [Block("paragraph", "No links here.")]
+
+
+@pytest.mark.parametrize(("line", "authors", "published"), [
+    ("Hannah Okoro Environment correspondent", ["Hannah Okoro"], None),
+    ("Rowan Tessier · Harbour News · Posted: Apr 22, 2024 5:00 AM EDT", ["Rowan Tessier"],
+     "2024-04-22"),
+    ("By Ana Ruiz, The Harbour Times", ["Ana Ruiz"], None),
+])
+def test_other_byline_forms(line: str, authors: list[str], published: str | None) -> None:
+    draft = parse_text(f"Pier reopens after repairs\n\n{line}\n\nThe pier reopened.\n",
+                       markdown=False)
+    assert draft.authors == authors
+    assert draft.published == published
+    assert [b.text for b in draft.blocks] == ["The pier reopened."]
+
+
+@pytest.mark.parametrize(("first", "title"), [
+    ("Pier reopens after repairs | Harbour Times", "Pier reopens after repairs"),
+    ("Pier reopens after repairs - Coast News", "Pier reopens after repairs"),
+    ("Pier reopens after repairs - harbourtimes.com", "Pier reopens after repairs"),
+    ("Pier reopens - and the anglers are back", "Pier reopens - and the anglers are back"),
+])
+def test_site_name_suffix_leaves_the_title(first: str, title: str) -> None:
+    draft = parse_text(f"{first}\n\nThe pier reopened.\n", markdown=False)
+    assert draft.title == title
+
+
+def test_menu_lines_and_section_label_above_the_headline_are_skipped() -> None:
+    text = "Skip to content\nMenu\n\nLocal\nPier reopens after repairs\n\nThe pier reopened.\n"
+    draft = parse_text(text, markdown=False)
+    assert draft.title == "Pier reopens after repairs"
+    assert "Local" in draft.removed
+    assert [b.text for b in draft.blocks] == ["Skip to content", "Menu", "The pier reopened."]
