@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.article.model import Article
@@ -227,25 +228,34 @@ class BylineApp(App[None]):
             return
         self._refresh(only)
 
-    @work(exclusive=True, group="refresh")
-    async def _refresh(self, only: list[str] | None) -> None:
+    @work(thread=True, exclusive=True, group="refresh")
+    def _refresh(self, only: list[str] | None) -> None:
+        """Run the refresh on its own event loop in a thread: the UI loop never waits on it."""
+        import asyncio
+
         from reader.library.refresh import refresh_feeds
 
         def progress(done: int, total: int, label: str) -> None:
-            self._set_refresh_status(f"Refreshing {done}/{total} {clean_line(label)[:40]}")
+            self.call_from_thread(self._set_refresh_status,
+                                  f"Refreshing {done}/{total} {clean_line(label)[:40]}")
 
-        self._set_refresh_status("Refreshing…")
+        self.call_from_thread(self._set_refresh_status, "Refreshing…")
         try:
-            summary = await refresh_feeds(self.paths.library_file, only=only, progress=progress)
+            summary = asyncio.run(refresh_feeds(self.paths.library_file, only=only,
+                                                progress=progress))
         except BylineError as exc:
-            self._set_refresh_status("")
-            self.notify(exc.message, markup=False, severity="error")
+            self.call_from_thread(self._refresh_done, [exc.message], severity="error")
             return
+        lines = [summary.line()] + [f"{clean_line(url)[:80]}: {clean_line(reason)[:120]}"
+                                    for url, reason in summary.errors.items()]
+        self.call_from_thread(self._refresh_done, lines,
+                              severity="warning" if summary.errors else "information")
+
+    def _refresh_done(self, lines: list[str], severity: SeverityLevel) -> None:
+        """Clear the progress, show the summary and each feed's error, re-read the lists."""
         self._set_refresh_status("")
-        self.notify(summary.line(), markup=False, timeout=5)
-        for url, reason in summary.errors.items():
-            self.notify(f"{clean_line(url)[:80]}: {clean_line(reason)[:120]}", markup=False,
-                        severity="error", timeout=10)
+        for line in lines:
+            self.notify(line, markup=False, severity=severity, timeout=10)
         self.reload_lists()
 
     def _set_refresh_status(self, text: str) -> None:

@@ -178,7 +178,9 @@ async def test_refresh_runs_in_a_worker_and_reports_errors(make_app, library, mo
         assert any("1 failed" in m for m in messages)
         await pilot.press("down", "down", "down", "down", "r")  # the feed
         await app.workers.wait_for_complete()
-        assert seen == [None, [str(feed)]]
+        await pilot.press("down", "r")  # its tag
+        await app.workers.wait_for_complete()
+        assert seen == [None, [str(feed)], [str(feed)]]
 
 
 async def test_theme_picker_opens_from_t(make_app):

@@ -218,8 +218,13 @@ class LibraryScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         key = self.source_key
-        only = [key.removeprefix("feed:")] if key.startswith("feed:") else None
-        if only is None:
-            self.notify("Choose a feed to refresh it (R refreshes every feed)", timeout=3)
+        if key.startswith("feed:"):
+            only = [key.removeprefix("feed:")]
+        elif key.startswith("tag:"):
+            tag = key.removeprefix("tag:")
+            only = [str(feed.id) for feed in self.byline.library.feeds() if tag in feed.tags]
+        else:
+            self.notify("Choose a feed or a tag to refresh it (R refreshes every feed)",
+                        timeout=3)
             return
         self.byline.start_refresh(only)
