@@ -15,17 +15,17 @@ import re
 
 from reader.sources.feedtypes import FeedError
 
-MAX_SUBSET = 4096          # bytes of DOCTYPE internal subset we accept
-MAX_ENTITY_VALUE = 1024    # bytes of one entity's replacement text
-MAX_NESTED_REFS = 16       # entity references inside entity values (billion laughs)
+MAX_SUBSET = 16 * 1024     # bytes of DOCTYPE internal subset (a full HTML entity list fits)
+MAX_ENTITY_VALUE = 1024    # bytes of one entity's literal value (quadratic blowup)
+MAX_EXPANSION = 4096       # bytes of one entity fully expanded (billion laughs)
 _SCAN = 64 * 1024
 
-_ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[^\s]+\s+(?:(?:SYSTEM|PUBLIC)\b[^>]*|(\"[^\"]*\"|'[^']*'))",
-                     re.IGNORECASE)
+_ENTITY = re.compile(rb"""<!ENTITY\s+(?P<param>%\s+)?(?P<name>[^\s%&;"'<>]+)\s+
+                         (?:(?:SYSTEM|PUBLIC)\b[^>]*|(?P<value>"[^"]*"|'[^']*'))""", re.VERBOSE)
+_SUBSET_TOKEN = re.compile(rb"\"[^\"]*\"|'[^']*'|<!--.*?-->|\]", re.DOTALL)
 _ENTITY_REF = re.compile(rb"&[A-Za-z_:][\w.:-]*;|%[A-Za-z_:][\w.:-]*;")
 _CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,20})|([0-9]{1,30}));")
 _REPLACEMENT = b"&#xFFFD;"
-_SUBSET_CLOSE = re.compile(rb"\]\s*>")
 _DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 _C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -61,7 +61,9 @@ def sniff_binary(head: bytes) -> str | None:
 
 
 def check_entities(body: bytes) -> None:
-    """Raise `FeedError("unsafe XML (entity expansion)")` for a dangerous DOCTYPE subset."""
+    """Raise `FeedError("unsafe XML (entity expansion)")` for a dangerous DOCTYPE subset:
+    larger than `MAX_SUBSET`, an entity value over `MAX_ENTITY_VALUE`, or an entity whose
+    full expansion (nested references followed) exceeds `MAX_EXPANSION` (billion laughs)."""
     start = body.find(b"<!DOCTYPE")  # XML spells it in capitals; expat insists on that
     if start == -1:
         return
@@ -71,23 +73,45 @@ def check_entities(body: bytes) -> None:
     if open_at == -1 or (close_at != -1 and close_at < open_at):
         return  # no internal subset
     end = _subset_end(body, open_at)
-    if end - open_at > MAX_SUBSET:
+    if end == -1:
         raise FeedError("unsafe XML (entity expansion)", "DOCTYPE internal subset too large")
-    subset = body[open_at:end]
-    refs = 0
-    for entity in _ENTITY.finditer(subset):
-        value = entity.group(1) or b""
+    values: dict[bytes, bytes] = {}
+    for entity in _ENTITY.finditer(body, open_at, end):
+        value = (entity.group("value") or b"  ")[1:-1]
         if len(value) > MAX_ENTITY_VALUE:
             raise FeedError("unsafe XML (entity expansion)", "entity value too large")
-        refs += len(_ENTITY_REF.findall(value))
-    if refs > MAX_NESTED_REFS:
-        raise FeedError("unsafe XML (entity expansion)", "nested entity references")
+        key = (b"%" if entity.group("param") else b"&") + entity.group("name")
+        values.setdefault(key, value)  # XML: the first declaration binds
+    sizes: dict[bytes, float] = {}
+    for key in values:
+        if _expanded(key, values, sizes, 0) > MAX_EXPANSION:
+            raise FeedError("unsafe XML (entity expansion)", "nested entity references")
+
+
+def _expanded(key: bytes, values: dict[bytes, bytes], sizes: dict[bytes, float],
+              depth: int) -> float:
+    """Length of entity `key` once every reference in it is replaced (inf for cycles)."""
+    if key in sizes:
+        return sizes[key]
+    if depth > 32:
+        return float("inf")
+    value = values[key]
+    total: float = len(value)
+    for ref in _ENTITY_REF.finditer(value):
+        name = ref.group(0)[:-1]  # "&name" or "%name"
+        if name in values:
+            total += _expanded(name, values, sizes, depth + 1) - len(ref.group(0))
+    sizes[key] = total
+    return total
 
 
 def _subset_end(body: bytes, open_at: int) -> int:
-    """Where the internal subset closes (`]`, optional space, `>`), or past the limit."""
-    match = _SUBSET_CLOSE.search(body, open_at, open_at + MAX_SUBSET * 4)
-    return match.start() if match else open_at + MAX_SUBSET * 4 + 1
+    """Index of the `]` closing the internal subset (quoted values and comments skipped),
+    or -1 when it does not close within `MAX_SUBSET` bytes."""
+    for token in _SUBSET_TOKEN.finditer(body, open_at + 1, open_at + 1 + MAX_SUBSET):
+        if token.group(0) == b"]":
+            return token.start()
+    return -1
 
 
 def escape_controls(body: bytes) -> bytes:

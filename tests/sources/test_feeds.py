@@ -211,6 +211,30 @@ def test_large_entity_value_in_small_subset_refused():
     assert "entity" in str(info.value)
 
 
+def test_closing_bracket_inside_a_value_does_not_end_the_scan():
+    head = f'<!DOCTYPE r [<!ENTITY trick "]>"><!ENTITY big "{"z" * 50_000}">]>'
+    with pytest.raises(FeedError) as info:
+        parse_feed(rss(item("&big;" * 100), head=head))
+    assert info.value.reason == "unsafe XML (entity expansion)"
+
+
+def test_cyclic_and_parameter_entity_nesting_refused():
+    cyclic = '<!DOCTYPE r [<!ENTITY a "&b;"><!ENTITY b "&a;">]>'
+    params = "".join(f'<!ENTITY % p{i} "{f"%p{i - 1};" * 10}">' for i in range(1, 8))
+    for head in (cyclic, f'<!DOCTYPE r [<!ENTITY % p0 "xxxxxxxxxx">{params}]>'):
+        with pytest.raises(FeedError) as info:
+            parse_feed(rss(item("x"), head=head))
+        assert info.value.reason == "unsafe XML (entity expansion)"
+
+
+def test_long_list_of_small_entities_is_fine():
+    """Old feeds declare the whole HTML entity set: about 8 KB of harmless declarations."""
+    names = [f"ent{i}" for i in range(250)]
+    decls = "".join(f'<!ENTITY {n} "&#{160 + i};">' for i, n in enumerate(names))
+    feed = parse_feed(rss(item("Price &ent9; ten"), head=f"<!DOCTYPE rss [{decls}]>"))
+    assert feed.entries[0].title == "Price \u00a9 ten"
+
+
 def test_harmless_entity_declarations_still_parse():
     body = rss(item("Hello &who;"), head='<!DOCTYPE rss [<!ENTITY who "world">]>')
     assert [e.title for e in parse_feed(body).entries] == ["Hello world"]
