@@ -1,0 +1,1 @@
+"""Everything that touches files and the network: local files, HTTP, feeds, discovery."""

@@ -29,7 +29,8 @@ try:  # optional: only advertised when a decoder is installed
 except ImportError:  # pragma: no cover - depends on the environment
     brotli = None
 
-USER_AGENT = f"Byline/{__version__} (+https://github.com/byline-reader/byline)"
+PROJECT_URL = "https://github.com/byline-reader/byline"
+USER_AGENT = f"Byline/{__version__} (+{PROJECT_URL})"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_DEADLINE = 30.0
 MAX_RETRY_AFTER = 24 * 3600.0
