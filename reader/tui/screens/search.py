@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from reader.library.store import Library, SearchHit
 
 
+def as_you_type(query: str) -> str:
+    """Search the word being typed as a prefix (`zeb` finds zebras); a space ends the word."""
+    return query + "*" if query[-1:].isalnum() else query
+
+
 class SearchScreen(ModalScreen[tuple[list[int], int] | None]):
     """Dismisses with (hit entry ids, chosen index), or None."""
 
@@ -52,7 +57,7 @@ class SearchScreen(ModalScreen[tuple[list[int], int] | None]):
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str) -> None:
         try:
-            hits = self.library.search(query, limit=50) if query.strip() else []
+            hits = self.library.search(as_you_type(query), limit=50) if query.strip() else []
         except BylineError as exc:
             self.app.call_from_thread(self.notify, exc.message, markup=False, severity="error")
             return
