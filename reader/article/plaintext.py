@@ -27,6 +27,7 @@ from reader.article.text import clean_line, safe_url
 
 _FRONT_FENCES = {"---": ("---", "..."), "+++": ("+++",)}
 _FM_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]\s*(.*)$")
+_WIKI_LINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
 _FM_ITEM = re.compile(r"^\s*-\s+(.*)$")
 _TITLE_KEYS = ("title", "headline")
 _AUTHOR_KEYS = ("author", "authors", "byline", "creator")
@@ -172,8 +173,10 @@ def _scalar(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         inner = value[1:-1]
-        return inner.replace('\\"', '"') if value[0] == '"' else inner.replace("''", "'")
-    return re.sub(r"\s+#.*$", "", value)
+        value = inner.replace('\\"', '"') if value[0] == '"' else inner.replace("''", "'")
+    else:
+        value = re.sub(r"\s+#.*$", "", value)
+    return _WIKI_LINK.sub(r"\1", value)  # Obsidian clippings: author: "[[Jane Doe]]"
 
 
 def _apply_front_matter(draft: Draft, meta: dict[str, object]) -> None:
@@ -276,9 +279,8 @@ def strip_markdown(
 
     def link(m: re.Match[str]) -> str:
         anchor = _inline(m.group(1))
-        url = safe_url(m.group(2))
-        if url and anchor:
-            links.append((anchor, url))
+        if anchor:  # relative and unsafe links keep their anchor (menus), with no URL
+            links.append((anchor, safe_url(m.group(2)) or ""))
         return m.group(1)
 
     def ref_link(m: re.Match[str]) -> str:
@@ -323,9 +325,10 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
     """Set the title from the first line (or heading) and remove it from the blocks."""
     blocks = draft.blocks
     if draft.title:
-        lead = blocks[0] if blocks else None
-        if lead is not None and lead.kind != "media" and _same(lead.text, draft.title):
-            blocks.pop(0)
+        for block in blocks[:_HEAD_BLOCKS]:
+            if block.kind in ("heading", "paragraph") and _same(block.text, draft.title):
+                blocks.remove(block)
+                break
         return
     if not blocks:
         return
@@ -412,8 +415,8 @@ def _take_byline_and_date(draft: Draft) -> None:
         byline = (_BYLINE.match(block.text) or _ROLE_BYLINE.match(block.text)
                   or _DOT_BYLINE.match(block.text))
         names = _names(byline.group("names")) if byline else []
-        if byline and names and not draft.authors:
-            draft.authors = names
+        if byline and names:
+            draft.authors = draft.authors or names
             if byline.group("rest") and not draft.published:
                 draft.published = parse_date(byline.group("rest"))
             _take(draft, block)
@@ -440,7 +443,7 @@ def _names(text: str) -> list[str]:
     names = [n for n in _NAME_SPLIT.split(text)
              if n and not n.startswith("The ") and not _SITE_WORD.search(n)]
     ok = all(w[0].isupper() or w.casefold() in _PARTICLES for n in names for w in n.split())
-    return names if ok else []
+    return [n.title() if n.isupper() else n for n in names] if ok else []
 
 
 def _mostly_date(text: str) -> bool:

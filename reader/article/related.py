@@ -23,7 +23,10 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass
 class LinkedBlock(Block):
-    """A `Block` that also knows its links as (anchor text, url) pairs, in order."""
+    """A `Block` that also knows its links as (anchor text, url) pairs, in order.
+
+    The url is "" for a link whose target was not an absolute http(s) URL.
+    """
 
     links: list[tuple[str, str]] = field(default_factory=list)
 
@@ -85,6 +88,7 @@ def strip_markers(text: str) -> str:
 def url_for(title: str, links: list[tuple[str, str]]) -> str | None:
     """The URL of the link whose anchor is `title` (or contains it, or the only link)."""
     want = _norm(title)
+    links = [(anchor, url) for anchor, url in links if url]
     for anchor, url in links:
         if _norm(anchor) == want:
             return url

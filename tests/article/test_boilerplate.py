@@ -44,7 +44,8 @@ REMOVED = {
     "publication-notes": [
         "A version of this article appears in print on March 4, 2024, Section A, Page 12.",
         "Corrections and clarifications | Submit a news tip",
-        "Follow Lakeside News on Facebook, X and Instagram."],
+        "Follow Lakeside News on Facebook, X and Instagram.",
+        "Reporting from Lowell Falls, Ohio"],
     "timestamps": ["Published", "Updated 14:32 GMT", "3 May 2022", "Published March 4, 2024",
                    "5 hours ago", "Harbour News · Posted: Mar 04, 2024 4:00 AM ET"],
 }
@@ -68,6 +69,8 @@ MEDIA = {
          "Fishing boats sit in the harbour at dawn, May 2, 2021."),
         ("Workers repair the pier on Monday. (AP Photo/Lee Kim, File)",
          "Workers repair the pier on Monday."),
+        ("FILE - Workers repair the pier, May 2, 2021. (AP Photo/Lee Kim, File)",
+         "Workers repair the pier, May 2, 2021."),
         ("Workers repair the pier on Monday. Photograph: Lee Kim/Reuters",
          "Workers repair the pier on Monday."),
     ],

@@ -278,11 +278,11 @@ def test_inline_markup_is_stripped(markdown: str, plain: str) -> None:
     assert strip_markdown(markdown)[0] == plain
 
 
-def test_links_are_recorded_and_unsafe_ones_dropped() -> None:
+def test_links_are_recorded_and_unsafe_urls_blanked() -> None:
     text, links, images = strip_markdown(
-        "[Good](https://x.example/good) and [bad](javascript:alert(1)) ![alt](p.png)")
-    assert text == "Good and bad"
-    assert links == [("Good", "https://x.example/good")]
+        "[Good](https://x.example/good) and [bad](javascript:alert(1)) [rel](/news) ![alt](p.png)")
+    assert text == "Good and bad rel"
+    assert links == [("Good", "https://x.example/good"), ("bad", ""), ("rel", "")]
     assert images == ["alt"]
 
 
@@ -343,3 +343,30 @@ def test_menu_lines_and_section_label_above_the_headline_are_skipped() -> None:
     assert draft.title == "Pier reopens after repairs"
     assert "Local" in draft.removed
     assert [b.text for b in draft.blocks] == ["Skip to content", "Menu", "The pier reopened."]
+
+
+def test_markdown_clipping_with_wiki_link_author_menu_and_repeated_title() -> None:
+    text = textwrap.dedent("""\
+        ---
+        title: "Night buses return"
+        author:
+          - "[[Jonah Whitfield]]"
+        ---
+        - [Home](/)
+        - [News](/news)
+
+        # Night buses return
+
+        By [Jonah Whitfield](/authors/jonah)
+
+        The first bus leaves at midnight.
+        """)
+    draft = parse_text(text, markdown=True)
+    assert draft.authors == ["Jonah Whitfield"]
+    assert [b.text for b in draft.blocks] == ["Home", "News", "The first bus leaves at midnight."]
+    assert "By Jonah Whitfield" in draft.removed
+
+
+def test_all_caps_byline_is_title_cased() -> None:
+    draft = parse_text("Volcano erupts\n\nBy TOMAS ALVES\n\nAsh fell.\n", markdown=False)
+    assert draft.authors == ["Tomas Alves"]

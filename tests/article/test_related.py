@@ -111,3 +111,10 @@ def test_markdown_related_list_keeps_urls_end_to_end() -> None:
                            RelatedLink("Why ferries break", "https://a.example/why"),
                            RelatedLink("Harbour plan approved", "https://a.example/plan")]
     assert out.blocks == [Block("paragraph", "The ferry is late again.")]
+
+
+def test_markdown_menu_of_relative_links_is_removed() -> None:
+    text = "# T\n\n- [Home](/)\n- [News](/news)\n- [Sport](/sport)\n\nThe pier reopened.\n"
+    out = clean_blocks(parse_text(text, markdown=True).blocks, load_rules())
+    assert out.blocks == [Block("paragraph", "The pier reopened.")]
+    assert out.removed == ["Home", "News", "Sport"]
