@@ -80,6 +80,10 @@ MIGRATIONS: list[str] = [
     -- Rank by bm25 with a title match worth ten body matches.
     INSERT INTO entries_fts(entries_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0)');
     """,
+    # 2: unread/starred counts per feed from an index instead of a scan of the wide rows.
+    """
+    CREATE INDEX entries_state ON entries(feed_id, read, starred);
+    """,
 ]
 
 

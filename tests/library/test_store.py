@@ -12,6 +12,7 @@ import pytest
 
 from reader.article.model import Article, Block
 from reader.errors import BylineError
+from reader.library.schema import MIGRATIONS
 from reader.library.store import Library, NewEntry
 
 
@@ -31,12 +32,12 @@ def test_open_creates_file_with_wal_and_schema(tmp_path: Path) -> None:
     Library.open(path).close()
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 1
+    assert conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"feeds", "entries", "entries_fts", "feed_tags", "schema_version"} <= tables
     # Opening again does not re-run the migration.
     Library.open(path).close()
-    assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_store_entries_lists_newest_first_and_counts(lib: Library) -> None:
