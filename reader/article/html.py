@@ -26,6 +26,7 @@ _CAPTION_CLASS = re.compile(r"caption|credit", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form")
 _MAX_CAPTION = 400
+_SMALL_PAGE = 600  # characters of visible text: below this a page is converted whole
 _SHORT_WORDS = 100  # below this, an extraction may have missed the article
 _TAG = re.compile(r"<[^>]*>?")
 _LAYOUT_TAGS = re.compile(r"</?(?:div|span|section|article|main|center|font)\b[^>]*>",
@@ -58,7 +59,7 @@ def _parse(html: str, url: str | None) -> Draft:
     related = take_related(root, base)
     links = link_texts(root)
     captions = _prepare(root)
-    if _FULL_DOCUMENT.search(html, 0, 4096):
+    if _FULL_DOCUMENT.search(html, 0, 4096) and not _is_small(root):
         blocks = _main_content(root, url)
         blocks = recover(root, blocks) if blocks else _walk(root, skip=_BOILERPLATE_TAGS)
     else:
@@ -82,6 +83,19 @@ def _document(html: str) -> HtmlElement:
         flat = _LAYOUT_TAGS.sub("<br>", html)
         root = document_fromstring(flat.encode("utf-8", "replace"), parser=parser)
     return root
+
+
+def _is_small(root: HtmlElement) -> bool:
+    """True when the visible text is too short for main-content extraction to be worth it
+    (a feed entry wrapped in `<html>`, a stub page): such pages are converted whole."""
+    size = 0
+    for el in root.iter():
+        if el.tag not in ("script", "style", "noscript", "template", "title"):
+            size += len((el.text or "").strip())
+        size += len((el.tail or "").strip())
+        if size > _SMALL_PAGE:
+            return False
+    return True
 
 
 def _base_url(root: HtmlElement, url: str | None) -> str | None:

@@ -184,7 +184,7 @@ def take_link_runs(blocks: list[Block], links: dict[str, HtmlElement], base: str
 def _whole_link(block: Block, links: dict[str, HtmlElement], base: str | None,
                 ) -> RelatedLink | None:
     """The http(s) link that makes up at least 80 % of `block`'s text, if any."""
-    if block.kind not in ("paragraph", "list_item", "heading"):
+    if block.kind not in ("paragraph", "list_item", "heading") or len(block.text) > 400:
         return None
     key = _key(block.text)
     if not key:

@@ -300,3 +300,11 @@ def test_publisher_is_not_an_author():
             "\"publisher\": {\"@type\": \"Organization\", \"name\": \"Metro Herald\"}}</script>"
             "</head><body>" + f"<p>{PROSE}</p>" * 3 + "</body></html>")
     assert parse_html(html, url=None).authors == []
+
+
+def test_short_entry_wrapped_in_a_document_is_converted_whole():
+    html = ("<html><head><title>Entry</title></head><body><p>Ferry delayed.</p>"
+            "<p>The 7:10 crossing leaves at 7:40 today.</p>"
+            "<p><a href='https://ferry.example/status'>Live status</a></p></body></html>")
+    assert texts(parse_html(html, url=None)) == [
+        "Ferry delayed.", "The 7:10 crossing leaves at 7:40 today.", "Live status"]
