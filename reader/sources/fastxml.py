@@ -25,6 +25,7 @@ RSS10 = "{http://purl.org/rss/1.0/}"
 RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
 _RSS_VERSIONS = {"2.0": "rss20", "0.91": "rss091u", "0.92": "rss092", "0.93": "rss093",
                  "0.94": "rss094", "2.0.1": "rss20"}
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
@@ -149,7 +150,8 @@ def _rss_item(item: etree._Element, ns: str, ctx: _Ctx) -> RawEntry:
             authors.append(_text(child.find(ATOM + "name")))
         elif tag not in first:
             first[tag] = child
-    entry = RawEntry(title=_text(first.get(ns + "title")) or _text(first.get(DC + "title")))
+    entry = RawEntry(title=_text(first.get(ns + "title")) or _text(first.get(DC + "title"))
+                     or _media_title(item))
     link = _text(first.get(ns + "link")).strip()
     guid_el = first.get("guid")
     guid = _text(guid_el).strip() or item.get(RDF + "about") or None
@@ -171,6 +173,12 @@ def _rss_item(item: etree._Element, ns: str, ctx: _Ctx) -> RawEntry:
     return entry
 
 
+def _media_title(item: etree._Element) -> str:
+    """A Media RSS title (also inside media:group/media:content), for items without a title."""
+    found = next(item.iter(MEDIA + "title"), None)
+    return _text(found)
+
+
 def _atom_link(el: etree._Element, ctx: _Ctx) -> str | None:
     """The `rel="alternate"` (or rel-less) link, preferring an HTML type."""
     best: str | None = None
@@ -190,10 +198,15 @@ def _atom(root: etree._Element, ctx: _Ctx) -> RawFeed:
     feed = RawFeed(version="atom10", title=_atom_plain(root.find(ATOM + "title")),
                    link=_atom_link(root, ctx))
     feed_authors = _atom_authors(root)
-    for el in root.findall(ATOM + "entry"):
+    entries = root.findall(ATOM + "entry")
+    if not entries and root.find(ATOM + "item") is not None:
+        raise _Decline  # RSS-style <item>s in an Atom feed: feedparser accepts those
+    for el in entries:
         entry = RawEntry(title=_atom_plain(el.find(ATOM + "title")),
                          guid=_text(el.find(ATOM + "id")).strip() or None,
                          link=_atom_link(el, ctx))
+        if not entry.link and entry.guid:
+            entry.link, entry.guid_is_link = entry.guid, True  # an http(s) id is a permalink
         source = el.find(ATOM + "source")
         entry.authors = (_atom_authors(el) or
                          (_atom_authors(source) if source is not None else []) or feed_authors)
@@ -249,5 +262,7 @@ def _atom_html(el: etree._Element | None) -> str | None:
         if isinstance(node.tag, str) and (node.prefix is not None
                                           or not node.tag.startswith("{" + XHTML)):
             raise _Decline
-    markup = etree.tostring(div, encoding="unicode", with_tail=False)
-    return markup.replace(f' xmlns="{XHTML}"', "", 1)
+    # The wrapper <div> is not content (RFC 4287 4.1.3.3): serialise what is inside it.
+    inner = html.escape(div.text or "", quote=False) + "".join(
+        etree.tostring(child, encoding="unicode", with_tail=True) for child in div)
+    return inner.replace(f' xmlns="{XHTML}"', "")

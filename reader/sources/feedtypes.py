@@ -27,6 +27,11 @@ _BREAKING_TAG = re.compile(r"<(?:br|/?p|/?div|/?li|/?h[1-6]|/?tr|/?td)\b[^>]*>",
 _INVISIBLE = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)|<!--.*?-->|<!--[^>]*>?",
                         re.IGNORECASE | re.DOTALL)
 _EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
+_C1 = re.compile("[\x80-\x9f]")
+_C1_TO_CP1252 = {
+    code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)  # undefined in cp1252
+}
 _LOOKS_HTML = re.compile(r"<[A-Za-z/!]")
 
 
@@ -214,9 +219,10 @@ def normalise(raw: RawFeed, url: str | None, *, max_entries: int = MAX_ENTRIES) 
     for item in raw.entries:
         guid = clean_line(item.guid or "")[:2000] or None
         link = absolute_link(item.link, base, guid_only=item.guid_is_link)
-        title = clean_title(item.title)
-        summary = item.summary or ""
-        key = entry_key(guid, link, title, item.date, summary)
+        title = clean_title(_cp1252_c1(item.title))
+        summary = _cp1252_c1(item.summary or "")
+        content = _cp1252_c1(item.content or "") or None
+        key = entry_key(guid, link, title, item.date, summary or content or "")
         if key in seen:
             duplicates += 1
             continue
@@ -225,7 +231,7 @@ def normalise(raw: RawFeed, url: str | None, *, max_entries: int = MAX_ENTRIES) 
             key=key, guid=guid, link=link, title=title,
             authors=[a for a in (clean_line(a)[:200] for a in item.authors) if a],
             published=iso_date(item.date), published_raw=item.date, summary_html=summary,
-            content_html=item.content or None,
+            content_html=content,
         ))
     problems = list(raw.problems)
     if duplicates:
@@ -233,8 +239,16 @@ def normalise(raw: RawFeed, url: str | None, *, max_entries: int = MAX_ENTRIES) 
     if len(entries) > max_entries:
         problems.append(f"{len(entries)} entries, kept the newest {max_entries}")
         entries = _newest(entries, max_entries)
-    return ParsedFeed(title=clean_title(raw.title), link=feed_link, url=url, version=raw.version,
-                      entries=entries, problems=problems)
+    return ParsedFeed(title=clean_title(_cp1252_c1(raw.title)), link=feed_link, url=url,
+                      version=raw.version, entries=entries, problems=problems)
+
+
+def _cp1252_c1(text: str) -> str:
+    """Map C1 code points to the cp1252 characters they almost always meant (U+0092 → ’),
+    as feedparser does; the rest of C1 is removed later by `clean_text`."""
+    if not _C1.search(text):
+        return text
+    return text.translate(_C1_TO_CP1252)
 
 
 def _newest(entries: list[FeedEntry], limit: int) -> list[FeedEntry]:

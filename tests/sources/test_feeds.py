@@ -62,7 +62,7 @@ def test_atom10_fixture_with_xml_base():
     assert swifts.link == "https://notes.example/blog/posts/swifts"
     assert swifts.authors == ["Ada Quill"]  # inherited from the feed
     assert swifts.published == "2024-02-01T18:45:00Z"
-    assert swifts.content_html.startswith("<div><p>Two hundred and <b>twelve</b>")
+    assert swifts.content_html == "<p>Two hundred and <b>twelve</b>.</p>"  # no wrapper div
     assert swifts.summary_html == "<p>Two hundred and twelve, give or take a dozen.</p>"
     assert gauge.title == "Rain gauge <calibration>"  # text construct: literal brackets
     assert gauge.link == "https://other.example/archive/gauge.html"
@@ -404,6 +404,27 @@ def test_relative_links_without_base_are_dropped():
     """Case 45: never kept while still relative."""
     feed = parse_feed(rss(item("x", "<link>/posts/1</link>")))
     assert feed.entries[0].link is None
+
+
+def test_atom_id_is_the_link_only_when_absolute_http():
+    body = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+            b"<entry><title>a</title><id>https://ids.example/1</id></entry>"
+            b"<entry><title>b</title><id>tag:ids.example,2024:2</id></entry></feed>")
+    assert [e.link for e in parse_feed(body).entries] == ["https://ids.example/1", None]
+
+
+def test_media_title_fills_a_missing_title():
+    body = rss(item("", '<guid>m</guid><media:group xmlns:media="http://search.yahoo.com/mrss/">'
+                    "<media:title>From the media group</media:title></media:group>"))
+    body = body.replace(b"<title></title>", b"")
+    assert parse_feed(body).entries[0].title == "From the media group"
+
+
+def test_c1_quotes_become_cp1252_characters():
+    """U+0092 in a UTF-8 feed is nearly always a cp1252 apostrophe; feedparser maps it too."""
+    body = rss(item("don\u0092t", "<guid>c</guid><description>\u0093quoted\u0094</description>"))
+    (entry,) = parse_feed(body).entries
+    assert (entry.title, entry.summary_html) == ("don\u2019t", "\u201cquoted\u201d")
 
 
 def test_guid_as_link_only_when_absolute():
