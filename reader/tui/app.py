@@ -172,6 +172,10 @@ class BylineApp(App[None]):
         self.notify(f"Opening {checked}", markup=False, timeout=4)
         self._launch_browser(checked)
 
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Textual's own link opening (widgets, links in styles) takes the same checked path."""
+        self.open_in_browser(url)
+
     @work(thread=True, group="browser")
     def _launch_browser(self, url: str) -> None:
         import subprocess
