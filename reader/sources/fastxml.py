@@ -202,7 +202,7 @@ def _atom(root: etree._Element, ctx: _Ctx) -> RawFeed:
     if not entries and root.find(ATOM + "item") is not None:
         raise _Decline  # RSS-style <item>s in an Atom feed: feedparser accepts those
     for el in entries:
-        entry = RawEntry(title=_atom_plain(el.find(ATOM + "title")),
+        entry = RawEntry(title=_atom_plain(el.find(ATOM + "title")) or _media_title(el),
                          guid=_text(el.find(ATOM + "id")).strip() or None,
                          link=_atom_link(el, ctx))
         if not entry.link and entry.guid:
