@@ -13,9 +13,14 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from reader.article.boilerplate import clean_blocks
 from reader.article.build import from_text
-from reader.article.model import Article
+from reader.article.model import BLOCK_KINDS, Article
+from reader.article.plaintext import parse_text
+from reader.article.rules import load_rules
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora" / "articles"
@@ -111,3 +116,31 @@ def test_nothing_is_silently_dropped(path: Path) -> None:
     source = re.sub(r"-\n\s*", "", source)  # line-break hyphens: "commis-\nsion", "well-\nknown"
     lost = words(source) - words(kept) - words(kept.replace("-", ""))
     assert not lost, f"words lost from {path.name}: {sorted(lost)}"
+
+
+TOKENS = ["The", "mayor", "said", "Advertisement", "Share", "this", "article", "READ MORE:",
+          "Related", "Published", "May 3, 2024", "By", "Ana", "Ruiz", "©", "2024", "Photo:",
+          "Getty",
+          "Images", "Image caption,", "Click to play video:", "'", "“", "”", "(", ")", "[1]",
+          "References", "1.", "https://a.example/x", "-", "*", "#", ">", "|", ".", ",", ":",
+          "well-", "known", "Story continues below advertisement", "Sign up for our newsletter",
+          "Home", "News", "**", "_", "[", "](https://a.example/y)", "![", "---"]
+SEPARATORS = [" ", " ", " ", "\n", "\n\n", "\n   ", "\n- ", "\n* ", "\n1. "]
+texts = st.lists(st.tuples(st.sampled_from(TOKENS), st.sampled_from(SEPARATORS)), max_size=60).map(
+    lambda parts: "".join(token + sep for token, sep in parts))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(texts, st.booleans())
+def test_nothing_is_dropped_from_generated_text(text: str, markdown: bool) -> None:
+    draft = parse_text(text, markdown=markdown)
+    out = clean_blocks(draft.blocks, load_rules())
+    assert all(b.kind in BLOCK_KINDS and b.text.strip() for b in out.blocks)
+    kept = " ".join([draft.title or "", *draft.authors, *(b.text for b in out.blocks),
+                     *draft.removed, *out.removed, *(r.title for r in draft.related + out.related)])
+    kept_words = words(kept) | words(kept.replace("-", ""))
+    # A line-break hyphen is either undone ("commis-sion") or kept ("well-known").
+    merged = words(re.sub(r"-\n\s*", "", text)) & kept_words
+    lost = {w for w in words(re.sub(r"-\n\s*", "-", text)) - kept_words
+            if not any(m.startswith(w) or m.endswith(w) for m in merged)}
+    assert not lost
