@@ -252,3 +252,21 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
         assert library.count("all") == 300
     finally:
         library.close()
+
+
+def test_search_index_stays_consistent(lib: Library) -> None:
+    """New rows are indexed at commit; updates and deletes keep the FTS index in step."""
+    feed = lib.add_feed("https://fts.example/feed")
+    with lib.transaction():  # insert then update the same entry before the index sees it
+        lib.store_entries(feed, [_entry("a", "Alpha draft")])
+        lib.store_entries(feed, [_entry("a", "Alpha final"), _entry("b", "Beta")])
+    lib.store_entries(feed, [_entry("b", "Beta revised")])
+    assert [h.title for h in lib.search("alpha")] == ["Alpha final"]
+    assert lib.search("draft") == []
+    assert [h.title for h in lib.search("revised")] == ["Beta revised"]
+    conn = sqlite3.connect(lib.path, isolation_level=None)  # autocommit: no lock left held
+    conn.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)")
+    lib.remove_feed("https://fts.example/feed")
+    conn.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)")
+    assert lib.search("alpha") == [] and lib.search("beta") == []
+    conn.close()
