@@ -18,7 +18,8 @@ RELATED_LEAD = re.compile(
     r"^(?:related(?:\s+(?:stories|articles|content|coverage|news|links|reading|posts|topics))?"
     r"|(?:read|see)\s+(?:more|also|next)|also\s+read|more\s+on\s+this(?:\s+(?:story|topic))?"
     r"|more\s+(?:stories|coverage)\s+on\s+this|further\s+reading|recommended\s+reading"
-    r"|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested(?:\s+in)?))\s*[:.!>»›-]*$",
+    r"|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested(?:\s+in)?)|don[’']t\s+miss"
+    r"|also\s+on\s+\S+)\s*[:.!>»›-]*$",
     re.IGNORECASE,
 )
 # An inline lead-in at the start of a paragraph: "READ MORE: <a>…</a>".
@@ -29,6 +30,7 @@ _LEAD_WORD = re.compile(r"\s*(?:related|read|see|also|more|further|recommended|y
                         re.IGNORECASE)
 _RELATED_CLASS = re.compile(r"(?:^|[\s_-])(?:related|read-?more|more-on|further-reading)",
                             re.IGNORECASE)
+_TITLE_CLASS = re.compile(r"(?<!sub)title|headline", re.IGNORECASE)
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div", "header")
 _MAX_LINKS = 40  # more links than this is site navigation, not a related list
 
@@ -36,7 +38,7 @@ _MAX_LINKS = 40  # more links than this is site navigation, not a related list
 def take_related(root: HtmlElement, base: str | None) -> list[RelatedLink]:
     """Find related-link lists in `root`, remove them from the tree, return their links."""
     containers: list[HtmlElement] = []
-    for el in root.iter(*_HEADINGS, "aside", "section", "ul", "ol"):
+    for el in root.iter(*_HEADINGS, "aside", "section", "ul", "ol", "a"):
         container = _container(el)
         if container is not None and not any(c is container or _contains(c, container)
                                               for c in containers):
@@ -57,7 +59,7 @@ def take_related(root: HtmlElement, base: str | None) -> list[RelatedLink]:
 
 def _container(el: HtmlElement) -> HtmlElement | None:
     """The related-link list that `el` announces or is, else None."""
-    if el.tag in ("aside", "section", "ul", "ol", "div") and _RELATED_CLASS.search(
+    if el.tag in ("aside", "section", "ul", "ol", "div", "a") and _RELATED_CLASS.search(
             f"{el.get('class') or ''} {el.get('id') or ''}"):
         return el if _is_link_list(el) else None
     if el.tag in ("p", "li", "div") and _INLINE_LEAD.match(_lead_in(el)):
@@ -98,7 +100,7 @@ def _is_link_list(el: HtmlElement, exclude: HtmlElement | None = None) -> bool:
 
 def _link(a: HtmlElement, base: str | None) -> RelatedLink | None:
     """A related link; relative with no base to resolve against: title only."""
-    title = clean_line(a.text_content())
+    title = _title(a)
     href = clean_line(a.get("href") or "")
     if len(title) < 3 or not href or href.startswith("#") or RELATED_LEAD.match(title):
         return None
@@ -110,6 +112,17 @@ def _link(a: HtmlElement, base: str | None) -> RelatedLink | None:
     if url is None and (base or re.match(r"^[a-z][a-z0-9+.-]*:", absolute, re.IGNORECASE)):
         return None  # javascript:, data:, mailto: … never become related links
     return RelatedLink(title, url)
+
+
+def _title(a: HtmlElement) -> str:
+    """The headline of a link: its `…title…`-classed part when it has one (teaser cards hold
+    a kicker such as "Also on example.com" beside it), else its whole text."""
+    for el in a.iterdescendants():
+        if _TITLE_CLASS.search(el.get("class") or ""):
+            text = clean_line(el.text_content())
+            if text:
+                return text
+    return clean_line(a.text_content())
 
 
 def _short_text(el: HtmlElement, limit: int) -> str | None:

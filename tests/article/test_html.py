@@ -308,3 +308,16 @@ def test_short_entry_wrapped_in_a_document_is_converted_whole():
             "<p><a href='https://ferry.example/status'>Live status</a></p></body></html>")
     assert texts(parse_html(html, url=None)) == [
         "Ferry delayed.", "The 7:10 crossing leaves at 7:40 today.", "Live status"]
+
+
+def test_teaser_card_link_becomes_a_related_link_with_its_headline():
+    card = ("<a class='read-more-card' href='/news/quay-lights'>"
+            "<span class='card__subtitle'>Also on ledger.example</span>"
+            "<span class='card__title'>New lights for the old quay are switched on</span></a>")
+    html = ("<html><body><article>" + f"<p>Paragraph one. {PROSE}</p>" + card
+            + f"<p>Paragraph two. {PROSE}</p>" * 2 + "</article></body></html>")
+    draft = parse_html(html, url="https://ledger.example/news/a")
+    assert [(r.title, r.url) for r in draft.related] == [
+        ("New lights for the old quay are switched on", "https://ledger.example/news/quay-lights")
+    ]
+    assert not any("quay" in t or "Also on" in t for t in texts(draft))
