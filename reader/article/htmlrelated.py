@@ -61,6 +61,8 @@ def _container(el: HtmlElement) -> HtmlElement | None:
     """The related-link list that `el` announces or is, else None."""
     if el.tag in ("aside", "section", "ul", "ol", "div", "a") and _RELATED_CLASS.search(
             f"{el.get('class') or ''} {el.get('id') or ''}"):
+        if el.tag == "a" and _in_prose(el):
+            return None  # an inline link in a sentence stays part of the sentence
         return el if _is_link_list(el) else None
     if el.tag in ("p", "li", "div") and _INLINE_LEAD.match(_lead_in(el)):
         return el if _is_link_list(el) else None
@@ -76,6 +78,14 @@ def _container(el: HtmlElement) -> HtmlElement | None:
                 if _is_link_list(node, exclude=el):
                     return node
     return None
+
+
+def _in_prose(a: HtmlElement) -> bool:
+    parent = a.getparent()
+    if parent is None:
+        return False
+    own = len(clean_line(a.text_content()))
+    return len(clean_line(parent.text_content())) - own > 20
 
 
 def _lead_in(el: HtmlElement) -> str:

@@ -321,3 +321,13 @@ def test_teaser_card_link_becomes_a_related_link_with_its_headline():
         ("New lights for the old quay are switched on", "https://ledger.example/news/quay-lights")
     ]
     assert not any("quay" in t or "Also on" in t for t in texts(draft))
+
+
+def test_inline_link_with_a_related_class_stays_in_its_sentence():
+    html = ("<html><body><article><p>The harbour board met on Monday and, as "
+            "<a class='related-link' href='/board'>reported last week</a>, approved the plan "
+            "for the quay after a long debate about costs and timetables.</p>"
+            + f"<p>{PROSE}</p>" * 3 + "</article></body></html>")
+    draft = parse_html(html, url="https://ledger.example/a")
+    assert draft.related == []
+    assert "as reported last week, approved the plan" in texts(draft)[0]
