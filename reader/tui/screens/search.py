@@ -61,9 +61,11 @@ class SearchScreen(ModalScreen[tuple[list[int], int] | None]):
         except BylineError as exc:
             self.app.call_from_thread(self.notify, exc.message, markup=False, severity="error")
             return
-        self.app.call_from_thread(self._show, hits)
+        self.app.call_from_thread(self._show, query, hits)
 
-    def _show(self, hits: list[SearchHit]) -> None:
+    def _show(self, query: str, hits: list[SearchHit]) -> None:
+        if query != self.query_one(Input).value:
+            return  # an older search finished late: the newer one shows its own hits
         self.hits = hits
         results = self.query_one(OptionList)
         results.clear_options()

@@ -166,7 +166,8 @@ class ArticleBody(Widget):
     # -- rendering ----------------------------------------------------------------------
 
     def _style(self, role: str) -> Style:
-        return self.get_component_rich_style(f"article-body--{role}", partial=True)
+        # The full style: Textual blends translucent colours ($text-muted) only there.
+        return self.get_component_rich_style(f"article-body--{role}")
 
     def render_line(self, y: int) -> Strip:
         result = self.layout_result
@@ -180,7 +181,7 @@ class ArticleBody(Widget):
         strip = self._cache.get(key)
         if strip is not None and strip.cell_length == width:
             return strip
-        role_style = base + self._style(line.role)
+        role_style = self._style(line.role)
         segments: list[Segment] = []
         position = 0
         for start, end, number in line.quotes:

@@ -163,15 +163,15 @@ class EntryList(ScrollView, can_focus=True):
         row = self.row(index)
         if row is None:
             return Strip.blank(width, base)
-        style = base + self.get_component_rich_style(
-            "entry-list--read" if row.read else "entry-list--unread", partial=True)
-        meta = base + self.get_component_rich_style("entry-list--meta", partial=True)
+        # Full component styles: Textual blends translucent colours ($text-muted) only there.
+        style = self.get_component_rich_style(
+            "entry-list--read" if row.read else "entry-list--unread")
+        meta = self.get_component_rich_style("entry-list--meta")
+        star = self.get_component_rich_style("entry-list--star")
         if index == self.cursor:
-            cursor = self.get_component_rich_style("entry-list--cursor", partial=True)
-            style, meta = style + cursor, meta + cursor
-        star = base + self.get_component_rich_style("entry-list--star", partial=True)
-        if index == self.cursor:
-            star += self.get_component_rich_style("entry-list--cursor", partial=True)
+            cursor = self.get_component_rich_style("entry-list--cursor")
+            over = Style(color=cursor.color, bgcolor=cursor.bgcolor)
+            style, meta, star = style + over, meta + over, star + over
         segments = [
             Segment(" ● " if not row.read else "   ", style),
             Segment("★ " if row.starred else "  ", star),
@@ -188,4 +188,4 @@ class EntryList(ScrollView, can_focus=True):
             rest -= source_width + 1
         segments.append(Segment(_fit(clean_line(row.title) or "Untitled", rest), style))
         segments.append(Segment(minutes, meta))
-        return Strip(segments).adjust_cell_length(width, Style.null() + base)
+        return Strip(segments).adjust_cell_length(width, base)
