@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from reader.article.draft import Draft
+from reader.article.htmlblocks import text_key
 from reader.article.model import Block
 from reader.article.text import clean_line, safe_url
 
@@ -108,10 +109,6 @@ def _base_url(root: HtmlElement, url: str | None) -> str | None:
         return safe_url(url)
 
 
-def _key(text: str) -> str:
-    """Comparison key: letters and digits only, case-folded."""
-    return re.sub(r"\W+", "", text.casefold())
-
 
 def _prepare(root: HtmlElement) -> set[str]:
     """Ready the tree for extraction; return the keys of caption and credit texts.
@@ -127,7 +124,7 @@ def _prepare(root: HtmlElement) -> set[str]:
         if el.tag == "figcaption" or _CAPTION_CLASS.search(el.get("class") or ""):
             text = clean_line(el.text_content())
             if text and (el.tag == "figcaption" or len(text) <= _MAX_CAPTION):
-                captions.add(_key(text))
+                captions.add(text_key(text))
     for caption in list(root.iter("figcaption")):
         figure = next((a for a in caption.iterancestors("figure")), None)
         text = clean_line(caption.text_content())
@@ -201,9 +198,9 @@ def _walk(root: HtmlElement, skip: tuple[str, ...] = ()) -> list[Block]:
 def _finish_blocks(blocks: list[Block], title: str | None, captions: set[str]) -> list[Block]:
     """Drop the headline repeated as the first heading; captions and credits become media."""
     out: list[Block] = []
-    title_key = _key(title) if title else None
+    title_key = text_key(title) if title else None
     for i, block in enumerate(blocks):
-        key = _key(block.text)
+        key = text_key(block.text)
         if i < 3 and block.kind == "heading" and title_key and key == title_key:
             continue
         if block.kind in ("paragraph", "list_item") and key in captions:

@@ -7,12 +7,15 @@ Block-level elements start a new block; inline elements only contribute text. Ki
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-
-from lxml.etree import _Element
+from typing import TYPE_CHECKING
 
 from reader.article.model import Block
 from reader.article.text import clean_line
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 # role of a tag: a block kind, "container" (block boundary, kind inherited), "break",
 # "cell" (table cell: " | " between cells), "skip" (drop with its content); others are inline.
@@ -41,6 +44,14 @@ XML_ROLES: dict[str, str] = {
     "list": "container", "table": "container", "body": "container", "div": "container",
     "doc": "container", "graphic": "skip", "note": "skip",
 }
+_NON_WORD = re.compile(r"\W+")
+
+
+def text_key(text: str) -> str:
+    """Comparison key for matching one text against another: letters and digits, case-folded."""
+    return _NON_WORD.sub("", text.casefold())
+
+
 _STICKY = frozenset({"heading", "list_item", "blockquote", "media", "preformatted"})
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from reader.article.htmlblocks import HTML_ROLES, tree_blocks
+from reader.article.htmlblocks import HTML_ROLES, text_key, tree_blocks
 from reader.article.model import Block
 
 _INLINE = frozenset({"a", "em", "strong", "b", "i", "u", "span", "font", "small", "sup", "sub",
@@ -33,9 +33,6 @@ _MIN_ANCHORS = 3
 _PREFIX = 40
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold())
-
 
 def recover(root: HtmlElement, blocks: list[Block]) -> list[Block]:
     """`blocks` with missing prose from the extracted article's container(s) put back."""
@@ -45,16 +42,16 @@ def recover(root: HtmlElement, blocks: list[Block]) -> list[Block]:
     main, count = Counter(anchors.values()).most_common(1)[0]
     if count < _MIN_ANCHORS:
         return blocks
-    known = {_key(b.text) for b in blocks}
+    known = {text_key(b.text) for b in blocks}
     before, inserts = _gaps(main, blocks, known)
     after: list[Block] = []
     chunks = _chunks(main)
     for n, chunk in enumerate(chunks):
         if chunk is main:
             continue
-        extra = [b for b in _walk(chunk) if _is_prose(b) and _key(b.text) not in known]
+        extra = [b for b in _walk(chunk) if _is_prose(b) and text_key(b.text) not in known]
         if sum(len(b.text.split()) for b in extra) >= 3 * _MIN_PROSE_WORDS:
-            known.update(_key(b.text) for b in extra)
+            known.update(text_key(b.text) for b in extra)
             (before if n < chunks.index(main) else after).extend(extra)
     if not (before or inserts or after):
         return blocks
@@ -74,7 +71,7 @@ def _anchors(root: HtmlElement, blocks: list[Block]) -> Iterator[tuple[int, Html
     """(block index, containing element) for blocks whose first words start a text node."""
     wanted: dict[str, int] = {}
     for i, block in enumerate(blocks):
-        prefix = _key(block.text)[:_PREFIX]
+        prefix = text_key(block.text)[:_PREFIX]
         if len(prefix) >= 20 and block.kind in ("paragraph", "blockquote", "list_item"):
             wanted.setdefault(prefix, i)
     if not wanted:
@@ -84,7 +81,7 @@ def _anchors(root: HtmlElement, blocks: list[Block]) -> Iterator[tuple[int, Html
             continue
         for text, owner in ((el.text, el), (el.tail, el.getparent())):
             if text and owner is not None and len(text) >= 20:
-                i = wanted.pop(_key(text[:3 * _PREFIX])[:_PREFIX], -1)
+                i = wanted.pop(text_key(text[:3 * _PREFIX])[:_PREFIX], -1)
                 if i >= 0:
                     yield i, _container(owner)
 
@@ -114,20 +111,20 @@ def _is_prose(block: Block) -> bool:
 def _gaps(main: HtmlElement, blocks: list[Block],
           known: set[str]) -> tuple[list[Block], dict[int, list[Block]]]:
     """Prose in `main` missing from `blocks`: before the first located block, and between."""
-    index = {_key(b.text): i for i, b in enumerate(blocks)}
+    index = {text_key(b.text): i for i, b in enumerate(blocks)}
     before: list[Block] = []
     inserts: dict[int, list[Block]] = {}
     pending: list[Block] = []
     seen_anchor = False
     for block in _walk(main):
-        key = _key(block.text)
+        key = text_key(block.text)
         if key in index:
             if pending:
                 if seen_anchor:
                     inserts.setdefault(index[key], []).extend(pending)
                 else:
                     before.extend(pending)
-                known.update(_key(b.text) for b in pending)
+                known.update(text_key(b.text) for b in pending)
             pending = []
             seen_anchor = True
         elif _is_prose(block) and key not in known:

@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
+from reader.article.htmlblocks import text_key
 from reader.article.model import Block, RelatedLink
 from reader.article.text import clean_line, safe_url
 
@@ -173,7 +174,7 @@ def link_texts(root: HtmlElement) -> dict[str, HtmlElement]:
     for a in root.iter("a"):
         text = a.text_content()
         if a.get("href") and text.count(" ") >= 2 and len(text) <= 300:
-            out.setdefault(_key(text), a)
+            out.setdefault(text_key(text), a)
     return out
 
 
@@ -209,7 +210,7 @@ def _whole_link(block: Block, links: dict[str, HtmlElement], base: str | None,
     """The http(s) link that makes up at least 80 % of `block`'s text, if any."""
     if block.kind not in ("paragraph", "list_item", "heading") or len(block.text) > 400:
         return None
-    key = _key(block.text)
+    key = text_key(block.text)
     if not key:
         return None
     for size in range(len(key), max(int(len(key) * 0.8), 1) - 1, -1):
@@ -229,6 +230,3 @@ def _is_lead_in(block: Block) -> bool:
     text = block.text
     return len(text.split()) <= 5 and not re.search(r"[.!?,;]$", text)
 
-
-def _key(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold())
