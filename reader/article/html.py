@@ -30,6 +30,7 @@ _MAX_CAPTION = 400
 _SMALL_PAGE = 600  # characters of visible text: below this a page is converted whole
 _SHORT_WORDS = 100  # below this, an extraction may have missed the article
 _TAG = re.compile(r"<[^>]*>?")
+_WORD = re.compile(r"\w+")
 _LAYOUT_TAGS = re.compile(r"</?(?:div|span|section|article|main|center|font)\b[^>]*>",
                           re.IGNORECASE)
 
@@ -196,17 +197,26 @@ def _walk(root: HtmlElement, skip: tuple[str, ...] = ()) -> list[Block]:
 
 
 def _finish_blocks(blocks: list[Block], title: str | None, captions: set[str]) -> list[Block]:
-    """Drop the headline repeated as the first heading; captions and credits become media."""
+    """Drop the headline repeated as a heading at the top (the same words as the title, or
+    a variant of it as the page's first block); captions and credits become media."""
     out: list[Block] = []
     title_key = text_key(title) if title else None
     for i, block in enumerate(blocks):
         key = text_key(block.text)
-        if i < 3 and block.kind == "heading" and title_key and key == title_key:
+        if block.kind == "heading" and title and (
+                (i < 3 and key == title_key) or (not out and _same_headline(block.text, title))):
             continue
         if block.kind in ("paragraph", "list_item") and key in captions:
             block = Block("media", block.text)
         out.append(block)
     return out
+
+
+def _same_headline(a: str, b: str) -> bool:
+    """Two wordings of one headline: most words of the shorter one are in the longer one."""
+    words_a, words_b = set(_WORD.findall(a.casefold())), set(_WORD.findall(b.casefold()))
+    shorter = min(len(words_a), len(words_b))
+    return shorter >= 3 and len(words_a & words_b) >= 0.6 * shorter
 
 
 def _tagless(html: str) -> list[Block]:

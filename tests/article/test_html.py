@@ -331,3 +331,13 @@ def test_inline_link_with_a_related_class_stays_in_its_sentence():
     draft = parse_html(html, url="https://ledger.example/a")
     assert draft.related == []
     assert "as reported last week, approved the plan" in texts(draft)[0]
+
+
+def test_page_headline_worded_differently_from_og_title_is_not_repeated():
+    html = ("<html><head><meta property='og:title' content='Ferry back after repairs'></head>"
+            "<body><article><h1>Harbour ferry back in service after storm repairs</h1>"
+            + f"<p>{PROSE}</p>" * 3 + "<h2>Ferry timetable</h2>" + f"<p>{PROSE}</p>"
+            + "</article></body></html>")
+    draft = parse_html(html, url=None)
+    assert draft.title == "Ferry back after repairs"
+    assert texts(draft, "heading") == ["Ferry timetable"]
