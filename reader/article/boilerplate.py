@@ -23,6 +23,7 @@ from reader.article.related import (
 from reader.article.rules import Family, Rules
 
 _ORDINAL = re.compile(r"^\d{1,3}[.)]\s+")
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)…]$")
 _BULLET_TAIL = re.compile(r"\s*[|·•]\s*$")
 _SECTION_ITEM_KINDS = ("list_item", "paragraph")
 _MAX_ITEM_CHARS = 200
@@ -46,6 +47,7 @@ class _Cleaner:
         self.removed: list[str] = []
         self.section: str | None = None
         self.absorber: Family | None = None
+        self.removed_at_last = 0  # len(removed) when the last block was kept
 
     def run(self, blocks: list[Block]) -> Cleaned:
         body, references, refs = split_references(blocks)
@@ -85,7 +87,22 @@ class _Cleaner:
             return
         kept = self.cut_glued(line)
         if kept:
-            self.out.append(Block(block.kind, kept))
+            self.keep(Block(block.kind, kept))
+
+    def keep(self, block: Block) -> None:
+        """Append a kept block, mending a paragraph that boilerplate cut in two.
+
+        "… who have just come" / Story continues below advertisement / "through a …": the
+        second half starts in lower case and the first does not end a sentence.
+        """
+        last = self.out[-1] if self.out else None
+        if (block.kind == "paragraph" and last is not None and last.kind == "paragraph"
+                and len(self.removed) > self.removed_at_last and block.text[:1].islower()
+                and not _SENTENCE_END.search(last.text)):
+            last.text = f"{last.text} {block.text}"
+        else:
+            self.out.append(block)
+        self.removed_at_last = len(self.removed)
 
     def match(self, line: str) -> tuple[Family | None, Match[str] | None]:
         """The first family whose pattern matches the whole line."""
@@ -150,7 +167,8 @@ class _Cleaner:
     def cut_glued(self, text: str) -> str:
         """Cut boilerplate markers stuck to real text; return what is left."""
         if self.rules.glued is None:
-            return text
+            return " ".join(self.rules.anywhere.sub(" ", text).split()) \
+                if self.rules.anywhere is not None else text
         at_start, after_sentence = self.rules.glued
         found = at_start.match(text)
         if found:
@@ -161,7 +179,14 @@ class _Cleaner:
             self.removed.append(found.group(0)[1:].strip())
             return found.group(1) + " "
 
-        return " ".join(after_sentence.sub(cut, text).split())
+        def cut_anywhere(found: Match[str]) -> str:
+            self.removed.append(found.group(0).strip())
+            return " "
+
+        text = after_sentence.sub(cut, text)
+        if self.rules.anywhere is not None:
+            text = self.rules.anywhere.sub(cut_anywhere, text)
+        return " ".join(text.split())
 
 
 def _menu_items(prepared: list[tuple[Block, str, list[tuple[str, str]]]]) -> set[int]:

@@ -38,6 +38,7 @@ class Family:
     patterns: tuple[re.Pattern[str], ...]
     max_chars: int
     glued: str | None = None  # alternation of marker patterns found stuck to prose
+    anywhere: str | None = None  # alternation of markers cut wherever they appear
     absorbs: re.Pattern[str] | None = None
 
     def match(self, line: str) -> re.Match[str] | None:
@@ -116,6 +117,14 @@ class Rules:
                 re.compile(rf"([.!?”\"’)])\s+(?:{body}){tail}", re.IGNORECASE))
 
     @cached_property
+    def anywhere(self) -> re.Pattern[str] | None:
+        """Markers of every `remove` family that are cut even from the middle of a sentence."""
+        bodies = [f.anywhere for f in self.families if f.anywhere and f.action == "remove"]
+        if not bodies:
+            return None
+        return re.compile(r"\s*\b(?:" + "|".join(bodies) + r")\b\s*", re.IGNORECASE)
+
+    @cached_property
     def longest(self) -> int:
         """The longest line any family looks at."""
         return max((f.max_chars for f in self.families), default=0)
@@ -153,8 +162,9 @@ def _family(data: dict[str, Any], where: str) -> Family:
     if not isinstance(name, str) or action not in ACTIONS or not isinstance(patterns, list):
         raise BylineError(f"bad rule family in {where}: needs a name, an action and patterns")
     glued = data.get("glued") or []
+    anywhere = data.get("anywhere") or []
     absorbs = data.get("absorbs")
-    if not isinstance(glued, list):
+    if not isinstance(glued, list) or not isinstance(anywhere, list):
         raise BylineError(f"bad rule family {name} in {where}: 'glued' must be a list")
     return Family(
         name=name,
@@ -162,6 +172,7 @@ def _family(data: dict[str, Any], where: str) -> Family:
         patterns=_compile(patterns, f"{where} [{name}]"),
         max_chars=int(data.get("max_chars", USER_MAX_CHARS)),
         glued=_glued(glued, f"{where} [{name}]") if glued else None,
+        anywhere=_glued(anywhere, f"{where} [{name}]") if anywhere else None,
         absorbs=_compile([absorbs], f"{where} [{name}]")[0] if isinstance(absorbs, str) else None,
     )
 

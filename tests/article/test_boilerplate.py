@@ -22,7 +22,8 @@ REMOVED = {
                    "Sign up to our free daily email briefing.", "Already a subscriber? Log in.",
                    "Sign up to Harbour Notes, our free weekly newsletter – every Friday at 7am",
                    "Catch up on the markets with the Daily Ledger newsletter. Sign up here.",
-                   "after newsletter promotion"],
+                   "after newsletter promotion", "Get breaking National news",
+                   "For news from the valley, sign up for breaking news alerts delivered to you."],
     "share": ["Share this article", "Share on Facebook", "Tweet", "Email this", "Copy link",
               "Facebook Twitter WhatsApp Email", "Share | Print", "Social Sharing",
               "Reuse this content", "Share full article"],
@@ -40,7 +41,8 @@ REMOVED = {
              "Reporting by Ana Ruiz in Lisbon; Editing by Tom Baker",
              "Follow AP's coverage of the harbour strike at https://apnews.example/hub/strike"],
     "age-notice": ["This article is more than 4 years old", "This article is more than a year old"],
-    "comments": ["Comments", "Join the conversation", "View comments", "12 comments"],
+    "comments": ["Comments", "Join the conversation", "View comments", "12 comments",
+                 "Comments closed."],
     "publication-notes": [
         "A version of this article appears in print on March 4, 2024, Section A, Page 12.",
         "Corrections and clarifications | Submit a news tip",
@@ -82,13 +84,15 @@ RELATED_LINES = {
         ("Read more: Why the ferry keeps breaking down", "Why the ferry keeps breaking down"),
         ("See also: A short history of the harbour", "A short history of the harbour"),
         ("Related: Bus fares to rise in April", "Bus fares to rise in April"),
+        ("Related article Why the ferry keeps breaking down", "Why the ferry keeps breaking down"),
     ],
 }
 
 HEADINGS = {
     "related-heading": ["Related", "Related coverage", "More on this story", "Related stories",
                         "See also", "You may also like"],
-    "trending": ["Trending", "Most read", "Most popular", "Top stories"],
+    "trending": ["Trending", "Most read", "Most popular", "Top stories",
+                 "Elsewhere on the Courier"],
     "topics": ["Related Topics", "Topics", "Explore more on these topics"],
     "sponsored-links": ["Sponsored content", "Paid content", "From our partners",
                         "Around the web"],
@@ -281,3 +285,27 @@ def test_bad_user_rules_are_one_line_errors(extra: dict) -> None:
 
 def test_packaged_rules_are_compiled_once() -> None:
     assert load_rules() is load_rules(None) is packaged_rules()
+
+
+@pytest.mark.parametrize("marker", ["Story continues below advertisement", "ADVERTISEMENT"])
+def test_distinctive_marker_is_cut_even_mid_sentence(marker: str) -> None:
+    out = clean(Block("paragraph", f"The people who have just come {marker} through a hard time."))
+    assert [b.text for b in out.blocks] == ["The people who have just come through a hard time."]
+    assert out.removed == [marker]
+
+
+def test_paragraph_cut_in_two_by_a_marker_is_mended() -> None:
+    out = clean(Block("paragraph", "The people who have just come"),
+                Block("paragraph", "Story continues below advertisement"),
+                Block("paragraph", "through a hard time are safe."), PROSE)
+    assert [b.text for b in out.blocks] == [
+        "The people who have just come through a hard time are safe.", PROSE.text]
+
+
+def test_paragraphs_are_not_mended_without_a_removal_or_at_a_sentence_end() -> None:
+    blocks = [Block("paragraph", "What happens next"), Block("paragraph", "the plan is set."),
+              Block("paragraph", "It ended."), Block("paragraph", "Advertisement"),
+              Block("paragraph", "then it began.")]
+    out = clean(*blocks)
+    assert [b.text for b in out.blocks] == [
+        "What happens next", "the plan is set.", "It ended.", "then it began."]
