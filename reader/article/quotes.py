@@ -56,7 +56,28 @@ class _Span:
         return text[self.inner_start:self.inner_end].strip(" \t\n\u00a0\u202f")
 
 
-def _is_opener(text: str, i: int) -> bool:
+class _Finder:
+    """`str.find` over one text with memory: searches move forward, so each character is
+    searched for across the text once per scan (no quadratic rescans on hostile input)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._next: dict[str, int] = {}
+
+    def find(self, ch: str, start: int) -> int:
+        known = self._next.get(ch)
+        if known is not None and (known == -1 or known >= start):
+            return known
+        found = self.text.find(ch, start)
+        self._next[ch] = found
+        return found
+
+
+_NOT_A_QUOTE = re.compile(r"['‘](?:\d\ds|em|n'|tis)\b")  # ’90s, 'em, rock 'n' roll
+_MAX_SINGLE = 3000  # characters searched for the end of a single-quoted span
+
+
+def _is_opener(text: str, i: int, finder: _Finder) -> bool:
     ch = text[i]
     nxt = text[i + 1] if i + 1 < len(text) else ""
     if not nxt or (nxt.isspace() and ch not in "«»"):
@@ -65,58 +86,64 @@ def _is_opener(text: str, i: int) -> bool:
     if ch in "“„«":
         return True
     if ch == "»":  # reversed guillemets (»…«), German/Danish style
-        return prev in _BEFORE_OPEN and text.find("«", i + 1) >= 0
-    if ch in "\"”'":
-        if prev not in _BEFORE_OPEN:
-            return False
-        return ch != "'" or not re.match(r"'(?:\d\ds|em|n'|tis)\b", text[i:])
-    # ‘ : not ‘90s
-    return prev in _BEFORE_OPEN and not re.match(r"‘\d\ds\b", text[i:])
+        return prev in _BEFORE_OPEN and finder.find("«", i + 1) >= 0
+    if prev not in _BEFORE_OPEN:
+        return False
+    return ch in "\"”" or not _NOT_A_QUOTE.match(text, i)
 
 
-def _single_close(text: str, start: int, mark: str) -> int | None:
+def _single_close(text: str, start: int, opener: str) -> int | None:
     """Closing mark of a single-quoted span, skipping apostrophes (don’t, ’90s, Jones’ car)."""
+    mark = _SINGLE[opener]
     possessive: int | None = None
     i = start - 1
-    while (i := text.find(mark, i + 1)) >= 0:
+    limit = start + _MAX_SINGLE
+    next_open = text.find(opener, start, limit) if opener != mark else -1
+    while (i := text.find(mark, i + 1, limit)) >= 0:
+        if possessive is not None and 0 <= next_open < i:
+            break  # another quotation opens: the Jones’ above closed ours
         prev = text[i - 1]
         nxt = text[i + 1] if i + 1 < len(text) else ""
         if prev.isspace():
+            if possessive is not None:
+                break  # another quotation opens: the Jones’ above closed ours
             continue
         if nxt.isalnum() and (prev.isalnum() or prev in ".,"):
             continue  # don’t, it’s, o’clock
         if prev in "sS" and nxt == " " and text[i + 2:i + 3].isalpha():
-            possessive = i if possessive is None else possessive  # Jones’ car … or ‘… Jones’ said
+            if possessive is None:
+                possessive = i  # Jones’ car … or ‘… Jones’ said
             continue
         return i
     return possessive
 
 
-def _close(text: str, start: int, opener: str) -> int | None:
+def _close(text: str, start: int, opener: str, finder: _Finder) -> int | None:
     if opener in _SINGLE:
-        return _single_close(text, start, _SINGLE[opener])
-    found = [i for i in (text.find(c, start) for c in _DOUBLE[opener]) if i >= 0]
+        return _single_close(text, start, opener)
+    found = [i for i in (finder.find(c, start) for c in _DOUBLE[opener]) if i >= 0]
     if found:
         return min(found)
     if opener == "“":  # mixed marks: “… " (a curly opening, a straight closing)
-        i = text.find('"', start)
+        i = finder.find('"', start)
         return i if i >= 0 else None
     return None
 
 
 def _scan(text: str, block: int, openers: re.Pattern[str]) -> list[_Span]:
     spans: list[_Span] = []
+    finder = _Finder(text)
     pos = 0
     while True:
         m = openers.search(text, pos)
         if m is None:
             return spans
         i = m.start()
-        if not _is_opener(text, i):
+        if not _is_opener(text, i, finder):
             pos = i + 1
             continue
         opener = text[i]
-        j = _close(text, i + 1, opener)
+        j = _close(text, i + 1, opener, finder)
         if j is None:
             end = len(text.rstrip())
             spans.append(_Span(block, i, end, i + 1, end, opener, closed=False))
