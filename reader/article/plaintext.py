@@ -347,9 +347,11 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
     for block in blocks[:_HEAD_BLOCKS]:
         if block.kind not in ("paragraph", "heading") or packaged_rules().family_for(block.text):
             continue  # menus, captions and boilerplate lines before the headline
-        if len(block.text.split()) < 2 and block.text[-1:].isalpha():
-            kickers.append(block)  # a section label ("Politics") above the headline
+        if _kicker(block.text):
+            kickers.append(block)  # a section label ("Politics") or site name above the headline
             continue
+        if _byline_or_date(block.text):
+            continue  # left for _take_byline_and_date
         if _headline(block.text):
             draft.title = _strip_site(block.text)
             blocks.remove(block)
@@ -364,6 +366,23 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
         if heading is not None:
             draft.title = heading.text
             blocks.remove(heading)
+
+
+def _kicker(text: str) -> bool:
+    """One word ("Politics"), or a short site name ("Global News", "citypaper.com")."""
+    words = text.split()
+    if len(words) < 2:
+        return text[-1:].isalpha()
+    return len(words) <= 4 and bool(_SITE_WORD.search(text)) and not text.endswith(".")
+
+
+def _byline_or_date(text: str) -> bool:
+    if len(text) > 120:
+        return False
+    if _BYLINE.match(text) or _ROLE_BYLINE.match(text) or _DOT_BYLINE.match(text):
+        return True
+    line = _DATE_LINE.match(text)
+    return bool(line and parse_date(line.group("date")) and _mostly_date(text))
 
 
 def _strip_site(title: str) -> str:

@@ -370,3 +370,13 @@ def test_markdown_clipping_with_wiki_link_author_menu_and_repeated_title() -> No
 def test_all_caps_byline_is_title_cased() -> None:
     draft = parse_text("Volcano erupts\n\nBy TOMAS ALVES\n\nAsh fell.\n", markdown=False)
     assert draft.authors == ["Tomas Alves"]
+
+
+@pytest.mark.parametrize("before", [
+    "Global News", "Valley Times", "citypaper.com", "By Ana Ruiz", "March 4, 2024", "World",
+])
+def test_site_name_byline_and_date_above_the_headline_are_not_the_title(before: str) -> None:
+    draft = parse_text(f"{before}\n\nPier reopens after repairs\n\nThe pier reopened.\n",
+                       markdown=False)
+    assert draft.title == "Pier reopens after repairs"
+    assert [b.text for b in draft.blocks] == ["The pier reopened."]
