@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reader.article.model import Block
-from reader.article.text import clean_line
+from reader.article.text import clean_line, clean_text
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -93,8 +93,8 @@ class _Builder:
         kind = self.kinds[-1]
         raw = "".join(self.parts)
         self.parts = []
-        if kind == "preformatted":
-            lines = [line.rstrip() for line in raw.split("\n")]
+        if kind == "preformatted":  # entity-encoded controls (&#27;) decode only now
+            lines = [line.rstrip() for line in clean_text(raw).split("\n")]
             text = "\n".join(lines).strip("\n")
             if not text.strip():
                 return

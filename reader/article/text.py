@@ -40,6 +40,7 @@ def clean_text(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")  # Unicode line/paragraph seps
     text = _ESCAPE_SEQUENCES.sub("", text)
     return _CONTROLS.sub("", text)
 
