@@ -147,6 +147,20 @@ class _BoundedDecoder:
         return b"".join(self._parts)
 
 
+class _Deadline:
+    """The whole-request time budget. It starts when the first hop gets its connection slot,
+    so waiting in the queue behind other feeds does not count against a feed."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._at: float | None = None
+
+    def when(self) -> float:
+        if self._at is None:
+            self._at = asyncio.get_running_loop().time() + self.seconds
+        return self._at
+
+
 class Fetcher:
     """An async HTTP client with Byline's policy. Use as `async with Fetcher() as f:`."""
 
@@ -195,12 +209,12 @@ class Fetcher:
         """GET `url` under the policy; raise `FetchError` with a short `kind` on any failure."""
         _check_url(url, url)
         try:
-            async with asyncio.timeout(self.deadline):
-                return await self._follow(url, etag, last_modified)
+            return await self._follow(url, etag, last_modified, _Deadline(self.deadline))
         except TimeoutError:
             raise FetchError("timeout", url, f"no complete answer in {self.deadline:g} s") from None
 
-    async def _follow(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+    async def _follow(self, url: str, etag: str | None, last_modified: str | None,
+                      deadline: _Deadline) -> FetchResult:
         original = url
         permanent: str | None = None
         all_permanent = True
@@ -211,7 +225,7 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
-            outcome = await self._one(url, headers, original)
+            outcome = await self._one(url, headers, original, deadline)
             if isinstance(outcome, FetchResult):
                 outcome.permanent_url = permanent
                 return outcome
@@ -229,10 +243,10 @@ class Fetcher:
             url = target
         raise FetchError("redirect loop", original, f"more than {self.max_redirects} redirects")
 
-    async def _one(self, url: str, headers: dict[str, str],
-                   original: str) -> FetchResult | tuple[int, str]:
+    async def _one(self, url: str, headers: dict[str, str], original: str,
+                   deadline: _Deadline) -> FetchResult | tuple[int, str]:
         answered = False
-        async with self._slots, self._host_slot(url):
+        async with self._slots, self._host_slot(url), asyncio.timeout_at(deadline.when()):
             try:
                 async with self._client.stream("GET", url, headers=headers) as response:
                     answered = True

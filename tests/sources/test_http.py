@@ -269,6 +269,14 @@ async def test_max_connections_bounds_all_hosts(feed_server):
     assert feed_server.peak_inflight == 1
 
 
+async def test_queueing_does_not_count_against_the_deadline(feed_server):
+    """Eight 0.2 s requests through one connection take 1.6 s; each gets its own 1 s."""
+    async with Fetcher(trust_env=False, max_connections=1, deadline=1.0) as fetcher:
+        results = await asyncio.gather(*(fetcher.fetch(feed_server.url("/slow"))
+                                         for _ in range(8)))
+    assert [r.status for r in results] == [200] * 8
+
+
 def test_fetch_url_sync_wrapper(feed_server):
     result = fetch_url(feed_server.url("/ok"))
     assert result.status == 200 and b"First story" in result.body
