@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -158,48 +159,47 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
     return seconds, usage.ru_maxrss // 1024, proc.returncode
 
 
-def byline_runs(urls: list[str], runs: int, server: Server) -> dict[str, list[tuple[float, int]]]:
-    results: dict[str, list[tuple[float, int]]] = {"cold": [], "warm": []}
+def byline_run(urls: list[str], server: Server) -> dict[str, tuple[float, int]]:
+    """Cold then warm `byline refresh` in a fresh data dir."""
+    results = {}
     env = dict(os.environ)
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            url_file = Path(tmp) / "urls"
-            url_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
-            base = [sys.executable, "-m", "reader", "--data-dir", tmp]
-            subprocess.run([*base, "import", str(url_file)], env=env, cwd=ROOT, check=True,
-                           capture_output=True)
-            server.take_counts()
-            for phase in ("cold", "warm"):
-                seconds, rss, code = timed([*base, "refresh"], env)
-                counts = server.take_counts()
-                if code != 0:
-                    raise SystemExit(f"byline refresh failed ({code})")
-                results[phase].append((seconds, rss))
-                print(f"  byline {phase}: {seconds:.2f} s, {rss} MiB, responses {counts}")
+    with tempfile.TemporaryDirectory() as tmp:
+        url_file = Path(tmp) / "urls"
+        url_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+        base = [sys.executable, "-m", "reader", "--data-dir", tmp]
+        subprocess.run([*base, "import", str(url_file)], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+        server.take_counts()
+        for phase in ("cold", "warm"):
+            seconds, rss, code = timed([*base, "refresh"], env)
+            counts = server.take_counts()
+            if code != 0:
+                raise SystemExit(f"byline refresh failed ({code})")
+            results[phase] = (seconds, rss)
+            print(f"  byline {phase}: {seconds:.2f} s, {rss} MiB, responses {counts}")
     return results
 
 
-def newsboat_runs(urls: list[str], runs: int, threads: int,
-                  server: Server) -> dict[str, list[tuple[float, int]]]:
-    results: dict[str, list[tuple[float, int]]] = {"cold": [], "warm": []}
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            home = Path(tmp)
-            (home / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
-            (home / "config").write_text(f"reload-threads {threads}\n", encoding="utf-8")
-            env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / "xdg"),
-                       XDG_DATA_HOME=str(home / "xdgdata"))
-            cmd = ["newsboat", "-x", "reload", "-u", str(home / "urls"),
-                   "-c", str(home / "cache.db"), "-C", str(home / "config")]
-            server.take_counts()
-            for phase in ("cold", "warm"):
-                seconds, rss, code = timed(cmd, env)
-                counts = server.take_counts()
-                if code != 0:
-                    raise SystemExit(f"newsboat failed ({code})")
-                results[phase].append((seconds, rss))
-                print(f"  newsboat (reload-threads {threads}) {phase}: {seconds:.2f} s, "
-                      f"{rss} MiB, responses {counts}")
+def newsboat_run(urls: list[str], threads: int, server: Server) -> dict[str, tuple[float, int]]:
+    """Cold then warm `newsboat -x reload` with its own temp urls, cache and config."""
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        (home / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
+        (home / "config").write_text(f"reload-threads {threads}\n", encoding="utf-8")
+        env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / "xdg"),
+                   XDG_DATA_HOME=str(home / "xdgdata"))
+        cmd = ["newsboat", "-x", "reload", "-u", str(home / "urls"),
+               "-c", str(home / "cache.db"), "-C", str(home / "config")]
+        server.take_counts()
+        for phase in ("cold", "warm"):
+            seconds, rss, code = timed(cmd, env)
+            counts = server.take_counts()
+            if code != 0:
+                raise SystemExit(f"newsboat failed ({code})")
+            results[phase] = (seconds, rss)
+            print(f"  newsboat (reload-threads {threads}) {phase}: {seconds:.2f} s, "
+                  f"{rss} MiB, responses {counts}")
     return results
 
 
@@ -223,16 +223,26 @@ def main() -> None:
     print(f"corpus: {args.feeds} feeds x {args.items} items, {size / 1e6:.1f} MB, "
           f"{os.cpu_count()} CPUs, median of {args.runs} runs")
 
-    mine = byline_runs(urls, args.runs, server)
-    rows = [("byline", mine)]
+    # Contenders take turns within each run, so a busy machine slows them alike.
+    contenders: dict[str, Callable[[], dict[str, tuple[float, int]]]] = {
+        "byline": lambda: byline_run(urls, server)}
     if shutil.which("newsboat"):
-        rows.append(("newsboat (reload-threads 1, default)",
-                     newsboat_runs(urls, args.runs, 1, server)))
-        rows.append((f"newsboat (reload-threads {THREADS})",
-                     newsboat_runs(urls, args.runs, THREADS, server)))
+        contenders["newsboat (reload-threads 1, default)"] = (
+            lambda: newsboat_run(urls, 1, server))
+        contenders[f"newsboat (reload-threads {THREADS})"] = (
+            lambda: newsboat_run(urls, THREADS, server))
     else:
-        print("newsboat is not installed: only Byline was measured "
+        print("newsboat is not installed: only Byline is measured "
               "(apt-get install newsboat to compare)")
+    runs: dict[str, dict[str, list[tuple[float, int]]]] = {
+        name: {"cold": [], "warm": []} for name in contenders}
+    for n in range(args.runs):
+        print(f"run {n + 1}:")
+        for name, run in contenders.items():
+            for phase, value in run().items():
+                runs[name][phase].append(value)
+    rows = list(runs.items())
+    mine = runs["byline"]
 
     print()
     print(f"{'':40} {'cold s':>8} {'warm s':>8} {'peak MiB':>9}")

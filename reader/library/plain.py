@@ -18,11 +18,7 @@ _UNSAFE = re.compile(
 _HIDDEN = re.compile(r"<(?:script|style|noscript|template)\b", re.IGNORECASE)
 _DROP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_BREAK = re.compile(r"<(?:/?(?:p|div|li|h[1-6]|blockquote|pre|tr|section|article)\b|br)[^>]*>",
-                    re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
-_BLANKS = re.compile(r"[ \t\r\f\v]+")
-_LINES = re.compile(r"\s*\n\s*")
 
 MAX_TEXT = 200_000  # characters of text indexed per entry
 
@@ -33,7 +29,8 @@ def fast_clean(text: str) -> str:
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of an HTML fragment: tags dropped, entities decoded, controls stripped."""
+    """Visible words of an HTML fragment on one line: tags dropped, entities decoded,
+    controls stripped, whitespace collapsed (search and snippets need nothing more)."""
     if not markup:
         return ""
     text = markup[: MAX_TEXT * 4]
@@ -42,11 +39,10 @@ def html_to_text(markup: str) -> str:
             text = _DROP.sub(" ", text)
         if "<!--" in text:
             text = _COMMENT.sub(" ", text)
-        text = _TAG.sub("", _BREAK.sub("\n", text))
+        text = _TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    text = _LINES.sub("\n", _BLANKS.sub(" ", fast_clean(text))).strip()
-    return text[:MAX_TEXT]
+    return " ".join(fast_clean(text).split())[:MAX_TEXT]
 
 
 def reading_minutes(text: str) -> int:

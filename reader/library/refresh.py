@@ -28,6 +28,8 @@ BACKOFF_BASE = 60.0
 BACKOFF_MAX = 6 * 3600.0
 # At most this many feeds are written in one transaction.
 WRITE_BATCH = 25
+# At most this many fetched feeds are being parsed or waiting to be written.
+PIPELINE = 8
 # Parsing runs in worker processes only when there is enough work to pay for them.
 PROCESS_POOL_MIN_FEEDS = 8
 
@@ -113,6 +115,7 @@ class _Outcome:
     retry_until: float | None = None
     gone: bool = False
     skipped: str | None = None         # why it was not fetched after all
+    holds_slot: bool = False           # counts against `_Run.pipeline` until written
 
 
 class _Run:
@@ -130,6 +133,8 @@ class _Run:
         self.fetcher_options = fetcher_options
         self.host_wait: dict[str, float] = {}  # host -> epoch seconds before which we wait
         self.written = 0
+        # Bounds the fetched bodies and parsed rows held in memory, waiting to be stored.
+        self.pipeline = asyncio.Semaphore(PIPELINE)
 
     async def feeds(self, feeds: list[FeedRow]) -> None:
         from reader.sources.http import Fetcher
@@ -179,12 +184,15 @@ class _Run:
         if result.not_modified:
             await queue.put(_Outcome(feed, result))
             return
+        await self.pipeline.acquire()  # released by the writer once the feed is stored
         parsed = await asyncio.get_running_loop().run_in_executor(
             executor, _parse, result.body, result.url, result.content_type)
         if isinstance(parsed, str):
-            await queue.put(self._failure(feed, "parse", parsed, None))
+            outcome = self._failure(feed, "parse", parsed, None)
         else:
-            await queue.put(_Outcome(feed, result, parsed))
+            outcome = _Outcome(feed, result, parsed)
+        outcome.holds_slot = True
+        await queue.put(outcome)
 
     def _failure(self, feed: FeedRow, kind: str, reason: str,
                  retry_after: float | None) -> _Outcome:
@@ -212,6 +220,9 @@ class _Run:
             finished = item is None
             if batch:
                 await loop.run_in_executor(None, self._write_batch, batch)
+                for outcome in batch:
+                    if outcome.holds_slot:
+                        self.pipeline.release()
                 self.written += len(batch)
                 if self.progress:
                     self.progress(self.written, total, batch[-1].feed.label)
