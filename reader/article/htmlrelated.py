@@ -34,6 +34,7 @@ _RELATED_CLASS = re.compile(r"(?:^|[\s_-])(?:related|read-?more|more-on|further-
 _TITLE_CLASS = re.compile(r"(?<!sub)title|headline", re.IGNORECASE)
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div", "header")
 _MAX_LINKS = 40  # more links than this is site navigation, not a related list
+_MAX_UNLINKED = 800  # characters of text outside links: more is prose, not a link list
 
 
 def take_related(root: HtmlElement, base: str | None) -> list[RelatedLink]:
@@ -106,7 +107,7 @@ def _is_link_list(el: HtmlElement, exclude: HtmlElement | None = None) -> bool:
     if exclude is not None:
         total -= len(clean_line(exclude.text_content()))
     linked = sum(len(clean_line(a.text_content())) for a in anchors)
-    return linked > 0 and total <= 4000 and linked >= 0.5 * total
+    return linked > 0 and linked >= 0.5 * total and total - linked <= _MAX_UNLINKED
 
 
 def _link(a: HtmlElement, base: str | None) -> RelatedLink | None:

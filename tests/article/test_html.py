@@ -341,3 +341,12 @@ def test_page_headline_worded_differently_from_og_title_is_not_repeated():
     draft = parse_html(html, url=None)
     assert draft.title == "Ferry back after repairs"
     assert texts(draft, "heading") == ["Ferry timetable"]
+
+
+def test_link_heavy_article_with_a_related_heading_keeps_its_prose():
+    items = "".join(f"<p><a href='/r{n}'>The harbour board report number {n} on ferry costs</a> "
+                    "came out today, said the editor.</p>" for n in range(30))
+    html = ("<html><body><div class='post'>" + items + "<h3>Related</h3>"
+            "<p><a href='/older'>Last week's links column</a></p></div></body></html>")
+    draft = parse_html(html, url="https://links.example/col")
+    assert sum("said the editor" in t for t in texts(draft)) == 30
