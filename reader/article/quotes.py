@@ -285,11 +285,7 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
         text = texts[i]
         prev = _previous_block(i, pos, order, blocks)
         speech = [s for s in spans[i] if s.speech]
-        narration = narration_speakers(narration_texts[i])
         for s in speech:
-            while narration and narration[0][0] < s.start:
-                at, name = narration.pop(0)
-                book.met(book.resolve(name, (i, at)), (i, at))
             if s.chain is None:
                 s.speaker = book.resolve(s.ref, (i, s.start))
             elif s.chain not in chain_speaker:
@@ -302,8 +298,6 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
                 s.speaker = chain_speaker[s.chain]
             book.met(s.speaker, (i, s.start))
         _fill_unattributed(speech, texts, i, prev, spans, book)
-        for at, name in narration:
-            book.met(book.resolve(name, (i, at)), (i, at))
 
 
 def _inherited(prev: int | None, spans: dict[int, list[_Span]], texts: dict[int, str],

@@ -169,6 +169,7 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _MENTION_REACH = 600  # characters before a "he said" searched for a person just named
 _MAX_LOOKS = 40  # occurrences of a word examined (names are introduced early)
+_NARRATION_REACH = 6  # blocks looked back for a reported speaker
 
 
 class SpeakerBook:
@@ -184,6 +185,7 @@ class SpeakerBook:
         self.genders: dict[str, str] = {}
         self._full: dict[str, list[str]] = {}
         self._single: dict[str, bool] = {}
+        self._narration: dict[int, list[tuple[int, Name]]] = {}
 
     def _occurrences(self, word: str) -> Iterator[int]:
         """Offsets of `word` as a whole word in the article's narration."""
@@ -277,11 +279,28 @@ class SpeakerBook:
         known = self.genders.get(name)
         return not Name(name).is_org and (known is None or known == gender)
 
+    def _reported(self, at: Position) -> list[tuple[Position, str]]:
+        """People reported as speaking in narration since the last quoted speaker (at most
+        `_NARRATION_REACH` blocks back), before `at`: "Putin announced …"."""
+        since = max((at[0] - _NARRATION_REACH, 0), self.recent[-1][0] if self.recent else (0, 0))
+        out: list[tuple[Position, str]] = []
+        for block in range(since[0], at[0] + 1):
+            if block not in self._narration:
+                self._narration[block] = narration_speakers(self.texts.get(block, ""))
+            for offset, name in self._narration[block]:
+                pos = (block, offset)
+                full = self.resolve(name, pos) if since < pos < at else None
+                if full:
+                    out.append((pos, full))
+        return out
+
     def _pronoun(self, pronoun: str, at: Position) -> str | None:
         """He/she: a person named (as a subject) in this or the previous paragraph after the
-        last speaker, else the most recent compatible speaker. They: the most recent speaker."""
+        last speaker, else the most recent compatible speaker, quoted or reported. They: the most
+        recent speaker."""
         gender = _GENDER.get(pronoun)
-        speaker = next(((pos, n) for pos, n in reversed(self.recent)
+        candidates = sorted([*self.recent, *self._reported(at)])
+        speaker = next(((pos, n) for pos, n in reversed(candidates)
                         if self._compatible(n, gender)), None)
         if gender:
             nearby = [*self.mentions(at[0] - 1), *self.mentions(at[0], at[1])]
