@@ -15,6 +15,7 @@ from reader.article.model import Block, RelatedLink
 from reader.article.related import (
     block_links,
     dedupe,
+    has_lynx_markers,
     lynx_links,
     split_references,
     strip_markers,
@@ -51,11 +52,12 @@ class _Cleaner:
 
     def run(self, blocks: list[Block]) -> Cleaned:
         body, references, refs = split_references(blocks)
+        markers = bool(refs) or has_lynx_markers(b.text for b in body)
         prepared = []
         for block in body:
             links = block_links(block)
             text = block.text
-            if refs:
+            if markers:
                 links += lynx_links(text, refs)
                 text = strip_markers(text)
             prepared.append((block, text.strip(), links))

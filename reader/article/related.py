@@ -8,12 +8,15 @@ markers instead, resolved against the trailing `References` list.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reader.article.model import Block, RelatedLink
 from reader.article.text import safe_url
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_GLUED_MARKER = re.compile(r"\[\d+\](?=[^\s\d\].,;:!?])")
+_MIN_MARKERS = 3
 # Lynx placeholders for images and form controls, removed with the markers.
 _PLACEHOLDER = re.compile(r"\[(?:IMG|INLINE|BUTTON|LINK|image|embedded)\]")
 _REF_ITEM = re.compile(r"^(\d+)\.\s+(\S+)$")
@@ -76,6 +79,18 @@ def lynx_links(text: str, refs: dict[int, str]) -> list[tuple[str, str]]:
         if url:
             out.append((anchor, url))
     return out
+
+
+def has_lynx_markers(texts: Iterable[str]) -> bool:
+    """Lynx link markers without a References list (a truncated dump): three or more `[n]`
+    stuck to link text. Citations ("… found.[12]") are followed by a space and do not count."""
+    count = 0
+    for text in texts:
+        if "[" in text:
+            count += len(_GLUED_MARKER.findall(text))
+            if count >= _MIN_MARKERS:
+                return True
+    return False
 
 
 def strip_markers(text: str) -> str:

@@ -118,3 +118,17 @@ def test_markdown_menu_of_relative_links_is_removed() -> None:
     out = clean_blocks(parse_text(text, markdown=True).blocks, load_rules())
     assert out.blocks == [Block("paragraph", "The pier reopened.")]
     assert out.removed == ["Home", "News", "Sport"]
+
+
+def test_lynx_markers_without_references_are_still_stripped() -> None:
+    blocks = [Block("paragraph", "Read the [1]report and the [2]reply."),
+              Block("paragraph", "READ MORE: [3]Bus fares rise")]
+    out = clean_blocks(blocks, load_rules())
+    assert out.blocks == [Block("paragraph", "Read the report and the reply.")]
+    assert out.related == [RelatedLink("Bus fares rise", None)]
+
+
+def test_citation_markers_are_not_lynx_markers() -> None:
+    text = "The first study.[1] A second one.[2] And a third [3] too."
+    out = clean_blocks([Block("paragraph", text)], load_rules())
+    assert out.blocks == [Block("paragraph", text)]
