@@ -186,6 +186,7 @@ class SpeakerBook:
         self._full: dict[str, list[str]] = {}
         self._single: dict[str, bool] = {}
         self._narration: dict[int, list[tuple[int, Name]]] = {}
+        self._block_mentions: dict[int, list[tuple[Position, Name]]] = {}
 
     def _occurrences(self, word: str) -> Iterator[int]:
         """Offsets of `word` as a whole word in the article's narration."""
@@ -232,6 +233,8 @@ class SpeakerBook:
     def mentions(self, block: int, before: int | None = None) -> list[tuple[Position, Name]]:
         """People named as possible subjects in the last stretch of a block before offset
         `before` (its end by default), surnames expanded to full names."""
+        if before is None and block in self._block_mentions:
+            return self._block_mentions[block]
         text = self.texts.get(block, "")
         end = len(text) if before is None else before
         start = max(0, end - _MENTION_REACH)
@@ -246,6 +249,8 @@ class SpeakerBook:
                 self.genders.setdefault(name.text, name.gender)
             if subject and not name.is_org:
                 out.append(((block, start + at), name))
+        if before is None:
+            self._block_mentions[block] = out
         return out
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
