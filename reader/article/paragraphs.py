@@ -37,6 +37,7 @@ _SUFFIXES = frozenset((
 _MIN_PAIRS = 2  # one line pair is no evidence of wrapping
 _MIN_WIDTH = 40
 _MANY_LINES = 20
+_INDENT_STEP = 2
 
 
 @dataclass
@@ -63,6 +64,7 @@ def segment(lines: list[str], *, markdown: bool, lynx: bool = False) -> list[Raw
     cur: RawBlock | None = None
     fence: str | None = None
     prev_blank = True
+    last_indent = 0  # indent of the last paragraph line
 
     def flush() -> None:
         nonlocal cur
@@ -146,10 +148,14 @@ def segment(lines: list[str], *, markdown: bool, lynx: bool = False) -> list[Raw
                 cur = RawBlock("heading")
             cur.lines.append(stripped)
             continue
+        if (cur is not None and cur.kind == "paragraph" and not markdown and not lynx
+                and indent >= last_indent + _INDENT_STEP):
+            flush()  # a first-line indent starts a paragraph in text without blank lines
         if cur is None or cur.kind == "heading":
             flush()
             cur = RawBlock("paragraph")
         cur.lines.append(stripped)
+        last_indent = indent
     if cur is not None and cur.kind == "preformatted":
         _trim_trailing_blanks(cur)
     flush()

@@ -380,3 +380,12 @@ def test_site_name_byline_and_date_above_the_headline_are_not_the_title(before: 
                        markdown=False)
     assert draft.title == "Pier reopens after repairs"
     assert [b.text for b in draft.blocks] == ["The pier reopened."]
+
+
+def test_first_line_indents_separate_paragraphs_in_wrapped_text() -> None:
+    first = textwrap.fill("The commission met for three hours on Thursday and heard from more "
+                          "than forty residents about the plan.", 60, initial_indent="    ")
+    second = textwrap.fill("A final vote is expected next month, after staff report back on "
+                           "the cost of keeping the building open.", 60, initial_indent="    ")
+    draft = parse_text(f"Library vote delayed\n\n{first}\n{second}\n", markdown=False)
+    assert [b.text[:20] for b in draft.blocks] == ["The commission met f", "A final vote is expe"]
