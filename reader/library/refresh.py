@@ -8,6 +8,7 @@ records a status: stored entries are never touched (section 6, "the rule for eve
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -359,8 +360,11 @@ def _parse(body: bytes, url: str, content_type: str | None) -> _Prepared | str:
 
 
 def _parse_executor(feeds: int) -> Executor | None:
-    """Worker processes for parsing when a refresh is big enough to use both cores."""
-    if feeds < PROCESS_POOL_MIN_FEEDS:
+    """Worker processes for parsing when a refresh is big enough to use both cores.
+
+    Only from the main thread: forking a process whose other threads may hold locks (the
+    TUI runs refresh in a worker thread) is not safe, so there parsing uses threads."""
+    if feeds < PROCESS_POOL_MIN_FEEDS or threading.current_thread() is not threading.main_thread():
         return None
     import multiprocessing
 

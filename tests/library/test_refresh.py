@@ -253,3 +253,24 @@ async def test_subscribe_refuses_pages_without_feeds(feed_server: Any, lib_path:
         offline = await subscribe(lib, url, offline=True)
         assert not offline.fetched and lib.feed(url) is not None
     assert feed_server.requests("/plain.html") and len(feed_server.requests("/plain.html")) == 1
+
+
+def test_refresh_from_a_worker_thread_parses_in_threads(
+        feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The TUI refreshes from a thread: no fork there, and the result is the same."""
+    import asyncio
+    import threading
+
+    def no_fork(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process pool was started from a worker thread")
+
+    monkeypatch.setattr(refresh_module, "ProcessPoolExecutor", no_fork)
+
+    urls = [feed_server.add(f"/thread/{i}.xml", rss((f"T{i}", f"t{i}", None, "<p>x</p>")))
+            for i in range(refresh_module.PROCESS_POOL_MIN_FEEDS + 1)]
+    subscribe_urls(lib_path, *urls)
+    results: list[Any] = []
+    worker = threading.Thread(target=lambda: results.append(asyncio.run(refresh_feeds(lib_path))))
+    worker.start()
+    worker.join(60)
+    assert results and results[0].feeds_ok == len(urls) and results[0].new_articles == len(urls)
