@@ -149,7 +149,7 @@ def absolute_link(link: str | None, base: str | None, *, guid_only: bool = False
     link = link.strip()
     if guid_only:
         return safe_url(link)
-    if base and not safe_url(link):
+    if base and not link[:8].lower().startswith(("http://", "https://")):
         try:
             link = urljoin(base, link)
         except ValueError:
