@@ -76,3 +76,21 @@ def library(paths: Paths):
 def screen_text(app: BylineApp) -> str:
     """What the terminal shows, as plain text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def article_ready(pilot, title: str | None = None) -> None:
+    """Wait until the article screen shows its article, or the one titled `title` (articles
+    load in a worker thread)."""
+    from reader.tui.screens.article import ArticleScreen
+    from reader.tui.widgets.article_body import ArticleBody
+
+    for _ in range(200):
+        screen = pilot.app.screen
+        if isinstance(screen, ArticleScreen) and screen.article is not None and (
+                title is None or screen.article.title == title):
+            bodies = list(screen.query(ArticleBody))
+            if bodies and bodies[0].layout_result is not None and bodies[0].complete:
+                await pilot.pause()
+                return
+        await pilot.pause(0.01)
+    raise AssertionError("the article screen did not show its article")

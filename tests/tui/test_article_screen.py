@@ -13,13 +13,13 @@ from reader.tui.screens.search import SearchScreen
 from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.status_bar import StatusBar
 
-from .conftest import ferry_article, screen_text
+from .conftest import article_ready, ferry_article, screen_text
 
 
 async def test_opens_the_article_with_header_quotes_and_speakers(make_app):
     app = make_app(opened=[ferry_article(paragraphs=1)])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         assert isinstance(app.screen, ArticleScreen)
         text = screen_text(app)
         assert "Harbour council keeps the night ferry" in text
@@ -35,7 +35,7 @@ async def test_opens_the_article_with_header_quotes_and_speakers(make_app):
 async def test_measure_is_centred_and_reflows(make_app):
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(140, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         body = app.screen.query_one(ArticleBody)
         assert body.outer_size.width == 76
         assert abs(body.region.x - (140 - 76) // 2) <= 1
@@ -48,7 +48,7 @@ async def test_measure_is_centred_and_reflows(make_app):
 async def test_next_and_previous_quote_scroll_and_highlight(make_app):
     app = make_app(opened=[ferry_article(paragraphs=40)])
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         screen = app.screen
         body = screen.query_one(ArticleBody)
         await pilot.press("right_square_bracket")
@@ -67,7 +67,7 @@ async def test_next_and_previous_quote_scroll_and_highlight(make_app):
 async def test_quote_is_drawn_in_the_quote_colour(make_app):
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         body = app.screen.query_one(ArticleBody)
         quote_colour = app.theme_variables["quote"]
         line = body.quote_line(0)
@@ -81,7 +81,7 @@ async def test_quote_is_drawn_in_the_quote_colour(make_app):
 async def test_quotes_list_jumps_to_the_chosen_quote(make_app):
     app = make_app(opened=[ferry_article(paragraphs=40)])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("Q")
         assert isinstance(app.screen, QuotesScreen)
         assert "Dev Okafor — Nobody should have to swim home" in screen_text(app)
@@ -95,7 +95,7 @@ async def test_quotes_list_jumps_to_the_chosen_quote(make_app):
 async def test_scroll_keys(make_app):
     app = make_app(opened=[ferry_article(paragraphs=60)])
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         page = app.screen.page
         await pilot.press("j", "j")
         assert page.scroll_y == 2
@@ -119,7 +119,7 @@ async def test_scroll_keys(make_app):
 async def test_bottom_then_l_shows_both_related_links(make_app):
     app = make_app(opened=[ferry_article(paragraphs=30)])
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("G", "l")
         await pilot.pause()
         text = screen_text(app)
@@ -132,7 +132,7 @@ async def test_bottom_then_l_shows_both_related_links(make_app):
 async def test_enter_on_a_related_link_without_url_searches_for_its_title(make_app):
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("l", "down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
@@ -149,10 +149,9 @@ async def test_enter_on_a_related_link_with_url_opens_it_as_an_article(make_app,
     monkeypatch.setattr("reader.tui.loading.load_url", fake_load_url)
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("l", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await article_ready(pilot, "Lighthouse keepers look back")
         assert fetched == ["https://news.example/lights"]
         assert isinstance(app.screen, ArticleScreen)
         assert "Lighthouse keepers look back" in screen_text(app)
@@ -164,7 +163,7 @@ async def test_enter_on_a_related_link_with_url_opens_it_as_an_article(make_app,
 async def test_raw_view_shows_the_original_with_boilerplate(make_app):
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("v")
         await pilot.pause()
         text = screen_text(app)
@@ -181,7 +180,7 @@ async def test_open_in_browser_only_after_validation(make_app, monkeypatch):
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("o")
         await app.workers.wait_for_complete()
         assert opened == ["https://news.example/ferry"]
@@ -195,7 +194,7 @@ async def test_open_in_browser_refuses_unsafe_links(make_app, monkeypatch, bad):
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
     app = make_app(opened=[ferry_article(url=bad)])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("o", "y")
         await app.workers.wait_for_complete()
         assert opened == []
@@ -209,7 +208,7 @@ async def test_configured_browser_command_runs_without_a_shell(make_app, monkeyp
     monkeypatch.setattr("subprocess.run", lambda args, **kw: calls.append((args, kw)))
     app = make_app(opened=[ferry_article()], config=Config(browser=["my-browser", "--new"]))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("o")
         await app.workers.wait_for_complete()
         assert calls[0][0] == ["my-browser", "--new", "https://news.example/ferry"]
@@ -219,7 +218,7 @@ async def test_configured_browser_command_runs_without_a_shell(make_app, monkeyp
 async def test_copy_link(make_app):
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("y")
         assert app.clipboard == "https://news.example/ferry"
 
@@ -227,7 +226,7 @@ async def test_copy_link(make_app):
 async def test_star_and_read_toggles_reach_the_library(make_app):
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         entry = app.screen.entry_id
         library = app.library
         assert entry not in library.entry_ids("unread")  # opening marks it read
@@ -248,26 +247,26 @@ async def test_next_previous_and_next_unread(make_app, library):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.open_articles(ids, 0)
-        await pilot.pause()
+        await article_ready(pilot, "Story 0")
         screen = app.screen
         assert isinstance(screen, ArticleScreen)
         await pilot.press("n")
-        await pilot.pause()
+        await article_ready(pilot, "Story 1")
         assert screen.index == 1 and "Story 1" in screen_text(app)
         await pilot.press("p")
-        await pilot.pause()
+        await article_ready(pilot, "Story 0")
         assert screen.index == 0
         await pilot.press("n")
-        await pilot.pause()
+        await article_ready(pilot, "Story 1")
         await pilot.press("N")  # skips the read article 2
-        await pilot.pause()
+        await article_ready(pilot, "Story 3")
         assert screen.index == 3 and "Story 3" in screen_text(app)
 
 
 async def test_position_is_remembered(make_app):
     app = make_app(opened=[ferry_article(paragraphs=80)])
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         screen = app.screen
         entry = screen.entry_id
         await pilot.press("space", "space")
@@ -277,8 +276,7 @@ async def test_position_is_remembered(make_app):
         assert isinstance(app.screen, LibraryScreen)
         assert app.library.position(entry) > 0
         app.open_articles([entry], 0)
-        await pilot.pause()
-        await pilot.pause()
+        await article_ready(pilot)
         restored = app.screen.page.scroll_y
         assert 0 < restored <= top
 
@@ -288,7 +286,7 @@ async def test_help_lists_every_key(make_app):
 
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 50)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
@@ -301,7 +299,7 @@ async def test_help_lists_every_key(make_app):
 async def test_q_goes_back_to_the_library(make_app):
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.press("q")
         assert isinstance(app.screen, LibraryScreen)
         assert isinstance(app.screen.focused, OptionList | type(app.screen.entries))
@@ -314,7 +312,7 @@ async def test_long_article_opens_with_a_partial_layout_and_completes(make_app):
     article = ferry_article(paragraphs=3 * QUICK_BLOCKS)
     app = make_app(opened=[article])
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         body = app.screen.query_one(ArticleBody)
         assert "Harbour council keeps the night ferry" in screen_text(app)
         await pilot.press("right_square_bracket", "right_square_bracket")
@@ -328,7 +326,7 @@ async def test_long_article_opens_with_a_partial_layout_and_completes(make_app):
 async def test_mouse_click_on_a_related_link(make_app):
     app = make_app(opened=[ferry_article(paragraphs=1)])
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         await pilot.click("#related CollapsibleTitle")
         await pilot.pause()
         assert not app.screen.query_one("#related", Collapsible).collapsed

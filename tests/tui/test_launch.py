@@ -11,7 +11,7 @@ from reader.errors import BylineError
 from reader.tui import launch
 from reader.tui.app import BylineApp
 
-from .conftest import REFERENCE
+from .conftest import REFERENCE, article_ready
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ async def test_reference_article_opens_clean(make_app):
 
     app = make_app(opened=load_path(str(REFERENCE)))
     async with app.run_test(size=(120, 45)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         text = screen_text(app)
         assert "Canadians take leading role in helping gay men escape Chechnya" in text
         assert "Story continues below advertisement" not in text

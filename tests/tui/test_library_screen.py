@@ -10,7 +10,7 @@ from reader.tui.screens.library import LibraryScreen
 from reader.tui.screens.search import SearchScreen
 from reader.tui.widgets.entry_list import EntryList
 
-from .conftest import ferry_article, screen_text
+from .conftest import article_ready, ferry_article, screen_text
 
 
 def _fill(library, count: int) -> int:
@@ -65,8 +65,7 @@ async def test_enter_drills_in_and_q_backs_out(make_app, library):
         await pilot.press("g")
         assert screen.entries.cursor == 0
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ArticleScreen)
+        await article_ready(pilot, "Tide report 00004")
         assert "Tide report 00004" in screen_text(app)
         await pilot.press("q")
         await pilot.pause()

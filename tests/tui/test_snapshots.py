@@ -10,7 +10,7 @@ import pytest
 
 from reader.library.store import NewEntry
 
-from .conftest import ferry_article
+from .conftest import article_ready, ferry_article
 
 
 def _library(library) -> None:
@@ -29,7 +29,8 @@ def _library(library) -> None:
 @pytest.mark.parametrize("theme", ["byline-dark", "byline-paper", "byline-contrast"])
 def test_article_view_in_each_theme(snap_compare, make_app, theme):
     app = make_app(opened=[ferry_article(paragraphs=2)], theme=theme)
-    assert snap_compare(app, terminal_size=(100, 32), press=["right_square_bracket", "l"])
+    assert snap_compare(app, terminal_size=(100, 32), press=["right_square_bracket", "l"],
+                        run_before=article_ready)
 
 
 def test_library_screen(snap_compare, make_app, library):

@@ -14,7 +14,7 @@ from reader.tui.screens.article import ArticleScreen
 from reader.tui.themes import load_themes, theme_from_toml
 from reader.tui.widgets.article_body import ArticleBody
 
-from .conftest import ferry_article
+from .conftest import article_ready, ferry_article
 
 GOOD = """name = "sea"
 dark = true
@@ -54,7 +54,7 @@ async def test_user_theme_is_registered_and_a_bad_one_is_a_notice(make_app, path
     (paths.themes_dir / "broken.toml").write_text("name = [\n[bold]x[/]", encoding="utf-8")
     app = make_app(opened=[ferry_article()], theme=None)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         assert "sea" in app.available_themes
         assert app.theme == "byline-dark"
         messages = [n.message for n in app._notifications]
@@ -90,7 +90,7 @@ async def test_rebound_key_works_and_help_shows_it(make_app):
     config = Config(keys={"next_quote": "x", "related": "ctrl+r"})
     app = make_app(opened=[ferry_article()], config=config)
     async with app.run_test(size=(100, 50)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         assert isinstance(app.screen, ArticleScreen)
         body = app.screen.query_one(ArticleBody)
         await pilot.press("right_square_bracket")
@@ -108,7 +108,7 @@ async def test_rebound_key_works_and_help_shows_it(make_app):
 async def test_command_palette_lists_every_action(make_app):
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
         for action in ACTIONS:
             if action.scope in ("app", "screen", "article") and action.name != "escape":

@@ -13,7 +13,7 @@ from reader.tui.layout import layout_article
 from reader.tui.screens.article import ArticleScreen
 from reader.tui.screens.library import LibraryScreen
 
-from .conftest import screen_text
+from .conftest import article_ready, screen_text
 
 HOSTILE_TITLE = "Release [/] notes [bold]loud[/bold] [@click=app.quit]Read more[/] [link=x]y"
 HOSTILE_BODY = ("“[@click=app.quit]Quit[/]” said [red]Eve[/red]. \x1b]0;pwned\x07Title "
@@ -37,7 +37,7 @@ def hostile_article() -> Article:
 async def test_markup_and_escapes_show_literally_and_do_nothing(make_app):
     app = make_app(opened=[hostile_article()])
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await article_ready(pilot)
         assert isinstance(app.screen, ArticleScreen)
         text = screen_text(app)
         assert "Release [/] notes [bold]loud[/bold] [@click=app.quit]Read more[/]" in text
