@@ -98,9 +98,10 @@ def _bare(tok: str) -> str:
 
 
 def is_title(tok: str) -> bool:
-    """A title or role word, including German compounds ("Geschäftsführerin")."""
+    """A title or role word ("Resident Jane Doe"), including German compounds
+    ("Geschäftsführerin")."""
     bare = _bare(tok)
-    return bare in TITLES or (len(bare) > 7 and bare.endswith(TITLE_SUFFIXES))
+    return bare in ROLES or (len(bare) > 7 and bare.endswith(TITLE_SUFFIXES))
 
 
 def is_name_token(tok: str) -> bool:
@@ -130,7 +131,7 @@ def strip_titles(run: list[str]) -> Name | None:
         rest.pop()
     while sum(_bare(t) not in PARTICLES for t in rest) > 3:
         rest.pop(0)
-    if not rest or all(is_title(t) for t in rest) or rest[-1].endswith(("’s", "'s")):
+    if not rest or all(_bare(t) in TITLES for t in rest) or rest[-1].endswith(("’s", "'s")):
         return None
     return Name(" ".join(rest), gender)
 
