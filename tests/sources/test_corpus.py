@@ -27,6 +27,7 @@ BASE = "http://example.com/feeds/feed.xml"
 TITLE_FLOOR = 0.95
 LINK_FLOOR = 0.80
 GOFEED_FLOOR = 0.90
+HANG = 30.0  # seconds: a hang detector, not a speed target (the slowest file takes ~0.1 s)
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"feed corpus not found at {CORPUS}")
 
@@ -55,7 +56,7 @@ def _parse(path: Path) -> ParsedFeed | FeedError:
 
 
 def test_every_corpus_file_parses_or_fails_cleanly():
-    """No exception other than FeedError, and no file takes long (cases 19–35)."""
+    """No exception other than FeedError, and no file hangs (cases 19–35)."""
     files = _input_files()
     assert len(files) > 1000
     slow = []
@@ -63,7 +64,7 @@ def test_every_corpus_file_parses_or_fails_cleanly():
     for path in files:
         started = time.perf_counter()
         outcome = _parse(path)  # anything but FeedError propagates and fails the test
-        if time.perf_counter() - started > 2.0:
+        if time.perf_counter() - started > HANG:
             slow.append(path.name)
         key = outcome.reason if isinstance(outcome, FeedError) else "parsed"
         reasons[key] = reasons.get(key, 0) + 1

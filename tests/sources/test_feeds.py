@@ -189,11 +189,9 @@ def test_billion_laughs_refused():
     """Cases 22–23: nested entity references are refused before any parser runs."""
     lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     body = rss(item("&l9;"), head=f'<!DOCTYPE r [<!ENTITY l0 "lol">{lol}]>')
-    started = time.perf_counter()
     with pytest.raises(FeedError) as info:
         parse_feed(body)
     assert info.value.reason == "unsafe XML (entity expansion)"
-    assert time.perf_counter() - started < 5
 
 
 def test_quadratic_blowup_refused():
