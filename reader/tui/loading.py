@@ -49,5 +49,5 @@ def load_url(url: str, rules: dict[str, Any] | None = None, *,
     if looks_like_feed(result.body[:4096]):
         feed = parse_feed(result.body, url=result.url, content_type=result.content_type)
         return [entry.to_article(feed, extra_rules=rules) for entry in feed.entries]
-    html, _encoding = decode_bytes(result.body, checked)
+    _encoding, html = decode_bytes(result.body, checked)
     return [from_html(html, checked, url=result.url, extra_rules=rules)]
