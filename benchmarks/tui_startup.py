@@ -3,8 +3,8 @@
 Builds a library of ARTICLES entries (one synthetic feed) in a temporary folder, then times,
 as fresh processes (median of N runs):
   - `python -c 'import textual.app'` (the baseline; the target is at most 2x of it);
-  - the reader from interpreter start to its first screen painted (headless, the library
-    screen with the sources and the first page of the list), then exit.
+  - `byline --data-dir DIR` from interpreter start to its first screen painted (headless,
+    the library screen with the sources and the first page of the list), then exit.
 
 Usage: python benchmarks/tui_startup.py [--articles 10000] [--runs 5]
 """
@@ -21,20 +21,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Run in the child: start the app headless, report when the first screen has been painted.
+# Run in the child: the real `byline --data-dir DIR` path (CLI, config, launch, app), with the
+# app made headless and stopped as soon as its first screen has been painted.
 CHILD = """
 import sys
-from reader.paths import resolve_paths
-from reader.tui.app import BylineApp
+from reader.tui import app as tui_app
 
 async def first_screen(pilot):
     await pilot.pause()
-    screen = pilot.app.screen
-    assert screen.entries.count > 0, "the library screen shows no rows"
+    assert pilot.app.screen.entries.count > 0, "the library screen shows no rows"
     pilot.app.exit()
 
-app = BylineApp(resolve_paths(sys.argv[1]), theme="byline-dark")
-app.run(headless=True, size=(120, 40), auto_pilot=first_screen)
+run = tui_app.BylineApp.run
+tui_app.BylineApp.run = lambda self, **kw: run(self, headless=True, size=(120, 40),
+                                                auto_pilot=first_screen)
+from reader.cli import main
+sys.exit(main(["--data-dir", sys.argv[1]]))
 """
 
 
@@ -76,7 +78,7 @@ def main() -> None:
         reader = wall([python, "-c", CHILD, str(folder)], args.runs)
     print(f"library: {args.articles} articles; median of {args.runs} runs")
     print(f"python -c 'import textual.app'      {baseline * 1000:7.0f} ms")
-    print(f"reader start to first screen        {reader * 1000:7.0f} ms")
+    print(f"byline start to first screen        {reader * 1000:7.0f} ms")
     print(f"ratio                               {reader / baseline:7.2f}x (target <= 2x)")
 
 
