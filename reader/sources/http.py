@@ -10,6 +10,7 @@ memory than the cap plus one chunk.
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import time
 import zlib
@@ -38,6 +39,7 @@ ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
           "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, "
           "text/html;q=0.7, */*;q=0.5")
 ACCEPT_ENCODING = "gzip, deflate, br" if brotli is not None else "gzip, deflate"
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([^;\"'\s]+)", re.IGNORECASE)
 _PERMANENT = frozenset({301, 308})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK_LIMIT = 1 << 20  # decompress at most this much per step
@@ -55,6 +57,12 @@ class FetchResult:
     last_modified: str | None
     not_modified: bool
     permanent_url: str | None   # where a leading run of 301/308 redirects pointed, else None
+
+    @property
+    def charset(self) -> str | None:
+        """The Content-Type charset parameter, if any (for `files.decode_bytes(charset=…)`)."""
+        match = _CHARSET.search(self.content_type or "")
+        return match.group(1) if match else None
 
 
 class FetchError(BylineError):

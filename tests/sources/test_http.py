@@ -250,7 +250,17 @@ async def test_dns_failure():
 async def test_wrong_charset_body_is_returned_raw(feed_server):
     result = await fetch(feed_server.url("/wrong-charset"))
     assert "Café".encode() in result.body
-    assert "iso-8859-1" in result.content_type
+    assert result.charset == "iso-8859-1"
+
+
+async def test_charset_of_a_page(feed_server):
+    from reader.sources.files import decode_bytes
+
+    url = feed_server.add("/page.html", "<p>Grüße</p>".encode("latin-1"),
+                          headers={"Content-Type": 'text/html; charset="ISO-8859-1"'})
+    result = await fetch(url)
+    assert result.charset == "ISO-8859-1"
+    assert decode_bytes(result.body, url, charset=result.charset)[1] == "<p>Grüße</p>"
 
 
 async def test_per_host_limit_bounds_concurrency(feed_server):
