@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fuzz.invariants import visible
 from fuzz.strategies import article_text, html_document, line
 from reader.article.build import from_html, from_text
 from reader.article.model import Article, Block
@@ -25,28 +25,13 @@ def _alnum(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                          "\u2066\u2067\u2068\u2069")
-# Not printable for `str.isprintable()`, yet inert on a terminal: spaces (Zs), code points
-# newer than this Python's Unicode tables (Cn), private use (Co), and format characters such
-# as the soft hyphen and emoji joiners (Cf), bidi controls excepted.
-INERT_CATEGORIES = frozenset({"Zs", "Cn", "Co", "Cf"})
-
-
-def _visible(ch: str) -> bool:
-    """`str.isprintable()` per character, except `\n`, `\t` and the inert categories."""
-    if ch.isprintable() or ch in "\n\t":
-        return True
-    return unicodedata.category(ch) in INERT_CATEGORIES and ch not in BIDI_CONTROLS
-
-
 def assert_no_controls(article: Article) -> None:
     values = [article.title, *article.authors, *article.removed]
     values += [b.text for b in article.blocks]
     values += [q.text for q in article.quotes] + [q.speaker or "" for q in article.quotes]
     values += [r.title for r in article.related] + [r.url or "" for r in article.related]
     for value in values:
-        bad = [hex(ord(ch)) for ch in value if not _visible(ch)]
+        bad = [hex(ord(ch)) for ch in value if not visible(ch)]
         assert not bad, (bad, value)
 
 
