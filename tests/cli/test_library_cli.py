@@ -171,3 +171,33 @@ def test_kill_9_during_refresh_loses_nothing_committed(feed_server: Any, tmp_pat
     conn.close()
     listed = byline(data, "--offline", "list", "--format", "json", "--limit", "500")
     assert len(json.loads(listed.stdout)) == 240
+
+
+def test_refresh_progress_bar_on_a_terminal(feed_server: Any, tmp_path: Path) -> None:
+    """stderr on a terminal gets a Rich progress bar; hostile feed titles stay plain text."""
+    import pty
+
+    data = tmp_path / "home"
+    url = feed_server.add("/markup.xml", rss("m", 1, title="[/] [@click=app.quit]x[/] \x1b]0;t"))
+    assert byline(data, "--offline", "add", url).returncode == 0
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "reader", "--data-dir", str(data), "refresh"], cwd=REPO,
+            stdout=subprocess.PIPE, stderr=follower, text=True, timeout=60,
+            env=dict(os.environ, COLUMNS="100", TERM="xterm"))
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: everything is read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0 and SUMMARY.match(done.stdout.strip())
+    assert b"Refreshing" in shown and b"MarkupError" not in shown and b"Traceback" not in shown
+    assert b"\x1b]0;t" not in shown  # the title's escape sequence never reaches the terminal
