@@ -31,6 +31,7 @@ _OPENERS_ALL = re.compile('[“„«»"”‘\']')
 _BEFORE_OPEN = frozenset(" \t\n\u00a0([{—–-/:;,“‘«„")
 _SENTENCE_END = ".!?…"
 _SHORT_WORDS = 4
+_CONTEXT = 300  # characters before a quotation read for the sentence that introduces it
 _LEADING_SPACE = re.compile(r"\s*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][”’\"»]?)\s*$")
 
@@ -247,7 +248,8 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
             inner = s.inner(text)
             ref, attached = after_attribution(text[s.end:next_start], inner)
             if ref is None:
-                ref_before, attached_before = before_attribution(text[prev_end:s.start])
+                ref_before, attached_before = before_attribution(
+                    text[prev_end:s.start], text[max(0, s.start - _CONTEXT):s.start])
                 ref = ref_before
                 attached = attached or attached_before
             s.ref, s.attached = ref, attached

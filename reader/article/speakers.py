@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from reader.article.names import (
+    PRONOUNS,
     WORDS,
     Name,
     is_name_token,
@@ -71,6 +72,7 @@ _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{
 _BEFORE_NAME_COLON = re.compile(r"\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?):\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
 _MAX_SUBJECT_WORDS = 16
+_OPENING_WORDS = frozenset({"but", "and", "yet", "so", "still", "then", "now"})
 _SHORT = 4  # words: a quotation this short needs punctuation before its attribution
 # Subjects that name no one but still make a quotation speech: "the ministry said".
 _UNNAMED_SUBJECT = re.compile(
@@ -119,8 +121,11 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
 
 
 
-def before_attribution(before: str) -> tuple[Ref | None, bool]:
-    """Attribution in the sentence leading into a quote. Returns (who, attached)."""
+def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool]:
+    """Attribution in the sentence leading into a quote. Returns (who, attached).
+
+    `before` runs from the previous quotation; `context` is the text right before the quote
+    including earlier quotations, for a sentence that opens before a quoted title."""
     lead = last_sentence(before)
     m = _BEFORE_ACCORDING.search(lead)
     if m:
@@ -138,7 +143,25 @@ def before_attribution(before: str) -> tuple[Ref | None, bool]:
         who = subject_name(clause)
         if who is not None:
             return who, attached
+    if lead.rstrip().endswith(":"):  # "Furlong was unconvinced: “…”"
+        return _sentence_subject(last_sentence(context or lead)), True
     return None, attached
+
+
+def _sentence_subject(sentence: str) -> Ref | None:
+    """The name or pronoun a sentence opens with ("But Mr Furlong was …"), if any."""
+    toks = tokens(sentence)[:12]
+    i = 0
+    while i < len(toks) and toks[i].lower() in _OPENING_WORDS:
+        i += 1
+    if i < len(toks) and toks[i].lower() in PRONOUNS:
+        return toks[i].lower()
+    j = i
+    while j < len(toks) and is_name_token(toks[j]):
+        j += 1
+    if j == i or j == len(toks) or not (toks[j][:1].islower() or toks[j] == ","):
+        return None
+    return strip_titles(toks[i:j])
 
 
 def lead_in_attribution(prev_text: str) -> Ref | None:

@@ -88,6 +88,14 @@ def test_signed_quotation_and_transcript_style() -> None:
     ) == ["Marguerite Okafor", "Femi Adeyemi"]
 
 
+def test_colon_after_a_sentence_about_the_speaker() -> None:
+    assert speakers(
+        "Declan Furlong runs the hardware shop. He was unconvinced: “Ask the people who work "
+        "here.”",
+        "Aoife Brennan, who starred in “Harbour Lights,” had a similar view: “It was rushed.”",
+    ) == ["Declan Furlong", "Aoife Brennan"]
+
+
 def test_wire_copy_speaker_tells_agency() -> None:
     assert speakers("“Prices will stay high until spring,” Tariq Haddad told Reuters.") == [
         "Tariq Haddad"]
