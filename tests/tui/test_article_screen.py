@@ -348,3 +348,30 @@ async def test_a_failing_url_target_is_a_notification(make_app, monkeypatch):
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         assert any("http 404" in n.message for n in app._notifications)
+
+
+async def test_escape_leaves_the_related_list_before_leaving_the_article(make_app):
+    app = make_app(opened=[ferry_article()])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await article_ready(pilot)
+        await pilot.press("l")
+        assert isinstance(app.screen.focused, OptionList)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.focused is app.screen.page
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_a_busy_library_still_shows_the_article(make_app, monkeypatch):
+    from reader.errors import BylineError
+    from reader.library.store import Library
+
+    def busy(self, entry_id, read=True):
+        raise BylineError("the library is busy (database is locked); try again")
+
+    monkeypatch.setattr(Library, "set_read", busy)
+    app = make_app(opened=[ferry_article()])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await article_ready(pilot)
+        assert "Harbour council keeps the night ferry" in screen_text(app)

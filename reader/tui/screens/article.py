@@ -77,7 +77,6 @@ class ArticleScreen(Screen[None]):
         try:
             article = library.article(entry_id)
             position = library.position(entry_id)
-            library.set_read(entry_id, True)
         except BylineError as exc:
             self.app.call_from_thread(self.notify, exc.message, markup=False, severity="error")
             return
@@ -85,6 +84,8 @@ class ArticleScreen(Screen[None]):
             self.app.call_from_thread(self.notify, f"cannot open this article: internal error "
                                       f"({type(exc).__name__})", markup=False, severity="error")
             return
+        with contextlib.suppress(BylineError):  # a busy library: it stays unread, no more
+            library.set_read(entry_id, True)
         self.app.call_from_thread(self.call_next, self.show, article, position)
 
     async def show(self, article: Article, position: int = 0) -> None:
@@ -173,7 +174,10 @@ class ArticleScreen(Screen[None]):
         self.dismiss()
 
     def action_escape(self) -> None:
-        self.action_back()
+        if self._related_focused() is not None:
+            self.page.focus()
+        else:
+            self.action_back()
 
     def _related_focused(self) -> OptionList | None:
         focused = self.focused
