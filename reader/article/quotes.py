@@ -295,6 +295,9 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
                     s.speaker = book.resolve(chain_ref[s.chain], (i, s.start))
                 elif _opens_block(s, text):  # a quotation running on from the paragraph before
                     s.speaker = _inherited(prev, spans, texts, book, (i, s.start))
+                else:  # “…,” X said. “… (runs on into the next paragraph)
+                    earlier = [t.speaker for t in speech if t.start < s.start and t.speaker]
+                    s.speaker = earlier[-1] if earlier else None
                 chain_speaker[s.chain] = s.speaker
             else:
                 s.speaker = chain_speaker[s.chain]

@@ -342,6 +342,13 @@ def test_multi_paragraph_quote_attributed_in_last_paragraph() -> None:
     ]
 
 
+def test_multi_paragraph_quote_after_a_split_quote() -> None:
+    assert speakers(
+        "“The first part is short,” said Lena Marsh. “Then the story goes on for a while,",
+        "“and finally it ends here.”",
+    ) == ["Lena Marsh"] * 3
+
+
 def test_multi_paragraph_offsets_run_to_the_end_of_the_open_paragraph() -> None:
     blocks = paragraphs("“First part of the story, told at length.",
                         "“Second part, which ends here,” said Ada Kern.")
