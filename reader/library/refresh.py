@@ -1,8 +1,9 @@
-"""Refresh: fetch every feed concurrently, parse off the event loop, store per feed.
+"""Refresh: fetch every feed concurrently, parse off the event loop, store as they come.
 
-Each feed's outcome is written in its own short transaction, so a crash or `kill -9` loses
-at most the feed being written (reliability case 55), and a failed fetch or parse only
-records a status: stored entries are never touched (section 6, "the rule for every case").
+Outcomes are written in short transactions (the feeds ready together share one; each feed
+is all or nothing), so a crash or `kill -9` loses at most the batch being written
+(reliability case 55), and a failed fetch or parse only records a status: stored entries
+are never touched (section 6, "the rule for every case").
 """
 
 from __future__ import annotations
@@ -299,12 +300,15 @@ class _Run:
                     self.host_wait[_host(link)] = time.time() + exc.retry_after
                 return
             try:
-                page = decode_bytes(result.body, link)[1]
-            except BylineError:  # a binary download, not a page
+                page = decode_bytes(result.body, link, charset=result.charset)[1]
+                article = await loop.run_in_executor(None, _page_article, self.library,
+                                                     entry_id, page, result.url)
+                await loop.run_in_executor(None, self.library.store_page, entry_id, page,
+                                           article)
+            except BylineError:  # not a page (binary), or the library stayed busy
                 return
-            article = await loop.run_in_executor(None, _page_article, self.library, entry_id,
-                                                 page, result.url)
-            await loop.run_in_executor(None, self.library.store_page, entry_id, page, article)
+            except Exception:  # an engine bug on a hostile page must not end the refresh
+                return  # the entry keeps its summary; the next --full tries again
             self.summary.pages += 1
 
         done = 0
