@@ -282,13 +282,13 @@ class Library:
         """The cleaned article (built from the stored original on first open), `.raw` filled."""
         row = self._one(
             """SELECT e.title, e.link, e.authors, e.published, e.raw, e.raw_kind, e.page,
-                      e.article, f.url, f.kind
+                      e.article, f.url
                FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE e.id = ?""",
             (entry_id,),
         )
         if row is None:
             raise BylineError(f"no article {entry_id} in the library")
-        title, link, authors, published, raw, raw_kind, page, cached, feed_url, _kind = row
+        title, link, authors, published, raw, raw_kind, page, cached, feed_url = row
         original = page or raw
         if cached:
             return Article.from_dict(json.loads(cached), raw=original)
