@@ -15,6 +15,7 @@ from fuzz.strategies import article_text, html_document, line
 from reader.article.build import from_html, from_text
 from reader.article.model import Article, Block
 from reader.article.quotes import find_quotes
+from reader.article.text import clean_text
 
 WS = " \t\n\u00a0\u202f"
 QUOTE_MARKS = "“”\"'‘’«»„"
@@ -48,6 +49,8 @@ def assert_words_from(article: Article, source: str, *, html_nodes: bool = False
     """Every kept word (letters and digits, so re-joined hyphenation and dropped Markdown
     syntax still count) occurs in the input; for HTML, a word may join adjacent text nodes
     (`the<span>1</span>` reads "the1")."""
+    source += " " + clean_text(source)  # the engine starts from the cleaned text, in which
+    # an escape sequence takes the character after ESC with it ("\x1bthe" leaves "he")
     haystack = _alnum(source)
     nodes = [_alnum(html.unescape(n)) for n in _TAG.split(source)] if html_nodes else []
     title = [] if article.title == "Untitled" else [article.title]  # the engine's fallback
