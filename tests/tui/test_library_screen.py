@@ -218,3 +218,21 @@ async def test_several_opened_files_show_as_a_list(make_app):
         assert screen.source_key == "local" and screen.focused is screen.entries
         text = screen_text(app)
         assert all(f"Opened {i}" in text for i in range(3))
+
+
+async def test_refresh_all_against_the_loopback_server(make_app, library, feed_server):
+    """R with the real refresh: new entries appear, a failing feed's error is shown."""
+    library.add_feed(feed_server.url("/ok"), title="Loopback")
+    library.add_feed(feed_server.url("/404"), title="Broken")
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.entries.count == 0
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.entries.count == 2
+        assert "First story" in screen_text(app)
+        messages = [n.message for n in app._notifications]
+        assert any("1 failed" in m for m in messages)
+        assert any("404" in m and "/404" in m for m in messages)
