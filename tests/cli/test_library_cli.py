@@ -201,3 +201,36 @@ def test_refresh_progress_bar_on_a_terminal(feed_server: Any, tmp_path: Path) ->
     assert done.returncode == 0 and SUMMARY.match(done.stdout.strip())
     assert b"Refreshing" in shown and b"MarkupError" not in shown and b"Traceback" not in shown
     assert b"\x1b]0;t" not in shown  # the title's escape sequence never reaches the terminal
+
+
+def test_export_imports_into_newsboat_and_back(tmp_path: Path) -> None:
+    """Interoperability: newsboat reads Byline's OPML (folders as tags) and the reverse."""
+    import shutil
+
+    if shutil.which("newsboat") is None:
+        pytest.skip("newsboat is not installed (apt-get install newsboat)")
+    data = tmp_path / "home"
+    urls = tmp_path / "mine"
+    urls.write_text('https://a.example/feed news daily "~A & B"\nhttps://c.example/atom\n',
+                    encoding="utf-8")
+    assert byline(data, "import", str(urls)).returncode == 0
+    opml = tmp_path / "byline.opml"
+    opml.write_text(byline(data, "export").stdout, encoding="utf-8")
+    nb = tmp_path / "nb"
+    nb.mkdir()
+    for name in ("urls", "config"):
+        (nb / name).write_text("", encoding="utf-8")
+    base = ["newsboat", "-u", str(nb / "urls"), "-c", str(nb / "cache.db"),
+            "-C", str(nb / "config")]
+    env = dict(os.environ, HOME=str(nb))
+    subprocess.run([*base, "-i", str(opml)], env=env, check=True, capture_output=True,
+                   timeout=60)
+    assert (nb / "urls").read_text(encoding="utf-8").splitlines() == [
+        'https://a.example/feed "daily"', "https://c.example/atom"]  # first tag, sorted
+    back = tmp_path / "newsboat.opml"
+    back.write_text(subprocess.run([*base, "-e"], env=env, check=True, capture_output=True,
+                                   text=True, timeout=60).stdout, encoding="utf-8")
+    other = tmp_path / "other"
+    assert byline(other, "import", str(back)).returncode == 0
+    feeds = json.loads(byline(other, "feeds", "--format", "json").stdout)
+    assert sorted(f["url"] for f in feeds) == ["https://a.example/feed", "https://c.example/atom"]
