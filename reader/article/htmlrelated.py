@@ -31,6 +31,11 @@ _LEAD_WORD = re.compile(r"\s*(?:related|read|see|also|more|further|recommended|y
                         re.IGNORECASE)
 _RELATED_CLASS = re.compile(r"(?:^|[\s_-])(?:related|read-?more|more-on|further-reading)",
                             re.IGNORECASE)
+_MEDIA_LABEL = re.compile(r"^(?:more|watch|listen|video|photos?|gallery|podcast)\s*:$",
+                          re.IGNORECASE)
+# Share buttons ("twitter.com/share?text=…", "facebook.com/sharer.php") are not articles.
+_SHARE_URL = re.compile(r"[/?&._-](?:share|sharer|intent|sharearticle)(?:[/?&=._-]|$)",
+                        re.IGNORECASE)
 _TITLE_CLASS = re.compile(r"(?<!sub)title|headline", re.IGNORECASE)
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div", "header")
 _MAX_LINKS = 40  # more links than this is site navigation, not a related list
@@ -123,6 +128,8 @@ def _link(a: HtmlElement, base: str | None) -> RelatedLink | None:
     url = safe_url(absolute)
     if url is None and (base or re.match(r"^[a-z][a-z0-9+.-]*:", absolute, re.IGNORECASE)):
         return None  # javascript:, data:, mailto: … never become related links
+    if url is not None and _SHARE_URL.search(url.split("#", 1)[0].split("://", 1)[-1]):
+        return None
     return RelatedLink(title, url)
 
 
@@ -223,8 +230,9 @@ def _whole_link(block: Block, links: dict[str, HtmlElement], base: str | None,
 
 
 def _is_label(text: str) -> bool:
-    """An announcing label: "DON'T MISS", "More:", "Watch:"."""
-    return text.endswith(":") or (text.isupper() and len(text) >= 4)
+    """An announcing label: "DON'T MISS", "Read more:", "Watch:" (not "Here's the thing:")."""
+    return (text.isupper() and len(text) >= 4) or bool(
+        RELATED_LEAD.match(text) or _MEDIA_LABEL.match(text))
 
 
 def _is_lead_in(block: Block) -> bool:

@@ -12,6 +12,7 @@ import pytest
 from reader.article.build import from_html
 from reader.article.html import parse_html
 from reader.article.htmlmeta import iso_date
+from reader.article.model import Block
 from reader.article.text import clean_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
@@ -350,3 +351,24 @@ def test_link_heavy_article_with_a_related_heading_keeps_its_prose():
             "<p><a href='/older'>Last week's links column</a></p></div></body></html>")
     draft = parse_html(html, url="https://links.example/col")
     assert sum("said the editor" in t for t in texts(draft)) == 30
+
+
+def test_link_blocks_after_prose_colon_or_share_links_stay_in_the_article():
+    from lxml.html import fromstring
+
+    from reader.article.htmlrelated import link_texts, take_link_runs
+
+    root = fromstring("<div><a href='https://twitter.com/share?text=x'>Ferries matter more to "
+                      "the island than any bridge</a><a href='/a/bridge'>Bridge plan splits "
+                      "the island council</a></div>")
+    links = link_texts(root)
+    tweet = [Block("paragraph", "Here is the thing:"),
+             Block("paragraph", "Ferries matter more to the island than any bridge")]
+    assert take_link_runs(tweet, links, "https://ledger.example/") == (tweet, [], [])
+    watch = [Block("paragraph", "Watch:"),
+             Block("paragraph", "Bridge plan splits the island council")]
+    blocks, related, removed = take_link_runs(watch, links, "https://ledger.example/")
+    assert blocks == []
+    assert [(r.title, r.url) for r in related] == [
+        ("Bridge plan splits the island council", "https://ledger.example/a/bridge")]
+    assert removed == ["Watch:"]
