@@ -31,6 +31,10 @@ _OPENERS_ALL = re.compile('[“„«»"”‘\']')
 _BEFORE_OPEN = frozenset(" \t\n\u00a0([{—–-/:;,“‘«„")
 _SENTENCE_END = ".!?…"
 _SHORT_WORDS = 4
+_SMALL_WORDS = frozenset({  # lowercase words inside a title
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or",
+    "the", "to", "with",
+})
 _CONTEXT = 300  # characters before a quotation read for the sentence that introduces it
 _LEADING_SPACE = re.compile(r"\s*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][”’\"»]?)\s*$")
@@ -119,15 +123,18 @@ def _single_close(text: str, start: int, opener: str) -> int | None:
     return possessive
 
 
-def _close(text: str, start: int, opener: str, finder: _Finder) -> int | None:
+def _close(text: str, start: int, opener: str, finder: _Finder) -> tuple[int, int] | None:
+    """Where the quotation opened by `opener` closes: (offset, length of the closing mark)."""
     if opener in _SINGLE:
-        return _single_close(text, start, opener)
-    found = [i for i in (finder.find(c, start) for c in _DOUBLE[opener]) if i >= 0]
+        i = _single_close(text, start, opener)
+        return None if i is None else (i, 1)
+    closers = [*_DOUBLE[opener], "’’"] if opener == "“" else list(_DOUBLE[opener])
+    found = [(i, len(c)) for c in closers if (i := finder.find(c, start)) >= 0]
     if found:
         return min(found)
     if opener == "“":  # mixed marks: “… " (a curly opening, a straight closing)
         i = finder.find('"', start)
-        return i if i >= 0 else None
+        return (i, 1) if i >= 0 else None
     return None
 
 
@@ -144,13 +151,14 @@ def _scan(text: str, block: int, openers: re.Pattern[str]) -> list[_Span]:
             pos = i + 1
             continue
         opener = text[i]
-        j = _close(text, i + 1, opener, finder)
-        if j is None:
+        close = _close(text, i + 1, opener, finder)
+        if close is None:
             end = len(text.rstrip())
             spans.append(_Span(block, i, end, i + 1, end, opener, closed=False))
             return spans
-        spans.append(_Span(block, i, j + 1, i + 1, j, opener, closed=True))
-        pos = j + 1
+        j, width = close
+        spans.append(_Span(block, i, j + width, i + 1, j, opener, closed=True))
+        pos = j + width
 
 
 def _speech_like(span: _Span, text: str) -> bool:
@@ -184,11 +192,16 @@ def _is_speech(span: _Span, text: str) -> bool:
         return (inner[-1] in _SENTENCE_END and inner[0].isupper()
                 and (whole or _SENTENCE_START.search(text[max(0, span.start - 4):span.start])
                      is not None))
-    if inner[-1] in _SENTENCE_END + ",":
-        return True
-    letters = [w for w in words if w[:1].isalpha()]
-    capitals = sum(w[0].isupper() for w in letters)
-    return not (letters and capitals / len(letters) >= 0.7)  # a title: Every Word Capitalised
+    return not _is_title(words)
+
+
+def _is_title(words: list[str]) -> bool:
+    """Title Case (“Takin’ It to the Streets,”): every word but small ones capitalised, no
+    sentence break inside."""
+    if any(w[-1] in _SENTENCE_END for w in words[:-1]):
+        return False
+    big = [w for w in words if w[:1].isalpha() and w.lower() not in _SMALL_WORDS]
+    return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.8
 
 
 def _opens_block(span: _Span, text: str) -> bool:
@@ -337,8 +350,9 @@ def _blank_spans(text: str, spans: list[_Span]) -> str:
 
 def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev: int | None,
                        spans: dict[int, list[_Span]], book: SpeakerBook) -> None:
-    """Quotes with no attribution of their own take the paragraph's speaker (split quotes), or
-    the previous paragraph's when they open the paragraph (continuations, "X said:" lead-ins)."""
+    """Quotes with no attribution of their own take the paragraph's speaker (split quotes); the
+    person the paragraph reports or names as a subject just before them; or, when they open the
+    paragraph, the previous paragraph's speaker (continuations, "X said:" lead-ins)."""
     alone = [s for s in speech if not _own_attribution(s) and s.chain is None]
     alone_ids = {id(s) for s in alone}
     if not alone:
@@ -355,7 +369,15 @@ def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev:
             s.speaker = last or after
         elif s.speaker:
             last = s.speaker
-    if any(s.speaker for s in speech) or prev is None or not _opens_block(speech[0], texts[i]):
+    if any(s.speaker for s in speech):
+        return
+    if not _opens_block(speech[0], texts[i]):  # “The tuft cell, Herbert said, is … “…”"
+        speaker = book.narrator(i, alone[0].start)
+        for s in alone:
+            s.speaker = speaker
+        book.met(speaker, (i, alone[0].start))
+        return
+    if prev is None:
         return
     at = (i, speech[0].start)
     speaker = _inherited(prev, spans, texts, book, at)

@@ -72,6 +72,7 @@ _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{
 _BEFORE_NAME_COLON = re.compile(r"\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?):\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
 _MAX_SUBJECT_WORDS = 16
+_SHORT_SUBJECT_WORDS = 6
 _OPENING_WORDS = frozenset({"but", "and", "yet", "so", "still", "then", "now"})
 _SHORT = 4  # words: a quotation this short needs punctuation before its attribution
 # Subjects that name no one but still make a quotation speech: "the ministry said".
@@ -91,9 +92,11 @@ def last_sentence(text: str) -> str:
     return text[start:]
 
 
-def _subject_ok(subj: str) -> bool:
-    """Short, and no full stop except in abbreviations ("Mr. Trump", "the U.S. attorney")."""
-    return len(subj.split()) <= _MAX_SUBJECT_WORDS and "." not in tokens(subj)
+def _subject_ok(subj: str, short: bool) -> bool:
+    """Not too long (a short quotation needs its verb close by), and no full stop except in
+    abbreviations ("Mr. Trump", "the U.S. attorney")."""
+    limit = _SHORT_SUBJECT_WORDS if short else _MAX_SUBJECT_WORDS
+    return len(subj.split()) <= limit and "." not in tokens(subj)
 
 
 def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
@@ -111,7 +114,7 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     if m:
         return object_name(m.group("rest")), True
     m = _AFTER_SUBJECT_FIRST.match(after)
-    if m and _subject_ok(m.group("subj")):
+    if m and _subject_ok(m.group("subj"), short=len(inner.split()) <= _SHORT):
         who = subject_name(m.group("subj"))
         return who, who is not None or bool(_UNNAMED_SUBJECT.match(m.group("subj")))
     m = _AFTER_DASH_NAME.match(after)  # “…” — Jane Smith (a signed quotation)
@@ -321,6 +324,19 @@ class SpeakerBook:
                 if full:
                     out.append((pos, full))
         return out
+
+    def narrator(self, block: int, before: int) -> str | None:
+        """Who a paragraph presents as speaking just before offset `before`: the last person it
+        reports ("Herbert said"), else the subject of the sentence right before ("Aderholt
+        returned to the issue. “…”")."""
+        text = self.texts.get(block, "")[:before]
+        reported = [name for _, name in narration_speakers(text)]
+        if reported:
+            return self.resolve(reported[-1], (block, before))
+        head = text.rstrip()
+        if not head or head[-1] not in ".!?:":
+            return None  # the quotation is inside a sentence: “a disaster”
+        return self.resolve(_sentence_subject(last_sentence(head)), (block, before))
 
     def _pronoun(self, pronoun: str, at: Position) -> str | None:
         """He/she: a person named (as a subject) in this or the previous paragraph after the

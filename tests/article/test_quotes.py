@@ -189,6 +189,20 @@ def test_reported_speaker_in_the_previous_paragraph() -> None:
     ) == ["Ellen Marsh", "Ellen Marsh"]
 
 
+def test_quote_after_a_sentence_about_the_speaker_in_the_same_paragraph() -> None:
+    assert speakers(
+        "Senator Ada Lindqvist returned to the issue later in the hearing. “What launch vehicles "
+        "exist today that could do this?”",
+        "The tuft cell, Herbert said, keeps sensing its surroundings. “Once the products go out "
+        "of balance, the cell responds.”",
+    ) == ["Ada Lindqvist", "Herbert"]
+
+
+def test_doubled_single_marks_close_a_quotation() -> None:
+    assert found("“It was an attempt to mislead voters,’’ Will Moy told the BBC.") == [
+        ("It was an attempt to mislead voters,", "Will Moy", 0)]
+
+
 def test_lead_in_paragraph_names_the_speaker() -> None:
     assert speakers(
         "In a statement released on Sunday, the club’s chairman Viktor Anand said:",
@@ -369,6 +383,7 @@ def test_multi_paragraph_offsets_run_to_the_end_of_the_open_paragraph() -> None:
     "The report described the policy as “a modest success” overall.",
     'He put the "smart" fridge in the garage.',
     "The so-called “reforms” were never debated in parliament.",
+    "The band closed with “Walking Back to the Harbour Lights,” their biggest hit.",
 ])
 def test_scare_quotes_and_titles_are_not_quotations(text: str) -> None:
     blocks = paragraphs(text)
