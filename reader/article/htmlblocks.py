@@ -31,7 +31,7 @@ HTML_ROLES: dict[str, str] = {
         "container",
     ),
     **dict.fromkeys(
-        ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+        ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
          "canvas", "form", "button", "select", "option", "input", "textarea", "head", "title",
          "meta", "link", "audio", "video", "source", "track", "map", "dialog", "img", "picture"),
         "skip",
