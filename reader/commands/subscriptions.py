@@ -44,7 +44,12 @@ def run(args: Namespace, ctx: Context) -> int:
 def _add(args: Namespace, ctx: Context, library: Library) -> int:
     from reader.library.subscribe import subscribe
 
+    known = {f.url for f in library.feeds()}
     done = asyncio.run(subscribe(library, args.url, tags=args.tag, offline=ctx.offline))
+    if done.url in known:
+        tags = f"; tags: {', '.join(args.tag)}" if args.tag else ""
+        print(f"Already subscribed to {done.url}{tags}")
+        return 0
     if not done.fetched:
         print(f"Subscribed to {done.url} (offline: it will be fetched by the next refresh)")
         return 0

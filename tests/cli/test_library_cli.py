@@ -44,6 +44,8 @@ def test_add_feeds_refresh_list_search_remove(feed_server: Any, tmp_path: Path) 
     assert [(f["url"], f["title"], f["tags"], f["unread"], f["total"], f["last_status"])
             for f in feeds] == [(feed_server.url("/ok"), "Loopback Times", ["loop"], 2, 2, "ok")]
     assert "Loopback Times  [loop]" in byline(data, "feeds").stdout
+    again = byline(data, "add", feed_server.url("/ok"), "--tag", "more")
+    assert again.stdout.strip() == f"Already subscribed to {feed_server.url('/ok')}; tags: more"
 
     refreshed = byline(data, "refresh")
     assert refreshed.returncode == 0, refreshed.stderr
