@@ -372,3 +372,9 @@ def test_link_blocks_after_prose_colon_or_share_links_stay_in_the_article():
     assert [(r.title, r.url) for r in related] == [
         ("Bridge plan splits the island council", "https://ledger.example/a/bridge")]
     assert removed == ["Watch:"]
+
+
+def test_table_rows_become_paragraphs_with_cell_separators():
+    html = ("<table><tr><th>Day</th><th>Crossings</th></tr>"
+            "<tr><td>Monday</td><td>12</td></tr><tr><td>Sunday</td><td><b>6</b></td></tr></table>")
+    assert texts(parse_html(html, url=None)) == ["Day | Crossings", "Monday | 12", "Sunday | 6"]
