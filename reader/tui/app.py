@@ -118,10 +118,11 @@ class BylineApp(App[None]):
             if isinstance(screen, LibraryScreen):
                 screen.reload()
 
-    def open_articles(self, items: Sequence[int | Article], index: int) -> None:
+    def open_articles(self, entry_ids: Sequence[int], index: int) -> None:
+        """Open entry `index` of `entry_ids`; n/p walk the list. Lists re-read on return."""
         from reader.tui.screens.article import ArticleScreen
 
-        self.push_screen(ArticleScreen(list(items), index), lambda _: self.reload_lists())
+        self.push_screen(ArticleScreen(list(entry_ids), index), lambda _: self.reload_lists())
 
     @work(thread=True, group="open-url")
     def open_url_as_article(self, url: str, show: bool = True) -> None:
@@ -130,7 +131,7 @@ class BylineApp(App[None]):
 
         try:
             articles = load_url(url, self.config.rules or None, offline=self.offline)
-            ids: list[int | Article] = [self.library.add_local(a) for a in articles]
+            ids = [self.library.add_local(a) for a in articles]
         except BylineError as exc:
             self.call_from_thread(self.notify, exc.message, markup=False, severity="error")
             return

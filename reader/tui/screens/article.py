@@ -26,13 +26,13 @@ if TYPE_CHECKING:
 
 
 class ArticleScreen(Screen[None]):
-    """Shows item `index` of `items` (library entry ids or in-memory articles); n/p walk them."""
+    """Shows entry `index` of `entry_ids` (the list it was opened from); n/p walk that list."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("screen", "article")
 
-    def __init__(self, items: list[int | Article], index: int = 0) -> None:
+    def __init__(self, entry_ids: list[int], index: int = 0) -> None:
         super().__init__()
-        self.items = items
+        self.items = entry_ids
         self.index = index
         self.article: Article | None = None
         self.entry_id: int | None = None
@@ -62,14 +62,9 @@ class ArticleScreen(Screen[None]):
         """Show item `index` (saving the reading position of the one we leave)."""
         self.save_position()
         self.index = index
-        item = self.items[index]
-        if isinstance(item, Article):
-            self.entry_id = None
-            self.call_next(self.show, item)
-        else:
-            self.entry_id = item
-            self.query_one(StatusBar).left = "Loading…"
-            self._load_entry(item)
+        self.entry_id = self.items[index]
+        self.query_one(StatusBar).left = "Loading…"
+        self._load_entry(self.entry_id)
 
     @work(thread=True, exclusive=True, group="article")
     def _load_entry(self, entry_id: int) -> None:
@@ -229,8 +224,7 @@ class ArticleScreen(Screen[None]):
             self.notify(exc.message, markup=False, severity="error")
             return
         for index in range(self.index + 1, len(self.items)):
-            item = self.items[index]
-            if isinstance(item, int) and item in unread:
+            if self.items[index] in unread:
                 self.load(index)
                 return
         self.notify("No more unread articles", timeout=2)
