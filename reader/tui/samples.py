@@ -29,6 +29,9 @@ def import_samples(library: Library) -> list[str]:
             problems.append(f"sample {path.name}: {exc.message}")
         except Exception as exc:  # a broken sample must not stop the others
             problems.append(f"sample {path.name}: internal error ({type(exc).__name__})")
-    for article in sorted(articles, key=lambda a: a.published or ""):
-        library.add_local(article)
+    try:
+        for article in sorted(articles, key=lambda a: a.published or ""):
+            library.add_local(article)
+    except BylineError as exc:
+        problems.append(f"samples not imported: {exc.message}")
     return problems

@@ -236,3 +236,21 @@ async def test_refresh_all_against_the_loopback_server(make_app, library, feed_s
         messages = [n.message for n in app._notifications]
         assert any("1 failed" in m for m in messages)
         assert any("404" in m and "/404" in m for m in messages)
+
+
+def test_import_samples_reports_a_busy_library(library, monkeypatch):
+    from reader.errors import BylineError
+    from reader.paths import samples_dir
+    from reader.tui.samples import import_samples
+
+    if not any(samples_dir().glob("*.*")):
+        import pytest
+
+        pytest.skip("no bundled samples in reader/samples")
+
+    def busy(self, article):
+        raise BylineError("the library is busy (database is locked); try again")
+
+    monkeypatch.setattr(type(library), "add_local", busy)
+    problems = import_samples(library)
+    assert problems[-1].startswith("samples not imported: the library is busy")
