@@ -26,6 +26,8 @@ SKIPPED_KINDS = frozenset({"media", "preformatted", "heading"})
 # opening mark -> closing marks, for the double-mark families (always primary).
 _DOUBLE = {"“": "”", "„": "“”", "«": "»", "»": "«", '"': '"', "”": "”"}
 _SINGLE = {"‘": "’", "'": "'"}
+_CLOSERS = {opener: (*closers, "’’") if opener == "“" else tuple(closers)
+            for opener, closers in _DOUBLE.items()}  # “…’’ is a closing mark too
 _OPENERS_DOUBLE = re.compile('[“„«»"”]')
 _OPENERS_ALL = re.compile('[“„«»"”‘\']')
 _BEFORE_OPEN = frozenset(" \t\n\u00a0([{—–-/:;,“‘«„")
@@ -128,8 +130,7 @@ def _close(text: str, start: int, opener: str, finder: _Finder) -> tuple[int, in
     if opener in _SINGLE:
         i = _single_close(text, start, opener)
         return None if i is None else (i, 1)
-    closers = [*_DOUBLE[opener], "’’"] if opener == "“" else list(_DOUBLE[opener])
-    found = [(i, len(c)) for c in closers if (i := finder.find(c, start)) >= 0]
+    found = [(i, len(c)) for c in _CLOSERS[opener] if (i := finder.find(c, start)) >= 0]
     if found:
         return min(found)
     if opener == "“":  # mixed marks: “… " (a curly opening, a straight closing)

@@ -7,6 +7,7 @@ finds ("Powell", "she", "Prime Minister Justin Trudeau") into full names, in rea
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from reader.article.names import (
@@ -259,25 +260,24 @@ class SpeakerBook:
     def mentions(self, block: int, before: int | None = None) -> list[tuple[Position, Name]]:
         """People named as possible subjects in the last stretch of a block before offset
         `before` (its end by default), surnames expanded to full names."""
-        if before is None and block in self._block_mentions:
-            return self._block_mentions[block]
-        text = self.texts.get(block, "")
-        end = len(text) if before is None else before
-        start = max(0, end - _MENTION_REACH)
-        out: list[tuple[Position, Name]] = []
-        for at, name, subject in mentions(text[start:end]):
-            if len(name.tokens) == 1:
-                full = self._surname(name.text)
-                name = Name(full, name.gender) if full else name
-            if len(name.tokens) < 2:
-                continue
-            if name.gender:
-                self.genders.setdefault(name.text, name.gender)
-            if subject and not name.is_org:
-                out.append(((block, start + at), name))
-        if before is None:
-            self._block_mentions[block] = out
-        return out
+        if block not in self._block_mentions:
+            found: list[tuple[Position, Name]] = []
+            for at, name, subject in mentions(self.texts.get(block, "")):
+                if len(name.tokens) == 1:
+                    full = self._surname(name.text)
+                    name = Name(full, name.gender) if full else name
+                if len(name.tokens) < 2:
+                    continue
+                if name.gender:
+                    self.genders.setdefault(name.text, name.gender)
+                if subject and not name.is_org:
+                    found.append(((block, at), name))
+            self._block_mentions[block] = found
+        end = len(self.texts.get(block, "")) if before is None else before
+        found = self._block_mentions[block]
+        lo = bisect_left(found, end - _MENTION_REACH, key=lambda m: m[0][1])
+        hi = bisect_left(found, end, key=lambda m: m[0][1])
+        return found[lo:hi]
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
         """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
@@ -318,11 +318,13 @@ class SpeakerBook:
         for block in range(since[0], at[0] + 1):
             if block not in self._narration:
                 self._narration[block] = narration_speakers(self.texts.get(block, ""))
-            for offset, name in self._narration[block]:
-                pos = (block, offset)
-                full = self.resolve(name, pos) if since < pos < at else None
+            reported = self._narration[block]
+            lo = bisect_right(reported, since[1], key=lambda r: r[0]) if block == since[0] else 0
+            hi = bisect_left(reported, at[1], key=lambda r: r[0]) if block == at[0] else None
+            for offset, name in reported[lo:hi]:
+                full = self.resolve(name, (block, offset))
                 if full:
-                    out.append((pos, full))
+                    out.append(((block, offset), full))
         return out
 
     def narrator(self, block: int, before: int) -> str | None:
