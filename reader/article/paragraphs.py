@@ -242,21 +242,19 @@ class Joiner:
         self._vocab: set[str] | None = None
 
     def join(self, lines: list[str]) -> str:
-        out = ""
+        pieces: list[str] = []  # one line each, so joining stays linear in huge paragraphs
         for line in lines:
             line = line.strip()
-            if not out:
-                out = line
-                continue
-            end = _HYPHENATED_END.search(out[-_LONGEST_WORD:]) if out.endswith("-") else None
+            last = pieces[-1] if pieces else ""
+            end = _HYPHENATED_END.search(last[-_LONGEST_WORD:]) if last.endswith("-") else None
             if end and line[:1].islower():
                 tail = _first_word(line).rstrip(".,;:!?)\"”’")
-                out = out[:-1] + line if self._merge(end.group(1), tail) else out + line
+                pieces[-1] = last[:-1] + line if self._merge(end.group(1), tail) else last + line
             elif end and line[:1].isalpha():
-                out += line  # "Franco-" + "Prussian": a compound, hyphen kept
-            else:
-                out = f"{out} {line}"
-        return " ".join(out.split())
+                pieces[-1] = last + line  # "Franco-" + "Prussian": a compound, hyphen kept
+            elif line:
+                pieces.append(line)
+        return " ".join(" ".join(pieces).split())
 
     def _merge(self, head: str, tail: str) -> bool:
         vocab = self.vocab

@@ -34,22 +34,25 @@ _AUTHOR_KEYS = ("author", "authors", "byline", "creator")
 _DATE_KEYS = ("date", "published", "pubdate", "created")
 _URL_KEYS = ("source", "url", "link", "canonical", "original_url")
 
-_URL = r"<?((?:[^()\s<>]|\([^()\s]*\))*)>?"  # balanced parentheses allowed
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*" + _URL + r"(?:\s+[\"']([^\"']*)[\"'])?\s*\)")
-_LINKED_IMAGE = re.compile(r"\[(!\[[^\]]*\]\([^)]*\))\]\([^)]*\)")
+_URL = r"<?((?:[^()\s<>]|\([^()\s]{0,200}\)){0,2000})>?"  # balanced parentheses allowed
+# Repeats are bounded so that runs of brackets cost linear, not quadratic, time.
+_IMAGE = re.compile(
+    r"!\[([^\]]{0,500})\]\(\s*" + _URL + r"(?:\s+[\"']([^\"']{0,300})[\"'])?\s*\)")
+_LINKED_IMAGE = re.compile(r"\[(!\[[^\]]{0,500}\]\([^)]{0,2000}\))\]\([^)]{0,2000}\)")
 _LINK = re.compile(
-    r"\[([^\[\]]*(?:\[[^\]]*\][^\[\]]*)*)\]\(\s*" + _URL + r"(?:\s+[\"'][^\"']*[\"'])?\s*\)"
+    r"\[([^\[\]]{0,500}(?:\[[^\[\]]{0,200}\][^\[\]]{0,500}){0,3})\]\(\s*" + _URL
+    + r"(?:\s+[\"'][^\"']{0,300}[\"'])?\s*\)"
 )
-_REF_LINK = re.compile(r"\[([^\[\]]+)\]\[([^\]]*)\]")
+_REF_LINK = re.compile(r"\[([^\[\]]{1,500})\]\[([^\[\]]{0,100})\]")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*[\"')])?\s*$")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_CODE = re.compile(r"`+([^`]+)`+")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EMPH_STAR = re.compile(r"(?<![\w*\\])\*(?=\S)(.+?)(?<=[^\s\\])\*(?![\w*])")
-_EMPH_UNDER = re.compile(r"(?<![\w\\])_(?=\S)(.+?)(?<=[^\s\\])_(?!\w)")
-_STRIKE = re.compile(r"~~(.+?)~~")
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_CODE = re.compile(r"`+([^`]{1,2000})`+")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.{1,1000}?)(?<=\S)\1")
+_EMPH_STAR = re.compile(r"(?<![\w*\\])\*(?=\S)(.{1,1000}?)(?<=[^\s\\])\*(?![\w*])")
+_EMPH_UNDER = re.compile(r"(?<![\w\\])_(?=\S)(.{1,1000}?)(?<=[^\s\\])_(?!\w)")
+_STRIKE = re.compile(r"~~(.{1,1000}?)~~")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>]{0,1000})?/?>")
+_COMMENT = re.compile(r"<!--.{0,5000}?-->", re.DOTALL)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
 _WHOLE_EMPHASIS = re.compile(r"^(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1$", re.DOTALL)
 
