@@ -189,7 +189,7 @@ class BylineApp(App[None]):
                                stderr=subprocess.DEVNULL, timeout=60)
             elif not webbrowser.open(url):
                 raise OSError("no browser found")
-        except (OSError, subprocess.SubprocessError) as exc:
+        except (OSError, subprocess.SubprocessError, webbrowser.Error) as exc:
             self.call_from_thread(self.notify, f"Could not open a browser: {exc}",
                                   markup=False, severity="error")
 
@@ -250,6 +250,10 @@ class BylineApp(App[None]):
                                                 progress=progress))
         except BylineError as exc:
             self.call_from_thread(self._refresh_done, [exc.message], severity="error")
+            return
+        except Exception as exc:  # stored articles stay readable whatever the refresh hit
+            self.call_from_thread(self._refresh_done, [f"refresh failed: internal error "
+                                  f"({type(exc).__name__})"], severity="error")
             return
         lines = [summary.line()] + [f"{clean_line(url)[:80]}: {clean_line(reason)[:120]}"
                                     for url, reason in summary.errors.items()]
