@@ -31,6 +31,8 @@ _LEAD_WORD = re.compile(r"\s*(?:related|read|see|also|more|further|recommended|y
                         re.IGNORECASE)
 _RELATED_CLASS = re.compile(r"(?:^|[\s_-])(?:related|read-?more|more-on|further-reading)",
                             re.IGNORECASE)
+_WORDS = re.compile(r"\w+")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _MEDIA_LABEL = re.compile(r"^(?:more|watch|listen|video|photos?|gallery|podcast)\s*:$",
                           re.IGNORECASE)
 # Share buttons ("twitter.com/share?text=…", "facebook.com/sharer.php") are not articles.
@@ -119,8 +121,10 @@ def _link(a: HtmlElement, base: str | None) -> RelatedLink | None:
     """A related link; relative with no base to resolve against: title only."""
     title = _title(a)
     href = clean_line(a.get("href") or "")
-    if len(title) < 3 or not href or href.startswith("#") or RELATED_LEAD.match(title):
+    if not href or href.startswith("#") or RELATED_LEAD.match(title):
         return None
+    if not _headline_length(title):
+        return None  # "Sweden", "Science & Health": topic and section links, not articles
     try:
         absolute = urljoin(base or "", href)
     except ValueError:
@@ -131,6 +135,13 @@ def _link(a: HtmlElement, base: str | None) -> RelatedLink | None:
     if url is not None and _SHARE_URL.search(url.split("#", 1)[0].split("://", 1)[-1]):
         return None
     return RelatedLink(title, url)
+
+
+def _headline_length(title: str) -> bool:
+    """Three words or more (six characters in scripts written without spaces)."""
+    if _UNSPACED.search(title):
+        return len(title) >= 6
+    return len(_WORDS.findall(title)) >= 3
 
 
 def _title(a: HtmlElement) -> str:

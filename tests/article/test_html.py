@@ -378,3 +378,13 @@ def test_table_rows_become_paragraphs_with_cell_separators():
     html = ("<table><tr><th>Day</th><th>Crossings</th></tr>"
             "<tr><td>Monday</td><td>12</td></tr><tr><td>Sunday</td><td><b>6</b></td></tr></table>")
     assert texts(parse_html(html, url=None)) == ["Day | Crossings", "Monday | 12", "Sunday | 6"]
+
+
+def test_topic_tags_are_not_related_articles_but_short_cjk_headlines_are():
+    html = ("<html><body><article>" + f"<p>{PROSE}</p>" * 3 + "</article>"
+            "<aside><h3>Related topics</h3><ul><li><a href='/t/ferries'>Ferries</a></li>"
+            "<li><a href='/t/sci'>Science &amp; Health</a></li>"
+            "<li><a href='/news/1'>港の新しいフェリー</a></li>"
+            "<li><a href='/news/2'>Quay lights switched on</a></li></ul></aside></body></html>")
+    draft = parse_html(html, url="https://ledger.example/a")
+    assert [r.title for r in draft.related] == ["港の新しいフェリー", "Quay lights switched on"]
