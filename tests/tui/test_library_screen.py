@@ -254,3 +254,13 @@ def test_import_samples_reports_a_busy_library(library, monkeypatch):
     monkeypatch.setattr(type(library), "add_local", busy)
     problems = import_samples(library)
     assert problems[-1].startswith("samples not imported: the library is busy")
+
+
+def test_search_snippet_marks_the_matches_without_markup():
+    from reader.library.store import SearchHit
+    from reader.tui.screens.search import snippet_text
+
+    hit = SearchHit(1, "t", "s", "the [bold]lamps[/] were lit", 0.0, spans=[(11, 16)])
+    text = snippet_text(hit)
+    assert text.plain == "the [bold]lamps[/] were lit"
+    assert [(s.start, s.end, str(s.style)) for s in text.spans] == [(11, 16, "bold")]

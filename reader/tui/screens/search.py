@@ -13,16 +13,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from reader.article.text import clean_line
+from reader.article.text import clean_line, clean_text
 from reader.errors import BylineError
+from reader.library.store import SearchHit
 
 if TYPE_CHECKING:
-    from reader.library.store import Library, SearchHit
+    from reader.library.store import Library
 
 
 def as_you_type(query: str) -> str:
     """Search the word being typed as a prefix (`zeb` finds zebras); a space ends the word."""
     return query + "*" if query[-1:].isalnum() else query
+
+
+def snippet_text(hit: SearchHit) -> Text:
+    """The hit's snippet with the matched words in bold (plain text, never markup)."""
+    snippet = clean_text(hit.snippet)
+    text = Text(snippet, style="italic")
+    if snippet == hit.snippet:  # offsets still line up with the text shown
+        for start, end in hit.spans:
+            text.stylize("bold", start, end)
+    return text
 
 
 class SearchScreen(ModalScreen[tuple[list[int], int] | None]):
@@ -72,7 +83,8 @@ class SearchScreen(ModalScreen[tuple[list[int], int] | None]):
         for i, hit in enumerate(hits):
             prompt = Text(clean_line(hit.title) or "Untitled", style="bold")
             prompt.append("  " + clean_line(hit.source), style="dim")
-            prompt.append("\n" + clean_line(hit.snippet), style="italic")
+            prompt.append("\n")
+            prompt.append_text(snippet_text(hit))
             results.add_option(Option(prompt, id=str(i)))
         if hits:
             results.highlighted = 0
