@@ -201,7 +201,7 @@ def take_link_runs(blocks: list[Block], links: dict[str, HtmlElement], base: str
                    ) -> tuple[list[Block], list[RelatedLink], list[str]]:
     """Move runs of two or more blocks that are each (almost) a whole link, i.e. a teaser list
     the extractor kept, to related links, and single such blocks after a label ("DON'T MISS",
-    "More:"); a short lead-in just before goes to the removed texts.
+    "More:"); the label goes to the removed texts.
     Returns (blocks, related, removed)."""
     found = [_whole_link(b, links, base) for b in blocks]
     out: list[Block] = []
@@ -212,8 +212,8 @@ def take_link_runs(blocks: list[Block], links: dict[str, HtmlElement], base: str
         j = i
         while j < len(blocks) and found[j] is not None:
             j += 1
-        lead = bool(out) and _is_lead_in(out[-1])
-        if j - i >= 2 or (j - i == 1 and lead and _is_label(out[-1].text)):
+        lead = bool(out) and _is_lead_in(out[-1]) and _is_label(out[-1].text)
+        if j - i >= 2 or (j - i == 1 and lead):
             if lead:
                 removed.append(out.pop().text)
             related.extend(link for link in found[i:j] if link is not None)
