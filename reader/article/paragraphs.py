@@ -242,19 +242,21 @@ class Joiner:
         self._vocab: set[str] | None = None
 
     def join(self, lines: list[str]) -> str:
-        pieces: list[str] = []  # one line each, so joining stays linear in huge paragraphs
+        parts: list[str] = []  # lines and the separators between them: linear in huge paragraphs
         for line in lines:
             line = line.strip()
-            last = pieces[-1] if pieces else ""
+            if not line:
+                continue
+            last = parts[-1] if parts else ""
             end = _HYPHENATED_END.search(last[-_LONGEST_WORD:]) if last.endswith("-") else None
             if end and line[:1].islower():
                 tail = _first_word(line).rstrip(".,;:!?)\"”’")
-                pieces[-1] = last[:-1] + line if self._merge(end.group(1), tail) else last + line
-            elif end and line[:1].isalpha():
-                pieces[-1] = last + line  # "Franco-" + "Prussian": a compound, hyphen kept
-            elif line:
-                pieces.append(line)
-        return " ".join(" ".join(pieces).split())
+                if self._merge(end.group(1), tail):
+                    parts[-1] = last[:-1]
+            elif not (end and line[:1].isalpha()):  # "Franco-" + "Prussian" keeps its hyphen
+                parts.append(" ")
+            parts.append(line)
+        return " ".join("".join(parts).split())
 
     def _merge(self, head: str, tail: str) -> bool:
         vocab = self.vocab
