@@ -57,7 +57,7 @@ def _parse(html: str, url: str | None) -> Draft:
     except ParserError:  # nothing but comments, or no markup at all
         return Draft(blocks=_tagless(html))
     meta = page_meta(root, url)
-    base = _base_url(root, url or meta.url)
+    base = _base_url(root, safe_url(url) or meta.url)
     related = take_related(root, base)
     links = link_texts(root)
     captions = _prepare(root)

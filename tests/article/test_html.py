@@ -388,3 +388,9 @@ def test_topic_tags_are_not_related_articles_but_short_cjk_headlines_are():
             "<li><a href='/news/2'>Quay lights switched on</a></li></ul></aside></body></html>")
     draft = parse_html(html, url="https://ledger.example/a")
     assert [r.title for r in draft.related] == ["港の新しいフェリー", "Quay lights switched on"]
+
+
+def test_a_local_path_as_url_falls_back_to_the_canonical_link_for_related_urls():
+    draft = parse_html(page("harbour-ferry.html"), url="saved/harbour-ferry.html")
+    assert draft.url == "https://ledger.example/news/harbour-ferry-returns"
+    assert all(r.url and r.url.startswith("https://") for r in draft.related)
