@@ -101,7 +101,11 @@ def is_title(tok: str) -> bool:
     """A title or role word ("Resident Jane Doe"), including German compounds
     ("Geschäftsführerin")."""
     bare = _bare(tok)
-    return bare in ROLES or (len(bare) > 7 and bare.endswith(TITLE_SUFFIXES))
+    if bare in ROLES or (len(bare) > 7 and bare.endswith(TITLE_SUFFIXES)):
+        return True
+    parts = bare.split("-")  # "Singer-guitarists", "Co-founder"
+    return len(parts) > 1 and all(p in ROLES or p.removesuffix("s") in ROLES or p == "co"
+                                  for p in parts)
 
 
 def is_name_token(tok: str) -> bool:
@@ -239,7 +243,7 @@ _NOT_BEFORE_SUBJECT = frozenset({
     "before", "after", "during", "since", "until", "over", "under", "through", "near", "called",
     "around", "across", "toward", "towards", "inside", "outside", "behind", "beyond", "along",
     "among", "between", "within", "without", "throughout", "upon", "onto", "per", "past", "named",
-    "visited", "visit", "leaving", "left", "reached", "entering", "entered", "via", "at",
+    "visited", "visit", "leaving", "left", "reached", "entering", "entered",
 })
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _AUXILIARIES = frozenset({

@@ -258,6 +258,8 @@ def test_attributed_quote_does_not_inherit_from_the_previous_paragraph() -> None
     ("Zara Quinn, who runs Lakeside Books, said", "Zara Quinn"),
     ("Resident Maya Lund said", "Maya Lund"),
     ("Ken Doctor said", "Ken Doctor"),
+    ("Striker Kofi Mensah-Boateng said", "Kofi Mensah-Boateng"),
+    ("Singer-guitarist Tom Ashby said", "Tom Ashby"),
     ("Zara Quinn, head of sales at Lakeside Books, Maps, and Prints, said", "Zara Quinn"),
     ("Interior Minister Otto Brandl, who serves in a caretaker government of civil servants, "
      "said in the statement", "Otto Brandl"),
