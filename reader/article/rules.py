@@ -27,6 +27,7 @@ USER_KEYS = {
     "remove_headings": "remove_heading",
 }
 USER_MAX_CHARS = 300
+_COMPILE_AFTER = 200  # lines of one length bucket before its alternation is compiled
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,18 @@ class Rules:
     def family_for(self, line: str) -> tuple[Family, re.Match[str]] | None:
         """The first family whose pattern matches the whole (stripped) line, with its match.
 
-        One C-level match of an alternation (a named group per family) rejects most prose lines
-        and names the winning family; only that family is then matched for its groups.
+        Short texts loop over the families. Once many lines of one length bucket have been
+        seen, one C-level match of an alternation (a named group per family) rejects prose
+        and names the winner: compiling it costs more than a short article saves.
         """
         if len(line) > self.longest:
             return None
         limits = self._limits
         limit = limits[bisect_left(limits, len(line))]
+        seen = self._seen
+        seen[limit] = seen.get(limit, 0) + 1
+        if seen[limit] < _COMPILE_AFTER:
+            return self._loop(line)
         if limit not in self._alternations:
             self._alternations[limit] = self._alternation(limit)
         families, quick, named = self._alternations[limit]
@@ -79,6 +85,13 @@ class Rules:
         family = families[int(hit.lastgroup[1:])]
         found = family.match(line)
         return (family, found) if found is not None else None
+
+    def _loop(self, line: str) -> tuple[Family, re.Match[str]] | None:
+        for family in self.families:
+            found = family.match(line)
+            if found is not None:
+                return family, found
+        return None
 
     def _alternation(
         self, limit: int
@@ -95,6 +108,10 @@ class Rules:
     def _alternations(
         self,
     ) -> dict[int, tuple[tuple[Family, ...], re.Pattern[str], re.Pattern[str]]]:
+        return {}
+
+    @cached_property
+    def _seen(self) -> dict[int, int]:
         return {}
 
     @cached_property
