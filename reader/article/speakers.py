@@ -196,6 +196,9 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _MENTION_REACH = 600  # characters before a "he said" searched for a person just named
 _MAX_LOOKS = 40  # occurrences of a word examined (names are introduced early)
+_GENDER_REACH = 80  # characters after a name searched for the pronoun that refers to it
+# The first he/his/him/she/her in the rest of the name's sentence, before any other name.
+_TAIL_PRONOUN = re.compile(r"[^.!?A-Z]*?\b(he|his|him|she|her|hers)\b")
 _NARRATION_REACH = 6  # blocks looked back for a reported speaker
 
 
@@ -214,6 +217,7 @@ class SpeakerBook:
         self._single: dict[str, bool] = {}
         self._narration: dict[int, list[tuple[int, Name]]] = {}
         self._block_mentions: dict[int, list[tuple[Position, Name]]] = {}
+        self._gender_read: set[str] = set()
 
     def _occurrences(self, word: str) -> Iterator[int]:
         """Offsets of `word` as a whole word in the article's narration."""
@@ -307,8 +311,28 @@ class SpeakerBook:
     def _compatible(self, name: str, gender: str | None) -> bool:
         if gender is None:
             return True
-        known = self.genders.get(name)
+        known = self._gender(name)
         return not Name(name).is_org and (known is None or known == gender)
+
+    def _gender(self, name: str) -> str | None:
+        """What the narration says: honorifics, earlier pronoun references, or the pronouns
+        that follow the name in its sentences ("Blackwood … her grandfather’s logbooks")."""
+        if name not in self.genders and name not in self._gender_read:
+            self._gender_read.add(name)
+            word = name.split()[-1]
+            if sum(f.split()[-1] == word for f in self._names_with(word)) > 1:
+                word = name  # a shared surname ("Rowan and Marisol Pellegrini")
+            votes = {"m": 0, "f": 0}
+            for n, at in enumerate(self._occurrences(word)):
+                if n == _MAX_LOOKS:
+                    break
+                tail = self.joined[at + len(word):at + len(word) + _GENDER_REACH]
+                m = _TAIL_PRONOUN.match(tail)
+                if m:
+                    votes["m" if m.group(1) in ("he", "his", "him") else "f"] += 1
+            if votes["m"] != votes["f"]:
+                self.genders[name] = max(votes, key=lambda g: votes[g])
+        return self.genders.get(name)
 
     def _reported(self, at: Position) -> list[tuple[Position, str]]:
         """People reported as speaking in narration since the last quoted speaker (at most

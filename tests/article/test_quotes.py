@@ -125,6 +125,15 @@ def test_pronoun_skips_a_speaker_of_the_other_gender() -> None:
     ) == ["Ines Varga", "Pavel Dunst", "Ines Varga"]
 
 
+def test_pronoun_gender_learned_from_the_narration() -> None:
+    assert speakers(
+        "Robin Achebe opened the meeting and thanked her neighbours for coming.",
+        "“We need more buses,” Achebe said.",
+        "“The last one leaves at six,” said Sam Ferreira, who drives his own car to work.",
+        "“Nobody listens to us,” she said.",
+    ) == ["Robin Achebe", "Sam Ferreira", "Robin Achebe"]
+
+
 def test_pronoun_with_no_one_named_is_null() -> None:
     assert speakers("“We had warned them twice,” she said.") == [None]
 
