@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import stat
@@ -42,6 +41,8 @@ def run(args: Namespace, ctx: Context) -> int:
 
 
 def _add(args: Namespace, ctx: Context, library: Library) -> int:
+    import asyncio
+
     from reader.library.subscribe import subscribe
 
     known = {f.url for f in library.feeds()}
