@@ -30,6 +30,7 @@ _CLOSERS = {opener: (*closers, "’’") if opener == "“" else tuple(closers)
             for opener, closers in _DOUBLE.items()}  # “…’’ is a closing mark too
 _OPENERS_DOUBLE = re.compile('[“„«»"”]')
 _OPENERS_ALL = re.compile('[“„«»"”‘\']')
+_SINGLE_OPENING = re.compile("(?:^|[\\s(\\[{—–/:;,“«„-])['‘]\\S")  # not don't, Jones' car
 _BEFORE_OPEN = frozenset(" \t\n\u00a0([{—–-/:;,“‘«„")
 _SENTENCE_END = ".!?…"
 _SHORT_WORDS = 4
@@ -235,8 +236,9 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
         b.quotes = []
     order = list(texts)
     spans = {i: _scan(texts[i], i, _OPENERS_DOUBLE) for i in order}
-    if any("‘" in t or "'" in t for t in texts.values()):
-        mixed = {i: _scan(t, i, _OPENERS_ALL) if "‘" in t or "'" in t else spans[i]
+    maybe_single = {i for i, t in texts.items() if _SINGLE_OPENING.search(t)}
+    if maybe_single:
+        mixed = {i: _scan(t, i, _OPENERS_ALL) if i in maybe_single else spans[i]
                  for i, t in texts.items()}
         if _singles_primary(mixed, texts):
             spans = mixed
