@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("export", help="print subscriptions as OPML")
 
     p = sub.add_parser("refresh", help="fetch every feed")
+    p.add_argument("feeds", nargs="*", metavar="URL", help="only these feeds (URL or id)")
     p.add_argument("--full", action="store_true",
                    help="also fetch and cache the full text of summary-only entries")
 

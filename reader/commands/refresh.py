@@ -30,7 +30,7 @@ def run(args: Namespace, ctx: Context) -> int:
         return 0
     with _progress_bar() as progress:
         summary = asyncio.run(refresh_feeds(ctx.paths.library_file, full=args.full,
-                                            progress=progress))
+                                            only=args.feeds or None, progress=progress))
     for url, reason in list(summary.errors.items())[:MAX_ERRORS_LISTED]:
         print(f"  {url}: {reason}", file=sys.stderr)
     if len(summary.errors) > MAX_ERRORS_LISTED:

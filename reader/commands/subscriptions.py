@@ -73,6 +73,7 @@ def _feeds(args: Namespace, ctx: Context, library: Library) -> int:
         rows = [{"id": f.id, "url": f.url, "title": f.title, "link": f.link, "tags": f.tags,
                  "last_status": f.last_status, "last_error": f.last_error,
                  "last_fetched": _iso(f.last_fetched), "gone": f.gone,
+                 "retry_after": _iso(f.retry_after_until),
                  "unread": f.unread, "total": f.total} for f in feeds]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -86,6 +87,9 @@ def _feeds(args: Namespace, ctx: Context, library: Library) -> int:
             status += f": {f.last_error}"
         if f.gone:
             status += f" (try: byline remove {f.url})"
+        if f.retry_after_until and f.retry_after_until > time.time():
+            after = time.strftime("%H:%M", time.localtime(f.retry_after_until))
+            status += f"; next try after {after}"
         print(f"{f.label}{tags}\n  {f.url}\n  {f.unread} unread of {f.total}; {status}")
     return 0
 

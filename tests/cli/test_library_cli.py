@@ -83,6 +83,11 @@ def test_refresh_exit_status_and_error_lines(feed_server: Any, tmp_path: Path) -
     byline(data, "--offline", "add", feed_server.url("/ok"))
     mixed = byline(data, "refresh")
     assert mixed.returncode == 0 and mixed.stdout.strip().startswith("1 feed ok, 1 failed")
+    one = byline(data, "refresh", feed_server.url("/ok"))
+    assert one.returncode == 0 and one.stdout.strip().startswith("1 feed ok, 0 failed")
+    unknown = byline(data, "refresh", "https://not.subscribed.example/feed")
+    assert unknown.returncode == 1
+    assert unknown.stderr.startswith("byline: not subscribed: https://not.subscribed.example/")
 
 
 def test_offline_never_touches_the_network(feed_server: Any, tmp_path: Path) -> None:
