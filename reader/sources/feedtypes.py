@@ -7,6 +7,7 @@ clean titles, absolute http(s) links, ISO 8601 dates, stable keys, dedupe, entry
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import html
 import re
@@ -33,6 +34,7 @@ _C1_TO_CP1252 = {
     if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)  # undefined in cp1252
 }
 _LOOKS_HTML = re.compile(r"<[A-Za-z/!]")
+_YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 class FeedError(BylineError):
@@ -166,7 +168,7 @@ def iso_date(raw: str | None, *, now: datetime | None = None) -> str | None:
         return None
     raw = raw.strip()[:100]
     when = _parse_any(raw)
-    if when is None:
+    if when is None or not _real_day(raw):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
@@ -175,6 +177,16 @@ def iso_date(raw: str | None, *, now: datetime | None = None) -> str | None:
     if when.year < 1970 or when > limit:
         return None
     return when.replace(microsecond=0, tzinfo=None).isoformat() + "Z"  # strftime is slower
+
+
+def _real_day(raw: str) -> bool:
+    """False for an ISO date naming no day (2024-02-30, 2024-13-01): feedparser rolls those
+    over into the next month instead of refusing them."""
+    ymd = _YMD.match(raw)
+    if ymd is None:
+        return True
+    year, month, day = map(int, ymd.groups())
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(max(year, 1), month)[1]
 
 
 def _parse_any(raw: str) -> datetime | None:
