@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 WORDS: dict[str, frozenset[str]] = {
@@ -93,10 +94,12 @@ def _is_abbreviation(tok: str) -> bool:
             or (len(word) == 1 and word.isupper()))
 
 
+@lru_cache(maxsize=4096)
 def _bare(tok: str) -> str:
     return tok.rstrip(".").lower()
 
 
+@lru_cache(maxsize=4096)
 def is_title(tok: str) -> bool:
     """A title or role word ("Resident Jane Doe"), including German compounds
     ("Geschäftsführerin")."""
@@ -108,6 +111,7 @@ def is_title(tok: str) -> bool:
                                   for p in parts)
 
 
+@lru_cache(maxsize=4096)
 def is_name_token(tok: str) -> bool:
     """A capitalised word that could be part of a name (not a stopword, not punctuation)."""
     return tok[:1].isupper() and tok[:1].isalpha() and tok.lower() not in STOPWORDS
