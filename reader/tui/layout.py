@@ -48,7 +48,7 @@ class Layout:
 
 
 def text_width(text: str) -> int:
-    """Terminal cells used by `text` (fast path for ASCII)."""
+    """Terminal cells used by `text` (fast path for one-cell scripts)."""
     if _SINGLE_CELL.fullmatch(text):
         return len(text)
     return cell_len(text)
@@ -65,7 +65,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     if total <= width:
         return [(0, len(text))]
     if total == len(text):
-        return _wrap_narrow(text, width)
+        return _wrap_single_cell(text, width)
     lines: list[tuple[int, int]] = []
     start = used = 0
     for match in _WORD.finditer(text):
@@ -84,7 +84,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     return lines
 
 
-def _wrap_narrow(text: str, width: int) -> list[tuple[int, int]]:
+def _wrap_single_cell(text: str, width: int) -> list[tuple[int, int]]:
     """`wrap` for text where every character takes one cell (the common case, done fast)."""
     lines: list[tuple[int, int]] = []
     start = 0
