@@ -23,6 +23,8 @@ REMOVED = {
                    "Sign up to Harbour Notes, our free weekly newsletter – every Friday at 7am",
                    "Catch up on the markets with the Daily Ledger newsletter. Sign up here.",
                    "after newsletter promotion", "Get breaking National news",
+                   "Thanks for reading Small Towns! Subscribe for free to receive new posts.",
+                   "Type your email...",
                    "For news from the valley, sign up for breaking news alerts delivered to you."],
     "share": ["Share this article", "Share on Facebook", "Tweet", "Email this", "Copy link",
               "Facebook Twitter WhatsApp Email", "Share | Print", "Social Sharing",
@@ -32,7 +34,7 @@ REMOVED = {
                 "Accept all cookies", "Cookie settings"],
     "navigation": ["Skip to content", "Home > News > World", "Back to top", "Next article",
                    "Home › Sport › Cycling", "Listen to this article · 4:12 min",
-                   "CLICK HERE TO GET THE LAKESIDE NEWS APP"],
+                   "CLICK HERE TO GET THE LAKESIDE NEWS APP", "Jane Roe's avatar"],
     "copyright": ["© 2024 Lakeside Gazette", "Copyright 2023 Harbour Media. All rights reserved.",
                   "© Copyright Northwind Press 2021"],
     "wire": ["(Reporting by Ana Ruiz; Editing by Tom Baker)", "— The Associated Press",
@@ -42,14 +44,15 @@ REMOVED = {
              "Follow AP's coverage of the harbour strike at https://apnews.example/hub/strike"],
     "age-notice": ["This article is more than 4 years old", "This article is more than a year old"],
     "comments": ["Comments", "Join the conversation", "View comments", "12 comments",
-                 "Comments closed."],
+                 "Comments closed.", "Discussion about this post", "Restacks"],
     "publication-notes": [
         "A version of this article appears in print on March 4, 2024, Section A, Page 12.",
         "Corrections and clarifications | Submit a news tip",
         "Follow Lakeside News on Facebook, X and Instagram.",
         "Reporting from Lowell Falls, Ohio"],
     "timestamps": ["Published", "Updated 14:32 GMT", "3 May 2022", "Published March 4, 2024",
-                   "5 hours ago", "Harbour News · Posted: Mar 04, 2024 4:00 AM ET"],
+                   "5 hours ago", "Harbour News · Posted: Mar 04, 2024 4:00 AM ET",
+                   "Tuesday, March 5, 2024", "Sept. 14, 2021 10:30 a.m. ET"],
 }
 
 # family name -> (line, media caption it becomes)
@@ -93,7 +96,7 @@ HEADINGS = {
                         "See also", "You may also like"],
     "trending": ["Trending", "Most read", "Most popular", "Top stories",
                  "Elsewhere on the Courier"],
-    "topics": ["Related Topics", "Topics", "Explore more on these topics"],
+    "topics": ["Related Topics", "Topics", "Explore more on these topics", "Suggested Topics:"],
     "sponsored-links": ["Sponsored content", "Paid content", "From our partners",
                         "Around the web"],
 }
@@ -229,6 +232,7 @@ def test_glued_marker_is_cut_from_real_text(text: str, kept: str, cut: str) -> N
     "We use cookies, flour and butter in the recipe, said the baker.",
     "Copyright law has not kept up with artificial intelligence, the report argues.",
     "Published in 1998, the novel sold two million copies.",
+    "Markets", "Money", "Mayor", "Friends", "Sunshine", "Decisions", "Octopus",
     "Updated guidelines were released.",
     "Related issues will be discussed next week.",
     "Reuters reported the deal first, citing three people familiar with the talks.",
