@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 WORDS: dict[str, frozenset[str]] = {
@@ -137,11 +138,24 @@ def strip_titles(run: list[str]) -> Name | None:
     rest = [t.rstrip(",") for t in run[cut:] if not (t[:1].isupper() and t.lower() in STOPWORDS)]
     while rest and (_bare(rest[-1]) in PARTICLES or _bare(rest[-1]) in _SUFFIXES):
         rest.pop()
-    while sum(_bare(t) not in PARTICLES for t in rest) > 3:
+    while sum(_bare(t) not in PARTICLES and not _initial(t) for t in rest) > 3:
         rest.pop(0)
     if not rest or all(_bare(t) in TITLES for t in rest) or rest[-1].endswith(("’s", "'s")):
         return None
-    return Name(" ".join(rest), gender)
+    return Name(_join(rest), gender)
+
+
+def _initial(tok: str) -> bool:
+    return len(tok) == 2 and tok[1] == "." and tok[0].isupper()
+
+
+def _join(words: list[str]) -> str:
+    """Words of a name joined by spaces, initials closed up as news style writes them:
+    "J.K. Rowling"."""
+    out = words[0]
+    for prev, word in pairwise(words):
+        out += word if _initial(prev) and _initial(word) else " " + word
+    return out
 
 
 def runs(toks: list[str]) -> list[tuple[int, int]]:

@@ -268,6 +268,8 @@ def test_attributed_quote_does_not_inherit_from_the_previous_paragraph() -> None
     ("Resident Maya Lund said", "Maya Lund"),
     ("Ken Doctor said", "Ken Doctor"),
     ("Striker Kofi Mensah-Boateng said", "Kofi Mensah-Boateng"),
+    ("said author J.K. Rowan", "J.K. Rowan"),
+    ("said George R.R. Marten", "George R.R. Marten"),
     ("Singer-guitarist Tom Ashby said", "Tom Ashby"),
     ("Zara Quinn, head of sales at Lakeside Books, Maps, and Prints, said", "Zara Quinn"),
     ("Interior Minister Otto Brandl, who serves in a caretaker government of civil servants, "
