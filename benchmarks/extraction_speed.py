@@ -15,6 +15,7 @@ import gzip
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from reader.article import html as engine
@@ -84,8 +85,8 @@ def main() -> None:
     extract, full = [], []
     split: dict[str, list[float]] = {}
     for name, html in selected:
-        e = median_ms(lambda h=html: parse_html(clean_text(h), url=None), args.runs)
-        f = median_ms(lambda h=html, n=name: from_html(h, n), args.runs)
+        e = median_ms(partial(parse_html, clean_text(html), url=None), args.runs)
+        f = median_ms(partial(from_html, html, name), args.runs)
         extract.append(e)
         full.append(f)
         for stage, ms in stages(html, args.runs).items():
