@@ -196,3 +196,12 @@ def test_lone_surrogates_and_controls_in_a_file(tmp_path: Path) -> None:
     for block in article.blocks:
         assert is_terminal_safe(block.text)
         block.text.encode("utf-8")  # would raise on a lone surrogate
+
+
+@pytest.mark.parametrize("case", ["FIFO", "symlink to /dev/zero", "PNG named .txt",
+                                  "50 MB sparse text"])
+def test_tui_refuses_a_single_bad_file_before_starting(tmp_path: Path, byline,
+                                                       case: str) -> None:
+    """`byline FILE` (the reader) fails in one line before any screen is drawn."""
+    maker, reason = REFUSED[case]
+    assert_one_line_error(byline(str(maker(tmp_path)), timeout=30), reason)

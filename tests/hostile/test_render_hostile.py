@@ -168,3 +168,25 @@ def _assert_inert(app) -> None:
             assert is_terminal_safe(segment.text), repr(segment.text)
             meta = segment.style.meta if segment.style else {}
             assert "app.quit" not in str(meta.get("@click", "")), meta
+
+
+async def test_tui_opens_a_five_thousand_paragraph_article(tmp_path: Path) -> None:
+    """Case 56: a huge article opens and shows its first screen (the app stays responsive:
+    keys still work afterwards)."""
+    from reader.tui.app import BylineApp
+    from reader.tui.screens.article import ArticleScreen
+
+    blocks = [Block("paragraph", f"Paragraph {i}: " + "words and more words " * 12)
+              for i in range(5000)]
+    article = Article(title="Very long", source="long.txt", blocks=blocks)
+    app = BylineApp(resolve_paths(tmp_path / "data"), theme="byline-dark", opened=[article])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert "Paragraph 0:" in _screen(app)
+        await pilot.press("G")
+        await pilot.pause()
+        assert "Paragraph 4999:" in _screen(app)
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.is_running and "Paragraph 0:" in _screen(app)
