@@ -31,6 +31,8 @@ _CLOSERS = {opener: (*closers, "’’") if opener == "“" else tuple(closers)
 _OPENERS_DOUBLE = re.compile('[“„«»"”]')
 _OPENERS_ALL = re.compile('[“„«»"”‘\']')
 _SINGLE_OPENING = re.compile("(?:^|[\\s(\\[{—–/:;,“«„-])['‘]\\S")  # not don't, Jones' car
+_NOT_A_QUOTE = re.compile(r"['‘](?:\d\ds|em|n'|tis)\b")  # ’90s, 'em, rock 'n' roll
+_MAX_SINGLE = 3000  # characters searched for the end of a single-quoted span
 _BEFORE_OPEN = frozenset(" \t\n\u00a0([{—–-/:;,“‘«„")
 _SENTENCE_END = ".!?…"
 _SHORT_WORDS = 4
@@ -47,7 +49,6 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:][”’\"»]?)\s*$")
 class _Span:
     """One quote-mark span inside a block."""
 
-    block: int
     start: int  # the opening mark
     end: int  # after the closing mark (or the end of the block when the quote runs on)
     inner_start: int
@@ -81,11 +82,8 @@ class _Finder:
         return found
 
 
-_NOT_A_QUOTE = re.compile(r"['‘](?:\d\ds|em|n'|tis)\b")  # ’90s, 'em, rock 'n' roll
-_MAX_SINGLE = 3000  # characters searched for the end of a single-quoted span
-
-
 def _is_opener(text: str, i: int, finder: _Finder) -> bool:
+    """Whether the mark at `i` opens a quotation (not an apostrophe, inch mark or closing)."""
     ch = text[i]
     nxt = text[i + 1] if i + 1 < len(text) else ""
     if not nxt or (nxt.isspace() and ch not in "«»"):
@@ -140,7 +138,8 @@ def _close(text: str, start: int, opener: str, finder: _Finder) -> tuple[int, in
     return None
 
 
-def _scan(text: str, block: int, openers: re.Pattern[str]) -> list[_Span]:
+def _scan(text: str, openers: re.Pattern[str]) -> list[_Span]:
+    """Every quote-mark span of `text`, in order (an unclosed one runs to the end)."""
     spans: list[_Span] = []
     finder = _Finder(text)
     pos = 0
@@ -156,14 +155,15 @@ def _scan(text: str, block: int, openers: re.Pattern[str]) -> list[_Span]:
         close = _close(text, i + 1, opener, finder)
         if close is None:
             end = len(text.rstrip())
-            spans.append(_Span(block, i, end, i + 1, end, opener, closed=False))
+            spans.append(_Span(i, end, i + 1, end, opener, closed=False))
             return spans
         j, width = close
-        spans.append(_Span(block, i, j + width, i + 1, j, opener, closed=True))
+        spans.append(_Span(i, j + width, i + 1, j, opener, closed=True))
         pos = j + width
 
 
 def _speech_like(span: _Span, text: str) -> bool:
+    """Long enough, or punctuated, to count as evidence for the article's primary marks."""
     inner = span.inner(text)
     return len(inner.split()) > _SHORT_WORDS or inner[-1:] in ",.!?…"
 
@@ -207,6 +207,7 @@ def _is_title(words: list[str]) -> bool:
 
 
 def _opens_block(span: _Span, text: str) -> bool:
+    """The span is the first thing in its paragraph."""
     return span.start == _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
 
 
@@ -235,10 +236,10 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
     for b in blocks:
         b.quotes = []
     order = list(texts)
-    spans = {i: _scan(texts[i], i, _OPENERS_DOUBLE) for i in order}
+    spans = {i: _scan(texts[i], _OPENERS_DOUBLE) for i in order}
     maybe_single = {i for i, t in texts.items() if _SINGLE_OPENING.search(t)}
     if maybe_single:
-        mixed = {i: _scan(t, i, _OPENERS_ALL) if i in maybe_single else spans[i]
+        mixed = {i: _scan(t, _OPENERS_ALL) if i in maybe_single else spans[i]
                  for i, t in texts.items()}
         if _singles_primary(mixed, texts):
             spans = mixed
@@ -275,6 +276,7 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
 
 
 def _own_attribution(span: _Span) -> bool:
+    """The span has attribution words of its own (even ones naming no one: "the ministry")."""
     return span.attached or span.ref is not None
 
 

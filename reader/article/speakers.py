@@ -1,7 +1,8 @@
 """Who said a quotation: attribution patterns around the quote marks, and name resolution.
 
-`attribution()` reads the words right before and after one quote; `SpeakerBook` turns what it
-finds ("Powell", "she", "Prime Minister Justin Trudeau") into full names, in reading order.
+`after_attribution()` and `before_attribution()` read the words right after and before one
+quotation; `SpeakerBook` turns what they find ("Powell", "she", "Prime Minister Justin Trudeau")
+into full names, in reading order.
 """
 
 from __future__ import annotations
@@ -82,7 +83,18 @@ _UNNAMED_SUBJECT = re.compile(
     r"police|witnesses|experts|residents|authorities|critics|analysts|researchers|scientists|"
     r"organizers|organisers|prosecutors|lawyers|doctors|sources)\b", re.IGNORECASE)
 
+_CAPITAL = re.compile(r"[^\W\da-z_]")  # a letter that is not a-z (a quick pre-check)
+_GENDER = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}
+_WINDOW = 60  # characters around a word searched for the rest of its name
+_MENTION_REACH = 600  # characters before a "he said" searched for a person just named
+_MAX_LOOKS = 40  # occurrences of a word examined (names are introduced early)
+_GENDER_REACH = 80  # characters after a name searched for the pronoun that refers to it
+# The first he/his/him/she/her in the rest of the name's sentence, before any other name.
+_TAIL_PRONOUN = re.compile(r"[^.!?A-Z]*?\b(he|his|him|she|her|hers)\b")
+_NARRATION_REACH = 6  # blocks looked back for a reported speaker
+
 Ref = Name | str  # a name as written, or a pronoun
+Position = tuple[int, int]  # (block index, character offset)
 
 
 def last_sentence(text: str) -> str:
@@ -122,7 +134,6 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     if m and only_a_name(m.group("who")):
         return subject_name(m.group("who")), True
     return None, False
-
 
 
 def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool]:
@@ -190,16 +201,6 @@ def narration_speakers(text: str) -> list[tuple[int, Name]]:
     return out
 
 
-_CAPITAL = re.compile(r"[^\W\da-z_]")  # a letter that is not a-z (a quick pre-check)
-Position = tuple[int, int]  # (block index, character offset)
-_GENDER = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}
-_WINDOW = 60  # characters around a word searched for the rest of its name
-_MENTION_REACH = 600  # characters before a "he said" searched for a person just named
-_MAX_LOOKS = 40  # occurrences of a word examined (names are introduced early)
-_GENDER_REACH = 80  # characters after a name searched for the pronoun that refers to it
-# The first he/his/him/she/her in the rest of the name's sentence, before any other name.
-_TAIL_PRONOUN = re.compile(r"[^.!?A-Z]*?\b(he|his|him|she|her|hers)\b")
-_NARRATION_REACH = 6  # blocks looked back for a reported speaker
 
 
 class SpeakerBook:
@@ -309,6 +310,7 @@ class SpeakerBook:
         return word if self._single_name(word) else None
 
     def _compatible(self, name: str, gender: str | None) -> bool:
+        """`name` could be the person a pronoun of `gender` (m/f/None) refers to."""
         if gender is None:
             return True
         known = self._gender(name)
