@@ -33,7 +33,6 @@ _MIN_ANCHORS = 3
 _PREFIX = 40
 
 
-
 def recover(root: HtmlElement, blocks: list[Block]) -> list[Block]:
     """`blocks` with missing prose from the extracted article's container(s) put back."""
     anchors = dict(_anchors(root, blocks))
@@ -56,13 +55,14 @@ def recover(root: HtmlElement, blocks: list[Block]) -> list[Block]:
     if not (before or inserts or after):
         return blocks
     mine = [i for i, el in anchors.items() if el is main]
+    first, last = min(mine), max(mine)
     out: list[Block] = []
     for i, block in enumerate(blocks):
-        if i == mine[0]:
+        if i == first:
             out.extend(before)
         out.extend(inserts.get(i, []))
         out.append(block)
-        if i == mine[-1]:
+        if i == last:
             out.extend(after)
     return out
 
