@@ -1,7 +1,8 @@
-"""Person names in running text: find them, strip job titles and honorifics, expand surnames.
+"""Person names in running text: find them, and strip job titles and honorifics.
 
 Pure heuristics on capitalisation (no NLP models): a name is a short run of capitalised words;
-titles ("Prime Minister", "Dr.", "executive director") before it are dropped.
+titles ("Prime Minister", "Dr.", "executive director") before it are dropped. The word lists
+are data, in `speech_words.toml`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,25 @@ HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "
 # A word (letters, inner hyphens/apostrophes) with an optional trailing full stop.
 _TOKEN = re.compile(r"[^\W\d_](?:[\w’'-]*[^\W_])?\.?|[^\w\s]")
 _SENTENCE_END = re.compile(r"[.!?]\s+$")
+_NOT_BEFORE_SUBJECT = frozenset({
+    "the", "a", "an", "of", "in", "on", "at", "for", "from", "with", "by", "to", "than", "as",
+    "like", "about", "into", "against", "via", "and", "or", "his", "her", "their", "its", "our",
+    "before", "after", "during", "since", "until", "over", "under", "through", "near", "called",
+    "around", "across", "toward", "towards", "inside", "outside", "behind", "beyond", "along",
+    "among", "between", "within", "without", "throughout", "upon", "onto", "per", "past", "named",
+    "visited", "visit", "leaving", "left", "reached", "entering", "entered",
+})
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_AUXILIARIES = frozenset({
+    "has", "had", "have", "also", "later", "then", "previously", "once", "again", "would", "will",
+    "reportedly", "recently", "further", "simply", "just", "quickly", "finally", ",", "instead",
+    "however", "too", "still", "now", "earlier", "repeatedly", "often", "never", "always", "even",
+    "only", "first", "currently", "publicly", "privately", "initially", "subsequently",
+})
+_WITH_OTHERS = re.compile(r"\s+(?:and|with)\s+(?:his|her|their)\s+\w+\s*$")
+_PREPOSITIONS = frozenset({
+    "of", "at", "for", "from", "in", "on", "with", "by", "to", "into", "about", "against",
+})
 
 
 @dataclass(frozen=True)
@@ -253,27 +273,6 @@ def object_name(phrase: str) -> Name | str | None:
             continue  # an organisation or place qualifying a role: "Rainbow Road executive …"
         candidates.append(name)
     return candidates[0] if candidates else None
-
-
-_NOT_BEFORE_SUBJECT = frozenset({
-    "the", "a", "an", "of", "in", "on", "at", "for", "from", "with", "by", "to", "than", "as",
-    "like", "about", "into", "against", "via", "and", "or", "his", "her", "their", "its", "our",
-    "before", "after", "during", "since", "until", "over", "under", "through", "near", "called",
-    "around", "across", "toward", "towards", "inside", "outside", "behind", "beyond", "along",
-    "among", "between", "within", "without", "throughout", "upon", "onto", "per", "past", "named",
-    "visited", "visit", "leaving", "left", "reached", "entering", "entered",
-})
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_AUXILIARIES = frozenset({
-    "has", "had", "have", "also", "later", "then", "previously", "once", "again", "would", "will",
-    "reportedly", "recently", "further", "simply", "just", "quickly", "finally", ",", "instead",
-    "however", "too", "still", "now", "earlier", "repeatedly", "often", "never", "always", "even",
-    "only", "first", "currently", "publicly", "privately", "initially", "subsequently",
-})
-_WITH_OTHERS = re.compile(r"\s+(?:and|with)\s+(?:his|her|their)\s+\w+\s*$")
-_PREPOSITIONS = frozenset({
-    "of", "at", "for", "from", "in", "on", "with", "by", "to", "into", "about", "against",
-})
 
 
 def sentence_start(text: str, pos: int) -> bool:
