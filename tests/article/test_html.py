@@ -394,3 +394,20 @@ def test_a_local_path_as_url_falls_back_to_the_canonical_link_for_related_urls()
     draft = parse_html(page("harbour-ferry.html"), url="saved/harbour-ferry.html")
     assert draft.url == "https://ledger.example/news/harbour-ferry-returns"
     assert all(r.url and r.url.startswith("https://") for r in draft.related)
+
+
+def test_recover_puts_back_a_bare_text_lead_but_not_what_follows_the_article():
+    from lxml.html import document_fromstring
+
+    from reader.article.htmlrecover import recover
+
+    lead = ("Orchard growers across the upper valley began installing frost fans this month, "
+            "after two springs of ruined blossom.")
+    paras = [f"Paragraph {n}: each fan protects about six hectares of trees on a still night, "
+             "and members share the running costs." for n in range(4)]
+    tail = "Sign in to read the comments and join the discussion with other growers today."
+    root = document_fromstring(
+        "<html><body><div class='article'><div class='content'>" + lead + "<br><br>"
+        + "<br><br>".join(paras) + "<br><br>" + tail + "</div></div></body></html>")
+    extracted = [Block("paragraph", p) for p in paras]
+    assert [b.text for b in recover(root, extracted)] == [lead, *paras]
