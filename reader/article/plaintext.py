@@ -25,6 +25,8 @@ from reader.article.related import LinkedBlock
 from reader.article.rules import packaged_rules
 from reader.article.text import clean_line, safe_url
 
+# Soft hyphens vanish ("transcrib\u00ading"); Unicode line/paragraph separators become newlines.
+_INVISIBLE = str.maketrans({"\u00ad": None, "\u2028": "\n", "\u2029": "\n\n"})
 _FRONT_FENCES = {"---": ("---", "..."), "+++": ("+++",)}
 _FM_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]\s*(.*)$")
 _WIKI_LINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
@@ -112,7 +114,7 @@ def parse_text(text: str, *, markdown: bool) -> Draft:
     Blocks come in reading order with kinds; `[12]` lynx markers and link-list lines are left
     for the boilerplate stage, which resolves them.
     """
-    lines = text.split("\n")
+    lines = text.translate(_INVISIBLE).split("\n")
     meta: dict[str, object] = {}
     if markdown:
         lines, meta = split_front_matter(lines)

@@ -389,3 +389,9 @@ def test_first_line_indents_separate_paragraphs_in_wrapped_text() -> None:
                            "the cost of keeping the building open.", 60, initial_indent="    ")
     draft = parse_text(f"Library vote delayed\n\n{first}\n{second}\n", markdown=False)
     assert [b.text[:20] for b in draft.blocks] == ["The commission met f", "A final vote is expe"]
+
+
+def test_soft_hyphens_and_unicode_separators() -> None:
+    text = "Pier reopens\n\nThe tran\u00adscribed logs\u2029Second para\u2028graph line."
+    draft = parse_text(text, markdown=False)
+    assert [b.text for b in draft.blocks] == ["The transcribed logs", "Second para", "graph line."]
