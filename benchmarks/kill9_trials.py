@@ -107,16 +107,24 @@ def _integrity(db: Path) -> str:
         conn.close()
 
 
-def _run_child(db: Path, kill_after: float) -> tuple[int, bool, float]:
-    """Run one refresh; SIGKILL its process group `kill_after` s after it starts refreshing.
-    Returns how many feeds it reported written, whether it was killed before finishing, and
-    the seconds it ran after starting."""
+@dataclass
+class _Run:
+    written: int          # feeds the child reported committed
+    killed: bool          # killed before it finished
+    first_write: float    # seconds from start to the first reported commit (0: none)
+    elapsed: float        # seconds it ran
+
+
+def _run_child(db: Path, kill_after: float, *, from_first_write: bool = False) -> _Run:
+    """Run one refresh; SIGKILL its process group `kill_after` s after it starts refreshing
+    (or after its first commit, with `from_first_write`)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(db)], stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     assert child.stdout is not None
     lines: list[str] = []
-    started = threading.Event()
+    started, wrote = threading.Event(), threading.Event()
+    first_write = [0.0]
 
     def reader() -> None:
         assert child.stdout is not None
@@ -125,12 +133,18 @@ def _run_child(db: Path, kill_after: float) -> tuple[int, bool, float]:
             lines.append(line)
             if line == "start":
                 started.set()
+            elif line.startswith("done ") and not wrote.is_set():
+                first_write[0] = time.perf_counter()
+                wrote.set()
         started.set()
+        wrote.set()
 
     thread = threading.Thread(target=reader, daemon=True)
     thread.start()
     started.wait(60)
     begun = time.perf_counter()
+    if from_first_write:
+        wrote.wait(60)
     with contextlib.suppress(subprocess.TimeoutExpired):
         child.wait(kill_after)
     with contextlib.suppress(ProcessLookupError):  # the child's own group: its parse workers too
@@ -139,7 +153,8 @@ def _run_child(db: Path, kill_after: float) -> tuple[int, bool, float]:
     thread.join(10)
     elapsed = time.perf_counter() - begun
     written = max([int(line[5:]) for line in lines if line.startswith("done ")], default=0)
-    return written, "end" not in lines, elapsed
+    return _Run(written, "end" not in lines, max(0.0, first_write[0] - begun) if written else 0.0,
+                elapsed)
 
 
 def run_trials(server: Any, *, trials: int, feeds: int = 12, entries: int = 40,
@@ -154,16 +169,22 @@ def run_trials(server: Any, *, trials: int, feeds: int = 12, entries: int = 40,
             library.add_feed(server.url(f"/kill/{i}.xml"))
     report = Report()
     committed: dict[str, set[str]] = {}
-    # One unkilled refresh measures how long a refresh takes, so kills land inside one.
+    # One unkilled refresh measures how long a refresh takes and when it starts writing.
+    # A third of the kills then land anywhere in a refresh (start-up, fetching, parsing);
+    # the rest land in its writing phase, timed from the first commit.
     for i in range(feeds):
         server.add(f"/kill/{i}.xml", feed_body(i, -1, entries))
-    duration = max(0.05, _run_child(db, kill_after=120)[2])
+    baseline = _run_child(db, kill_after=120)
+    duration = max(0.05, baseline.elapsed)
+    writing = max(0.05, baseline.elapsed - baseline.first_write)
     committed = _keys(db)
     for trial in range(trials):
         for i in range(feeds):
             server.add(f"/kill/{i}.xml", feed_body(i, trial, entries))
-        kill_after = rng.uniform(0.0, duration)
-        done, killed, _ = _run_child(db, kill_after)
+        in_writes = rng.random() >= 1 / 3
+        kill_after = rng.uniform(0.0, writing if in_writes else duration)
+        run = _run_child(db, kill_after, from_first_write=in_writes)
+        done, killed = run.written, run.killed
         report.trials += 1
         report.killed_mid_refresh += killed
         integrity = _integrity(db)
@@ -193,7 +214,8 @@ def run_trials(server: Any, *, trials: int, feeds: int = 12, entries: int = 40,
             report.problems.append(f"trial {trial}: {done} feeds reported, {complete} stored")
         committed = now
         if log:
-            print(f"trial {trial:3d}: kill at {kill_after:.2f} s, "
+            print(f"trial {trial:3d}: kill at {kill_after:.2f} s "
+                  f"{'after the first commit' if in_writes else 'after start'}, "
                   f"{'killed' if killed else 'finished'}, {done}/{feeds} feeds reported, "
                   f"{sum(map(len, now.values()))} entries, integrity {integrity}", file=log)
     report.committed_entries = sum(map(len, committed.values()))
