@@ -221,7 +221,7 @@ def _names(value: Any) -> Iterator[str]:
 def _is_name(part: str) -> bool:
     """A person's or agency's name, not a job title, credential or user name."""
     return (bool(part) and len(part) <= 80 and len(part.split()) <= 6
-            and not part.isdigit() and not _JOB_TITLE.search(part)
+            and not any(ch.isdigit() for ch in part) and not _JOB_TITLE.search(part)
             and not (part.isupper() and len(part) <= 4)  # MS, RDN, PhD-like credentials
             and not (part.islower() and " " not in part))  # "admin", "jdoe"
 
@@ -277,7 +277,11 @@ def _published(root: HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]
     ]
     candidates += [o.get("datePublished") if isinstance(o.get("datePublished"), str) else None
                    for o in ld]
-    candidates += [el.get("datetime") for el in root.iter("time")]
+    times = [el for el in root.iter("time") if el.get("datetime")]
+    marked = [el for el in times if el.get("pubdate") is not None
+              or (el.get("itemprop") or "").lower() == "datepublished"]
+    inside = [el for el in times if any(a.tag in ("article", "main") for a in el.iterancestors())]
+    candidates += [el.get("datetime") for el in marked + inside + times]
     for value in candidates:
         date = iso_date(value)
         if date:

@@ -411,3 +411,13 @@ def test_recover_puts_back_a_bare_text_lead_but_not_what_follows_the_article():
         + "<br><br>".join(paras) + "<br><br>" + tail + "</div></div></body></html>")
     extracted = [Block("paragraph", p) for p in paras]
     assert [b.text for b in recover(root, extracted)] == [lead, *paras]
+
+
+def test_article_time_wins_over_sidebar_time_and_dates_are_not_authors():
+    html = ("<html><body><aside><time datetime='2020-01-01'>1 Jan</time> Popular</aside>"
+            "<article><p class='byline'>By Ana Lee | Updated 3 May 2024</p>"
+            "<time datetime='2024-05-03T07:00:00Z'>3 May</time>"
+            + f"<p>{PROSE}</p>" * 3 + "</article></body></html>")
+    draft = parse_html(html, url=None)
+    assert draft.published == "2024-05-03T07:00:00+00:00"
+    assert draft.authors == ["Ana Lee"]
