@@ -84,7 +84,8 @@ class Rules:
             return None
         family = families[int(hit.lastgroup[1:])]
         found = family.match(line)
-        return (family, found) if found is not None else None
+        # The alternation loosens back-references, so a miss here means: ask every family.
+        return (family, found) if found is not None else self._loop(line)
 
     def _loop(self, line: str) -> tuple[Family, re.Match[str]] | None:
         for family in self.families:
@@ -155,8 +156,12 @@ class Rules:
 
 
 def _ungrouped(pattern: str) -> str:
-    """`pattern` with named groups made plain, so many patterns can share one alternation."""
-    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+    """`pattern` with named groups made plain, so many patterns can share one alternation.
+
+    A back-reference `(?P=name)` becomes `.*?`: the alternation may then match more than
+    the family does, never less (`family_for` checks the family itself).
+    """
+    return re.sub(r"\(\?P=\w+\)", ".*?", re.sub(r"\(\?P<\w+>", "(?:", pattern))
 
 
 def _compile(patterns: list[str], where: str) -> tuple[re.Pattern[str], ...]:

@@ -60,6 +60,8 @@ MEDIA = {
     "video-caption": [
         ("Click to play video: 'Flooding closes ring road' Flooding closes ring road",
          "Flooding closes ring road"),
+        ("Click to play video: 'Canada's ferry plan' Canada's ferry plan", "Canada's ferry plan"),
+        ("Click to play video: 'Storm warning'", "Storm warning"),
         ("Media caption, Divers search the harbour at dawn", "Divers search the harbour at dawn"),
         ("Watch: the moment the bridge span was lifted", "the moment the bridge span was lifted"),
     ],
@@ -313,3 +315,11 @@ def test_paragraphs_are_not_mended_without_a_removal_or_at_a_sentence_end() -> N
     out = clean(*blocks)
     assert [b.text for b in out.blocks] == [
         "What happens next", "the plan is set.", "It ended.", "then it began."]
+
+
+def test_back_references_in_rules_work_in_long_texts() -> None:
+    # Past the compile threshold the alternation path is used; it must agree with the loop.
+    line = "Click to play video: 'Canada's ferry plan' Canada's ferry plan"
+    blocks = [Block("paragraph", line)] * 250
+    out = clean_blocks(blocks, load_rules())
+    assert {b.text for b in out.blocks} == {"Canada's ferry plan"}
