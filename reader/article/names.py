@@ -43,6 +43,7 @@ _NOT_BEFORE_SUBJECT = frozenset({
     "visited", "visit", "leaving", "left", "reached", "entering", "entered",
 })
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_ENGLISH_PRONOUNS = frozenset({"he", "she", "they"})
 _AUXILIARIES = frozenset({
     "has", "had", "have", "also", "later", "then", "previously", "once", "again", "would", "will",
     "reportedly", "recently", "further", "simply", "just", "quickly", "finally", ",", "instead",
@@ -250,8 +251,8 @@ def object_name(phrase: str) -> Name | str | None:
 
     Skips roles and organisation names used as modifiers ("Rainbow Road executive director").
     """
-    phrase = re.sub(r"^\s*-(?:t-)?", " ", phrase)
-    toks = tokens(phrase)[:24]
+    inverted = re.match(r"\s*-(?:t-)?", phrase)  # French "dit-il", "a-t-elle"
+    toks = tokens(phrase[inverted.end():] if inverted else phrase)[:24]
     end = len(toks)
     for k, tok in enumerate(toks):
         if tok in ".!?;:()" or (tok == "," and k + 1 < len(toks) and toks[k + 1][:1].islower()):
@@ -260,8 +261,8 @@ def object_name(phrase: str) -> Name | str | None:
     toks = toks[:end]
     if not toks:
         return None
-    if toks[0].lower() in PRONOUNS:
-        return toks[0].lower()
+    if toks[0].lower() in (PRONOUNS if inverted else _ENGLISH_PRONOUNS):
+        return toks[0].lower()  # "said he", "dit-il" (but Italian "ha detto il sindaco …")
     candidates: list[Name] = []
     for i, j in runs(toks):
         if i > 0 and toks[i - 1].lower() in _PREPOSITIONS:

@@ -62,14 +62,14 @@ _AFTER_VERB_FIRST = re.compile(rf"[\s,.;!?—–-]*(?:then\s+|also\s+)?{VERB}(?!
 _AFTER_SUBJECT_FIRST = re.compile(
     rf"[\s,;—–-]*(?P<subj>[^!?;:“”\"«»„\n]{{1,160}}?)\s+{VERB}(?![\w])")
 _AFTER_FRENCH_INVERSION = re.compile(r"[\s,]*a-t-(?P<p>il|elle)\b", re.IGNORECASE)
-_AFTER_ACCORDING = re.compile(r"[\s,]*(?i:according to|selon|laut)\s+(?P<rest>.*)",
-                              re.DOTALL)
+_ACCORDING = "(?i:according to|selon|laut|según|secondo|segundo|volgens)"
+_AFTER_ACCORDING = re.compile(rf"[\s,]*{_ACCORDING}\s+(?P<rest>.*)", re.DOTALL)
 # "X told Global News: “", "X said “", "X said that “", "According to X, “"
 _BEFORE_ADJACENT = re.compile(
     rf"(?:(?<![\w-]){VERB}(?:\s+(?:to\s+)?[^\s.!?“”:]+){{0,5}}\s*[:,]|(?<![\w-]){VERB}"
-    rf"(?:\s+that)?|\b(?i:according to|selon|laut)\s+[^,.!?]+,)\s*$")
-_BEFORE_ACCORDING = re.compile(r"\b(?:according to|selon|laut)\s+(?P<who>[^,.!?]+),\s*$",
-                               re.IGNORECASE)
+    rf"(?:\s+that)?|\b{_ACCORDING}\s+[^,.!?]+,)\s*$")
+_BEFORE_ACCORDING = re.compile(rf"\b{_ACCORDING}\s+(?P<who>[^,.!?]+),\s*$")
+_AFTER_GERMAN_SO = re.compile(r"\s*,\s*so\s+(?P<who>[^\W\d_][^!?;:“”\"«»„\n,]{1,60}?)\s*[.,]")
 _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?)[\s.]*$")
 _BEFORE_NAME_COLON = re.compile(r"\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?):\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
@@ -84,7 +84,8 @@ _UNNAMED_SUBJECT = re.compile(
     r"organizers|organisers|prosecutors|lawyers|doctors|sources)\b", re.IGNORECASE)
 
 _CAPITAL = re.compile(r"[^\W\da-z_]")  # a letter that is not a-z (a quick pre-check)
-_GENDER = {"he": "m", "il": "m", "er": "m", "she": "f", "elle": "f"}
+_GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", "hij": "m",
+           "she": "f", "elle": "f", "ella": "f", "lei": "f", "ela": "f"}
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _MENTION_REACH = 600  # characters before a "he said" searched for a person just named
 _MAX_LOOKS = 40  # occurrences of a word examined (names are introduced early)
@@ -130,6 +131,9 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     if m and _subject_ok(m.group("subj"), short=len(inner.split()) <= _SHORT):
         who = subject_name(m.group("subj"))
         return who, who is not None or bool(_UNNAMED_SUBJECT.match(m.group("subj")))
+    m = _AFTER_GERMAN_SO.match(after)  # „…“, so Geschäftsführerin Annette Vogt.
+    if m and only_a_name(m.group("who")):
+        return subject_name(m.group("who")), True
     m = _AFTER_DASH_NAME.match(after)  # “…” — Jane Smith (a signed quotation)
     if m and only_a_name(m.group("who")):
         return subject_name(m.group("who")), True

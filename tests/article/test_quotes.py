@@ -340,6 +340,22 @@ def test_german_low_high_quotes() -> None:
     ]
 
 
+def test_german_so_attribution() -> None:
+    assert speakers("„Wir bleiben hier“, so Sprecherin Karla Brenner.") == ["Karla Brenner"]
+
+
+def test_spanish_and_italian_attribution() -> None:
+    assert found(
+        "«No vamos a rendirnos», dijo la alcaldesa, Marta Ruiz.",
+        "«Non ci arrendiamo», ha detto il sindaco Paolo Rossi.",
+        "Según Marta Ruiz, «el agua llegará en mayo».",
+    ) == [
+        ("No vamos a rendirnos", "Marta Ruiz", 0),
+        ("Non ci arrendiamo", "Paolo Rossi", 1),
+        ("el agua llegará en mayo", "Marta Ruiz", 2),
+    ]
+
+
 def test_reversed_guillemets() -> None:
     assert found("»Wir bleiben hier«, sagte Sprecherin Karla Brenner.") == [
         ("Wir bleiben hier", "Karla Brenner", 0)]
