@@ -25,14 +25,15 @@ from reader.tui.layout import Layout, extend_layout, layout_article, layout_raw
 
 QUICK_BLOCKS = 120   # blocks laid out before the first paint
 STEP_BLOCKS = 20     # blocks laid out per step after it (a few ms, so keys stay responsive)
-ROLES = ("title", "meta", "paragraph", "heading", "list_item", "blockquote", "media",
-         "preformatted", "speaker", "raw", "blank", "quote", "quote-current")
+# Roles with a style of their own; the others (paragraph, list item, raw, blank) use the base.
+STYLED_ROLES = ("title", "meta", "heading", "media", "blockquote", "preformatted", "speaker",
+                "quote", "quote-current")
 
 
 class ArticleBody(Widget):
     """Renders one article (clean or raw) wrapped to the widget's width."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {f"article-body--{role}" for role in ROLES}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"article-body--{role}" for role in STYLED_ROLES}
     DEFAULT_CSS = """
     ArticleBody {
         height: auto;
@@ -166,6 +167,8 @@ class ArticleBody(Widget):
     # -- rendering ----------------------------------------------------------------------
 
     def _style(self, role: str) -> Style:
+        if role not in STYLED_ROLES:
+            return self.rich_style
         # The full style: Textual blends translucent colours ($text-muted) only there.
         return self.get_component_rich_style(f"article-body--{role}")
 
