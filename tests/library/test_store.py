@@ -270,3 +270,24 @@ def test_search_index_stays_consistent(lib: Library) -> None:
     conn.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)")
     assert lib.search("alpha") == [] and lib.search("beta") == []
     conn.close()
+
+
+def test_damaged_pages_are_caught_by_quick_check(tmp_path: Path) -> None:
+    path = tmp_path / "library.db"
+    library = Library.open(path)
+    feed = library.add_feed("https://pages.example/feed")
+    library.store_entries(feed, [_entry(str(i), f"Entry {i}", body="<p>" + "words " * 300)
+                                 for i in range(200)])
+    library.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    assert len(data) > 20 * page
+    data[10 * page:12 * page] = b"\xff" * (2 * page)  # scribble over two B-tree pages
+    path.write_bytes(bytes(data))
+    reopened = Library.open(path)
+    try:
+        assert reopened.notice and "damaged" in reopened.notice
+        assert reopened.count("all") == 0
+        assert len(list(tmp_path.glob("library.db.corrupt-*"))) == 1
+    finally:
+        reopened.close()
