@@ -519,7 +519,8 @@ def test_any_text_gives_consistent_spans(texts: list[str]) -> None:
     "'a s' b " * 12_000,
     "»a " * 25_000,
     "‘a ’b " * 15_000,
-])
+], ids=["german-unclosed", "possessives", "straight-singles", "reversed-guillemets",
+        "single-no-close"])
 def test_hostile_mark_soup_is_handled_in_linear_time(text: str) -> None:
     """Each of these took seconds to minutes before closing-mark searches were bounded and
     remembered (a quadratic rescan); now they finish in milliseconds."""
@@ -528,6 +529,17 @@ def test_hostile_mark_soup_is_handled_in_linear_time(text: str) -> None:
     for span, quote in zip(blocks[0].quotes, quotes, strict=True):
         assert 0 <= span.start < span.end <= len(text)
         assert quote.text in text[span.start:span.end]
+
+
+def test_five_thousand_paragraph_article() -> None:
+    """reliability-notes case 56: a 5,000-paragraph article is handled in one linear pass."""
+    texts = []
+    for n in range(5_000):
+        texts.append(f"“Paragraph {n} has something to say about the harbour,” said Ana Reyes."
+                     if n % 3 == 0 else f"Narration paragraph {n} about the harbour wall.")
+    quotes = find_quotes(paragraphs(*texts))
+    assert len(quotes) == 1_667
+    assert {q.speaker for q in quotes} == {"Ana Reyes"}
 
 
 # --- whole articles -------------------------------------------------------------------------------
