@@ -104,6 +104,7 @@ _SITE_WORD = re.compile(
 _HEADLINE_END = re.compile(r"[^.;,:]$|\.\.\.$|…$")
 _MAX_TITLE = 200
 _HEAD_BLOCKS = 10
+_SHORT_LINE_WORDS = 6
 # "BBC News, Cornwall", "Staff Reporter": capitalised words, no sentence punctuation.
 _AFFILIATION = re.compile(r"^[A-Z][\w&.'’-]*(?:,? [A-Z][\w&.'’-]*){0,5}$")
 
@@ -338,7 +339,7 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
     if not blocks:
         return
     if markdown:
-        index = next((i for i, b in enumerate(blocks[:3]) if b.kind == "heading"), None)
+        index = _first_heading(blocks)
         if index is None and blocks[0].kind == "paragraph" and _headline(blocks[0].text):
             index = 0
         if index is not None:
@@ -371,6 +372,16 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
         if heading is not None:
             draft.title = heading.text
             blocks.remove(heading)
+
+
+def _first_heading(blocks: list[Block]) -> int | None:
+    """The first heading, if only menus, images and short lines come before it."""
+    for i, block in enumerate(blocks[:_HEAD_BLOCKS]):
+        if block.kind == "heading":
+            return i
+        if block.kind == "paragraph" and len(block.text.split()) > _SHORT_LINE_WORDS:
+            return None  # prose first: its headings are section headings
+    return None
 
 
 def _kicker(text: str) -> bool:

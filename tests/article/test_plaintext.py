@@ -395,3 +395,14 @@ def test_soft_hyphens_and_unicode_separators() -> None:
     text = "Pier reopens\n\nThe tran\u00adscribed logs\u2029Second para\u2028graph line."
     draft = parse_text(text, markdown=False)
     assert [b.text for b in draft.blocks] == ["The transcribed logs", "Second para", "graph line."]
+
+
+def test_markdown_title_heading_after_a_menu() -> None:
+    text = ("- [Home](/)\n- [News](/news)\n- [Sport](/sport)\n- [Arts](/arts)\n\n"
+            "# Pier reopens\n\nText.\n")
+    assert parse_text(text, markdown=True).title == "Pier reopens"
+
+
+def test_markdown_section_heading_after_prose_is_not_the_title() -> None:
+    text = "The pier reopened on Monday after a long winter of repairs.\n\n## Repairs\n\nText.\n"
+    assert parse_text(text, markdown=True).title is None
