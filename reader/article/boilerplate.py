@@ -167,15 +167,7 @@ class _Cleaner:
         self.related.append(RelatedLink(title, url_for(title, links)))
 
     def cut_glued(self, text: str) -> str:
-        """Cut boilerplate markers stuck to real text; return what is left."""
-        if self.rules.glued is None:
-            return " ".join(self.rules.anywhere.sub(" ", text).split()) \
-                if self.rules.anywhere is not None else text
-        at_start, after_sentence = self.rules.glued
-        found = at_start.match(text)
-        if found:
-            self.removed.append(found.group(0).strip())
-            text = text[found.end():]
+        """Cut boilerplate markers stuck to real text (into `removed`); return what is left."""
 
         def cut(found: Match[str]) -> str:
             self.removed.append(found.group(0)[1:].strip())
@@ -185,7 +177,13 @@ class _Cleaner:
             self.removed.append(found.group(0).strip())
             return " "
 
-        text = after_sentence.sub(cut, text)
+        if self.rules.glued is not None:
+            at_start, after_sentence = self.rules.glued
+            found = at_start.match(text)
+            if found:
+                self.removed.append(found.group(0).strip())
+                text = text[found.end():]
+            text = after_sentence.sub(cut, text)
         if self.rules.anywhere is not None:
             text = self.rules.anywhere.sub(cut_anywhere, text)
         return " ".join(text.split())
