@@ -56,12 +56,13 @@ def _parse(html: str, url: str | None) -> Draft:
         root = _document(html)
     except ParserError:  # nothing but comments, or no markup at all
         return Draft(blocks=_tagless(html))
-    meta = page_meta(root, url)
+    is_page = bool(_FULL_DOCUMENT.search(html, 0, 4096))
+    meta = page_meta(root, url, page=is_page)
     base = _base_url(root, safe_url(url) or meta.url)
     related = take_related(root, base)
     links = link_texts(root)
     captions = _prepare(root)
-    if _FULL_DOCUMENT.search(html, 0, 4096) and not _is_small(root):
+    if is_page and not _is_small(root):
         blocks = _main_content(root, url)
         blocks = recover(root, blocks) if blocks else _walk(root, skip=_BOILERPLATE_TAGS)
     else:

@@ -49,8 +49,9 @@ class PageMeta:
     site_name: str | None = None
 
 
-def page_meta(root: HtmlElement, url: str | None) -> PageMeta:
-    """Read headline, canonical URL, authors and publication date from `root`."""
+def page_meta(root: HtmlElement, url: str | None, *, page: bool = True) -> PageMeta:
+    """Read headline, canonical URL, authors and publication date from `root`; for a whole
+    `page` (not a feed entry's fragment) a date may also be guessed from its text and URL."""
     metas = _meta_tags(root)
     ld = list(_jsonld_articles(root))
     site = _first(metas.get("og:site_name"), *(_publisher(obj) for obj in ld),
@@ -60,7 +61,8 @@ def page_meta(root: HtmlElement, url: str | None) -> PageMeta:
         title=_title(root, metas, ld, site, canonical or url),
         url=canonical or safe_url(url),
         authors=_authors(root, metas, ld, site),
-        published=_published(root, metas, ld),
+        published=_published(root, metas, ld)
+        or (_visible_date(root, canonical or safe_url(url)) if page else None),
         site_name=site,
     )
 
@@ -287,3 +289,16 @@ def _published(root: HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]
         if date:
             return date
     return None
+
+
+def _visible_date(root: HtmlElement, url: str | None) -> str | None:
+    """The publication date found by htmldate (date in the URL, "Published Nov 19, 2019"
+    text…) for pages with no date in their markup; a date, never a time."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(root, url=url, original_date=True, extensive_search=False,
+                          outputformat="%Y-%m-%d")
+    except Exception:  # a heuristic on hostile markup: no date rather than no article
+        return None
+    return iso_date(found) if isinstance(found, str) else None

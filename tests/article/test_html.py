@@ -421,3 +421,11 @@ def test_article_time_wins_over_sidebar_time_and_dates_are_not_authors():
     draft = parse_html(html, url=None)
     assert draft.published == "2024-05-03T07:00:00+00:00"
     assert draft.authors == ["Ana Lee"]
+
+
+def test_date_guessed_from_a_page_url_but_never_from_a_fragment():
+    html = "<html><body><article>" + f"<p>{PROSE}</p>" * 3 + "</article></body></html>"
+    draft = parse_html(html, url="https://ledger.example/news/2024/05/03/ferry-fares")
+    assert draft.published == "2024-05-03"
+    fragment = "<p>The 2019-06-01 timetable was replaced on 3 May 2024.</p>"
+    assert parse_html(fragment, url="https://ledger.example/2024/05/03/x").published is None
