@@ -213,3 +213,20 @@ async def test_hostile_feed_is_stored_clean_and_stable(feed_server, tmp_path: Pa
             assert all(is_terminal_safe(b.text) for b in article.blocks)
     assert sorted(os.listdir(tmp_path)) == outside_before
     assert not Path("/tmp/escape.txt").exists()
+
+
+@pytest.mark.parametrize("status", ["301", "302", "307", "308"])
+async def test_one_redirect_keeps_the_subscription(feed_server, tmp_path: Path,
+                                                   status: str) -> None:
+    """Cases 9-10: a redirect is followed, but one permanent redirect does not yet move the
+    feed (it takes repeated ones), and a temporary one never does."""
+    db = tmp_path / "library.db"
+    url = feed_server.url(f"/redirect/{status}")
+    with Library.open(db) as library:
+        library.add_feed(url)
+    summary = await refresh_feeds(db, fetcher_options=FAST)
+    assert summary.feeds_ok == 1 and summary.new_articles == 2
+    with Library.open(db) as library:
+        row = library.feed(url)
+        assert row is not None and row.url == url
+        assert (row.permanent_url is not None) == (status in ("301", "308"))
