@@ -406,3 +406,22 @@ def test_markdown_title_heading_after_a_menu() -> None:
 def test_markdown_section_heading_after_prose_is_not_the_title() -> None:
     text = "The pier reopened on Monday after a long winter of repairs.\n\n## Repairs\n\nText.\n"
     assert parse_text(text, markdown=True).title is None
+
+
+# Inputs that once took quadratic time (huge joined paragraphs, runs of brackets): they must
+# come back whole and sane. Sizes are kept small so the suite stays fast.
+@pytest.mark.parametrize(("text", "markdown"), [
+    ("[" * 20_000 + "](" * 20_000, True),
+    ("![" * 10_000 + "](x)" * 10_000, True),
+    ("*_" * 20_000, True),
+    ("abc-\ndef-\n" * 10_000, True),
+    ("abc-\ndef-\n" * 10_000, False),
+    ("".join(f"{i}. https://a.example/{i}\n" for i in range(5_000)), False),
+    ("---\n" + "a: b\n" * 5_000, True),
+    ("x" * 300_000, False),
+], ids=["brackets", "images", "emphasis", "hyphens-md", "hyphens", "numbered", "front-matter",
+        "one-line"])
+def test_hostile_inputs_come_back_sane(text: str, markdown: bool) -> None:
+    draft = parse_text(text, markdown=markdown)
+    assert all(b.text for b in draft.blocks)
+    assert sum(len(b.text) for b in draft.blocks) <= len(text)
