@@ -375,3 +375,16 @@ async def test_a_busy_library_still_shows_the_article(make_app, monkeypatch):
     async with app.run_test(size=(100, 30)) as pilot:
         await article_ready(pilot)
         assert "Harbour council keeps the night ferry" in screen_text(app)
+
+
+async def test_a_tiny_terminal_does_not_break_anything(make_app):
+    app = make_app(opened=[ferry_article()])
+    async with app.run_test(size=(24, 8)) as pilot:
+        await article_ready(pilot)
+        await pilot.press("right_square_bracket", "G", "l", "v", "v", "question_mark", "escape",
+                          "q")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("enter", "j", "enter")
+        await article_ready(pilot)
+        assert app.is_running
