@@ -243,6 +243,10 @@ def _name_at_end(clause: str, aside: bool = False) -> Name | str | None:
             break
     if i == j or (aside and any(t.lower() in _PREPOSITIONS for t in toks[:i])):
         return None  # "…, the head of Acme Corp, said": the name is Acme's, not the speaker's
+    if i > 0 and toks[i - 1].lower() in _PREPOSITIONS and not any(
+            is_title(t) for t in toks[i:j - 1]):
+        return None  # "A spokesman for the Department for Education said" (but "Secretary of
+        # State Anton Berg said": a title runs on into the name)
     return strip_titles(toks[i:j])
 
 

@@ -234,7 +234,8 @@ def test_role_without_a_name_resolves_to_the_name_given_next() -> None:
 
 
 @pytest.mark.parametrize("subject", ["the ministry", "officials", "the paper’s deputy editor",
-                                     "it", "The ministry"])
+                                     "it", "The ministry",
+                                     "A spokesman for the Department for Education"])
 def test_organisation_or_role_subject_is_null(subject: str) -> None:
     text = f"“The figures will be published next month,” {subject} said."
     assert speakers(text) == [None]
