@@ -366,12 +366,21 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
                 draft.removed.append(kicker.text)
             if draft.title != block.text:
                 draft.removed.append(block.text)
+            _drop_repeat(draft)
         break
     if draft.title is None:
         heading = next((b for b in blocks if b.kind == "heading"), None)
         if heading is not None:
             draft.title = heading.text
             blocks.remove(heading)
+
+
+def _drop_repeat(draft: Draft) -> None:
+    """Scrapes often repeat the headline a few lines down (page title, then <h1>)."""
+    for block in draft.blocks[:_HEAD_BLOCKS]:
+        if block.kind in ("heading", "paragraph") and _same(block.text, draft.title or ""):
+            draft.blocks.remove(block)
+            return
 
 
 def _first_heading(blocks: list[Block]) -> int | None:

@@ -28,7 +28,8 @@ REMOVED = {
                    "For news from the valley, sign up for breaking news alerts delivered to you."],
     "share": ["Share this article", "Share on Facebook", "Tweet", "Email this", "Copy link",
               "Facebook Twitter WhatsApp Email", "Share | Print", "Social Sharing",
-              "Reuse this content", "Share full article"],
+              "Reuse this content", "Share full article", "Share this:", "Like this:",
+              "Like Loading..."],
     "cookies": ["We use cookies to improve your experience on our site.",
                 "By continuing to use this site you agree to our use of cookies.",
                 "Accept all cookies", "Cookie settings"],
@@ -49,7 +50,7 @@ REMOVED = {
         "A version of this article appears in print on March 4, 2024, Section A, Page 12.",
         "Corrections and clarifications | Submit a news tip",
         "Follow Lakeside News on Facebook, X and Instagram.",
-        "Reporting from Lowell Falls, Ohio"],
+        "Reporting from Lowell Falls, Ohio", 'In "Local News"'],
     "timestamps": ["Published", "Updated 14:32 GMT", "3 May 2022", "Published March 4, 2024",
                    "5 hours ago", "Harbour News · Posted: Mar 04, 2024 4:00 AM ET",
                    "Tuesday, March 5, 2024", "Sept. 14, 2021 10:30 a.m. ET"],
@@ -323,3 +324,11 @@ def test_back_references_in_rules_work_in_long_texts() -> None:
     blocks = [Block("paragraph", line)] * 250
     out = clean_blocks(blocks, load_rules())
     assert {b.text for b in out.blocks} == {"Canada's ferry plan"}
+
+
+def test_wordpress_related_posts() -> None:
+    out = clean(PROSE, Block("paragraph", "Related"), Block("paragraph", "Bus fares to rise"),
+                Block("paragraph", "March 3, 2024"), Block("paragraph", 'In "Local News"'),
+                Block("paragraph", "Ferry timetable changes"))
+    assert [r.title for r in out.related] == ["Bus fares to rise", "Ferry timetable changes"]
+    assert out.blocks == [PROSE]

@@ -425,3 +425,10 @@ def test_hostile_inputs_come_back_sane(text: str, markdown: bool) -> None:
     draft = parse_text(text, markdown=markdown)
     assert all(b.text for b in draft.blocks)
     assert sum(len(b.text) for b in draft.blocks) <= len(text)
+
+
+def test_headline_repeated_below_is_dropped() -> None:
+    text = "Pier reopens\n\nBy Ana Ruiz\n\nPier reopens\n\nThe pier reopened.\n"
+    draft = parse_text(text, markdown=False)
+    assert draft.title == "Pier reopens"
+    assert [b.text for b in draft.blocks] == ["The pier reopened."]
