@@ -40,6 +40,11 @@ _SMALL_WORDS = frozenset({  # lowercase words inside a title
     "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or",
     "the", "to", "with",
 })
+# Words that introduce a name, title or term rather than speech.
+_NAMING = re.compile(
+    r"(?i:\b(?:dubbed|nicknamed|known as|so-called|titled|entitled|named|the (?:word|term|"
+    r"phrase|hashtag|slogan|motto|headline))\s+(?:(?:it|him|her|them|the|a|an)\s+)?)$")
+_NAMED_WORDS = 8  # at most this many words after such a word make a name, not a quotation
 _CONTEXT = 300  # characters before a quotation read for the sentence that introduces it
 _LEADING_SPACE = re.compile(r"\s*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][”’\"»]?)\s*$")
@@ -190,6 +195,8 @@ def _is_speech(span: _Span, text: str) -> bool:
         return False
     words = inner.split()
     whole = _opens_block(span, text) and not text[span.end:].strip(" .,;")
+    if len(words) <= _NAMED_WORDS and _NAMING.search(text, max(0, span.start - 30), span.start):
+        return False  # a name or title: known as the “Iron Lady”, a show titled “…”
     if len(words) <= _SHORT_WORDS:  # a short sentence of its own: “Now I can’t stop.”
         return (inner[-1] in _SENTENCE_END and inner[0].isupper()
                 and (whole or _SENTENCE_START.search(text[max(0, span.start - 4):span.start])

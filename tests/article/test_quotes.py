@@ -414,6 +414,8 @@ def test_multi_paragraph_offsets_run_to_the_end_of_the_open_paragraph() -> None:
     'He put the "smart" fridge in the garage.',
     "The so-called “reforms” were never debated in parliament.",
     "The band closed with “Walking Back to the Harbour Lights,” their biggest hit.",
+    "Critics dubbed it “the bridge to nowhere in particular at all” within a week.",
+    "The so-called “reform of the entire pension system” stalled in committee.",
 ])
 def test_scare_quotes_and_titles_are_not_quotations(text: str) -> None:
     blocks = paragraphs(text)
