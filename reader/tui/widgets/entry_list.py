@@ -49,7 +49,7 @@ class EntryList(ScrollView, can_focus=True):
         "entry-list--star",
     }
     DEFAULT_CSS = """
-    EntryList { height: 1fr; }
+    EntryList { height: 1fr; overflow-x: hidden; }
     EntryList > .entry-list--cursor { background: $block-cursor-blurred-background; }
     EntryList:focus > .entry-list--cursor {
         background: $block-cursor-background; color: $block-cursor-foreground;
@@ -88,7 +88,7 @@ class EntryList(ScrollView, can_focus=True):
         self._fetch = fetch
         self._count = count
         self._pages.clear()
-        self.virtual_size = Size(self.size.width, count)
+        self.virtual_size = Size(0, count)
         self.cursor = max(0, min(cursor, count - 1))
         self.scroll_to(y=max(0, self.cursor - self.scrollable_content_region.height // 2),
                        animate=False, immediate=True)
