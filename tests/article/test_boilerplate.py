@@ -236,6 +236,7 @@ def test_glued_marker_is_cut_from_real_text(text: str, kept: str, cut: str) -> N
     "Copyright law has not kept up with artificial intelligence, the report argues.",
     "Published in 1998, the novel sold two million copies.",
     "Markets", "Money", "Mayor", "Friends", "Sunshine", "Decisions", "Octopus",
+    "9.30 A.M. / 7.00 P.M.",
     "Updated guidelines were released.",
     "Related issues will be discussed next week.",
     "Reuters reported the deal first, citing three people familiar with the talks.",
