@@ -66,8 +66,8 @@ _ACCORDING = "(?i:according to|selon|laut|según|secondo|segundo|volgens)"
 _AFTER_ACCORDING = re.compile(rf"[\s,]*{_ACCORDING}\s+(?P<rest>.*)", re.DOTALL)
 # "X told Global News: “", "X said “", "X said that “", "According to X, “"
 _BEFORE_ADJACENT = re.compile(
-    rf"(?:(?<![\w-]){VERB}(?:\s+(?:to\s+)?[^\s.!?“”:]+){{0,5}}\s*[:,]|(?<![\w-]){VERB}"
-    rf"(?:\s+that)?|\b{_ACCORDING}\s+[^,.!?]+,)\s*$")
+    rf"(?:(?<![\w-]){VERB}(?:(?:\s+(?:to\s+)?[^\s.!?“”:]+){{0,5}}\s*[:,]|\s+that)?"
+    rf"|\b{_ACCORDING}\s+[^,.!?]+,)\s*$")
 _BEFORE_ACCORDING = re.compile(rf"\b{_ACCORDING}\s+(?P<who>[^,.!?]+),\s*$")
 _AFTER_GERMAN_SO = re.compile(r"\s*,\s*so\s+(?P<who>[^\W\d_][^!?;:“”\"«»„\n,]{1,60}?)\s*[.,]")
 _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?)[\s.]*$")
