@@ -29,9 +29,9 @@ FULL_TEXT_PER_RUN = 300
 BACKOFF_BASE = 60.0
 BACKOFF_MAX = 6 * 3600.0
 # At most this many feeds are written in one transaction.
-WRITE_BATCH = 25
+WRITE_BATCH = 32
 # At most this many fetched feeds are being parsed or waiting to be written.
-PIPELINE = 8
+PIPELINE = 32
 # Parsing runs in worker processes only when there is enough work to pay for them.
 PROCESS_POOL_MIN_FEEDS = 8
 
