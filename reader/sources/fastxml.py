@@ -130,7 +130,7 @@ def _rss(channel: etree._Element, items: list[etree._Element], version: str, ns:
          ctx: _Ctx) -> RawFeed:
     title = _text(channel.find(ns + "title")) or _text(channel.find(DC + "title"))
     feed = RawFeed(version=version, title=title,
-                   link=_text(channel.find(ns + "link")).strip() or _atom_link(channel, ctx))
+                   link=_last_link(channel, ns) or _atom_link(channel, ctx))
     feed.entries = [_rss_item(item, ns, ctx) for item in items]
     return feed
 
@@ -148,11 +148,14 @@ def _rss_item(item: etree._Element, ns: str, ctx: _Ctx) -> RawEntry:
             authors.append(_text(child))
         elif tag == ATOM + "author":
             authors.append(_text(child.find(ATOM + "name")))
+        elif tag == ns + "link" and _link_value(child):
+            first[tag] = child  # several <link>s: the last wins, as in feedparser and gofeed
         elif tag not in first:
             first[tag] = child
     entry = RawEntry(title=_text(first.get(ns + "title")) or _text(first.get(DC + "title"))
                      or _media_title(item))
-    link = _text(first.get(ns + "link")).strip()
+    link_el = first.get(ns + "link")
+    link = _link_value(link_el) if link_el is not None else ""
     guid_el = first.get("guid")
     guid = _text(guid_el).strip() or item.get(RDF + "about") or None
     entry.link = ctx.resolve(item, link) if link else (
@@ -171,6 +174,16 @@ def _rss_item(item: etree._Element, ns: str, ctx: _Ctx) -> RawEntry:
     entry.summary = _text(first.get(ns + "description"))
     entry.content = _text(first.get(CONTENT + "encoded")) or None
     return entry
+
+
+def _link_value(el: etree._Element) -> str:
+    """An RSS <link>'s URL: its text, or an `href` attribute some feeds use instead."""
+    return _text(el).strip() or (el.get("href") or "").strip()
+
+
+def _last_link(channel: etree._Element, ns: str) -> str:
+    links = [_link_value(el) for el in channel.findall(ns + "link")]
+    return next((link for link in reversed(links) if link), "")
 
 
 def _media_title(item: etree._Element) -> str:
