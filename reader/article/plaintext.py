@@ -27,6 +27,14 @@ from reader.article.text import clean_line, safe_url
 
 # Soft hyphens vanish ("transcrib\u00ading"); Unicode line/paragraph separators become newlines.
 _INVISIBLE = str.maketrans({"\u00ad": None, "\u2028": "\n", "\u2029": "\n\n"})
+_SNIFF_LINES = 300
+_MARKDOWN_SIGNS = (
+    ("heading", re.compile(r"^#{1,6}\s+\S")),
+    ("link", re.compile(r"\]\((?:https?://|/|#)[^)\s]*\)")),
+    ("image", re.compile(r"!\[[^\]]*\]\(")),
+    ("fence", re.compile(r"^\s{0,3}(?:```|~~~)")),
+    ("strong", re.compile(r"(?:^|\s)\*\*\S[^*]*\S\*\*(?:\s|[.,;:!?]|$)")),
+)
 _FRONT_FENCES = {"---": ("---", "..."), "+++": ("+++",)}
 _FM_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]\s*(.*)$")
 _WIKI_LINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
@@ -116,6 +124,7 @@ def parse_text(text: str, *, markdown: bool) -> Draft:
     for the boilerplate stage, which resolves them.
     """
     lines = text.translate(_INVISIBLE).split("\n")
+    markdown = markdown or looks_like_markdown(lines)
     meta: dict[str, object] = {}
     if markdown:
         lines, meta = split_front_matter(lines)
@@ -130,6 +139,16 @@ def parse_text(text: str, *, markdown: bool) -> Draft:
     _take_title(draft, markdown=markdown, lynx=lynx)
     _take_byline_and_date(draft)
     return draft
+
+
+def looks_like_markdown(lines: list[str]) -> bool:
+    """Markdown saved as plain text: front matter on top, or several kinds of Markdown syntax
+    (`#` headings, `[text](https://…)` links, images, code fences) near the top."""
+    head = lines[:_SNIFF_LINES]
+    if split_front_matter(head)[1]:
+        return True
+    kinds = {name for line in head for name, pattern in _MARKDOWN_SIGNS if pattern.search(line)}
+    return len(kinds) >= 2
 
 
 # ---------------------------------------------------------------- front matter

@@ -7,7 +7,13 @@ import textwrap
 import pytest
 
 from reader.article.model import Block
-from reader.article.plaintext import parse_date, parse_text, split_front_matter, strip_markdown
+from reader.article.plaintext import (
+    looks_like_markdown,
+    parse_date,
+    parse_text,
+    split_front_matter,
+    strip_markdown,
+)
 from reader.article.related import LinkedBlock, block_links
 
 
@@ -432,3 +438,22 @@ def test_headline_repeated_below_is_dropped() -> None:
     draft = parse_text(text, markdown=False)
     assert draft.title == "Pier reopens"
     assert [b.text for b in draft.blocks] == ["The pier reopened."]
+
+
+@pytest.mark.parametrize(("text", "sniffed"), [
+    ("---\ntitle: Pier\n---\nText.\n", True),
+    ("# Pier reopens\n\nRead the [report](https://a.example/r).\n", True),
+    ("Pier reopens\n\n![Pier](p.jpg)\n\n**Bold** claims were made.\n", True),
+    ("Pier reopens\n\nThe pier reopened. [1]Home\n", False),
+    ("# Pier reopens\n\nThe pier reopened on Monday.\n", False),
+    ("Pier reopens\n\n---\n\nThe pier reopened.\n", False),
+])
+def test_markdown_saved_as_plain_text_is_recognised(text: str, sniffed: bool) -> None:
+    assert looks_like_markdown(text.split("\n")) is sniffed
+
+
+def test_markdown_clipping_saved_as_txt_is_read_as_markdown() -> None:
+    text = "# Pier reopens\n\nRead the [**report**](https://a.example/r) first.\n"
+    draft = parse_text(text, markdown=False)
+    assert draft.title == "Pier reopens"
+    assert [b.text for b in draft.blocks] == ["Read the report first."]
