@@ -411,6 +411,14 @@ def test_atom_id_is_the_link_only_when_absolute_http():
     assert [e.link for e in parse_feed(body).entries] == ["https://ids.example/1", None]
 
 
+@pytest.mark.parametrize("bozo", [False, True])
+def test_several_links_last_wins(bozo):
+    extra = ("<link>https://a.example/1</link><link>https://a.example/2</link>"
+             '<link href="https://a.example/3"/><guid>g</guid>')
+    body = rss(item("x", extra), channel="<title>T</title>" + ("&bogus;" if bozo else ""))
+    assert parse_feed(body).entries[0].link == "https://a.example/3"
+
+
 def test_media_title_fills_a_missing_title():
     body = rss(item("", '<guid>m</guid><media:group xmlns:media="http://search.yahoo.com/mrss/">'
                     "<media:title>From the media group</media:title></media:group>"))
