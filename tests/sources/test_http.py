@@ -84,6 +84,14 @@ async def test_multi_member_gzip(feed_server):
     assert (await fetch(url)).body == b"<rss>first half second half</rss>"
 
 
+async def test_zlib_wrapped_deflate(feed_server):
+    import zlib
+
+    url = feed_server.add("/zlib", zlib.compress(b"<rss>wrapped</rss>"),
+                          headers={"Content-Encoding": "deflate"})
+    assert (await fetch(url)).body == b"<rss>wrapped</rss>"
+
+
 async def test_corrupt_gzip_is_an_encoding_error(feed_server):
     url = feed_server.add("/bad-gzip", b"\x1f\x8b\x08\x00not really gzip at all",
                           headers={"Content-Encoding": "gzip"})
