@@ -501,12 +501,24 @@ def _take(draft: Draft, block: Block) -> None:
 
 
 def _names(text: str) -> list[str]:
-    """Byline names, or [] when a word is not capitalised ("By the river" is no byline)."""
-    # "By Ana Ruiz, The Harbour Times": the outlet is no author
-    names = [n for n in _NAME_SPLIT.split(text)
-             if n and not n.startswith("The ") and not _SITE_WORD.search(n)]
-    ok = all(w[0].isupper() or w.casefold() in _PARTICLES for n in names for w in n.split())
-    return [n.title() if n.isupper() else n for n in names] if ok else []
+    """Byline names, or [] when a word is not capitalised ("By the river" is no byline).
+
+    An outlet run into a name ("Jeff Semple Global News") is cut off; a byline that is only an
+    outlet ("The Associated Press") is kept as it is.
+    """
+    parts = [n for n in _NAME_SPLIT.split(text) if n]
+    if not all(w[0].isupper() or w.casefold() in _PARTICLES for n in parts for w in n.split()):
+        return []
+    people = []
+    for name in parts:
+        words = name.split()
+        if name.startswith("The ") or _SITE_WORD.search(name):
+            if len(words) >= 3 and not name.startswith("The "):
+                people.append(" ".join(words[:2]))  # "Jeff Semple" of "Jeff Semple Global News"
+            continue
+        people.append(name)
+    names = people or parts[:1]
+    return [n.title() if n.isupper() else n for n in names]
 
 
 def _mostly_date(text: str) -> bool:

@@ -323,6 +323,9 @@ def test_blocks_are_plain_blocks_without_links() -> None:
     ("Rowan Tessier · Harbour News · Posted: Apr 22, 2024 5:00 AM EDT", ["Rowan Tessier"],
      "2024-04-22"),
     ("By Ana Ruiz, The Harbour Times", ["Ana Ruiz"], None),
+    ("By Jeff Mortimer Global News", ["Jeff Mortimer"], None),
+    ("By The Associated Press", ["The Associated Press"], None),
+    ("By Ana Ruiz and Tom Baker, Harbour News", ["Ana Ruiz", "Tom Baker"], None),
 ])
 def test_other_byline_forms(line: str, authors: list[str], published: str | None) -> None:
     draft = parse_text(f"Pier reopens after repairs\n\n{line}\n\nThe pier reopened.\n",
