@@ -236,6 +236,13 @@ async def test_refresh_all_against_the_loopback_server(make_app, library, feed_s
         messages = [n.message for n in app._notifications]
         assert any("1 failed" in m for m in messages)
         assert any("404" in m and "/404" in m for m in messages)
+        # the failing feed stays marked, and its reason shows when it is chosen
+        assert "Broken  0  ⚠" in screen_text(app)
+        screen = app.screen
+        await pilot.press("down", "down", "down", "down")
+        await pilot.pause()
+        assert screen.source_key.startswith("feed:")
+        assert "last refresh failed" in screen.query_one("#status").left
 
 
 def test_import_samples_reports_a_busy_library(library, monkeypatch):

@@ -40,6 +40,7 @@ class LibraryScreen(Screen[None]):
         self.source_key = source_key
         self._focus_entries = focus_entries
         self.sources: list[SourceRow] = []
+        self.problems: dict[str, str] = {}   # source key -> why its last refresh failed
 
     @property
     def byline(self) -> BylineApp:
@@ -74,12 +75,15 @@ class LibraryScreen(Screen[None]):
         library = self.byline.library
         try:
             self.sources = library.sources()
+            self.problems = {f"feed:{feed.id}": feed.last_error or feed.last_status or ""
+                             for feed in library.feeds() if feed.last_status in ("error", "gone")}
         except BylineError as exc:
             self.notify(exc.message, markup=False, severity="error")
             return
         listing = self.query_one("#sources", OptionList)
         listing.clear_options()
-        listing.add_options(Option(self._source_prompt(row), id=row.key) for row in self.sources)
+        listing.add_options(Option(self._source_prompt(row, row.key in self.problems), id=row.key)
+                            for row in self.sources)
         keys_ = [row.key for row in self.sources]
         if self.source_key not in keys_:
             self.source_key = "all"
@@ -87,10 +91,12 @@ class LibraryScreen(Screen[None]):
         self._show_source(self.source_key, cursor=self.entries.cursor)
 
     @staticmethod
-    def _source_prompt(row: SourceRow) -> Text:
+    def _source_prompt(row: SourceRow, failing: bool) -> Text:
         prompt = Text(clean_line(row.label) or row.key, style="bold" if row.unread else "")
         prompt.append(f"  {row.unread}/{row.total}" if row.unread else f"  {row.total}",
                       style="dim")
+        if failing:
+            prompt.append("  ⚠", style="bold red")
         return prompt
 
     def _show_source(self, key: str, cursor: int = 0) -> None:
@@ -110,6 +116,9 @@ class LibraryScreen(Screen[None]):
         status = self.query_one(StatusBar)
         count = self.entries.count
         status.left = f"{clean_line(label)} · {count} article{'' if count == 1 else 's'}"
+        problem = self.problems.get(self.source_key)
+        if problem:
+            status.left += f" · last refresh failed: {clean_line(problem)}"
         if not self.byline.refresh_status:
             status.right = "? keys"
 
