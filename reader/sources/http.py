@@ -25,11 +25,6 @@ import httpx
 from reader import __version__
 from reader.errors import BylineError
 
-try:  # optional: only advertised when a decoder is installed
-    import brotli
-except ImportError:  # pragma: no cover - depends on the environment
-    brotli = None
-
 PROJECT_URL = "https://github.com/byline-reader/byline"
 USER_AGENT = f"Byline/{__version__} (+{PROJECT_URL})"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -38,7 +33,9 @@ MAX_RETRY_AFTER = 24 * 3600.0
 ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
           "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, "
           "text/html;q=0.7, */*;q=0.5")
-ACCEPT_ENCODING = "gzip, deflate, br" if brotli is not None else "gzip, deflate"
+# No brotli: its Python decoder cannot bound one step's output (a few KB of input can expand
+# to gigabytes before we could count them), so "br" is neither advertised nor accepted.
+ACCEPT_ENCODING = "gzip, deflate"
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([^;\"'\s]+)", re.IGNORECASE)
 _PERMANENT = frozenset({301, 308})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -108,15 +105,12 @@ class _BoundedDecoder:
         self.size = 0
         self._parts: list[bytes] = []
         enc = (encoding or "identity").strip().lower()
-        self._brotli = None
+        if enc not in ("identity", "", "gzip", "x-gzip", "deflate"):
+            raise ValueError(f"unsupported content encoding {enc!r}")
+        self._encoding = enc
         self._zlib: zlib._Decompress | None = None
         if enc in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        elif enc == "br" and brotli is not None:
-            self._brotli = brotli.Decompressor()
-        self._encoding = enc
-        if enc not in ("identity", "", "gzip", "x-gzip", "deflate") and self._brotli is None:
-            raise ValueError(f"unsupported content encoding {enc!r}")
 
     def _take(self, data: bytes) -> None:
         self.size += len(data)
@@ -130,8 +124,9 @@ class _BoundedDecoder:
             while decomp.unconsumed_tail:
                 self._take(decomp.decompress(decomp.unconsumed_tail, _CHUNK_LIMIT))
             data = b""
-            if decomp.eof and decomp.unused_data and self._encoding in ("gzip", "x-gzip"):
-                # Concatenated gzip members (RFC 1952 allows them): keep decoding.
+            if decomp.eof and decomp.unused_data.startswith(b"\x1f\x8b"):
+                # Concatenated gzip members (RFC 1952 allows them): keep decoding. Other
+                # trailing bytes after the stream are ignored, as browsers do.
                 data = decomp.unused_data
                 decomp = self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
 
@@ -141,11 +136,13 @@ class _BoundedDecoder:
         if self._encoding == "deflate" and self._zlib is None:
             self._zlib = zlib.decompressobj(_deflate_wbits(chunk))
         if self._zlib is not None:
+            if self._zlib.eof:
+                pending = self._zlib.unused_data + chunk
+                if self._encoding == "deflate" or not pending.startswith(b"\x1f\x8b"):
+                    return  # bytes after the end of the stream: ignored, as browsers do
+                self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)  # next gzip member
+                chunk = pending
             self._inflate(self._zlib, chunk)
-        elif self._brotli is not None:
-            # brotli has no output bound: feed small slices so one step stays small.
-            for i in range(0, len(chunk), 4096):
-                self._take(self._brotli.process(chunk[i:i + 4096]))
         else:
             self._take(chunk)
 

@@ -92,6 +92,32 @@ async def test_zlib_wrapped_deflate(feed_server):
     assert (await fetch(url)).body == b"<rss>wrapped</rss>"
 
 
+def test_bounded_decoder_members_and_trailing_bytes_at_every_split():
+    import gzip
+
+    from reader.sources.http import _BoundedDecoder
+
+    data = gzip.compress(b"first ") + gzip.compress(b"second") + b"\x00\x00trailing junk"
+    for split in range(1, len(data)):
+        decoder = _BoundedDecoder("gzip", 1000)
+        decoder.feed(data[:split])
+        decoder.feed(data[split:])
+        assert decoder.finish() == b"first second", split
+
+
+def test_bounded_decoder_stops_a_bomb_inside_one_chunk():
+    import zlib
+
+    from reader.sources.http import _BoundedDecoder
+
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    bomb = comp.compress(bytes(64 << 20)) + comp.flush()  # 64 MiB in about 64 KB
+    decoder = _BoundedDecoder("gzip", 1 << 20)
+    with pytest.raises(OverflowError):
+        decoder.feed(bomb)
+    assert decoder.size <= (1 << 20) + (1 << 20)  # the cap plus at most one step
+
+
 async def test_corrupt_gzip_is_an_encoding_error(feed_server):
     url = feed_server.add("/bad-gzip", b"\x1f\x8b\x08\x00not really gzip at all",
                           headers={"Content-Encoding": "gzip"})
