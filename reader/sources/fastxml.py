@@ -58,7 +58,7 @@ def parse_fast(body: bytes, url: str | None, content_type: str | None) -> RawFee
     except (etree.XMLSyntaxError, ValueError):
         return None
     try:
-        return _dispatch(root, url, has_base=b"xml:base" in body)
+        return _dispatch(root, has_base=b"xml:base" in body)
     except _Decline:
         return None
 
@@ -78,11 +78,11 @@ def _encoding_agrees(head: bytes, content_type: str | None) -> bool:
     return http == doc
 
 
-def _dispatch(root: etree._Element, url: str | None, *, has_base: bool) -> RawFeed | None:
+def _dispatch(root: etree._Element, *, has_base: bool) -> RawFeed | None:
     tag = root.tag
     if not isinstance(tag, str):
         return None
-    ctx = _Ctx(url, has_base)
+    ctx = _Ctx(has_base)
     if tag == "rss":
         channel = root.find("channel")
         if channel is None:
@@ -102,12 +102,14 @@ def _dispatch(root: etree._Element, url: str | None, *, has_base: bool) -> RawFe
 
 
 class _Ctx:
-    def __init__(self, url: str | None, has_base: bool) -> None:
-        self.url = url
+    """What link resolution needs to know about the document."""
+
+    def __init__(self, has_base: bool) -> None:
         self.has_base = has_base
 
     def resolve(self, el: etree._Element, link: str) -> str:
-        """Resolve `link` against `xml:base` (only when the document uses it)."""
+        """Resolve `link` against `xml:base` (only when the document uses it; the parser was
+        given the feed URL as the document's base, so relative xml:base values work too)."""
         if self.has_base:
             base = el.base
             if base:
