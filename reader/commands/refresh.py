@@ -28,11 +28,13 @@ def run(args: Namespace, ctx: Context) -> int:
     if not has_feeds:
         print("No subscriptions yet: byline add URL, or byline import FILE", file=sys.stderr)
         return 0
-    with _progress_bar() as progress:
+    with _ProgressBar() as progress:
         summary = asyncio.run(refresh_feeds(ctx.paths.library_file, full=args.full,
                                             only=args.feeds or None, progress=progress))
+    from reader.article.text import clean_line
+
     for url, reason in list(summary.errors.items())[:MAX_ERRORS_LISTED]:
-        print(f"  {url}: {reason}", file=sys.stderr)
+        print(f"  {url}: {clean_line(reason)[:300]}", file=sys.stderr)  # reasons quote servers
     if len(summary.errors) > MAX_ERRORS_LISTED:
         print(f"  … and {len(summary.errors) - MAX_ERRORS_LISTED} more (see byline feeds)",
               file=sys.stderr)
@@ -45,7 +47,7 @@ def run(args: Namespace, ctx: Context) -> int:
     return 0 if summary.feeds_ok or not summary.feeds_failed else 1
 
 
-class _progress_bar:
+class _ProgressBar:
     """A Rich progress bar on stderr when it is a terminal; otherwise no callback at all."""
 
     def __init__(self) -> None:
