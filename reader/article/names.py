@@ -228,8 +228,9 @@ def only_a_name(phrase: str) -> bool:
 def _name_at_end(clause: str, aside: bool = False) -> Name | str | None:
     """The name (or pronoun) that ends `clause`; in an `aside`, not one after a preposition."""
     toks = tokens(clause)
-    while toks and toks[-1].lower() in _AUXILIARIES:
-        toks.pop()
+    while toks and (toks[-1].lower() in _AUXILIARIES
+                    or (toks[-1].endswith("ly") and toks[-1].islower())):
+        toks.pop()  # "Thomas allegedly told", "Smith has also said"
     if not toks:
         return None
     if toks[-1].lower() in PRONOUNS:

@@ -162,7 +162,10 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
         who = subject_name(clause)
         if who is not None:
             return who, attached
-    if lead.rstrip().endswith(":"):  # "Furlong was unconvinced: “…”"
+    finite = any(not v.group().endswith("ing") for v in verbs)
+    if lead.rstrip().endswith(":") or (finite and attached):
+        # "Furlong was unconvinced: “…”", "Volker said he never used the term “…” and
+        # added, “…”": the sentence's subject speaks
         return _sentence_subject(last_sentence(context or lead)), True
     return None, attached
 

@@ -207,6 +207,15 @@ def test_quote_after_a_sentence_about_the_speaker_in_the_same_paragraph() -> Non
     ) == ["Ada Lindqvist", "Herbert"]
 
 
+def test_adverb_before_the_verb_and_a_second_verb_after_a_title() -> None:
+    assert speakers(
+        "The guard, Michael Tomas, was charged on Tuesday.",
+        "“We messed up,” Tomas allegedly told a supervisor.",
+        "Kurt Volk said he never used the term “three amigos” and added, “I cringe when I "
+        "hear it.”",
+    ) == ["Michael Tomas", "Kurt Volk"]
+
+
 def test_doubled_single_marks_close_a_quotation() -> None:
     assert found("“It was an attempt to mislead voters,’’ Will Moy told the BBC.") == [
         ("It was an attempt to mislead voters,", "Will Moy", 0)]
