@@ -26,7 +26,7 @@ from reader.article.rules import packaged_rules
 from reader.article.text import clean_line, safe_url
 
 # Soft hyphens vanish ("transcrib\u00ading"); Unicode line/paragraph separators become newlines.
-_INVISIBLE = str.maketrans({"\u00ad": None, "\u2028": "\n", "\u2029": "\n\n"})
+_INVISIBLE = (("\u00ad", ""), ("\u2028", "\n"), ("\u2029", "\n\n"))
 _SNIFF_LINES = 300
 _MARKDOWN_SIGNS = (
     ("heading", re.compile(r"^#{1,6}\s+\S")),
@@ -123,7 +123,7 @@ def parse_text(text: str, *, markdown: bool) -> Draft:
     Blocks come in reading order with kinds; `[12]` lynx markers and link-list lines are left
     for the boilerplate stage, which resolves them.
     """
-    lines = text.translate(_INVISIBLE).split("\n")
+    lines = _visible(text).split("\n")
     markdown = markdown or looks_like_markdown(lines)
     meta: dict[str, object] = {}
     if markdown:
@@ -139,6 +139,13 @@ def parse_text(text: str, *, markdown: bool) -> Draft:
     _take_title(draft, markdown=markdown, lynx=lynx)
     _take_byline_and_date(draft)
     return draft
+
+
+def _visible(text: str) -> str:
+    for char, replacement in _INVISIBLE:
+        if char in text:  # str.translate with a table is far slower on long texts
+            text = text.replace(char, replacement)
+    return text
 
 
 def looks_like_markdown(lines: list[str]) -> bool:
