@@ -64,13 +64,16 @@ def _head_text(head: bytes) -> str:
     return head.decode("utf-8", "replace")
 
 
+def _looks_like_html(head: bytes) -> bool:
+    text = _MARKUP_JUNK.sub("", _head_text(head[:4096])).lstrip("\ufeff \t\r\n")
+    return _HTML_ROOT.match(text) is not None
+
+
 def looks_like_feed(head: bytes) -> bool:
     """True if `head` (the first KB or so) starts an RSS, Atom, RDF or JSON Feed document."""
     if looks_like_json_feed(head):
         return True
     text = _MARKUP_JUNK.sub("", _head_text(head[:4096])).lstrip("\ufeff \t\r\n")
-    if _HTML_ROOT.match(text):
-        return False
     return _FEED_ROOT.match(text) is not None
 
 
@@ -88,6 +91,8 @@ def parse_feed(body: bytes, *, url: str | None = None, content_type: str | None 
     raw: RawFeed | None
     if head.startswith(b"{"):  # no XML document starts with a brace
         raw = parse_json_feed(body)
+    elif _looks_like_html(head):
+        raise _not_a_feed(body, url)  # a web page: no parser needed to say so
     else:
         wide = body
         body = to_utf8(body)
