@@ -382,7 +382,9 @@ class SpeakerBook:
         speaker = next(((pos, n) for pos, n in reversed(candidates)
                         if self._compatible(n, gender)), None)
         if gender:
-            nearby = [*self.mentions(at[0] - 1), *self.mentions(at[0], at[1])]
+            nearby = self.mentions(at[0], at[1])
+            if speaker is None or speaker[0][0] < at[0]:  # the previous paragraph may count
+                nearby = self.mentions(at[0] - 1) + nearby
             mention = next(((pos, n.text) for pos, n in reversed(nearby)
                             if pos < at and self._compatible(n.text, gender)), None)
             if mention and (speaker is None or mention[0] > speaker[0]):
