@@ -205,3 +205,28 @@ def test_tui_refuses_a_single_bad_file_before_starting(tmp_path: Path, byline,
     """`byline FILE` (the reader) fails in one line before any screen is drawn."""
     maker, reason = REFUSED[case]
     assert_one_line_error(byline(str(maker(tmp_path)), timeout=30), reason)
+
+
+def test_undecodable_file_name_reads(tmp_path: Path, byline) -> None:
+    """A file name that is not UTF-8 (Python sees surrogate escapes) prints cleanly."""
+    path = tmp_path / os.fsdecode(b"caf\xe9 \xff.txt")
+    path.write_text("A title\n\nPlain words of the article.\n")
+    proc = byline("read", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert_clean_bytes(proc.stdout)
+    assert b"Plain words of the article." in proc.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="library/store.py add_local: a file name with "
+                   "surrogate escapes raises UnicodeEncodeError (byline FILE exits 70)")
+def test_undecodable_file_name_is_kept_in_the_library(tmp_path: Path) -> None:
+    """What the reader does on `byline FILE`: keep it under Local files, find it again."""
+    from reader.library.store import Library
+    from reader.sources.files import article_from_document
+
+    path = tmp_path / os.fsdecode(b"caf\xe9 \xff.txt")
+    path.write_text("A title\n\nPlain words of the article.\n")
+    with Library.open(tmp_path / "data" / "library.db") as library:
+        entry = library.add_local(article_from_document(load_file(path)))
+        assert library.find(str(path)) == entry
+        assert library.article(entry).blocks[0].text == "Plain words of the article."
