@@ -307,3 +307,17 @@ def test_latin1_bytes_declared_utf8() -> None:
     body = P.rss([{"title": "Caf\u00e9 cr\u00e8me", "guid": "l"}]).decode().encode("latin-1")
     feed = parse(body)
     assert len(feed.entries) == 1 and feed.entries[0].title.startswith("Caf")
+
+
+def test_discovery_offers_only_http_feeds() -> None:
+    """`byline add PAGE` subscribes to what the page names: never a non-http(s) URL."""
+    from reader.sources.discover import discover_feeds
+
+    links = "".join(f'<link rel="alternate" type="application/rss+xml" href="{href}">'
+                    for href in ("javascript:alert(1)", "file:///etc/passwd", "--x",
+                                 "data:text/xml,&lt;rss/&gt;", "/ok.xml", "vbscript:x"))
+    page = f"<html><head>{links}</head><body></body></html>"
+    found = discover_feeds(page, "http://127.0.0.1:1/blog/")
+    assert "http://127.0.0.1:1/ok.xml" in found
+    assert all(u.startswith("http://127.0.0.1:1/") for u in found)
+    assert discover_feeds(page, "") == []
