@@ -208,8 +208,15 @@ def split_unwrapped(block: RawBlock, *, wrapped: bool, width: int) -> list[list[
     paragraph when it is short or ends a sentence.
     """
     if not wrapped:
-        return [[ln] for ln in block.lines]
-    groups: list[list[str]] = [[]]
+        # One paragraph per line, except a line broken mid-sentence ("… used for" / "housing …").
+        groups: list[list[str]] = []
+        for line in block.lines:
+            if groups and line[:1].islower() and not _SENTENCE_END.search(groups[-1][-1]):
+                groups[-1].append(line)
+            else:
+                groups.append([line])
+        return groups
+    groups = [[]]
     for i, line in enumerate(block.lines):
         groups[-1].append(line)
         if i + 1 == len(block.lines):

@@ -403,7 +403,8 @@ def test_first_line_indents_separate_paragraphs_in_wrapped_text() -> None:
 def test_soft_hyphens_and_unicode_separators() -> None:
     text = "Pier reopens\n\nThe tran\u00adscribed logs\u2029Second para\u2028graph line."
     draft = parse_text(text, markdown=False)
-    assert [b.text for b in draft.blocks] == ["The transcribed logs", "Second para", "graph line."]
+    # U+2028 is a line break inside the paragraph; U+2029 ends the paragraph.
+    assert [b.text for b in draft.blocks] == ["The transcribed logs", "Second para graph line."]
 
 
 def test_markdown_title_heading_after_a_menu() -> None:
@@ -460,3 +461,13 @@ def test_markdown_clipping_saved_as_txt_is_read_as_markdown() -> None:
     draft = parse_text(text, markdown=False)
     assert draft.title == "Pier reopens"
     assert [b.text for b in draft.blocks] == ["Read the report first."]
+
+
+def test_unwrapped_line_broken_mid_sentence_is_joined() -> None:
+    text = ("Pier reopens\n\n"
+            "“We waited all winter for this,” said angler Ruth Ames, who has fished from the\n"
+            "pier for forty years. “It feels like spring.”\n"
+            "A second paragraph starts here on its own line, as copied text often does.\n")
+    draft = parse_text(text, markdown=False)
+    assert [b.text[:20] for b in draft.blocks] == ["“We waited all winte", "A second paragraph s"]
+    assert draft.blocks[0].text.endswith("for forty years. “It feels like spring.”")
