@@ -4,7 +4,7 @@ Builds a synthetic library (default 100,000 articles of ~150 words, words drawn 
 Zipf-like frequency so some terms are very common and most are rare), then times a mix of
 queries: one common word, one rare word, two words, a prefix, a phrase, and a query full of
 FTS syntax. Also prints the cost of opening the library and of a full `PRAGMA quick_check`,
-of the library screen (`sources()`), and of the first page of the article list.
+of the library screen (`sources()`), and of article lists (first page, a deep page, all ids).
 
 Usage: python benchmarks/search.py [--articles 100000] [--queries 200] [--keep DIR]
 (--keep reuses/keeps the library in DIR, so a second run skips the build.)
@@ -103,6 +103,10 @@ def main() -> None:
     sources_ms = statistics.median(timed_ms(lib.sources) for _ in range(5))
     page_ms = statistics.median(timed_ms(lib.entries, "all", limit=50) for _ in range(5))
     unread_ms = statistics.median(timed_ms(lib.entries, "unread", limit=50) for _ in range(5))
+    deep_ms = statistics.median(timed_ms(lib.entries, "all", limit=50, offset=50_000)
+                                for _ in range(5))
+    starred_ms = statistics.median(timed_ms(lib.entries, "starred", limit=50) for _ in range(5))
+    ids_ms = statistics.median(timed_ms(lib.entry_ids, "all") for _ in range(5))
     lib.close()
     print(f"library: {total:,} articles in {path}")
     print(f"search ({args.queries} queries, {hits / args.queries:.1f} hits each): "
@@ -112,7 +116,9 @@ def main() -> None:
     print(f"open: median {statistics.median(open_ms):.0f} ms (a full PRAGMA quick_check, run "
           f"after an unclean exit or below 64 MB: {check_ms:.0f} ms); "
           f"sources(): {sources_ms:.0f} ms; first page of all: {page_ms:.1f} ms; "
-          f"of unread: {unread_ms:.1f} ms")
+          f"of unread: {unread_ms:.1f} ms; page at offset 50,000: {deep_ms:.1f} ms; "
+          f"starred (none starred, so the whole index): {starred_ms:.1f} ms; "
+          f"entry_ids(all): {ids_ms:.0f} ms")
 
 
 if __name__ == "__main__":

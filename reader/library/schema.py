@@ -103,6 +103,12 @@ MIGRATIONS: list[str] = [
         INSERT INTO entries_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
     """,
+    # 4: the newest-first index covers every list filter (feed, read, starred), so a list,
+    # its ids or a page deep in it never reads the wide rows it skips.
+    """
+    DROP INDEX entries_sort;
+    CREATE INDEX entries_sort ON entries(sort_time DESC, id DESC, feed_id, read, starred);
+    """,
 ]
 
 
