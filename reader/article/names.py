@@ -43,7 +43,14 @@ _NOT_BEFORE_SUBJECT = frozenset({
     "visited", "visit", "leaving", "left", "reached", "entering", "entered",
 })
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "mx", "dr", "prof", "sen", "rep", "gov", "lt", "gen", "col", "capt", "sgt",
+    "cpl", "maj", "adm", "rev", "fr", "st", "supt", "insp", "det", "pres", "sec", "mme", "mlle",
+    "jr", "sr", "hon", "atty", "cmdr", "cdr", "brig", "ald", "cllr",
+})
 _ENGLISH_PRONOUNS = frozenset({"he", "she", "they"})
+_PHRASE_END = frozenset({"who", "when", "whose", "which", "that", "in", "at", "of", "for", "on",
+                         "from", "with", "after", "before", "during", "and", "but"})
 _AUXILIARIES = frozenset({
     "has", "had", "have", "also", "later", "then", "previously", "once", "again", "would", "will",
     "reportedly", "recently", "further", "simply", "just", "quickly", "finally", ",", "instead",
@@ -70,6 +77,13 @@ class Name:
     @property
     def is_org(self) -> bool:
         return any(t.lower() in ORG_WORDS for t in self.tokens)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A speaker named only by a role: "the mayor said", "said the town’s deputy editor"."""
+
+    word: str
 
 
 def token_spans(text: str) -> list[tuple[int, str]]:
@@ -111,9 +125,9 @@ def mentions(text: str) -> list[tuple[int, Name, bool]]:
 
 
 def _is_abbreviation(tok: str) -> bool:
+    """"Dr.", "Sen.", "Jr.", "J." keep their full stop; "mayor." ends a sentence."""
     word = tok[:-1]
-    return (word.lower() in TITLES or word.lower() in _SUFFIXES
-            or (len(word) == 1 and word.isupper()))
+    return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
 @lru_cache(maxsize=4096)
@@ -201,10 +215,11 @@ def runs(toks: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def subject_name(clause: str) -> Name | str | None:
+def subject_name(clause: str) -> Name | Role | str | None:
     """Who is named at the end of `clause` (the words just before a speech verb).
 
-    Returns a `Name`, a pronoun (lowercase str), or None ("the ministry", "officials").
+    Returns a `Name`, a `Role` ("the mayor"), a pronoun (lowercase str), or None ("the
+    ministry", "officials").
     """
     clause = clause.strip()
     clause = _WITH_OTHERS.sub("", clause)  # "Paganini and his team wrote"
@@ -225,7 +240,7 @@ def only_a_name(phrase: str) -> bool:
     return bool(toks) and all(is_name_token(t) or is_title(t) or t == "." for t in toks)
 
 
-def _name_at_end(clause: str, aside: bool = False) -> Name | str | None:
+def _name_at_end(clause: str, aside: bool = False) -> Name | Role | str | None:
     """The name (or pronoun) that ends `clause`; in an `aside`, not one after a preposition."""
     toks = tokens(clause)
     while toks and (toks[-1].lower() in _AUXILIARIES
@@ -242,7 +257,9 @@ def _name_at_end(clause: str, aside: bool = False) -> Name | str | None:
         i -= 1
         if j - i >= 7:
             break
-    if i == j or (aside and any(t.lower() in _PREPOSITIONS for t in toks[:i])):
+    if i == j:
+        return _role(toks)
+    if aside and any(t.lower() in _PREPOSITIONS for t in toks[:i]):
         return None  # "…, the head of Acme Corp, said": the name is Acme's, not the speaker's
     if i > 0 and toks[i - 1].lower() in _PREPOSITIONS and not any(
             is_title(t) for t in toks[i:j - 1]):
@@ -251,7 +268,7 @@ def _name_at_end(clause: str, aside: bool = False) -> Name | str | None:
     return strip_titles(toks[i:j])
 
 
-def object_name(phrase: str) -> Name | str | None:
+def object_name(phrase: str) -> Name | Role | str | None:
     """Who is named just after a speech verb: "said activist Aleksandra Alekseeva, who …".
 
     Skips roles and organisation names used as modifiers ("Rainbow Road executive director").
@@ -278,7 +295,24 @@ def object_name(phrase: str) -> Name | str | None:
         if j < len(toks) and toks[j].lower() in ROLES:
             continue  # an organisation or place qualifying a role: "Rainbow Road executive …"
         candidates.append(name)
-    return candidates[0] if candidates else None
+    return candidates[0] if candidates else _role(toks[:4], at_start=True)
+
+
+def _role(toks: list[str], at_start: bool = False) -> Role | None:
+    """ "the town’s mayor" (ending `toks`, or opening them when `at_start`) -> Role("mayor").
+
+    The role is the head of the noun phrase, its last word: "the foreign ministry" is none."""
+    words = toks[:5] if at_start else toks[-5:]
+    if at_start:
+        for k, w in enumerate(words):
+            if w in _PHRASE_END or not (w.replace("-", "").isalpha() or w.endswith(("’s", "'s"))):
+                words = words[:k]
+                break
+    if not words or (words[0].lower() not in ("the", "a", "an") and not any(
+            w.endswith(("’s", "'s")) for w in words)):
+        return None
+    head = words[-1]
+    return Role(head) if head.islower() and head in ROLES else None
 
 
 def sentence_start(text: str, pos: int) -> bool:

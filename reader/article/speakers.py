@@ -15,6 +15,7 @@ from reader.article.names import (
     PRONOUNS,
     WORDS,
     Name,
+    Role,
     is_name_token,
     mentions,
     object_name,
@@ -93,8 +94,12 @@ _GENDER_REACH = 80  # characters after a name searched for the pronoun that refe
 # The first he/his/him/she/her in the rest of the name's sentence, before any other name.
 _TAIL_PRONOUN = re.compile(r"[^.!?A-Z]*?\b(he|his|him|she|her|hers)\b")
 _NARRATION_REACH = 6  # blocks looked back for a reported speaker
+_ROLE_REACH = 20  # blocks looked back for the person who holds a role ("the mayor")
+# "Lena Osei, the town’s" right before a role word.
+_NAME_BEFORE_ROLE = re.compile(r"([^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){1,3}),\s+"
+                               r"(?:the|a|an)\s+[^,.;:!?]{0,40}$")
 
-Ref = Name | str  # a name as written, or a pronoun
+Ref = Name | Role | str  # a name as written, a role ("the mayor"), or a pronoun
 Position = tuple[int, int]  # (block index, character offset)
 
 
@@ -297,6 +302,8 @@ class SpeakerBook:
             return None
         if isinstance(ref, str):
             return self._pronoun(ref, at)
+        if isinstance(ref, Role):
+            return self._role_holder(ref.word, at)
         words = ref.tokens
         if len(words) >= 2:
             if ref.gender:
@@ -315,6 +322,38 @@ class SpeakerBook:
         if names:
             return names[0]
         return word if self._single_name(word) else None
+
+    def _role_holder(self, role: str, at: Position) -> str | None:
+        """Who holds `role` ("mayor"), named with it nearby: "Mayor Lena Osei", "Lena Osei, the
+        town’s mayor", in the paragraphs up to `at` (nearest first), else later in this or the
+        next paragraph ("the paper’s deputy editor says … says Olga Bobrova")."""
+        pattern = re.compile(rf"(?<![\w-]){re.escape(role)}(?![\w-])", re.IGNORECASE)
+        for block in range(at[0], max(-1, at[0] - _ROLE_REACH), -1):
+            text = self.texts.get(block, "")
+            end = at[1] if block == at[0] else len(text)
+            holders = [h for m in pattern.finditer(text, 0, end)
+                       if (h := self._named_with_role(text, m.start(), m.end()))]
+            if holders:
+                return holders[-1]
+        for block, start in ((at[0], at[1]), (at[0] + 1, 0)):
+            text = self.texts.get(block, "")
+            for m in pattern.finditer(text, start):
+                holder = self._named_with_role(text, m.start(), m.end())
+                if holder:
+                    return holder
+        return None
+
+    def _named_with_role(self, text: str, start: int, end: int) -> str | None:
+        """The name right after a role word ("Mayor Lena Osei", "the editor, Olga Marchetti,")
+        or right before it, across a comma ("Lena Osei, the town’s mayor")."""
+        toks = tokens(text[start:end + _WINDOW])
+        after = 2 if toks[1:2] == [","] else 1  # "the deputy editor, Olga Marchetti,"
+        name = _run_at(toks, after) if len(toks) > after else None
+        if name is None or len(name.tokens) < 2:
+            m = _NAME_BEFORE_ROLE.search(text, max(0, start - _WINDOW), start)
+            before = tokens(m.group(1)) if m else []
+            name = _run_at(before, len(before) - 1) if before else None
+        return name.text if name and len(name.tokens) >= 2 else None
 
     def _compatible(self, name: str, gender: str | None) -> bool:
         """`name` could be the person a pronoun of `gender` (m/f/None) refers to."""

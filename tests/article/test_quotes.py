@@ -242,6 +242,29 @@ def test_role_without_a_name_resolves_to_the_name_given_next() -> None:
     ) == ["Olga Marchetti"]
 
 
+def test_role_resolves_to_the_person_named_with_it() -> None:
+    assert speakers(
+        "Mayor Lena Osei opened the session on Monday.",
+        "“We will reopen the bridge before winter,” the mayor said.",
+        "Tomas Brand, the harbour’s chief engineer, disagreed.",
+        "“The pilings will not be ready,” said the engineer.",
+    ) == ["Lena Osei", "Tomas Brand"]
+
+
+def test_role_resolves_to_a_name_given_just_after() -> None:
+    assert speakers(
+        "“We have never seen anything like it,” the deputy editor said.",
+        "The deputy editor, Olga Marchetti, has worked at the paper since 2001.",
+    ) == ["Olga Marchetti"]
+
+
+def test_organisation_head_word_is_not_a_role() -> None:
+    assert speakers(
+        "Foreign Minister Lena Osei spoke first.",
+        "The foreign ministry said it “regrets any decision likely to encourage building”.",
+    ) == [None]
+
+
 @pytest.mark.parametrize("subject", ["the ministry", "officials", "the paper’s deputy editor",
                                      "it", "The ministry",
                                      "A spokesman for the Department for Education"])
