@@ -64,10 +64,10 @@ def _load_url(ctx: Context, target: str, rules: dict[str, Any] | None,
 
     result = fetch_url(target)
     if raw:
-        return decode_bytes(result.body, target)[1]
+        return decode_bytes(result.body, target, charset=result.charset)[1]
     if looks_like_feed(result.body[:4096]):
         return parse_feed(result.body, url=result.url, content_type=result.content_type)
-    _encoding, html = decode_bytes(result.body, target)
+    _encoding, html = decode_bytes(result.body, target, charset=result.charset)
     return from_html(html, target, url=result.url, extra_rules=rules)
 
 
