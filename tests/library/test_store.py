@@ -278,8 +278,9 @@ def test_damaged_pages_are_caught_by_quick_check(tmp_path: Path) -> None:
     feed = library.add_feed("https://pages.example/feed")
     library.store_entries(feed, [_entry(str(i), f"Entry {i}", body="<p>" + "words " * 300)
                                  for i in range(200)])
-    page = library._conn.execute("PRAGMA page_size").fetchone()[0]
     library.close()
+    with sqlite3.connect(path) as conn:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
     data = bytearray(path.read_bytes())
     assert len(data) > 20 * page
     data[10 * page:12 * page] = b"\xff" * (2 * page)  # scribble over two B-tree pages
