@@ -447,11 +447,7 @@ class Library:
 
     def feed(self, url_or_id: str | int) -> FeedRow | None:
         """One subscription by URL (or id); None when not subscribed."""
-        column = "f.id" if isinstance(url_or_id, int) else "f.url"
-        for row in self.feeds():
-            if (row.id if column == "f.id" else row.url) == url_or_id:
-                return row
-        return None
+        return next((row for row in self.feeds() if url_or_id in (row.id, row.url)), None)
 
     def add_feed(self, url: str, *, title: str = "", tags: Iterable[str] = (),
                  link: str | None = None) -> int:
@@ -529,7 +525,7 @@ class Library:
                        retry_after_until = NULL, gone = 0 WHERE id = ?""",
                 (clean_line(title)[:MAX_TITLE], clean_line(title)[:MAX_TITLE], safe_url(link),
                  etag, last_modified, "ok" if not problems else "ok, with problems",
-                 "; ".join(problems)[:500] or None, now, feed_id))
+                 clean_line("; ".join(problems))[:500] or None, now, feed_id))
         return new
 
     def record_not_modified(self, feed_id: int) -> None:
