@@ -261,11 +261,13 @@ def _name_at_end(clause: str, aside: bool = False) -> Name | Role | str | None:
         return _role(toks)
     if aside and any(t.lower() in _PREPOSITIONS for t in toks[:i]):
         return None  # "…, the head of Acme Corp, said": the name is Acme's, not the speaker's
-    if i > 0 and toks[i - 1].lower() in _PREPOSITIONS and not any(
-            is_title(t) for t in toks[i:j - 1]):
-        return None  # "A spokesman for the Department for Education said" (but "Secretary of
-        # State Anton Berg said": a title runs on into the name)
-    return strip_titles(toks[i:j])
+    name = strip_titles(toks[i:j])
+    k = i - 1 if i > 0 and toks[i - 1].lower() not in ("the", "a", "an") else i - 2
+    if k >= 0 and toks[k].lower() in _PREPOSITIONS and not (
+            name and len(name.tokens) >= 2 and any(is_title(t) for t in toks[i:j - 1])):
+        return None  # "A spokesman for the British Foreign Office said" (but "Secretary of
+        # State Anton Berg said": a title runs on into a person's name)
+    return name
 
 
 def object_name(phrase: str) -> Name | Role | str | None:

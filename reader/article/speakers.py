@@ -58,8 +58,8 @@ _VERB_RE = re.compile(rf"(?<![\w-]){VERB}(?![\w])")
 
 _CLOSING_PUNCT = ",.!?…:;—–-"
 # "…,” said X" / "…,” she told Reuters." / "…», dit-il."
-_AFTER_VERB_FIRST = re.compile(rf"[\s,.;!?—–-]*(?:then\s+|also\s+)?{VERB}(?![\w])(?P<rest>.*)",
-                               re.DOTALL)
+_AFTER_VERB_FIRST = re.compile(
+    rf"[\s,.;!?—–-]*(?:then\s+|also\s+)?(?P<verb>{VERB})(?![\w])(?P<rest>.*)", re.DOTALL)
 _AFTER_SUBJECT_FIRST = re.compile(
     rf"[\s,;—–-]*(?P<subj>[^!?;:“”\"«»„\n]{{1,160}}?)\s+{VERB}(?![\w])")
 _AFTER_FRENCH_INVERSION = re.compile(r"[\s,]*a-t-(?P<p>il|elle)\b", re.IGNORECASE)
@@ -128,6 +128,8 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
         return m.group("p").lower(), True
     m = _AFTER_VERB_FIRST.match(after)
     if m:
+        if m.group("verb").endswith("ing"):
+            return None, True  # "X said “…”, saying he …": X speaks, found before the quote
         return object_name(m.group("rest")), True
     m = _AFTER_ACCORDING.match(after)
     if m:

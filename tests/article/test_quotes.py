@@ -216,6 +216,13 @@ def test_adverb_before_the_verb_and_a_second_verb_after_a_title() -> None:
     ) == ["Michael Tomas", "Kurt Volk"]
 
 
+def test_participle_after_the_quote_defers_to_the_subject() -> None:
+    assert speakers(
+        "Tariq Haddad said the decision was “not, in itself, a breach of the agreement”, saying "
+        "he trusted the courts.",
+    ) == ["Tariq Haddad"]
+
+
 def test_doubled_single_marks_close_a_quotation() -> None:
     assert found("“It was an attempt to mislead voters,’’ Will Moy told the BBC.") == [
         ("It was an attempt to mislead voters,", "Will Moy", 0)]
@@ -267,7 +274,8 @@ def test_organisation_head_word_is_not_a_role() -> None:
 
 @pytest.mark.parametrize("subject", ["the ministry", "officials", "the paper’s deputy editor",
                                      "it", "The ministry",
-                                     "A spokesman for the Department for Education"])
+                                     "A spokesman for the Department for Education",
+                                     "A spokesperson for the British Foreign Office"])
 def test_organisation_or_role_subject_is_null(subject: str) -> None:
     text = f"“The figures will be published next month,” {subject} said."
     assert speakers(text) == [None]
