@@ -218,14 +218,16 @@ def _opens_block(span: _Span, text: str) -> bool:
     return span.start == _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
 
 
-def _link_chains(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[int]) -> None:
-    """Mark paragraphs of a multi-paragraph quotation (no closing mark until the last one)."""
+def _link_chains(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[int],
+                 blocks: list[Block]) -> None:
+    """Mark paragraphs of a multi-paragraph quotation (no closing mark until the last one; a
+    photo caption may sit between them)."""
     chain = 0
     for k, b in enumerate(order[:-1]):
         if not spans[b] or spans[b][-1].closed:
             continue
         nxt = order[k + 1]
-        if nxt != b + 1 or not spans[nxt]:
+        if _previous_block(nxt, k + 1, order, blocks) != b or not spans[nxt]:
             continue
         first = spans[nxt][0]
         if not _opens_block(first, texts[nxt]) or first.opener != spans[b][-1].opener:
@@ -250,7 +252,7 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
                  for i, t in texts.items()}
         if _singles_primary(mixed, texts):
             spans = mixed
-    _link_chains(spans, texts, order)
+    _link_chains(spans, texts, order, blocks)
     _attribute(spans, texts)
     _resolve(spans, texts, order, blocks)
     quotes: list[Quote] = []

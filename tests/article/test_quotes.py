@@ -433,6 +433,20 @@ def test_multi_paragraph_quote_after_a_split_quote() -> None:
     ) == ["Lena Marsh"] * 3
 
 
+def test_multi_paragraph_quote_across_a_photo_caption() -> None:
+    blocks = [
+        Block("paragraph", "“The lamp was lit every night for ninety years,” said Rowan Pell. "
+                           "“Then one evening the engineer turned a key."),
+        Block("media", "Photo: the lamp room in 1962"),
+        Block("paragraph", "“I wrote one line in the book and closed it.”"),
+        Block("heading", "Afterwards"),
+        Block("paragraph", "“Nobody asked us what we thought of it.”"),
+    ]
+    quotes = find_quotes(blocks)
+    assert [(q.block, q.speaker) for q in quotes] == [
+        (0, "Rowan Pell"), (0, "Rowan Pell"), (2, "Rowan Pell"), (4, None)]
+
+
 def test_multi_paragraph_offsets_run_to_the_end_of_the_open_paragraph() -> None:
     blocks = paragraphs("“First part of the story, told at length.",
                         "“Second part, which ends here,” said Ada Kern.")
