@@ -89,7 +89,7 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", 
            "she": "f", "elle": "f", "ella": "f", "lei": "f", "ela": "f"}
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _MENTION_REACH = 600  # characters before a "he said" searched for a person just named
-_MAX_LOOKS = 40  # occurrences of a word examined (names are introduced early)
+_MAX_LOOKS = 15  # occurrences of a word examined (names are introduced early)
 _GENDER_REACH = 80  # characters after a name searched for the pronoun that refers to it
 # The first he/his/him/she/her in the rest of the name's sentence, before any other name.
 _TAIL_PRONOUN = re.compile(r"[^.!?A-Z]*?\b(he|his|him|she|her|hers)\b")
