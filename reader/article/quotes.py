@@ -246,7 +246,8 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
         b.quotes = []
     order = list(texts)
     spans = {i: _scan(texts[i], _OPENERS_DOUBLE) for i in order}
-    maybe_single = {i for i, t in texts.items() if _SINGLE_OPENING.search(t)}
+    maybe_single = {i for i, t in texts.items()
+                    if ("‘" in t or "'" in t) and _SINGLE_OPENING.search(t)}
     if maybe_single:
         mixed = {i: _scan(t, _OPENERS_ALL) if i in maybe_single else spans[i]
                  for i, t in texts.items()}
