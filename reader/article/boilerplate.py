@@ -184,7 +184,7 @@ class _Cleaner:
                 self.removed.append(found.group(0).strip())
                 text = text[found.end():]
             text = after_sentence.sub(cut, text)
-        if self.rules.anywhere is not None:
+        if self.rules.anywhere is not None and self.rules.may_contain_anywhere(text):
             text = self.rules.anywhere.sub(cut_anywhere, text)
         return " ".join(text.split())
 

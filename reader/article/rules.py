@@ -12,6 +12,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re import _parser as _sre_parser  # type: ignore[attr-defined]
 from typing import Any
 
 from reader.errors import BylineError
@@ -28,6 +30,7 @@ USER_KEYS = {
 }
 USER_MAX_CHARS = 300
 _COMPILE_AFTER = 200  # lines of one length bucket before its alternation is compiled
+_MIN_NEEDLE = 4
 
 
 @dataclass(frozen=True)
@@ -137,10 +140,24 @@ class Rules:
     @cached_property
     def anywhere(self) -> re.Pattern[str] | None:
         """Markers of every `remove` family that are cut even from the middle of a sentence."""
-        bodies = [f.anywhere for f in self.families if f.anywhere and f.action == "remove"]
-        if not bodies:
-            return None
-        return re.compile(r"\s*\b(?:" + "|".join(bodies) + r")\b\s*", re.IGNORECASE)
+        body = self._anywhere_body
+        return re.compile(rf"\s*\b(?:{body})\b\s*", re.IGNORECASE) if body else None
+
+    @cached_property
+    def _anywhere_body(self) -> str:
+        return "|".join(f.anywhere for f in self.families if f.anywhere and f.action == "remove")
+
+    @cached_property
+    def _anywhere_needles(self) -> tuple[str, ...] | None:
+        return needles(self._anywhere_body) if self._anywhere_body else None
+
+    def may_contain_anywhere(self, text: str) -> bool:
+        """False when `text` cannot hold an `anywhere` marker (a cheap substring test)."""
+        found = self._anywhere_needles
+        if found is None:
+            return self.anywhere is not None
+        low = text.lower()
+        return any(needle in low for needle in found)
 
     @cached_property
     def longest(self) -> int:
@@ -153,6 +170,41 @@ class Rules:
             if family.name == name:
                 return family
         raise KeyError(name)
+
+
+def needles(pattern: str) -> tuple[str, ...] | None:
+    """Lower-case strings of which any match of `pattern` contains at least one, or None.
+
+    "(?:story|article) continues (?:below|after) (?:this )?advertisement|ADVERTISEMENT" gives
+    ("advertisement", "advertisement"): text without either cannot match, and a substring test
+    is far cheaper than a case-insensitive regex search over every block.
+    """
+    try:
+        tree = _sre_parser.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    found = _needles(list(tree))
+    return tuple(found) if found else None
+
+
+def _needles(items: list[tuple[Any, Any]]) -> list[str] | None:
+    if len(items) == 1 and items[0][0] is _sre.BRANCH:
+        out: list[str] = []
+        for alternative in items[0][1][1]:
+            sub = _needles(list(alternative))
+            if sub is None:
+                return None
+            out += sub
+        return out
+    if len(items) == 1 and items[0][0] is _sre.SUBPATTERN:
+        return _needles(list(items[0][1][-1]))
+    best, run = "", ""
+    for op, value in [*items, (None, None)]:
+        if op is _sre.LITERAL:
+            run += chr(value)
+            continue
+        best, run = max(best, run, key=len), ""
+    return [best.lower()] if len(best.strip()) >= _MIN_NEEDLE else None
 
 
 def _ungrouped(pattern: str) -> str:

@@ -341,3 +341,12 @@ def test_wordpress_related_posts() -> None:
                 Block("paragraph", "Ferry timetable changes"))
     assert [r.title for r in out.related] == ["Bus fares to rise", "Ferry timetable changes"]
     assert out.blocks == [PROSE]
+
+
+def test_needles_are_required_substrings_or_none() -> None:
+    from reader.article.rules import needles
+
+    assert needles("(?:story|article) continues below advertisement|(?-i:ADVERTISEMENT)") == (
+        " continues below advertisement", "advertisement")
+    assert needles("(?:a|b)c") is None  # nothing long enough to test for
+    assert needles("foo.*bar|something") is None  # one alternative has no usable literal
