@@ -388,3 +388,19 @@ async def test_a_tiny_terminal_does_not_break_anything(make_app):
         await pilot.press("enter", "j", "enter")
         await article_ready(pilot)
         assert app.is_running
+
+
+async def test_reflow_keeps_the_paragraph_at_the_top(make_app):
+    app = make_app(opened=[ferry_article(paragraphs=60)])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await article_ready(pilot)
+        screen = app.screen
+        body = screen.query_one(ArticleBody)
+        await pilot.press("space", "space", "space")
+        block = body.block_at(int(screen.page.scroll_y))
+        assert block > 5
+        await pilot.resize_terminal(60, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert body.layout_result.width < 70
+        assert body.block_at(int(screen.page.scroll_y)) == block

@@ -75,6 +75,10 @@ class ArticleBody(Widget):
         current = self.layout_result
         if current is not None and current.width == width:
             return current
+        if current is not None and not self.raw and isinstance(self.parent, Widget):
+            # Re-flowed at a new width: keep the paragraph at the top of the screen there.
+            self.call_after_refresh(self._scroll_to_block,
+                                    self.block_at(int(self.parent.scroll_y)))
         if self.raw:
             result = layout_raw(self.article.raw, width)
             self.complete = True
@@ -85,6 +89,10 @@ class ArticleBody(Widget):
                 self._layout_rest(result)
         self._set_layout(result)
         return result
+
+    def _scroll_to_block(self, block: int) -> None:
+        if isinstance(self.parent, Widget) and block:
+            self.parent.scroll_to(y=self.block_line(block), animate=False)
 
     def _set_layout(self, result: Layout) -> None:
         self.layout_result = result
