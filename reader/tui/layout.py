@@ -110,6 +110,7 @@ def _cut(text: str, start: int, width: int) -> int:
     return len(text)
 
 
+MAX_TITLE = 300   # characters of a title shown
 _PREFIX = {"list_item": "• ", "blockquote": "│ ", "media": "▶ "}
 
 
@@ -117,6 +118,8 @@ def header_lines(article: Article, width: int) -> list[Line]:
     """Title, then a dim line of byline, source, date and reading time."""
     out: list[Line] = []
     title = clean_line(article.title) or "Untitled"
+    if len(title) > MAX_TITLE:  # reliability case 33: a 1 MB title is cut for display
+        title = title[:MAX_TITLE - 1] + "…"
     out += [Line(title[a:b].rstrip(), "title") for a, b in wrap(title, width)]
     meta = meta_text(article)
     out += [Line(meta[a:b].rstrip(), "meta") for a, b in wrap(meta, width)]

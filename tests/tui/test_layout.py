@@ -74,3 +74,11 @@ def test_meta_line_and_raw_layout():
     assert meta_text(ferry_article()) == "By Ada Lane · ferry.txt · 2026-03-14 · 1 min read"
     raw = layout_raw("line one\n\x1b[2Jline\ttwo", 40)
     assert [line.text for line in raw.lines] == ["line one", "line    two"]
+
+
+def test_a_huge_title_is_cut_for_display():
+    # reliability case 33
+    article = ferry_article(title="Tide " * 200_000)
+    title_lines = [line for line in layout_article(article, 72).lines if line.role == "title"]
+    assert len(title_lines) <= 6
+    assert title_lines[-1].text.endswith("…")

@@ -18,6 +18,7 @@ from reader.article.model import Article
 from reader.article.text import clean_line, safe_url
 from reader.errors import BylineError
 from reader.tui import keys
+from reader.tui.layout import MAX_TITLE
 from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.status_bar import StatusBar
 
@@ -150,7 +151,7 @@ class ArticleScreen(Screen[None]):
         page = self.page
         percent = 100 if page.max_scroll_y <= 0 else round(100 * page.scroll_y / page.max_scroll_y)
         body = self.body
-        parts = [clean_line(article.title)]
+        parts = [clean_line(article.title[:MAX_TITLE])]
         if body is not None and body.raw:
             parts.insert(0, "RAW")
         right = []
