@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Collapsible, Footer, OptionList
 from textual.widgets.option_list import Option
 
@@ -91,7 +92,7 @@ class ArticleScreen(Screen[None]):
         page = self.query_one("#page", VerticalScroll)
         await page.remove_children()
         body = ArticleBody(article, id="body")
-        widgets: list = [body]
+        widgets: list[Widget] = [body]
         if article.related:
             options = [Option(self._related_prompt(link.title, link.url), id=str(i))
                        for i, link in enumerate(article.related)]

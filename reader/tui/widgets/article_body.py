@@ -9,6 +9,7 @@ waits on a 5,000-paragraph wrap.
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_right
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -163,8 +164,6 @@ class ArticleBody(Widget):
         result = self.layout_result
         if result is None or self.raw:
             return 0
-        from bisect import bisect_right
-
         return max(0, bisect_right(result.block_lines, line) - 1)
 
     @property
