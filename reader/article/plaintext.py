@@ -174,7 +174,9 @@ def split_front_matter(lines: list[str]) -> tuple[list[str], dict[str, object]]:
     closers = _FRONT_FENCES[lines[start].strip()]
     for end in range(start + 1, min(len(lines), start + 200)):
         if lines[end].strip() in closers:
-            return lines[end + 1:], _parse_front_matter(lines[start + 1:end])
+            meta = _parse_front_matter(lines[start + 1:end])
+            # Without a single `key: value` it is text between two rules, not front matter.
+            return (lines[end + 1:], meta) if meta else (lines, {})
     return lines, {}
 
 

@@ -29,8 +29,13 @@ USER_KEYS = {
     "remove_headings": "remove_heading",
 }
 USER_MAX_CHARS = 300
+_Bucket = tuple[
+    tuple["Family", ...], re.Pattern[str], re.Pattern[str],
+    tuple[tuple[int, re.Pattern[str], tuple[str, ...]], ...],
+]
 _COMPILE_AFTER = 200  # lines of one length bucket before its alternation is compiled
 _MIN_NEEDLE = 4
+_RARE_MARKS = frozenset("/|©@")  # single characters rare enough in prose to be a needle
 
 
 @dataclass(frozen=True)
@@ -44,12 +49,19 @@ class Family:
     glued: str | None = None  # alternation of marker patterns found stuck to prose
     anywhere: str | None = None  # alternation of markers cut wherever they appear
     absorbs: re.Pattern[str] | None = None
+    # Per pattern: substrings one of which a line must contain for a scanning pattern (one that
+    # starts with a repeat, like "[^.]{0,120}?all rights reserved") to be worth trying.
+    gates: tuple[tuple[str, ...] | None, ...] = ()
 
     def match(self, line: str) -> re.Match[str] | None:
         """The full match of `line` (already stripped), or None when too long or no match."""
         if len(line) > self.max_chars:
             return None
-        for pattern in self.patterns:
+        low = line.lower() if any(self.gates) else ""
+        for pattern, gate in zip(self.patterns, self.gates or [None] * len(self.patterns),
+                                 strict=True):
+            if gate is not None and not any(needle in low for needle in gate):
+                continue
             found = pattern.fullmatch(line)
             if found:
                 return found
@@ -79,13 +91,23 @@ class Rules:
             return self._loop(line)
         if limit not in self._alternations:
             self._alternations[limit] = self._alternation(limit)
-        families, quick, named = self._alternations[limit]
-        if quick.fullmatch(line) is None:
+        families, quick, named, gated = self._alternations[limit]
+        best: int | None = None
+        if quick.fullmatch(line) is not None:
+            hit = named.fullmatch(line)
+            if hit is not None and hit.lastgroup is not None:
+                best = int(hit.lastgroup[1:])
+        if gated:
+            low = line.lower()
+            for index, pattern, gate in gated:  # in family order: an earlier family wins
+                if best is not None and index >= best:
+                    break
+                if any(needle in low for needle in gate) and pattern.fullmatch(line):
+                    best = index
+                    break
+        if best is None:
             return None
-        hit = named.fullmatch(line)
-        if hit is None or hit.lastgroup is None:
-            return None
-        family = families[int(hit.lastgroup[1:])]
+        family = families[best]
         found = family.match(line)
         # The alternation loosens back-references, so a miss here means: ask every family.
         return (family, found) if found is not None else self._loop(line)
@@ -97,21 +119,23 @@ class Rules:
                 return family, found
         return None
 
-    def _alternation(
-        self, limit: int
-    ) -> tuple[tuple[Family, ...], re.Pattern[str], re.Pattern[str]]:
-        """For lines up to `limit` long: the families, a plain alternation of all their
-        patterns (fast to reject), and one with a named group per family (to pick the winner)."""
+    def _alternation(self, limit: int) -> _Bucket:
+        """For lines up to `limit` long: the families; a plain alternation of their ungated
+        patterns (fast to reject) and one with a named group per family (to pick the winner);
+        and the gated patterns, tried only when a line holds one of their substrings."""
         families = tuple(f for f in self.families if f.max_chars >= limit)
-        each = ["|".join(f"(?:{_ungrouped(p.pattern)})" for p in f.patterns) for f in families]
+        each, gated = [], []
+        for i, family in enumerate(families):
+            plain = [p for p, g in zip(family.patterns, family.gates, strict=True) if g is None]
+            gated += [(i, p, g) for p, g in zip(family.patterns, family.gates, strict=True) if g]
+            each.append("|".join(f"(?:{_ungrouped(p.pattern)})" for p in plain) or "(?!)")
         quick = "|".join(each) or "(?!)"
         named = "|".join(f"(?P<f{i}>{alt})" for i, alt in enumerate(each)) or "(?!)"
-        return families, re.compile(quick, re.IGNORECASE), re.compile(named, re.IGNORECASE)
+        return (families, re.compile(quick, re.IGNORECASE), re.compile(named, re.IGNORECASE),
+                tuple(gated))
 
     @cached_property
-    def _alternations(
-        self,
-    ) -> dict[int, tuple[tuple[Family, ...], re.Pattern[str], re.Pattern[str]]]:
+    def _alternations(self) -> dict[int, _Bucket]:
         return {}
 
     @cached_property
@@ -188,6 +212,7 @@ def needles(pattern: str) -> tuple[str, ...] | None:
 
 
 def _needles(items: list[tuple[Any, Any]]) -> list[str] | None:
+    """Needles of a sequence: its longest literal run, or those of a required group in it."""
     if len(items) == 1 and items[0][0] is _sre.BRANCH:
         out: list[str] = []
         for alternative in items[0][1][1]:
@@ -196,15 +221,41 @@ def _needles(items: list[tuple[Any, Any]]) -> list[str] | None:
                 return None
             out += sub
         return out
-    if len(items) == 1 and items[0][0] is _sre.SUBPATTERN:
-        return _needles(list(items[0][1][-1]))
+    options: list[list[str]] = []
     best, run = "", ""
     for op, value in [*items, (None, None)]:
         if op is _sre.LITERAL:
             run += chr(value)
             continue
         best, run = max(best, run, key=len), ""
-    return [best.lower()] if len(best.strip()) >= _MIN_NEEDLE else None
+        if op is _sre.BRANCH:
+            sub = _needles([(op, value)])
+        elif op is _sre.SUBPATTERN:
+            sub = _needles(list(value[-1]))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and value[0] >= 1:
+            sub = _needles(list(value[2]))  # repeated at least once: required
+        else:
+            continue
+        if sub:
+            options.append(sub)
+    if len(best.strip()) >= _MIN_NEEDLE or best.strip() in _RARE_MARKS:
+        options.append([best.lower()])
+    if not options:
+        return None
+    # Fewest needles first, then the longest shortest needle: the most selective test.
+    return min(options, key=lambda o: (len(o), -min(len(n) for n in o)))
+
+
+def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Needles for a pattern that starts by scanning (a repeat or a look-ahead), else None."""
+    try:
+        tree = list(_sre_parser.parse(pattern.pattern, re.IGNORECASE))
+    except re.error:
+        return None
+    if not tree or tree[0][0] not in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.ASSERT):
+        return None
+    found = _needles(tree)
+    return tuple(found) if found else None
 
 
 def _ungrouped(pattern: str) -> str:
@@ -240,14 +291,16 @@ def _family(data: dict[str, Any], where: str) -> Family:
     absorbs = data.get("absorbs")
     if not isinstance(glued, list) or not isinstance(anywhere, list):
         raise BylineError(f"bad rule family {name} in {where}: 'glued' must be a list")
+    compiled = _compile(patterns, f"{where} [{name}]")
     return Family(
         name=name,
         action=action,
-        patterns=_compile(patterns, f"{where} [{name}]"),
+        patterns=compiled,
         max_chars=int(data.get("max_chars", USER_MAX_CHARS)),
         glued=_glued(glued, f"{where} [{name}]") if glued else None,
         anywhere=_glued(anywhere, f"{where} [{name}]") if anywhere else None,
         absorbs=_compile([absorbs], f"{where} [{name}]")[0] if isinstance(absorbs, str) else None,
+        gates=tuple(_gate(p) for p in compiled),
     )
 
 

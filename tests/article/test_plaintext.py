@@ -201,6 +201,13 @@ def test_front_matter_toml_and_inline_lists() -> None:
     assert meta == {"title": "Ferry news", "author": ["A. Writer", "B. Writer"]}
 
 
+def test_text_between_two_rules_is_not_front_matter() -> None:
+    # Not front matter (no `key: value`): a rule, then a setext heading, which is the title.
+    draft = parse_text("---\nThe pier reopened\n---\n\nAnglers are back.\n", markdown=True)
+    assert draft.title == "The pier reopened"
+    assert [b.text for b in draft.blocks] == ["Anglers are back."]
+
+
 def test_front_matter_rejects_unsafe_urls_and_unclosed_blocks() -> None:
     draft = parse_text("---\ntitle: X\nsource: javascript:alert(1)\n---\nBody text.\n",
                        markdown=True)
