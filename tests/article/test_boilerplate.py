@@ -350,3 +350,17 @@ def test_needles_are_required_substrings_or_none() -> None:
         " continues below advertisement", "advertisement")
     assert needles("(?:a|b)c") is None  # nothing long enough to test for
     assert needles("foo.*bar|something") is None  # one alternative has no usable literal
+
+
+@pytest.mark.parametrize(("line", "family"), [
+    ("Associated Press writer Lena Moberg contributed to this report.", "wire"),
+    ("Copyright 2023 Harbour Media. All rights reserved.", "copyright"),
+    ("Catch up on the markets with the Daily Ledger newsletter. Sign up here.", "newsletter"),
+    ("Workers repair the pier on Monday. (AP Photo/Lee Kim, File)", "photo-caption"),
+])
+def test_gated_patterns_agree_in_long_texts(line: str, family: str) -> None:
+    # Past the compile threshold, scanning patterns are tried apart from the alternation.
+    rules = load_rules()
+    for _ in range(250):
+        hit = rules.family_for(line)
+        assert hit is not None and hit[0].name == family
