@@ -68,8 +68,10 @@ async def measure(folder: Path, article: Article) -> tuple[float, float, float]:
                         s.text for s in screen._compositor.render_strips()):
                 break
         first_paint = time.perf_counter() - start
-        body = app.screen.query_one(ArticleBody)
-        page = app.screen.page
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        body = screen.query_one(ArticleBody)
+        page = screen.page
         key_start = time.perf_counter()
         app.simulate_key("j")
         while page.scroll_y == 0:

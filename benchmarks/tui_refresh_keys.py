@@ -58,6 +58,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 async def measure(base: str, feeds: int) -> tuple[float, list[float], int]:
+    from textual.widgets import OptionList
+
     from reader.library.store import Library
     from reader.paths import resolve_paths
     from reader.tui.app import BylineApp
@@ -71,7 +73,7 @@ async def measure(base: str, feeds: int) -> tuple[float, list[float], int]:
     latencies: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        sources = app.screen.query_one("#sources")
+        sources = app.screen.query_one("#sources", OptionList)
         start = time.perf_counter()
         app.simulate_key("R")
         await asyncio.sleep(0.05)
