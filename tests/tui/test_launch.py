@@ -49,21 +49,31 @@ def test_bad_key_config_fails_before_the_app(paths, captured, capsys):
         launch.run(Namespace(targets=[]), Context(paths=paths, offline=True))
 
 
-async def test_reference_article_opens_clean(make_app):
-    """The done-criterion article: title, no boilerplate, quotes with speakers, two related."""
+@pytest.mark.parametrize("theme", ["byline-dark", "byline-paper", "byline-contrast"])
+async def test_reference_article_opens_clean(make_app, theme):
+    """The done-criterion article in each theme: title, no boilerplate, quotes in the theme's
+    quote colour with speakers, both related links."""
     if not REFERENCE.exists():
         pytest.skip(f"reference corpus not found at {REFERENCE}")
     from reader.tui.loading import load_path
+    from reader.tui.widgets.article_body import ArticleBody
 
     from .conftest import screen_text
 
-    app = make_app(opened=load_path(str(REFERENCE)))
+    app = make_app(opened=load_path(str(REFERENCE)), theme=theme)
     async with app.run_test(size=(120, 45)) as pilot:
         await article_ready(pilot)
         text = screen_text(app)
         assert "Canadians take leading role in helping gay men escape Chechnya" in text
         assert "Story continues below advertisement" not in text
         assert "— Kimahli Powell" in text
+        body = app.screen.query_one(ArticleBody)
+        assert body.quote_count >= 9
+        strip = body.render_line(body.quote_line(0))
+        colours = {seg.style.color.triplet.hex for seg in strip
+                   if seg.text.startswith("“These") and seg.style and seg.style.color
+                   and seg.style.color.triplet}
+        assert colours == {app.theme_variables["quote"].lower()}
         await pilot.press("G", "l")
         await pilot.pause()
         text = screen_text(app)
