@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -31,7 +32,7 @@ USER_KEYS = {
 USER_MAX_CHARS = 300
 _Bucket = tuple[
     tuple["Family", ...], re.Pattern[str], re.Pattern[str],
-    tuple[tuple[int, re.Pattern[str], tuple[str, ...]], ...],
+    tuple[tuple[int, re.Pattern[str], re.Pattern[str]], ...], re.Pattern[str],
 ]
 _COMPILE_AFTER = 200  # lines of one length bucket before its alternation is compiled
 _MIN_NEEDLE = 4
@@ -91,18 +92,18 @@ class Rules:
             return self._loop(line)
         if limit not in self._alternations:
             self._alternations[limit] = self._alternation(limit)
-        families, quick, named, gated = self._alternations[limit]
+        families, quick, named, gated, any_needle = self._alternations[limit]
         best: int | None = None
         if quick.fullmatch(line) is not None:
             hit = named.fullmatch(line)
             if hit is not None and hit.lastgroup is not None:
                 best = int(hit.lastgroup[1:])
-        if gated:
-            low = line.lower()
+        low = line.lower()
+        if gated and any_needle.search(low):
             for index, pattern, gate in gated:  # in family order: an earlier family wins
                 if best is not None and index >= best:
                     break
-                if any(needle in low for needle in gate) and pattern.fullmatch(line):
+                if gate.search(low) and pattern.fullmatch(line):
                     best = index
                     break
         if best is None:
@@ -124,15 +125,21 @@ class Rules:
         patterns (fast to reject) and one with a named group per family (to pick the winner);
         and the gated patterns, tried only when a line holds one of their substrings."""
         families = tuple(f for f in self.families if f.max_chars >= limit)
-        each, gated = [], []
+        each: list[str] = []
+        gated: list[tuple[int, re.Pattern[str], re.Pattern[str]]] = []
+        every: set[str] = set()
         for i, family in enumerate(families):
-            plain = [p for p, g in zip(family.patterns, family.gates, strict=True) if g is None]
-            gated += [(i, p, g) for p, g in zip(family.patterns, family.gates, strict=True) if g]
-            each.append("|".join(f"(?:{_ungrouped(p.pattern)})" for p in plain) or "(?!)")
+            pairs = list(zip(family.patterns, family.gates, strict=True))
+            each.append("|".join(f"(?:{_ungrouped(p.pattern)})" for p, g in pairs if g is None)
+                        or "(?!)")
+            for pattern, gate in pairs:
+                if gate:
+                    gated.append((i, pattern, _literals(gate)))
+                    every.update(gate)
         quick = "|".join(each) or "(?!)"
         named = "|".join(f"(?P<f{i}>{alt})" for i, alt in enumerate(each)) or "(?!)"
         return (families, re.compile(quick, re.IGNORECASE), re.compile(named, re.IGNORECASE),
-                tuple(gated))
+                tuple(gated), _literals(every))
 
     @cached_property
     def _alternations(self) -> dict[int, _Bucket]:
@@ -256,6 +263,11 @@ def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
         return None
     found = _needles(tree)
     return tuple(found) if found else None
+
+
+def _literals(needles: Iterable[str]) -> re.Pattern[str]:
+    """One search for any of `needles` (lower-case literals) in lower-cased text."""
+    return re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
 
 
 def _ungrouped(pattern: str) -> str:
