@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -326,7 +326,7 @@ class Library:
 
     def find(self, target: str) -> int | None:
         """The entry for an id, an article URL or guid, or a local file path; None if absent."""
-        target = target.strip()
+        target = _text_path(target.strip())
         if target.isdigit():
             row = self._one("SELECT id FROM entries WHERE id = ?", (int(target),))
             return int(row[0]) if row else None
@@ -366,6 +366,8 @@ class Library:
 
     def add_local(self, article: Article) -> int:
         """Keep an opened local file under "Local files"; reopening the same path updates it."""
+        if _text_path(article.source) != article.source:
+            article = replace(article, source=_text_path(article.source))
         key = _local_key(article.source)
         text = "\n".join(b.text for b in article.blocks)
         now = time.time()
@@ -697,7 +699,17 @@ def _clean_tags(tags: Iterable[str]) -> list[str]:
 
 
 def _local_key(source: str) -> str:
+    source = _text_path(source)
     return source if safe_url(source) else os.path.abspath(os.path.expanduser(source))
+
+
+def _text_path(path: str) -> str:
+    """`path` storable as text: surrogate escapes (a file name that is not UTF-8) as `\\xNN`."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _digest(*parts: str | None) -> str:
