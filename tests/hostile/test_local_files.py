@@ -217,8 +217,6 @@ def test_undecodable_file_name_reads(tmp_path: Path, byline) -> None:
     assert b"Plain words of the article." in proc.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="library/store.py add_local: a file name with "
-                   "surrogate escapes raises UnicodeEncodeError (byline FILE exits 70)")
 def test_undecodable_file_name_is_kept_in_the_library(tmp_path: Path) -> None:
     """What the reader does on `byline FILE`: keep it under Local files, find it again."""
     from reader.library.store import Library
