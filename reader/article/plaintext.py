@@ -112,6 +112,7 @@ _SITE_WORD = re.compile(
 _HEADLINE_END = re.compile(r"[^.;,:]$|\.\.\.$|…$")
 _MAX_TITLE = 200
 _HEAD_BLOCKS = 10
+_MIN_TITLE_WORDS = 3
 _SHORT_LINE_WORDS = 6
 # "BBC News, Cornwall", "Staff Reporter": capitalised words, no sentence punctuation.
 _AFFILIATION = re.compile(r"^[A-Z][\w&.'’-]*(?:,? [A-Z][\w&.'’-]*){0,5}$")
@@ -373,9 +374,7 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
         if index is not None:
             draft.title = blocks.pop(index).text
         return
-    if lynx and blocks[0].kind in ("paragraph", "heading") and _headline(blocks[0].text):
-        draft.title = blocks.pop(0).text
-        _prefer_page_heading(draft)
+    if lynx and _take_lynx_title(draft):
         return
     kickers = []
     for block in blocks[:_HEAD_BLOCKS]:
@@ -446,20 +445,30 @@ def _strip_site(title: str) -> str:
     return title
 
 
-def _prefer_page_heading(draft: Draft) -> None:
-    """A lynx dump starts with the page <title> ("Headline | Site"); the <h1> is better."""
-    page = draft.title or ""
-    short = _norm(_TITLE_SUFFIX.sub("", page))
-    for block in draft.blocks[:15]:
-        text = _norm(block.text)
-        if block.kind == "heading" and short and (text.startswith(short) or short.startswith(text)):
-            draft.title = block.text
-            draft.blocks.remove(block)
-            draft.removed.append(page)
-            return
-    draft.title = _TITLE_SUFFIX.sub("", page)
-    if draft.title != page:
-        draft.removed.append(page)
+def _take_lynx_title(draft: Draft) -> bool:
+    """A lynx dump: the <h1> heading is the title. The first line, when it has no link
+    markers, is the page <title> ("Headline | Site"); it picks the matching heading."""
+    blocks = draft.blocks
+    first = blocks[0]
+    page = first if (first.kind == "paragraph" and "[" not in first.text
+                     and _headline(first.text)) else None
+    short = _norm(_TITLE_SUFFIX.sub("", page.text)) if page else ""
+    headings = [b for b in blocks[:15] if b.kind == "heading" and b.text.casefold() != "references"]
+    heading = next((h for h in headings if short and (_norm(h.text).startswith(short)
+                                                      or short.startswith(_norm(h.text)))), None)
+    if heading is None and page is None:
+        heading = next((h for h in headings if len(h.text.split()) >= _MIN_TITLE_WORDS), None)
+    if heading is None and page is None:
+        return False
+    if page is not None:
+        blocks.remove(page)
+        draft.removed.append(page.text)
+    if heading is not None:
+        draft.title = heading.text
+        blocks.remove(heading)
+    else:
+        draft.title = _TITLE_SUFFIX.sub("", page.text if page else "")
+    return True
 
 
 def _headline(text: str) -> bool:

@@ -478,3 +478,8 @@ def test_unwrapped_line_broken_mid_sentence_is_joined() -> None:
     draft = parse_text(text, markdown=False)
     assert [b.text[:20] for b in draft.blocks] == ["“We waited all winte", "A second paragraph s"]
     assert draft.blocks[0].text.endswith("for forty years. “It feels like spring.”")
+
+
+def test_lynx_dump_without_a_page_title_line() -> None:
+    draft = parse_text("\n".join(LYNX.split("\n")[2:]), markdown=False)
+    assert draft.title == "Pier reopens after storm repairs"
