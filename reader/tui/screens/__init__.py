@@ -1,0 +1,1 @@
+"""Screens of the reader: library, article, help, quotes, search."""
