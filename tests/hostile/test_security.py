@@ -273,3 +273,28 @@ def test_feed_data_never_names_a_file(feed_server, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "home", "work"]
     inside = {str(p.relative_to(data)) for p in data.rglob("*")}
     assert inside <= {"library.db", "library.db-wal", "library.db-shm", "cache"}, inside
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "sparse", "binary", "directory"])
+def test_byline_import_of_hostile_files(tmp_path: Path, byline, kind: str) -> None:
+    """An import file that is not a regular, reasonably sized text file: one line, no hang."""
+    from hostile.checks import assert_one_line_error
+
+    path = tmp_path / "subs.opml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "sparse":
+        path.touch()
+        os.truncate(path, 50 * 1024 * 1024)
+    elif kind == "binary":
+        path.write_bytes(P.PNG)
+    else:
+        path.mkdir()
+    proc = byline("import", str(path), timeout=30)
+    if kind == "binary":  # read as a URL list: every line refused, nothing subscribed
+        assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    else:
+        assert_one_line_error(proc, "not a regular file", "too large", "directory")
+    assert json.loads(byline("feeds", "--format", "json").stdout or b"[]") == []
