@@ -112,6 +112,7 @@ _SITE_WORD = re.compile(
 _HEADLINE_END = re.compile(r"[^.;,:]$|\.\.\.$|…$")
 _MAX_TITLE = 200
 _HEAD_BLOCKS = 10
+_LINK_MARKER = re.compile(r"\[\d+\]")  # a lynx link line ("[1]Skip to content") is no title
 _MIN_TITLE_WORDS = 3
 _SHORT_LINE_WORDS = 6
 # "BBC News, Cornwall", "Staff Reporter": capitalised words, no sentence punctuation.
@@ -378,8 +379,9 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
         return
     kickers = []
     for block in blocks[:_HEAD_BLOCKS]:
-        if block.kind not in ("paragraph", "heading") or packaged_rules().family_for(block.text):
-            continue  # menus, captions and boilerplate lines before the headline
+        if (block.kind not in ("paragraph", "heading") or _LINK_MARKER.match(block.text)
+                or packaged_rules().family_for(block.text)):
+            continue  # menus, link lines, captions and boilerplate before the headline
         if _kicker(block.text):
             kickers.append(block)  # a section label ("Politics") or site name above the headline
             continue

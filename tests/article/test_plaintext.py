@@ -483,3 +483,8 @@ def test_unwrapped_line_broken_mid_sentence_is_joined() -> None:
 def test_lynx_dump_without_a_page_title_line() -> None:
     draft = parse_text("\n".join(LYNX.split("\n")[2:]), markdown=False)
     assert draft.title == "Pier reopens after storm repairs"
+
+
+def test_truncated_lynx_dump_link_lines_are_not_the_title() -> None:
+    text = "   [1]Skip to content\n\nPier reopens after repairs\n\n   The pier reopened.\n"
+    assert parse_text(text, markdown=False).title == "Pier reopens after repairs"
