@@ -160,6 +160,7 @@ def test_file_writes_are_the_reviewed_few() -> None:
                                 "sqlite3.connect")):
                 writers.add((module, function))
     assert writers <= FILE_WRITERS, sorted(writers - FILE_WRITERS)
+    assert ("reader/library/store.py", "_connect") in writers  # the scanner does see writes
 
 
 def test_app_open_url_refuses_unsafe_schemes(tmp_path: Path, monkeypatch) -> None:
