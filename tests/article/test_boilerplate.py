@@ -44,7 +44,8 @@ REMOVED = {
              "With files from The Canadian Press", "Reuters",
              "The Associated Press contributed to this report.",
              "Reporting by Ana Ruiz in Lisbon; Editing by Tom Baker",
-             "Follow AP's coverage of the harbour strike at https://apnews.example/hub/strike"],
+             "Follow AP's coverage of the harbour strike at https://apnews.example/hub/strike",
+             "Source: Harbour Statistics Office"],
     "age-notice": ["This article is more than 4 years old", "This article is more than a year old"],
     "comments": ["Comments", "Join the conversation", "View comments", "12 comments",
                  "Comments closed.", "Discussion about this post", "Restacks",
@@ -79,6 +80,8 @@ MEDIA = {
         ("(Photo by Sam Lee/Getty Images)", "(Photo by Sam Lee/Getty Images)"),
         ("Getty Images", "Getty Images"),
         ("Jane Okafor/Harbour Radio", "Jane Okafor/Harbour Radio"),
+        ("Caption: Divers at the harbour mouth", "Divers at the harbour mouth"),
+        ("Pictured: the mayor with the new ferry", "the mayor with the new ferry"),
         ("FILE - Fishing boats sit in the harbour at dawn, May 2, 2021.",
          "Fishing boats sit in the harbour at dawn, May 2, 2021."),
         ("Workers repair the pier on Monday. (AP Photo/Lee Kim, File)",
@@ -255,6 +258,7 @@ def test_glued_marker_is_cut_from_real_text(text: str, kept: str, cut: str) -> N
     "Follow the money, the detective told her, and you will find the answer.",
     "Learn more about the plan at the library on Tuesday.",
     "The AC/DC concert sold out in four minutes.",
+    "Sources said the deal was close, but nothing had been signed by Friday evening.",
     "The Associated Press reported that the talks had stalled.",
 ])
 def test_prose_mentioning_boilerplate_words_is_kept(prose: str) -> None:
