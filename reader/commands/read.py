@@ -117,6 +117,12 @@ def run(args: Namespace, ctx: Context) -> int:
     loaded: Article | ParsedFeed | str
     if _is_url(target):
         loaded = _load_url(ctx, target, rules, args.raw)
+    elif target.isdigit() and not os.path.exists(target):
+        cached = _from_library(ctx, target)
+        if cached is None:
+            raise BylineError(f"cannot read {target}: no such file, and no library entry "
+                              "with that id (see `byline list`)")
+        loaded = cached.raw if args.raw else cached
     else:
         loaded = _load_path(target, rules, args.raw)
     if isinstance(loaded, str):

@@ -49,3 +49,23 @@ def test_http_errors_are_one_line(feed_server, tmp_path: Path) -> None:  # type:
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("byline: "), proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_read_by_library_id_offline(feed_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    feed = (SAMPLES / "byline-sample-feed.xml").read_bytes()
+    url = feed_server.add("/desk.xml", body=feed, headers={"Content-Type": "application/rss+xml"})
+    assert byline("add", url, tmp=tmp_path).returncode == 0
+    assert byline("refresh", tmp=tmp_path).returncode == 0
+    listed = json.loads(byline("list", "--format", "json", tmp=tmp_path).stdout)
+    entry = next(e for e in listed if "honey" in e["title"])
+    proc = byline("--offline", "read", str(entry["id"]), "--format", "json", tmp=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["title"] == "Beekeepers report a record honey harvest after a wet spring"
+    assert doc["quotes"][0]["speaker"] == "Grace Abara"
+    by_url = byline("--offline", "read", "https://desk.example.net/2026/11/honey-harvest",
+                    "--format", "json", tmp=tmp_path)
+    assert by_url.returncode == 0, by_url.stderr
+    assert json.loads(by_url.stdout)["title"] == doc["title"]
+    missing = byline("read", "987654", tmp=tmp_path)
+    assert missing.returncode != 0 and "no library entry" in missing.stderr
