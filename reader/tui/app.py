@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -46,6 +48,7 @@ class BylineApp(App[None]):
         self.urls = urls or []
         self.notices = list(notices or [])
         self.refresh_status = ""
+        self._writes = threading.Lock()
         self.keymap = keys.keymap(self.config.keys)
         self.library = Library.open(paths.library_file, extra_rules=self.config.rules or None)
         if self.library.notice:
@@ -144,25 +147,38 @@ class BylineApp(App[None]):
             self.call_from_thread(self.open_articles, ids, 0)
 
     def toggle_flag(self, entry_id: int | None, flag: str) -> None:
-        """Flip an entry's starred or read state."""
+        """Flip an entry's starred or read state (written off the UI thread)."""
         if entry_id is None:
             self.notify("Nothing selected", timeout=2)
             return
+        self._toggle_flag(entry_id, flag)
+
+    @work(thread=True, group="writes")
+    def _toggle_flag(self, entry_id: int, flag: str) -> None:
+        # A refresh in another process may hold the library for a moment: wait here, not in
+        # the UI; one toggle at a time, so a quick double press flips twice.
         library = self.library
-        try:
-            if flag == "starred":
-                now = entry_id in set(library.entry_ids("starred"))
-                library.set_starred(entry_id, not now)
-                message = "Unstarred" if now else "Starred"
-            else:
-                now = entry_id not in set(library.entry_ids("unread"))
-                library.set_read(entry_id, not now)
-                message = "Marked unread" if now else "Marked read"
-        except BylineError as exc:
-            self.notify(exc.message, markup=False, severity="error")
-            return
-        self.notify(message, timeout=2)
-        self.reload_lists()
+        with self._writes:
+            try:
+                if flag == "starred":
+                    now = entry_id in set(library.entry_ids("starred"))
+                    library.set_starred(entry_id, not now)
+                    message = "Unstarred" if now else "Starred"
+                else:
+                    now = entry_id not in set(library.entry_ids("unread"))
+                    library.set_read(entry_id, not now)
+                    message = "Marked unread" if now else "Marked read"
+            except BylineError as exc:
+                self.call_from_thread(self.notify, exc.message, markup=False, severity="error")
+                return
+        self.call_from_thread(self.notify, message, timeout=2)
+        self.call_from_thread(self.reload_lists)
+
+    @work(thread=True, group="writes")
+    def save_position(self, entry_id: int, block: int) -> None:
+        """Remember where reading stopped (a busy library just forgets it this time)."""
+        with self._writes, contextlib.suppress(BylineError):
+            self.library.set_position(entry_id, block)
 
     def open_in_browser(self, url: str) -> None:
         """Open an http(s) URL: the config `browser` command (no shell), else `webbrowser`."""

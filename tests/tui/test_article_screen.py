@@ -231,10 +231,13 @@ async def test_star_and_read_toggles_reach_the_library(make_app):
         library = app.library
         assert entry not in library.entry_ids("unread")  # opening marks it read
         await pilot.press("s")
+        await app.workers.wait_for_complete()
         assert library.entry_ids("starred") == [entry]
         await pilot.press("m")
+        await app.workers.wait_for_complete()
         assert library.entry_ids("unread") == [entry]
-        await pilot.press("s", "m")
+        await pilot.press("s", "m", "s", "s")  # quick presses flip one at a time
+        await app.workers.wait_for_complete()
         assert library.entry_ids("starred") == []
         assert library.entry_ids("unread") == []
 
@@ -272,7 +275,7 @@ async def test_position_is_remembered(make_app):
         await pilot.press("space", "space")
         top = screen.page.scroll_y
         await pilot.press("q")
-        await pilot.pause()
+        await app.workers.wait_for_complete()
         assert isinstance(app.screen, LibraryScreen)
         assert app.library.position(entry) > 0
         app.open_articles([entry], 0)

@@ -131,6 +131,7 @@ async def test_star_and_read_from_the_list(make_app, library):
         await pilot.pause()
         screen = app.screen
         await pilot.press("enter", "s", "m")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         first = screen.entries.current
         assert first is not None and first.starred and first.read

@@ -140,9 +140,7 @@ class ArticleScreen(Screen[None]):
         body = self.body
         if self.entry_id is None or body is None or body.raw:
             return
-        block = body.block_at(int(self.page.scroll_y))
-        with contextlib.suppress(BylineError):
-            self.byline.library.set_position(self.entry_id, block)
+        self.byline.save_position(self.entry_id, body.block_at(int(self.page.scroll_y)))
 
     def _update_status(self) -> None:
         status = self.query_one(StatusBar)
