@@ -10,8 +10,6 @@ The pipeline (docs/sources.md has the measurements behind it):
 
 from __future__ import annotations
 
-import re
-
 from reader.sources.discover import discover_feeds
 from reader.sources.fastxml import parse_fast
 from reader.sources.feedtypes import (
@@ -22,22 +20,14 @@ from reader.sources.feedtypes import (
     RawFeed,
     normalise,
 )
-from reader.sources.jsonfeed import looks_like_json_feed, parse_json_feed
+from reader.sources.jsonfeed import parse_json_feed
 from reader.sources.loosefeed import parse_loose
-from reader.sources.xmlguard import (
-    check_entities,
-    escape_controls,
-    fix_char_refs,
-    sniff_binary,
-    to_utf8,
-)
+from reader.sources.sniff import looks_like_feed, looks_like_html, sniff_binary
+from reader.sources.xmlguard import check_entities, escape_controls, fix_char_refs, to_utf8
 
 __all__ = ["FeedEntry", "FeedError", "ParsedFeed", "looks_like_feed", "parse_feed"]
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-_FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF|RDF)[\s>/]")
-_HTML_ROOT = re.compile(r"<(?:html|head|body)[\s>]|<!doctype\s+html", re.IGNORECASE)
-_MARKUP_JUNK = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL | re.IGNORECASE)
 
 
 def _strip_head(body: bytes) -> bytes:
@@ -51,30 +41,6 @@ def _strip_head(body: bytes) -> bytes:
                 body = body[len(bom):].lstrip(b" \t\r\n\x00")
                 changed = True
     return body
-
-
-def _head_text(head: bytes) -> str:
-    """Decode a document head well enough to look for its root element."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head.decode("utf-16", "replace")
-    if len(head) > 3 and head[1:2] == b"\x00" and head[0:1] != b"\x00":
-        return head.decode("utf-16-le", "replace")
-    if len(head) > 3 and head[0:1] == b"\x00" and head[1:2] != b"\x00":
-        return head.decode("utf-16-be", "replace")
-    return head.decode("utf-8", "replace")
-
-
-def _looks_like_html(head: bytes) -> bool:
-    text = _MARKUP_JUNK.sub("", _head_text(head[:4096])).lstrip("\ufeff \t\r\n")
-    return _HTML_ROOT.match(text) is not None
-
-
-def looks_like_feed(head: bytes) -> bool:
-    """True if `head` (the first KB or so) starts an RSS, Atom, RDF or JSON Feed document."""
-    if looks_like_json_feed(head):
-        return True
-    text = _MARKUP_JUNK.sub("", _head_text(head[:4096])).lstrip("\ufeff \t\r\n")
-    return _FEED_ROOT.match(text) is not None
 
 
 def parse_feed(body: bytes, *, url: str | None = None, content_type: str | None = None,
@@ -91,7 +57,7 @@ def parse_feed(body: bytes, *, url: str | None = None, content_type: str | None 
     raw: RawFeed | None
     if head.startswith(b"{"):  # no XML document starts with a brace
         raw = parse_json_feed(body)
-    elif _looks_like_html(head):
+    elif looks_like_html(head):
         raise _not_a_feed(body, url)  # a web page: no parser needed to say so
     else:
         wide = body

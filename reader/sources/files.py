@@ -18,9 +18,7 @@ from typing import Literal
 
 from reader.article.model import Article
 from reader.errors import BylineError
-from reader.sources.feeds import looks_like_feed
-from reader.sources.jsonfeed import looks_like_json_feed
-from reader.sources.xmlguard import sniff_binary
+from reader.sources.sniff import looks_like_feed, looks_like_json_feed, sniff_binary
 
 Kind = Literal["text", "markdown", "html", "feed"]
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

@@ -16,12 +16,6 @@ VERSION_PREFIX = "https://jsonfeed.org/version/"
 _BARE_VERSIONS = frozenset({"1", "1.0", "1.1"})  # seen in the wild (gofeed accepts them)
 
 
-def looks_like_json_feed(head: bytes) -> bool:
-    """True if `head` starts a JSON object that names a jsonfeed.org version."""
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return text.startswith(b"{") and b"jsonfeed.org/version" in text[:4096]
-
-
 def parse_json_feed(body: bytes) -> RawFeed:
     """Parse a JSON Feed; raise `FeedError` ("malformed feed", "not a feed")."""
     try:

@@ -6,7 +6,6 @@
   `&#x110000;`, `&#99999999999;`) with U+FFFD; feedparser crashes on them (case 26).
 - `to_utf8`: UTF-16/32 documents become UTF-8 first, so these byte checks see them.
 - `escape_controls`: raw C0 control bytes become references (cases 28, 37).
-- `sniff_binary`: name the file type of a body that is clearly not text (case 21).
 """
 
 from __future__ import annotations
@@ -28,37 +27,6 @@ _CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,20})|([0-9]{1,30}));")
 _REPLACEMENT = b"&#xFFFD;"
 _DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 _C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive"),
-    (b"\x1f\x8b", "gzip data"),
-    (b"\xfd7zXZ\x00", "xz data"),
-    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
-    (b"\x7fELF", "executable"),
-    (b"\x00\x00\x01\x00", "icon"),
-    (b"OggS", "Ogg media"),
-    (b"ID3", "MP3 audio"),
-    (b"RIFF", "RIFF media"),
-    (b"\x1aE\xdf\xa3", "Matroska media"),
-    (b"SQLite format 3\x00", "SQLite database"),
-    (b"\xd0\xcf\x11\xe0", "Office document"),
-)
-
-
-def sniff_binary(head: bytes) -> str | None:
-    """A name for the binary format `head` starts with, or None if it may be text."""
-    for magic, name in _MAGIC:
-        if head.startswith(magic):
-            return name
-    if len(head) > 8 and head[4:8] == b"ftyp":
-        return "MP4 media"
-    return None
-
 
 def check_entities(body: bytes) -> None:
     """Raise `FeedError("unsafe XML (entity expansion)")` for a dangerous DOCTYPE subset:
