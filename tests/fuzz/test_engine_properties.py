@@ -19,7 +19,7 @@ from reader.article.text import clean_text
 
 WS = " \t\n\u00a0\u202f"
 QUOTE_MARKS = "“”\"'‘’«»„"
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")  # "< 0" is text, not a tag
 
 
 def _alnum(text: str) -> str:
