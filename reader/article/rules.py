@@ -45,22 +45,37 @@ class Family:
 
     name: str
     action: str
-    patterns: tuple[re.Pattern[str], ...]
+    sources: tuple[str, ...]  # the patterns as written; compiled on first use
     max_chars: int
     glued: str | None = None  # alternation of marker patterns found stuck to prose
     anywhere: str | None = None  # alternation of markers cut wherever they appear
-    absorbs: re.Pattern[str] | None = None
-    # Per pattern: substrings one of which a line must contain for a scanning pattern (one that
-    # starts with a repeat, like "[^.]{0,120}?all rights reserved") to be worth trying.
-    gates: tuple[tuple[str, ...] | None, ...] = ()
+    absorbs_source: str | None = None
+
+    @cached_property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Compiled lazily: a short article only ever needs the families its lines reach."""
+        return tuple(re.compile(source, re.IGNORECASE) for source in self.sources)
+
+    @cached_property
+    def gates(self) -> tuple[tuple[str, ...] | None, ...]:
+        """Per pattern: substrings one of which a line must contain for a scanning pattern
+        (one that starts with a repeat, like "[^.]{0,120}?all rights reserved") to be tried."""
+        return tuple(_gate(source) for source in self.sources)
+
+    @cached_property
+    def absorbs(self) -> re.Pattern[str] | None:
+        return re.compile(self.absorbs_source, re.IGNORECASE) if self.absorbs_source else None
+
+    @cached_property
+    def _gated(self) -> bool:
+        return any(self.gates)
 
     def match(self, line: str) -> re.Match[str] | None:
         """The full match of `line` (already stripped), or None when too long or no match."""
         if len(line) > self.max_chars:
             return None
-        low = line.lower() if any(self.gates) else ""
-        for pattern, gate in zip(self.patterns, self.gates or [None] * len(self.patterns),
-                                 strict=True):
+        low = line.lower() if self._gated else ""
+        for pattern, gate in zip(self.patterns, self.gates, strict=True):
             if gate is not None and not any(needle in low for needle in gate):
                 continue
             found = pattern.fullmatch(line)
@@ -253,10 +268,10 @@ def _needles(items: list[tuple[Any, Any]]) -> list[str] | None:
     return min(options, key=lambda o: (len(o), -min(len(n) for n in o)))
 
 
-def _gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+def _gate(pattern: str) -> tuple[str, ...] | None:
     """Needles for a pattern that starts by scanning (a repeat or a look-ahead), else None."""
     try:
-        tree = list(_sre_parser.parse(pattern.pattern, re.IGNORECASE))
+        tree = list(_sre_parser.parse(pattern, re.IGNORECASE))
     except re.error:
         return None
     if not tree or tree[0][0] not in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.ASSERT):
@@ -292,7 +307,9 @@ def _compile(patterns: list[str], where: str) -> tuple[re.Pattern[str], ...]:
     return tuple(out)
 
 
-def _family(data: dict[str, Any], where: str) -> Family:
+def _family(data: dict[str, Any], where: str, *, check: bool = True) -> Family:
+    """A family from its TOML table. `check` compiles every pattern now (user rules, so a bad
+    regex is reported at once); the packaged rules are compiled on first use instead."""
     name = data.get("name")
     action = data.get("action")
     patterns = data.get("patterns")
@@ -303,29 +320,28 @@ def _family(data: dict[str, Any], where: str) -> Family:
     absorbs = data.get("absorbs")
     if not isinstance(glued, list) or not isinstance(anywhere, list):
         raise BylineError(f"bad rule family {name} in {where}: 'glued' must be a list")
-    compiled = _compile(patterns, f"{where} [{name}]")
+    here = f"{where} [{name}]"
+    for group in (patterns, glued, anywhere, [absorbs] if isinstance(absorbs, str) else []):
+        if not all(isinstance(p, str) for p in group):
+            raise BylineError(f"bad rules in {here}: patterns must be strings")
+        if check:
+            _compile(group, here)
     return Family(
         name=name,
         action=action,
-        patterns=compiled,
+        sources=tuple(patterns),
         max_chars=int(data.get("max_chars", USER_MAX_CHARS)),
-        glued=_glued(glued, f"{where} [{name}]") if glued else None,
-        anywhere=_glued(anywhere, f"{where} [{name}]") if anywhere else None,
-        absorbs=_compile([absorbs], f"{where} [{name}]")[0] if isinstance(absorbs, str) else None,
-        gates=tuple(_gate(p) for p in compiled),
+        glued="|".join(glued) or None,
+        anywhere="|".join(anywhere) or None,
+        absorbs_source=absorbs if isinstance(absorbs, str) else None,
     )
-
-
-def _glued(patterns: list[str], where: str) -> str:
-    """The glued-marker patterns as one validated alternation."""
-    return "|".join(p.pattern for p in _compile(patterns, where))
 
 
 @lru_cache(maxsize=1)
 def packaged_rules() -> Rules:
     """The compiled rules shipped in `rules.toml` (cached)."""
     data = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
-    return Rules(tuple(_family(f, RULES_FILE.name) for f in data.get("family", [])))
+    return Rules(tuple(_family(f, RULES_FILE.name, check=False) for f in data.get("family", [])))
 
 
 def load_rules(extra: dict[str, Any] | None = None) -> Rules:

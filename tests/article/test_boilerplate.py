@@ -368,3 +368,12 @@ def test_gated_patterns_agree_in_long_texts(line: str, family: str) -> None:
     for _ in range(250):
         hit = rules.family_for(line)
         assert hit is not None and hit[0].name == family
+
+
+def test_every_packaged_pattern_compiles() -> None:
+    # Packaged patterns are compiled on first use, not at load: compile them all here.
+    rules = packaged_rules()
+    for family in rules.families:
+        assert len(family.patterns) == len(family.gates) == len(family.sources) > 0
+        assert family.absorbs_source is None or family.absorbs is not None
+    assert rules.glued is not None and rules.anywhere is not None
