@@ -272,3 +272,14 @@ def test_search_snippet_marks_the_matches_without_markup():
     text = snippet_text(hit)
     assert text.plain == "the [bold]lamps[/] were lit"
     assert [(s.start, s.end, str(s.style)) for s in text.spans] == [(11, 16, "bold")]
+
+
+async def test_a_feed_url_target_is_fetched_kept_and_opened(make_app, feed_server):
+    app = make_app(urls=[feed_server.url("/ok")])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await article_ready(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert len(app.screen.items) == 2  # n/p walk the feed's entries
+        assert app.library.count("local") == 2
+        assert app.screen.article.title in ("First story", "Second story")
