@@ -101,6 +101,9 @@ RELATED_LINES = {
         ("See also: A short history of the harbour", "A short history of the harbour"),
         ("Related: Bus fares to rise in April", "Bus fares to rise in April"),
         ("Related article Why the ferry keeps breaking down", "Why the ferry keeps breaking down"),
+        ("MUST READ: Five bridges to walk this spring", "Five bridges to walk this spring"),
+        ("Further reading: A short history of the harbour", "A short history of the harbour"),
+        ("Previously: Ferry delayed by storm", "Ferry delayed by storm"),
     ],
 }
 
