@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reader.article.draft import Draft
-from reader.article.model import Article
+from reader.article.model import Article, RelatedLink
 from reader.article.text import clean_line, clean_text
 
 
@@ -37,7 +37,20 @@ def from_html(html: str, source: str, *, url: str | None = None, meta: Meta | No
     return _finish(draft, source, html, meta, extra_rules)
 
 
-def _finish(draft: Draft, source: str, raw: str, meta: Meta | None, extra_rules: dict | None) -> Article:
+def _dedupe(links: list[RelatedLink]) -> list[RelatedLink]:
+    """Related links in order, each title once (a later copy may supply the missing URL)."""
+    seen: dict[str, RelatedLink] = {}
+    for link in links:
+        key = " ".join(link.title.casefold().split())
+        if key not in seen:
+            seen[key] = link
+        elif seen[key].url is None and link.url:
+            seen[key].url = link.url
+    return list(seen.values())
+
+
+def _finish(draft: Draft, source: str, raw: str, meta: Meta | None,
+            extra_rules: dict | None) -> Article:
     """Shared tail: boilerplate rules, related links, quotes, then the metadata merge."""
     from reader.article.boilerplate import clean_blocks
     from reader.article.quotes import find_quotes
@@ -54,7 +67,7 @@ def _finish(draft: Draft, source: str, raw: str, meta: Meta | None, extra_rules:
         published=meta.published or draft.published,
         blocks=cleaned.blocks,
         quotes=quotes,
-        related=draft.related + cleaned.related,
+        related=_dedupe(draft.related + cleaned.related),
         removed=draft.removed + cleaned.removed,
         raw=raw,
     )

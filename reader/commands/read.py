@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from reader.sources.feeds import ParsedFeed
 
 
-def _is_url(target: str) -> bool:
-    return target.lower().startswith(("http://", "https://"))
-
-
 def _extra_rules(ctx: Context) -> dict[str, Any] | None:
     if not ctx.paths.config_file.exists():
         return None
@@ -48,6 +44,7 @@ def _from_library(ctx: Context, target: str) -> Article | None:
 
 def _load_url(ctx: Context, target: str, rules: dict[str, Any] | None,
               raw: bool) -> Article | ParsedFeed | str:
+    """A cached copy from the library first (always when offline), else a fetch."""
     from reader.article.text import safe_url
 
     if not safe_url(target):
@@ -57,35 +54,19 @@ def _load_url(ctx: Context, target: str, rules: dict[str, Any] | None,
         return cached.raw if raw else cached
     if ctx.offline:
         raise BylineError(f"cannot read {target}: not in the offline library (--offline)")
-    from reader.article.build import from_html
-    from reader.sources.feeds import looks_like_feed, parse_feed
-    from reader.sources.files import decode_bytes
-    from reader.sources.http import fetch_url
+    from reader.sources.targets import open_url
 
-    result = fetch_url(target)
-    if raw:
-        return decode_bytes(result.body, target, charset=result.charset)[1]
-    if looks_like_feed(result.body[:4096]):
-        return parse_feed(result.body, url=result.url, content_type=result.content_type)
-    _encoding, html = decode_bytes(result.body, target, charset=result.charset)
-    return from_html(html, target, url=result.url, extra_rules=rules)
+    return open_url(target, rules, raw=raw)
 
 
 def _load_path(target: str, rules: dict[str, Any] | None, raw: bool) -> Article | ParsedFeed | str:
-    from reader.sources.files import article_from_document, load_file
-
-    doc = load_file(target)
     if raw:
-        return doc.text
-    if doc.kind == "feed":
-        from reader.sources.feeds import parse_feed
+        from reader.sources.files import load_file
 
-        return parse_feed(doc.data, url=None)
-    return article_from_document(doc, extra_rules=rules)
+        return load_file(target).text
+    from reader.sources.targets import open_path
 
-
-def _feed_articles(feed: ParsedFeed, rules: dict[str, Any] | None) -> list[Article]:
-    return [entry.to_article(feed, extra_rules=rules) for entry in feed.entries]
+    return open_path(target, rules)
 
 
 def _colour_terminal() -> bool:
@@ -115,7 +96,7 @@ def run(args: Namespace, ctx: Context) -> int:
     target: str = args.target
     rules = _extra_rules(ctx)
     loaded: Article | ParsedFeed | str
-    if _is_url(target):
+    if target.lower().startswith(("http://", "https://")):
         loaded = _load_url(ctx, target, rules, args.raw)
     elif target.isdigit() and not os.path.exists(target):
         cached = _from_library(ctx, target)
@@ -140,8 +121,10 @@ def run(args: Namespace, ctx: Context) -> int:
         else:
             _print_articles([loaded], args.format)
         return 0
+    from reader.sources.targets import articles_of
+
     feed = loaded
-    articles = _feed_articles(feed, rules)
+    articles = articles_of(feed, rules)
     if args.format == "json":
         doc = {"feed": {"title": feed.title, "url": feed.url, "link": feed.link},
                "articles": [a.to_dict() for a in articles]}
