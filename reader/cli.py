@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+    except Exception as exc:  # the last line of defence: never a traceback
         if os.environ.get("BYLINE_DEBUG"):
             raise
         print(f"byline: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:200]} "

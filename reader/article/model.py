@@ -117,7 +117,8 @@ class Article:
                 )
                 for b in data.get("blocks") or []
             ],
-            quotes=[Quote(q["text"], q.get("speaker"), q["block"]) for q in data.get("quotes") or []],
+            quotes=[Quote(q["text"], q.get("speaker"), q["block"])
+                    for q in data.get("quotes") or []],
             related=[RelatedLink(r["title"], r.get("url")) for r in data.get("related") or []],
             removed=list(data.get("removed") or []),
             raw=raw,
