@@ -25,7 +25,7 @@ def byline(*args: str, env: dict[str, str] | None = None, tmp: Path | None = Non
 
 
 def check_contract(doc: dict) -> None:
-    assert CONTRACT_KEYS <= doc.keys()
+    assert doc.keys() >= CONTRACT_KEYS
     for block in doc["blocks"]:
         assert block["kind"] in BLOCK_KINDS
         for span in block.get("quotes", []):
