@@ -48,3 +48,10 @@ def html_to_text(markup: str) -> str:
 def reading_minutes(text: str) -> int:
     """Reading time at 230 words a minute (the `Article` rule), at least one minute."""
     return max(1, round(len(text.split()) / 230))
+
+
+def line_reading_minutes(line: str) -> int:
+    """`reading_minutes` of a text whose words are separated by single spaces
+    (`html_to_text` output): counts the spaces instead of splitting."""
+    words = line.count(" ") + 1 - line.endswith(" ") if line else 0
+    return max(1, round(words / 230))

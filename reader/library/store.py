@@ -23,7 +23,12 @@ from typing import Any
 from reader.article.model import Article
 from reader.article.text import clean_line, clean_text, safe_url
 from reader.errors import BylineError
-from reader.library.plain import fast_clean, html_to_text, reading_minutes
+from reader.library.plain import (
+    fast_clean,
+    html_to_text,
+    line_reading_minutes,
+    reading_minutes,
+)
 from reader.library.schema import migrate
 from reader.library.search import HIT_END, HIT_START, fts_query, split_snippet
 
@@ -713,11 +718,9 @@ def _text_path(path: str) -> str:
 
 
 def _digest(*parts: str | None) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update((part or "").encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
+    """SHA-256 of the parts, each followed by a NUL (stored hashes depend on this layout)."""
+    joined = "\0".join(part or "" for part in parts) + "\0"
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def sort_time(published: str | None, first_seen: float) -> float:
@@ -756,15 +759,21 @@ def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
     """The column values of an entry, in `store_prepared` order, hash last."""
     title = clean_line(entry.title)[:MAX_TITLE]
     raw = fast_clean(entry.raw)
-    text = html_to_text(raw) if entry.raw_kind == "html" else raw
-    authors = json.dumps([a for a in (clean_line(x)[:200] for x in entry.authors) if a])
+    if entry.raw_kind == "html":
+        text = html_to_text(raw)
+        minutes = line_reading_minutes(text)
+    else:
+        text = raw
+        minutes = reading_minutes(text)
+    names = [a for a in (clean_line(x)[:200] for x in entry.authors) if a]
+    authors = json.dumps(names) if names else "[]"
     link = safe_url(entry.link)
     guid = clean_line(entry.guid or "")[:2000] or None
     return (
         clean_line(entry.key)[:2000] or _digest(entry.key), guid, link, title, authors,
         entry.published, clean_line(entry.published_raw or "")[:200] or None,
         sort_time(entry.published, now), now, raw, entry.raw_kind, int(entry.summary_only),
-        text, reading_minutes(text),
+        text, minutes,
         _digest(title, link, entry.published, raw, authors),
     )
 
