@@ -230,3 +230,32 @@ async def test_one_redirect_keeps_the_subscription(feed_server, tmp_path: Path,
         row = library.feed(url)
         assert row is not None and row.url == url
         assert (row.permanent_url is not None) == (status in ("301", "308"))
+
+
+async def test_full_text_fetch_of_hostile_links(feed_server, tmp_path: Path) -> None:
+    """`refresh --full` follows entry links: bombs, loops and unsafe redirects are skipped,
+    a hostile page is cached clean, and every entry stays readable."""
+    page = ("<html><head><title>" + P.xml_text(P.HOSTILE_TITLE) + "</title></head><body>"
+            "<article><p>" + P.xml_text("".join(P.ESCAPES)) + "Full text of the story, long "
+            "enough to be the main content of the page it sits on.</p></article></body></html>")
+    page_url = feed_server.add("/full/page.html", page.encode(),
+                               headers={"Content-Type": "text/html"})
+    links = [feed_server.url(p) for p in ("/gzip-bomb", "/huge", "/loop", "/to-file", "/404")]
+    items = [{"title": f"Linked {i}", "guid": f"full-{i}", "link": link,
+              "description": "&lt;p&gt;Short summary.&lt;/p&gt;"}
+             for i, link in enumerate([*links, page_url])]
+    url = feed_server.add("/full/feed.xml", P.rss(items))
+    db = tmp_path / "library.db"
+    with Library.open(db) as library:
+        library.add_feed(url)
+    summary = await refresh_feeds(db, full=True, fetcher_options=FAST)
+    assert summary.feeds_ok == 1 and summary.new_articles == len(items)
+    assert summary.pages == 1
+    with Library.open(db) as library:
+        for entry_id in library.entry_ids("all"):
+            article = library.article(entry_id)
+            assert all(is_terminal_safe(b.text) for b in article.blocks)
+        cached = [library.article(e.id) for e in library.entries("all", limit=10)
+                  if e.url == page_url]
+        assert "Full text of the story" in " ".join(b.text for b in cached[0].blocks)
+    assert _integrity(db) == "ok"
