@@ -138,3 +138,16 @@ def test_read_url_of_a_hostile_page(feed_server, byline) -> None:
         assert proc.returncode == 0, proc.stderr
         assert_clean_bytes(proc.stdout)
         assert b"Readable words" in proc.stdout
+
+
+@pytest.mark.parametrize(("path", "reason"), [("/gzip-bomb", "too large"),
+                                              ("/loop", "redirect loop"),
+                                              ("/to-javascript", "unsafe url"),
+                                              ("/add/png", "not a feed"),
+                                              ("/add/laughs", "unsafe XML")])
+def test_add_refuses_hostile_answers(feed_server, byline, path: str, reason: str) -> None:
+    """`byline add URL`: one line, and no subscription is left behind."""
+    feed_server.add("/add/png", P.PNG, headers={"Content-Type": "image/png"})
+    feed_server.add("/add/laughs", P.billion_laughs())
+    assert_one_line_error(byline("add", feed_server.url(path), timeout=60), reason)
+    assert json.loads(byline("feeds", "--format", "json").stdout or b"[]") == []
