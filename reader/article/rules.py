@@ -37,6 +37,9 @@ _Bucket = tuple[
 _COMPILE_AFTER = 200  # lines of one length bucket before its alternation is compiled
 _MIN_NEEDLE = 4
 _RARE_MARKS = frozenset("/|©@")  # single characters rare enough in prose to be a needle
+_QUANTIFIERS = frozenset("*+?{")
+# Escapes that are one atom of two characters (classes, and escaped punctuation).
+_SIMPLE_ESCAPES = frozenset("dDsSwW") | frozenset("\\.^$*+?{}[]()|-/'\"&#~ ")
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,8 @@ def _needles(items: list[tuple[Any, Any]]) -> list[str] | None:
 
 def _gate(pattern: str) -> tuple[str, ...] | None:
     """Needles for a pattern that starts by scanning (a repeat or a look-ahead), else None."""
+    if not _may_scan(pattern):
+        return None  # most patterns: no need to parse them twice (parsing is half a compile)
     try:
         tree = list(_sre_parser.parse(pattern, re.IGNORECASE))
     except re.error:
@@ -276,6 +281,49 @@ def _gate(pattern: str) -> tuple[str, ...] | None:
         return None
     found = _needles(tree)
     return tuple(found) if found else None
+
+
+def _may_scan(pattern: str) -> bool:
+    """False when `pattern` surely opens with a plain atom (a character, escape, class or
+    group) that is not repeated: then it cannot start with a repeat or a look-ahead. True
+    when unsure (look-arounds, inline flags, odd escapes): the parser decides."""
+    if pattern.startswith("(?") and not pattern.startswith(("(?:", "(?P<")):
+        return True
+    end = _atom_end(pattern, 0)
+    return end is None or pattern[end:end + 1] in _QUANTIFIERS
+
+
+def _atom_end(pattern: str, start: int) -> int | None:
+    """The index just past the atom at `start`, or None if it is not one this scanner knows."""
+    first = pattern[start:start + 1]
+    if first == "\\":
+        return start + 2 if pattern[start + 1:start + 2] in _SIMPLE_ESCAPES else None
+    if first == "[":
+        i = start + 1
+        i += pattern.startswith("^", i)
+        i += pattern.startswith("]", i)  # a "]" right after "[" or "[^" is a literal
+        while i < len(pattern) and pattern[i] != "]":
+            i += 2 if pattern[i] == "\\" else 1
+        return i + 1 if i < len(pattern) else None
+    if first == "(":
+        depth, i = 0, start
+        while i < len(pattern):
+            char = pattern[i]
+            if char == "[":
+                end = _atom_end(pattern, i)
+                if end is None:
+                    return None
+                i = end
+                continue
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            i += 2 if char == "\\" else 1
+        return None
+    return start + 1 if first and first not in "^$|)*+?{" else None
 
 
 def _literals(needles: Iterable[str]) -> re.Pattern[str]:
