@@ -23,14 +23,16 @@ def run(args: Namespace, ctx: Context) -> int:
               "the library stays readable offline", file=sys.stderr)
         return 1
     library = open_library(ctx)  # creates the file and reports a damaged one
-    has_feeds = bool(library.feeds())
-    library.close()
-    if not has_feeds:
-        print("No subscriptions yet: byline add URL, or byline import FILE", file=sys.stderr)
-        return 0
-    with _ProgressBar() as progress:
-        summary = asyncio.run(refresh_feeds(ctx.paths.library_file, full=args.full,
-                                            only=args.feeds or None, progress=progress))
+    try:
+        if not library.feeds():
+            print("No subscriptions yet: byline add URL, or byline import FILE",
+                  file=sys.stderr)
+            return 0
+        with _ProgressBar() as progress:
+            summary = asyncio.run(refresh_feeds(library, full=args.full,
+                                                only=args.feeds or None, progress=progress))
+    finally:
+        library.close()
     from reader.article.text import clean_line
 
     for url, reason in list(summary.errors.items())[:MAX_ERRORS_LISTED]:

@@ -64,17 +64,20 @@ class RefreshSummary:
         return f"{text} in {self.seconds:.1f} s"
 
 
-async def refresh_feeds(library_path: Path, *, full: bool = False, offline: bool = False,
+async def refresh_feeds(library: Path | Library, *, full: bool = False, offline: bool = False,
                         only: list[str] | None = None, progress: Progress | None = None,
                         fetcher_options: dict[str, Any] | None = None) -> RefreshSummary:
     """Fetch all feeds (or the URLs/ids in `only`) and store what changed.
 
+    `library` is a path, or an open `Library` (used and left open: opening checks the file).
     Feeds whose `retry_after_until` lies ahead, or whose host asked us to wait, are skipped.
     With `offline`, nothing is fetched and every feed is reported as skipped.
     `fetcher_options` are passed to `reader.sources.http.Fetcher` (deadlines, caps).
     """
     started = time.perf_counter()
-    library = Library.open(library_path)
+    opened = not isinstance(library, Library)
+    if not isinstance(library, Library):
+        library = Library.open(library)
     try:
         feeds = _selected(library.feeds(), only)
         summary = RefreshSummary(0, 0, 0, 0.0)
@@ -88,7 +91,8 @@ async def refresh_feeds(library_path: Path, *, full: bool = False, offline: bool
         summary.seconds = time.perf_counter() - started
         return summary
     finally:
-        library.close()
+        if opened:
+            library.close()
 
 
 def _selected(feeds: list[FeedRow], only: Sequence[str] | None) -> list[FeedRow]:
@@ -372,11 +376,12 @@ def _parse_executor(feeds: int) -> Executor | None:
         return None
     import multiprocessing
 
-    import reader.sources.feeds  # noqa: F401 - imported once here, shared by the forked workers
-
     pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
-    # Fork the workers now, before the event loop starts its helper threads.
-    pool.submit(int).result()
+    # The first task forks the workers now, before the event loop starts its helper threads.
+    # Nothing waits for it, and each worker imports the parser with its first feed: while
+    # this process imports the HTTP client and sends the first requests, and not at all when
+    # every feed answers 304.
+    pool.submit(int)
     return pool
 
 
