@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,7 +150,7 @@ def engine_figures(runs: int) -> None:
           f"wall {wall * 1000:6.1f} ms  cpu {cpu * 1000:6.1f} ms (target < 50 ms)")
     pages = real_pages()
     if pages:
-        figures = [in_process(lambda html=html: from_html(html, "page.html"), max(3, runs // 4))
+        figures = [in_process(partial(from_html, html, "page.html"), max(3, runs // 4))
                    for _name, html in pages]
         walls = sorted(f[0] for f in figures)
         cpus = sorted(f[1] for f in figures)
