@@ -35,6 +35,9 @@ _SUSPECT = re.compile(
 )
 # A cleaned text with none of these is already one line (the fast path of `clean_line`).
 _NOT_LINE = re.compile(r"[^\S ]|  |^ | $")
+# A plain http(s) URL (ASCII host, optional port, printable ASCII after): `safe_url` accepts it
+# as it is, without the full parse (the fast path of `safe_url`).
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?\Z")
 
 SAFE_SCHEMES = frozenset({"http", "https"})
 
@@ -67,6 +70,8 @@ def safe_url(url: str | None) -> str | None:
     """
     if not url:
         return None
+    if _PLAIN_URL.match(url):
+        return url
     url = clean_line(url)
     if not url or url.startswith("-") or " " in url:  # clean_line made all whitespace " "
         return None

@@ -10,7 +10,6 @@ The pipeline (docs/sources.md has the measurements behind it):
 
 from __future__ import annotations
 
-from reader.sources.discover import discover_feeds
 from reader.sources.fastxml import parse_fast
 from reader.sources.feedtypes import (
     MAX_ENTRIES,
@@ -21,7 +20,6 @@ from reader.sources.feedtypes import (
     normalise,
 )
 from reader.sources.jsonfeed import parse_json_feed
-from reader.sources.loosefeed import parse_loose
 from reader.sources.sniff import looks_like_feed, looks_like_html, sniff_binary
 from reader.sources.xmlguard import check_entities, escape_controls, fix_char_refs, to_utf8
 
@@ -68,6 +66,8 @@ def parse_feed(body: bytes, *, url: str | None = None, content_type: str | None 
         body = fix_char_refs(escape_controls(body))
         raw = parse_fast(body, url, content_type)
         if raw is None:
+            from reader.sources.loosefeed import parse_loose  # feedparser: imported when needed
+
             try:
                 raw = parse_loose(body, content_type)
             except FeedError as exc:
@@ -79,6 +79,8 @@ def parse_feed(body: bytes, *, url: str | None = None, content_type: str | None 
 
 def _not_a_feed(body: bytes, url: str | None) -> FeedError:
     """ "not a feed", naming the feeds an HTML page links to, if any."""
+    from reader.sources.discover import discover_feeds
+
     alternates = discover_feeds(body[:2 * 1024 * 1024].decode("utf-8", "replace"), url or "")
     detail = ("the page names these feeds: " + ", ".join(alternates[:5])) if alternates else ""
     return FeedError("not a feed", detail, alternates=alternates)
