@@ -7,8 +7,9 @@ then times, as subprocesses:
   - `newsboat -x reload` with its own temp urls/cache/config, cold and warm, with its default
     `reload-threads 1` and with `reload-threads` set to THREADS; skipped with a note when
     newsboat is not installed.
-Wall time is measured around each process; peak RSS is the child's `ru_maxrss` from
-`os.wait4` (the largest of the process and the workers it waited for).
+Wall time is measured around each process; CPU time (user + system) and peak RSS come from
+the child's `os.wait4` usage, which includes the worker processes it waited for (RSS: the
+largest of them). On a shared machine, wall time depends on the load; CPU time much less.
 
 Usage: python benchmarks/refresh_vs_newsboat.py [--feeds 200] [--items 50] [--runs 3]
 """
@@ -144,8 +145,11 @@ class Server(ThreadingHTTPServer):
             return counts
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS in MiB, exit status) of one subprocess."""
+Result = tuple[float, int, float]  # wall seconds, peak RSS in MiB, CPU seconds
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, float, int]:
+    """(wall seconds, peak RSS in MiB, CPU seconds, exit status) of one subprocess."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             stdin=subprocess.DEVNULL)
@@ -156,10 +160,10 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
         sys.stderr.write(proc.stderr.read().decode("utf-8", "replace")[-2000:])
     if proc.stderr is not None:
         proc.stderr.close()
-    return seconds, usage.ru_maxrss // 1024, proc.returncode
+    return seconds, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
-def byline_run(urls: list[str], server: Server) -> dict[str, tuple[float, int]]:
+def byline_run(urls: list[str], server: Server) -> dict[str, Result]:
     """Cold then warm `byline refresh` in a fresh data dir."""
     results = {}
     env = dict(os.environ)
@@ -171,16 +175,17 @@ def byline_run(urls: list[str], server: Server) -> dict[str, tuple[float, int]]:
                        capture_output=True)
         server.take_counts()
         for phase in ("cold", "warm"):
-            seconds, rss, code = timed([*base, "refresh"], env)
+            seconds, rss, cpu, code = timed([*base, "refresh"], env)
             counts = server.take_counts()
             if code != 0:
                 raise SystemExit(f"byline refresh failed ({code})")
-            results[phase] = (seconds, rss)
-            print(f"  byline {phase}: {seconds:.2f} s, {rss} MiB, responses {counts}")
+            results[phase] = (seconds, rss, cpu)
+            print(f"  byline {phase}: {seconds:.2f} s, CPU {cpu:.2f} s, {rss} MiB, "
+                  f"responses {counts}")
     return results
 
 
-def newsboat_run(urls: list[str], threads: int, server: Server) -> dict[str, tuple[float, int]]:
+def newsboat_run(urls: list[str], threads: int, server: Server) -> dict[str, Result]:
     """Cold then warm `newsboat -x reload` with its own temp urls, cache and config."""
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -193,17 +198,17 @@ def newsboat_run(urls: list[str], threads: int, server: Server) -> dict[str, tup
                "-c", str(home / "cache.db"), "-C", str(home / "config")]
         server.take_counts()
         for phase in ("cold", "warm"):
-            seconds, rss, code = timed(cmd, env)
+            seconds, rss, cpu, code = timed(cmd, env)
             counts = server.take_counts()
             if code != 0:
                 raise SystemExit(f"newsboat failed ({code})")
-            results[phase] = (seconds, rss)
+            results[phase] = (seconds, rss, cpu)
             print(f"  newsboat (reload-threads {threads}) {phase}: {seconds:.2f} s, "
-                  f"{rss} MiB, responses {counts}")
+                  f"CPU {cpu:.2f} s, {rss} MiB, responses {counts}")
     return results
 
 
-def med(values: list[tuple[float, int]], index: int) -> float:
+def med(values: list[Result], index: int) -> float:
     return statistics.median(v[index] for v in values)
 
 
@@ -224,7 +229,7 @@ def main() -> None:
           f"{os.cpu_count()} CPUs, median of {args.runs} runs")
 
     # Contenders take turns within each run, so a busy machine slows them alike.
-    contenders: dict[str, Callable[[], dict[str, tuple[float, int]]]] = {
+    contenders: dict[str, Callable[[], dict[str, Result]]] = {
         "byline": lambda: byline_run(urls, server)}
     if shutil.which("newsboat"):
         contenders["newsboat (reload-threads 1, default)"] = (
@@ -234,7 +239,7 @@ def main() -> None:
     else:
         print("newsboat is not installed: only Byline is measured "
               "(apt-get install newsboat to compare)")
-    runs: dict[str, dict[str, list[tuple[float, int]]]] = {
+    runs: dict[str, dict[str, list[Result]]] = {
         name: {"cold": [], "warm": []} for name in contenders}
     for n in range(args.runs):
         print(f"run {n + 1}:")
@@ -245,17 +250,20 @@ def main() -> None:
     mine = runs["byline"]
 
     print()
-    print(f"{'':40} {'cold s':>8} {'warm s':>8} {'peak MiB':>9}")
+    print(f"{'':40} {'cold s':>8} {'warm s':>8} {'peak MiB':>9} {'cold CPU':>9} {'warm CPU':>9}")
     for name, res in rows:
         peak = max(med(res["cold"], 1), med(res["warm"], 1))
-        print(f"{name:40} {med(res['cold'], 0):8.2f} {med(res['warm'], 0):8.2f} {peak:9.0f}")
+        print(f"{name:40} {med(res['cold'], 0):8.2f} {med(res['warm'], 0):8.2f} {peak:9.0f} "
+              f"{med(res['cold'], 2):9.2f} {med(res['warm'], 2):9.2f}")
     for name, res in rows[1:]:
         cold = med(mine["cold"], 0) / med(res["cold"], 0)
         warm = med(mine["warm"], 0) / med(res["warm"], 0)
         memory = max(med(mine["cold"], 1), med(mine["warm"], 1)) / max(
             med(res["cold"], 1), med(res["warm"], 1))
         print(f"byline / {name}: cold {cold:.2f}x (target <= 0.5), warm {warm:.2f}x "
-              f"(target <= 0.3), peak memory {memory:.2f}x (target <= 2)")
+              f"(target <= 0.3), peak memory {memory:.2f}x (target <= 2); CPU time: cold "
+              f"{med(mine['cold'], 2) / med(res['cold'], 2):.2f}x, "
+              f"warm {med(mine['warm'], 2) / med(res['warm'], 2):.2f}x")
     server.shutdown()
 
 
