@@ -28,9 +28,12 @@ def fast_clean(text: str) -> str:
     return clean_text(text) if _UNSAFE.search(text) else text
 
 
-def html_to_text(markup: str) -> str:
+def html_to_text(markup: str, *, cleaned: bool = False) -> str:
     """Visible words of an HTML fragment on one line: tags dropped, entities decoded,
-    controls stripped, whitespace collapsed (search and snippets need nothing more)."""
+    controls stripped, whitespace collapsed (search and snippets need nothing more).
+
+    `cleaned`: `markup` went through `fast_clean` already, so only decoded entities can
+    bring control characters back."""
     if not markup:
         return ""
     text = markup[: MAX_TEXT * 4]
@@ -42,7 +45,10 @@ def html_to_text(markup: str) -> str:
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    return " ".join(fast_clean(text).split())[:MAX_TEXT]
+        cleaned = False
+    if not cleaned:
+        text = fast_clean(text)
+    return " ".join(text.split())[:MAX_TEXT]
 
 
 def reading_minutes(text: str) -> int:

@@ -161,7 +161,7 @@ class _Run:
             self.progress(0, len(due), "")
         queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
         writer = asyncio.create_task(self._writer(queue, len(due)))
-        executor = _parse_executor(len(due))
+        executor = _parse_executor(due)
         try:
             async with Fetcher(**self.fetcher_options) as fetcher:
                 await asyncio.gather(*(self._one(fetcher, executor, f, queue) for f in due))
@@ -367,20 +367,25 @@ def _parse(body: bytes, url: str, content_type: str | None) -> _Prepared | str:
                      prepare_entries(new_entries(parsed), time.time()))
 
 
-def _parse_executor(feeds: int) -> Executor | None:
+def _parse_executor(due: list[FeedRow]) -> Executor | None:
     """Worker processes for parsing when a refresh is big enough to use both cores.
 
     Only from the main thread: forking a process whose other threads may hold locks (the
     TUI runs refresh in a worker thread) is not safe, so there parsing uses threads."""
-    if feeds < PROCESS_POOL_MIN_FEEDS or threading.current_thread() is not threading.main_thread():
+    if (len(due) < PROCESS_POOL_MIN_FEEDS
+            or threading.current_thread() is not threading.main_thread()):
         return None
     import multiprocessing
 
+    if sum(1 for f in due if not (f.etag or f.last_modified)) >= PROCESS_POOL_MIN_FEEDS:
+        # Feeds that cannot be answered 304 will be parsed: import the parser once, here,
+        # for both workers. Otherwise (most feeds unchanged, a warm refresh) each worker
+        # imports it with its first feed, if one comes.
+        import reader.sources.feeds  # noqa: F401
+
     pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
-    # The first task forks the workers now, before the event loop starts its helper threads.
-    # Nothing waits for it, and each worker imports the parser with its first feed: while
-    # this process imports the HTTP client and sends the first requests, and not at all when
-    # every feed answers 304.
+    # The first task forks the workers now, before the event loop starts its helper threads;
+    # nothing waits for it.
     pool.submit(int)
     return pool
 

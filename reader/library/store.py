@@ -760,7 +760,7 @@ def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
     title = clean_line(entry.title)[:MAX_TITLE]
     raw = fast_clean(entry.raw)
     if entry.raw_kind == "html":
-        text = html_to_text(raw)
+        text = html_to_text(raw, cleaned=True)
         minutes = line_reading_minutes(text)
     else:
         text = raw
