@@ -47,7 +47,7 @@ class SearchScreen(ModalScreen[tuple[list[int], int] | None]):
     def __init__(self, library: Library, query: str = "") -> None:
         super().__init__()
         self.library = library
-        self.initial = query
+        self.initial = clean_text(query)
         self.hits: list[SearchHit] = []
 
     def compose(self) -> ComposeResult:
@@ -63,6 +63,10 @@ class SearchScreen(ModalScreen[tuple[list[int], int] | None]):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
+        cleaned = clean_text(event.value)
+        if cleaned != event.value:  # a paste can carry escape sequences: the box shows none
+            event.input.value = cleaned
+            return
         self._search(event.value)
 
     @work(thread=True, exclusive=True, group="search")
