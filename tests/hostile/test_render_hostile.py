@@ -194,3 +194,41 @@ async def test_tui_opens_a_five_thousand_paragraph_article(tmp_path: Path) -> No
         await pilot.press("g")
         await pilot.pause()
         assert app.is_running and "Paragraph 0:" in _screen(app)
+
+
+async def test_tui_search_with_hostile_queries_and_results(tmp_path: Path) -> None:
+    """Typing FTS syntax, markup and escapes into the search box: results show literally and
+    the app keeps running."""
+    from textual.widgets import Input
+
+    from reader.library.store import NewEntry
+    from reader.tui.app import BylineApp
+
+    paths = resolve_paths(tmp_path / "data")
+    with Library.open(paths.library_file) as library:
+        feed = library.add_feed("http://127.0.0.1:1/s.xml", title="[/]Search feed")
+        library.store_entries(feed, [NewEntry(
+            key="s1", title="[@click=app.quit]Harbour[/] news",
+            raw="<p>The harbour [bold]council[/bold] met \x1b]0;x\x07 again.</p>")])
+    app = BylineApp(paths, theme="byline-dark")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        for query in ('"', "NEAR(", "[/]", "harbour AND", "\x1b[2J", "harbour"):
+            app.action_search(query)
+            await pilot.pause()
+            box = app.screen.query_one(Input)
+            box.value = query + "x"  # typing more after the hostile start
+            await pilot.pause(0.2)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.is_running
+            _assert_inert(app)
+            if query == "harbour":
+                box.value = "harbour"
+                await pilot.pause(0.2)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                assert "[@click=app.quit]Harbour[/] news" in _screen(app)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.is_running
