@@ -158,6 +158,12 @@ def strip_titles(run: list[str]) -> Name | None:
 
     ["Prime", "Minister", "Justin", "Trudeau"] -> "Justin Trudeau"; ["Stephen", "King"] stays.
     """
+    return _strip_titles(tuple(run))
+
+
+@lru_cache(maxsize=4096)
+def _strip_titles(run: tuple[str, ...]) -> Name | None:
+    """`strip_titles`, cached: an article names the same people again and again."""
     gender = None
     cut = 0
     titles = [is_title(t) for t in run]
