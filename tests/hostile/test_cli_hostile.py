@@ -151,3 +151,19 @@ def test_add_refuses_hostile_answers(feed_server, byline, path: str, reason: str
     feed_server.add("/add/laughs", P.billion_laughs())
     assert_one_line_error(byline("add", feed_server.url(path), timeout=60), reason)
     assert json.loads(byline("feeds", "--format", "json").stdout or b"[]") == []
+
+
+@pytest.mark.parametrize("path", ["/gzip-bomb", "/huge-chunked"])
+def test_bombs_stay_within_memory(feed_server, path: str) -> None:
+    """Cases 2-3: reading 1 GiB of gzip (or 50 MB chunked) stops at the 10 MB cap; the
+    process's peak memory stays far below what decoding it would take."""
+    code = ("import resource, sys\n"
+            "from reader.sources.http import FetchError, fetch_url\n"
+            "try:\n    fetch_url(sys.argv[1])\nexcept FetchError as exc:\n    print(exc.kind)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n")
+    proc = subprocess.run([sys.executable, "-c", code, feed_server.url(path)],
+                          capture_output=True, timeout=60, check=False,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    kind, peak_mb = proc.stdout.decode().splitlines()
+    assert kind == "too large", proc.stderr
+    assert int(peak_mb) < 200, f"peak RSS {peak_mb} MB"
