@@ -10,7 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fuzz.invariants import visible
+from fuzz.invariants import scaled, visible
 from fuzz.strategies import article_text, html_document, line
 from reader.article.build import from_html, from_text
 from reader.article.model import Article, Block
@@ -93,7 +93,7 @@ def test_from_text_properties(text: str, markdown: bool) -> None:
     assert_quotes_consistent(article.blocks, article.quotes)
 
 
-@settings(max_examples=max(25, settings.default.max_examples // 4))  # trafilatura is slower
+@settings(max_examples=scaled(4))  # trafilatura is slower
 @given(html_document)
 def test_from_html_properties(page: str) -> None:
     article = from_html(page, "fuzz.html", url="https://example.org/a")

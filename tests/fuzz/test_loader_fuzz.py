@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fuzz.invariants import inert
+from fuzz.invariants import inert, scaled
 from fuzz.strategies import article_text, mutated_feed
 from reader.errors import BylineError
 from reader.sources.feeds import ParsedFeed, parse_feed
@@ -42,7 +42,7 @@ def test_parse_feed_on_mutated_feeds(body: bytes, url: str | None,
     check_feed(feed)
 
 
-@settings(max_examples=max(25, settings.default.max_examples // 4))
+@settings(max_examples=scaled(4))
 @given(mutated_feed())
 def test_feed_entries_become_articles(body: bytes) -> None:
     try:
@@ -67,7 +67,7 @@ def test_decode_bytes_any_input(data: bytes) -> None:
     assert isinstance(text, str)
 
 
-@settings(max_examples=max(25, settings.default.max_examples // 2))
+@settings(max_examples=scaled(2))
 @given(st.one_of(st.binary(max_size=400), mutated_feed(),
                  article_text.map(lambda t: t.encode("utf-8", "surrogatepass"))),
        st.sampled_from(["a.txt", "a.md", "a.html", "a.xml", "a.json", "a"]))

@@ -66,7 +66,7 @@ class _Calls(ast.NodeVisitor):
         self.generic_visit(node)
         self.stack.pop()
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Call(self, node: ast.Call) -> None:
         self.calls.append((self.stack[-1] if self.stack else "<module>", node))
@@ -171,7 +171,11 @@ def test_app_open_url_refuses_unsafe_schemes(tmp_path: Path, monkeypatch) -> Non
     from reader.tui.app import BylineApp
 
     opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
     app = BylineApp(resolve_paths(tmp_path / "data"), theme="byline-dark")
 
     async def scenario() -> None:
