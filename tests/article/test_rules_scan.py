@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parser  # type: ignore[attr-defined]
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from reader.article.rules import RULES_FILE, _gate, _may_scan
 
@@ -30,7 +33,9 @@ def packaged_patterns() -> list[str]:
 
 
 def starts_by_scanning(pattern: str) -> bool:
-    tree = list(sre_parser.parse(pattern, re.IGNORECASE))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # "possible nested set"
+        tree = list(sre_parser.parse(pattern, re.IGNORECASE))
     return bool(tree) and tree[0][0] in SCANNING
 
 
@@ -55,3 +60,14 @@ def test_spares_most_packaged_patterns_the_parse() -> None:
 ])
 def test_gates_unchanged(pattern: str, expected: tuple[str, ...] | None) -> None:
     assert _gate(pattern) == expected
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.text(alphabet="ab.^$*+?{}[]()|\\-:=!<>P,0123sdw ", max_size=16))
+def test_never_says_no_to_a_scanning_pattern_generated(pattern: str) -> None:
+    try:
+        scanning = starts_by_scanning(pattern)
+    except (re.error, OverflowError, RecursionError):
+        assume(False)
+    if scanning:
+        assert _may_scan(pattern)
