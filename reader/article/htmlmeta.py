@@ -183,7 +183,7 @@ def _title(root: HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]],
            site: str | None, url: str | None) -> str | None:
     headline = _first(*(o.get("headline") if isinstance(o.get("headline"), str) else None
                         for o in ld))
-    h1 = _first(*(clean_line(el.text_content()) for el in _h1s(root)))
+    h1 = _first(*(clean_line(_shown_text(el)) for el in _h1s(root)))
     title_el = root.find(".//title")
     raw_title = clean_line(title_el.text_content()) if title_el is not None else ""
     for candidate in (metas.get("og:title"), headline, metas.get("twitter:title")):
@@ -195,6 +195,11 @@ def _title(root: HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]],
                or h1.casefold() in page_title.casefold()):
         return h1
     return page_title or h1
+
+
+def _shown_text(el: HtmlElement) -> str:
+    """An element's text without what a browser never shows (`<script>`, `<style>`)."""
+    return "".join(el.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
 
 
 def _h1s(root: HtmlElement) -> list[HtmlElement]:
