@@ -274,3 +274,40 @@ def test_refresh_from_a_worker_thread_parses_in_threads(
     worker.start()
     worker.join(60)
     assert results and results[0].feeds_ok == len(urls) and results[0].new_articles == len(urls)
+
+
+async def test_changed_feeds_with_validators_parse_in_worker_processes(
+        feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Feeds with an ETag are expected to answer 304, so the parser is not imported before
+    the workers fork; when they change after all, the workers parse them as usual."""
+    count = refresh_module.PROCESS_POOL_MIN_FEEDS + 1
+    paths = [f"/validated/{i}.xml" for i in range(count)]
+    urls = [feed_server.add(p, rss((f"V{i} old", f"v{i}-1", None, "<p>x</p>")), etag='"1"')
+            for i, p in enumerate(paths)]
+    subscribe_urls(lib_path, *urls)
+    first = await refresh_feeds(lib_path)
+    assert first.feeds_ok == count and all(feed_row(lib_path, u).etag == '"1"' for u in urls)
+    for i, path in enumerate(paths):
+        feed_server.add(path, rss((f"V{i} old", f"v{i}-1", None, "<p>x</p>"),
+                                  (f"V{i} new", f"v{i}-2", None, "<p>y</p>")), etag='"2"')
+    forks: list[int] = []
+    real_pool = refresh_module.ProcessPoolExecutor
+
+    def pool(*args: Any, **kwargs: Any) -> Any:
+        forks.append(kwargs["max_workers"])
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(refresh_module, "ProcessPoolExecutor", pool)
+    second = await refresh_feeds(lib_path)
+    assert forks == [2] and second.feeds_ok == count and second.new_articles == count
+    assert f"V{count - 1} new" in titles(lib_path)
+
+
+async def test_refresh_uses_an_open_library_and_leaves_it_open(
+        feed_server: Any, lib_path: Path) -> None:
+    url = feed_server.add("/open.xml", rss(("Kept open", "o1", None, "<p>x</p>")))
+    with Library.open(lib_path) as lib:
+        lib.add_feed(url)
+        summary = await refresh_feeds(lib)
+        assert summary.new_articles == 1
+        assert [r.title for r in lib.entries("all", limit=5)] == ["Kept open"]  # still open
