@@ -232,3 +232,27 @@ async def test_tui_search_with_hostile_queries_and_results(tmp_path: Path) -> No
             await pilot.press("escape")
             await pilot.pause()
         assert app.is_running
+
+
+async def test_tui_opened_with_hostile_urls(feed_server, tmp_path: Path) -> None:
+    """`byline URL URL …` where the servers misbehave: one clean notification each (no
+    internal error), the app keeps running, and the good page still opens."""
+    from reader.tui.app import BylineApp
+
+    good = feed_server.add("/tui/good.html", b"<html><head><title>Good page</title></head>"
+                           b"<body><article><p>Readable words of a perfectly ordinary page, "
+                           b"long enough to be its main content.</p></article></body></html>",
+                           headers={"Content-Type": "text/html"})
+    bad = [feed_server.url(p) for p in ("/gzip-bomb", "/loop", "/to-file", "/404")]
+    app = BylineApp(resolve_paths(tmp_path / "data"), theme="byline-dark", urls=[*bad, good])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert len([m for m in messages if m.startswith("cannot fetch")]) == len(bad), messages
+        assert not any("internal error" in m for m in messages)
+        assert all(is_terminal_safe(m) and "\n" not in m for m in messages)
+        assert app.is_running
+        with Library.open(resolve_paths(tmp_path / "data").library_file) as library:
+            assert [e.title for e in library.entries("local", limit=5)] == ["Good page"]
