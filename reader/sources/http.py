@@ -280,6 +280,9 @@ class Fetcher:
                 raise FetchError(f"http {status}", original, "redirect without Location")
             return status, location.strip()
         if status == 304:
+            # A 304 has no body (RFC 9110), but reading its end is what returns the connection
+            # to the pool: unread, it is closed, and the next feed on the host reconnects.
+            await response.aread()
             return FetchResult(url, status, b"", h.get("content-type"), h.get("etag"),
                                h.get("last-modified"), True, None)
         if status >= 400 or status < 200:

@@ -55,6 +55,27 @@ async def test_conditional_get_gives_not_modified(feed_server):
     assert sent["if-modified-since"] == "Wed, 03 Jan 2024 10:00:00 GMT"
 
 
+async def test_not_modified_answers_keep_the_connection(feed_server, monkeypatch):
+    """A run of 304s reuses one connection: an unread 304 used to close it (a new TCP, or
+    TLS, handshake for every unchanged feed)."""
+    connections = []
+    connect = asyncio.BaseEventLoop.create_connection
+
+    async def counting(self, *args, **kwargs):
+        connections.append(args)
+        return await connect(self, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "create_connection", counting)
+    async with Fetcher(trust_env=False, per_host=1) as fetcher:
+        first = await fetcher.fetch(feed_server.url("/ok"))
+        for _ in range(5):
+            again = await fetcher.fetch(feed_server.url("/ok"), etag=first.etag)
+            assert again.not_modified and again.body == b""
+        changed = await fetcher.fetch(feed_server.url("/ok"), etag='"stale"')
+        assert changed.status == 200 and b"Loopback Times" in changed.body
+    assert len(connections) == 1
+
+
 async def test_stale_etag_gets_full_body(feed_server):
     result = await fetch(feed_server.url("/ok"), etag='"old"')
     assert result.not_modified is False and b"<rss" in result.body
