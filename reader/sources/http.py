@@ -152,6 +152,10 @@ class _BoundedDecoder:
         return b"".join(self._parts)
 
 
+class _Unanswered(Exception):
+    """The server broke the protocol before any response: worth one more try."""
+
+
 class _Deadline:
     """The whole-request time budget. It starts when the first hop gets its connection slot,
     so waiting in the queue behind other feeds does not count against a feed."""
@@ -250,6 +254,15 @@ class Fetcher:
 
     async def _one(self, url: str, headers: dict[str, str], original: str,
                    deadline: _Deadline) -> FetchResult | tuple[int, str]:
+        try:
+            return await self._exchange(url, headers, original, deadline, last_try=False)
+        except _Unanswered:
+            # A kept-alive connection that the server had closed, or spoiled (bytes after a
+            # 304): a GET may be sent again (RFC 9110 9.2.2), once, on a new connection.
+            return await self._exchange(url, headers, original, deadline, last_try=True)
+
+    async def _exchange(self, url: str, headers: dict[str, str], original: str,
+                        deadline: _Deadline, *, last_try: bool) -> FetchResult | tuple[int, str]:
         answered = False
         async with self._slots, self._host_slot(url), asyncio.timeout_at(deadline.when()):
             try:
@@ -259,6 +272,8 @@ class Fetcher:
             except httpx.TimeoutException:
                 raise FetchError("timeout", original) from None
             except httpx.RemoteProtocolError as exc:
+                if not answered and not last_try:
+                    raise _Unanswered from None
                 kind = "truncated" if answered else "connection failed"
                 raise FetchError(kind, original, _short(exc)) from None
             except (httpx.ConnectError, httpx.NetworkError, httpx.ProxyError) as exc:

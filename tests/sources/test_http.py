@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import resource
 import socket
+import threading
 import time
 from email.utils import formatdate
 
@@ -74,6 +75,45 @@ async def test_not_modified_answers_keep_the_connection(feed_server, monkeypatch
         changed = await fetcher.fetch(feed_server.url("/ok"), etag='"stale"')
         assert changed.status == 200 and b"Loopback Times" in changed.body
     assert len(connections) == 1
+
+
+async def test_bytes_after_a_304_do_not_spoil_the_next_fetch():
+    """A server that sends a body with a 304 leaves bytes on the kept connection; the next
+    request there fails to parse, and is sent once more on a new connection."""
+    feed = b"<rss version='2.0'><channel><title>x</title></channel></rss>"
+    listener = socket.create_server(("127.0.0.1", 0))
+    requests: list[bytes] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                buffered = b""
+                while data := conn.recv(65536):
+                    buffered += data
+                    while b"\r\n\r\n" in buffered:
+                        head, buffered = buffered.split(b"\r\n\r\n", 1)
+                        requests.append(head)
+                        if b"If-None-Match" in head:
+                            conn.sendall(b'HTTP/1.1 304 Not Modified\r\nETag: "a"\r\n'
+                                         b"Content-Length: 5\r\n\r\nstray")
+                        else:
+                            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s"
+                                         % (len(feed), feed))
+
+    threading.Thread(target=serve, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/feed.xml"
+    try:
+        async with Fetcher(trust_env=False, per_host=1, deadline=5) as fetcher:
+            assert (await fetcher.fetch(url, etag='"a"')).not_modified
+            fresh = await fetcher.fetch(url)
+            assert fresh.status == 200 and fresh.body == feed
+    finally:
+        listener.close()
+    assert len(requests) == 3  # the second fetch was sent twice
 
 
 async def test_stale_etag_gets_full_body(feed_server):
