@@ -75,9 +75,10 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
     `fetcher_options` are passed to `reader.sources.http.Fetcher` (deadlines, caps).
     """
     started = time.perf_counter()
-    opened = not isinstance(library, Library)
-    if not isinstance(library, Library):
-        library = Library.open(library)
+    if isinstance(library, Library):
+        opened = False
+    else:
+        library, opened = Library.open(library), True
     try:
         feeds = _selected(library.feeds(), only)
         summary = RefreshSummary(0, 0, 0, 0.0)
