@@ -262,3 +262,21 @@ def test_corrupt_library_is_set_aside_not_deleted(tmp_path: Path, byline, damage
     assert _integrity(db) == "ok"
     with Library.open(db) as library:
         assert [f.url for f in library.feeds()] == ["http://127.0.0.1:1/after.xml"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "directory"])
+def test_library_file_that_is_not_a_file(tmp_path: Path, byline, kind: str) -> None:
+    """library.db replaced by a FIFO, a symlink to /dev/zero or a folder: one line, no hang,
+    and it is left where it is."""
+    data = tmp_path / "byline-data"
+    data.mkdir()
+    db = data / "library.db"
+    if kind == "fifo":
+        os.mkfifo(db)
+    elif kind == "dev-zero":
+        db.symlink_to("/dev/zero")
+    else:
+        db.mkdir()
+    assert_one_line_error(byline("list", timeout=30), "cannot open the library")
+    assert db.is_symlink() if kind == "dev-zero" else db.exists()
+    assert not list(data.glob("library.db.corrupt-*"))
