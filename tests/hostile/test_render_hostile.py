@@ -256,3 +256,21 @@ async def test_tui_opened_with_hostile_urls(feed_server, tmp_path: Path) -> None
         assert app.is_running
         with Library.open(resolve_paths(tmp_path / "data").library_file) as library:
             assert [e.title for e in library.entries("local", limit=5)] == ["Good page"]
+
+
+async def test_tui_starts_on_a_corrupt_library(tmp_path: Path) -> None:
+    """A damaged library.db: the reader starts on a fresh one, says so once, keeps the old."""
+    from reader.tui.app import BylineApp
+
+    paths = resolve_paths(tmp_path / "data")
+    paths.library_file.parent.mkdir(parents=True)
+    garbage = bytes((i * 131 + 7) % 256 for i in range(64 * 1024))
+    paths.library_file.write_bytes(garbage)
+    app = BylineApp(paths, theme="byline-dark")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        warnings = [n.message for n in app._notifications if "damaged" in n.message]
+        assert len(warnings) == 1 and "corrupt" in warnings[0]
+        assert app.is_running
+    backups = list(paths.library_file.parent.glob("library.db.corrupt-*"))
+    assert [b.read_bytes() for b in backups] == [garbage]
