@@ -274,3 +274,52 @@ async def test_tui_starts_on_a_corrupt_library(tmp_path: Path) -> None:
         assert app.is_running
     backups = list(paths.library_file.parent.glob("library.db.corrupt-*"))
     assert [b.read_bytes() for b in backups] == [garbage]
+
+
+async def test_tui_while_another_process_holds_the_library(tmp_path: Path,
+                                                           monkeypatch) -> None:
+    """Case 54 in the reader: starring and marking read under a lock held elsewhere give a
+    "busy" notice; reading goes on and the app keeps running."""
+    import subprocess
+    import sys
+
+    from reader.library import store
+    from reader.library.store import NewEntry
+    from reader.tui.app import BylineApp
+    from reader.tui.screens.article import ArticleScreen
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
+    paths = resolve_paths(tmp_path / "data")
+    with Library.open(paths.library_file) as library:
+        feed = library.add_feed("http://127.0.0.1:1/lock.xml", title="Locked feed")
+        library.store_entries(feed, [NewEntry(key="l1", title="Locked story",
+                                              raw="<p>Words of the locked story.</p>")])
+        entry = library.entry_ids("all")[0]
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time\n"
+         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "c.execute('BEGIN IMMEDIATE'); c.execute('UPDATE feeds SET title = title')\n"
+         "print('locked', flush=True); time.sleep(60)", str(paths.library_file)],
+        stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"locked"
+        app = BylineApp(paths, theme="byline-dark")
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            app.open_articles([entry], 0)
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, ArticleScreen)
+            assert "Words of the locked story." in _screen(app)
+            await pilot.press("s", "m", "j", "k")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            busy = [n.message for n in app._notifications if "busy" in n.message]
+            assert busy and all("\n" not in m for m in busy)
+            await pilot.press("q")
+            await pilot.pause()
+            assert app.is_running
+    finally:
+        holder.kill()
+        holder.wait()
