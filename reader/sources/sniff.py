@@ -10,7 +10,9 @@ import re
 
 _FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF|RDF)[\s>/]")
 _HTML_ROOT = re.compile(r"<(?:html|head|body)[\s>]|<!doctype\s+html", re.IGNORECASE)
-_MARKUP_JUNK = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL | re.IGNORECASE)
+# A DOCTYPE may carry an internal subset (`<!DOCTYPE rss [<!ENTITY …>]>`): skip it whole.
+_MARKUP_JUNK = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>",
+                          re.DOTALL | re.IGNORECASE)
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
     (b"GIF87a", "GIF image"),
