@@ -167,3 +167,18 @@ def test_bombs_stay_within_memory(feed_server, path: str) -> None:
     kind, peak_mb = proc.stdout.decode().splitlines()
     assert kind == "too large", proc.stderr
     assert int(peak_mb) < 200, f"peak RSS {peak_mb} MB"
+
+
+def test_read_url_of_feeds_with_a_doctype(feed_server, byline) -> None:
+    """A feed that declares an entity is still a feed; an entity bomb is refused as unsafe;
+    a subset too big to sniff is read without expanding anything."""
+    benign = P.rss([{"title": "Caf&eacute;&nbsp;news", "guid": "d1"}],
+                   prolog='\n<!DOCTYPE rss [<!ENTITY nbsp "&#160;"><!ENTITY eacute "&#233;">]>')
+    proc = byline("read", feed_server.add("/doctype.xml", benign), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["articles"][0]["title"] in ("Café news", "Café\xa0news")
+    assert_one_line_error(byline("read", feed_server.add("/laughs.xml", P.billion_laughs())),
+                          "unsafe XML")
+    proc = byline("read", feed_server.add("/quad.xml", P.quadratic_blowup()), timeout=60)
+    assert proc.returncode in (0, 1) and b"Traceback" not in proc.stderr
+    assert len(proc.stdout) < 3 * len(P.quadratic_blowup())  # nothing was expanded
