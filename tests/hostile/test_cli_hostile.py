@@ -176,7 +176,7 @@ def test_read_url_of_feeds_with_a_doctype(feed_server, byline) -> None:
                    prolog='\n<!DOCTYPE rss [<!ENTITY nbsp "&#160;"><!ENTITY eacute "&#233;">]>')
     proc = byline("read", feed_server.add("/doctype.xml", benign), "--format", "json")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["articles"][0]["title"] in ("Café news", "Café\xa0news")
+    assert json.loads(proc.stdout)["articles"][0]["title"] == "Café news"
     assert_one_line_error(byline("read", feed_server.add("/laughs.xml", P.billion_laughs())),
                           "unsafe XML")
     proc = byline("read", feed_server.add("/quad.xml", P.quadratic_blowup()), timeout=60)
