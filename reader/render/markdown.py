@@ -22,7 +22,10 @@ def _link(title: str, url: str | None) -> str:
 
     safe = safe_url(url)
     title = _escape(clean_line(title))
-    return f"[{title}](<{safe}>)" if safe else title
+    if not safe:
+        return title
+    # `<` or `>` would end the <…> destination early and let the rest become a new link.
+    return f"[{title}](<{safe.replace('<', '%3C').replace('>', '%3E')}>)"
 
 
 def render_markdown(article: Article) -> str:
