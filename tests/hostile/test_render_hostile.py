@@ -323,3 +323,23 @@ async def test_tui_while_another_process_holds_the_library(tmp_path: Path,
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_markdown_links_cannot_be_broken_out_of() -> None:
+    """A URL holding `>)[x](javascript:…)` must not close its link and open a new one: every
+    link a CommonMark parser finds in the output is http(s)."""
+    from markdown_it import MarkdownIt
+
+    trick = ">)[click](javascript:alert(1)"
+    article = Article(title="T", source="s", url="https://x.example/" + trick,
+                      blocks=[Block("paragraph", "Body " + trick)],
+                      related=[RelatedLink("rel" + trick, "https://y.example/a" + trick),
+                               RelatedLink("fine", "https://example.org/ok?a=1&b=(2)")])
+    parser = MarkdownIt("commonmark")
+    # Accept every scheme, to see the links a less careful viewer would make.
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    tokens = parser.parse(render_markdown(article))
+    hrefs = [child.attrs.get("href") for token in tokens for child in (token.children or [])
+             if child.type == "link_open"]
+    assert len(hrefs) == 3
+    assert all(str(h).startswith(("http://", "https://")) for h in hrefs), hrefs
