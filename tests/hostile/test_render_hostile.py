@@ -343,3 +343,11 @@ def test_markdown_links_cannot_be_broken_out_of() -> None:
              if child.type == "link_open"]
     assert len(hrefs) == 3
     assert all(str(h).startswith(("http://", "https://")) for h in hrefs), hrefs
+    for source in (article, dirty_article(), Article(
+            title="<script>alert(1)</script>", source="s",
+            blocks=[Block("paragraph", "<img src=x onerror=alert(1)> <!-- c --> "
+                          "<a href='javascript:x'>y</a> <javascript:alert(1)>"),
+                    Block("blockquote", "<div>x</div>")])):
+        found = parser.parse(render_markdown(source))
+        kinds = {t.type for t in found} | {c.type for t in found for c in (t.children or [])}
+        assert not {"html_inline", "html_block"} & kinds  # no raw HTML reaches a viewer
