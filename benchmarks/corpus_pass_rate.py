@@ -381,12 +381,7 @@ def _start_server() -> Any:
     sys.path.insert(0, str(ROOT / "tests"))
     import conftest
 
-    state = conftest.FeedServer()
-    server = conftest._Server(("127.0.0.1", 0), conftest._Handler)
-    server.state = state
-    state.port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return state
+    return conftest.start_feed_server()[0]
 
 
 def main() -> int:

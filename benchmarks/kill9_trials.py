@@ -99,7 +99,7 @@ def _keys(db: Path) -> dict[str, set[str]]:
     return out
 
 
-def _integrity(db: Path) -> str:
+def integrity(db: Path) -> str:
     conn = sqlite3.connect(db)
     try:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
@@ -187,10 +187,10 @@ def run_trials(server: Any, *, trials: int, feeds: int = 12, entries: int = 40,
         done, killed = run.written, run.killed
         report.trials += 1
         report.killed_mid_refresh += killed
-        integrity = _integrity(db)
-        if integrity != "ok":
+        check = integrity(db)
+        if check != "ok":
             report.integrity_failures += 1
-            report.problems.append(f"trial {trial}: integrity_check: {integrity}")
+            report.problems.append(f"trial {trial}: integrity_check: {check}")
         with Library.open(db) as library:
             if library.notice:
                 report.integrity_failures += 1
@@ -217,7 +217,7 @@ def run_trials(server: Any, *, trials: int, feeds: int = 12, entries: int = 40,
             print(f"trial {trial:3d}: kill at {kill_after:.2f} s "
                   f"{'after the first commit' if in_writes else 'after start'}, "
                   f"{'killed' if killed else 'finished'}, {done}/{feeds} feeds reported, "
-                  f"{sum(map(len, now.values()))} entries, integrity {integrity}", file=log)
+                  f"{sum(map(len, now.values()))} entries, integrity {check}", file=log)
     report.committed_entries = sum(map(len, committed.values()))
     return report
 
@@ -227,12 +227,7 @@ def _start_server() -> Any:
     sys.path.insert(0, str(ROOT / "tests"))
     import conftest
 
-    state = conftest.FeedServer()
-    server = conftest._Server(("127.0.0.1", 0), conftest._Handler)
-    server.state = state
-    state.port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return state
+    return conftest.start_feed_server()[0]
 
 
 def main() -> int:

@@ -334,14 +334,20 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="session")
-def _feed_server_session() -> Iterator[FeedServer]:
+def start_feed_server() -> tuple[FeedServer, _Server]:
+    """Start the loopback server in a daemon thread (benchmarks call this outside pytest)."""
     state = FeedServer()
     server = _Server(("127.0.0.1", 0), _Handler)
     server.state = state
     state.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, name="feed-server", daemon=True)
     thread.start()
+    return state, server
+
+
+@pytest.fixture(scope="session")
+def _feed_server_session() -> Iterator[FeedServer]:
+    state, server = start_feed_server()
     try:
         yield state
     finally:
