@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 THREADS = 8
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin") or "/usr/bin/time"
 SYLLABLES = ["ka", "lo", "mi", "ren", "sto", "vu", "bel", "dar", "ni", "qua", "tes", "zor",
              "fin", "gal", "hu", "jen", "pol", "ras", "ti", "wen"]
 
@@ -149,18 +150,26 @@ Result = tuple[float, int, float]  # wall seconds, peak RSS in MiB, CPU seconds
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, float, int]:
-    """(wall seconds, peak RSS in MiB, CPU seconds, exit status) of one subprocess."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
+    """(wall seconds, peak RSS in MiB, CPU seconds, exit status) of one subprocess.
+
+    The peak comes from GNU time's %M (the command's own high-water mark): `wait4`'s
+    ru_maxrss would report this benchmark's own size, which Linux carries across the
+    child's exec, so every contender would look at least as big as the benchmark.
+    """
+    with tempfile.NamedTemporaryFile("r") as peak_file:
+        wrapped = [GNU_TIME, "-f", "%M", "-o", peak_file.name, *cmd]
+        started = time.perf_counter()
+        proc = subprocess.Popen(wrapped, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        peak_kib = int(peak_file.read().split()[-1])
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0 and proc.stderr is not None:
         sys.stderr.write(proc.stderr.read().decode("utf-8", "replace")[-2000:])
     if proc.stderr is not None:
         proc.stderr.close()
-    return seconds, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime, proc.returncode
+    return seconds, peak_kib // 1024, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
 def byline_run(urls: list[str], server: Server) -> dict[str, Result]:
