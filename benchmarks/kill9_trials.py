@@ -32,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the suite's loopback server and shared checks
+
+from hostile.checks import integrity  # noqa: E402
 
 CHILD = """
 import asyncio, sys
@@ -97,14 +100,6 @@ def _keys(db: Path) -> dict[str, set[str]]:
     for _title, url, key in rows:
         out.setdefault(url, set()).add(key)
     return out
-
-
-def integrity(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()
 
 
 @dataclass
@@ -224,7 +219,6 @@ def run_trials(server: Any, *, trials: int, feeds: int = 12, entries: int = 40,
 
 def _start_server() -> Any:
     """The test suite's loopback server (tests/conftest.py), started outside pytest."""
-    sys.path.insert(0, str(ROOT / "tests"))
     import conftest
 
     return conftest.start_feed_server()[0]

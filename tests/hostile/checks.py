@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
+from pathlib import Path
 
 CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A} | {0x7F}
 
@@ -33,3 +35,12 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[bytes], *reasons: st
     assert "Traceback" not in err and "internal error" not in err, err
     assert any(r in lines[0] for r in reasons), (reasons, lines[0])
     return lines[0]
+
+
+def integrity(db: Path) -> str:
+    """SQLite's own verdict on a library file (`PRAGMA integrity_check`): "ok" when sound."""
+    conn = sqlite3.connect(db)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()

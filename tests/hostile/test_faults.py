@@ -18,7 +18,7 @@ from types import ModuleType
 import pytest
 
 from hostile import payloads as P
-from hostile.checks import assert_one_line_error
+from hostile.checks import assert_one_line_error, integrity
 from reader.errors import BylineError
 from reader.library import store
 from reader.library.refresh import refresh_feeds, store_parsed
@@ -35,10 +35,6 @@ def _benchmark(name: str) -> ModuleType:
     sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
-
-
-def _integrity(db: Path) -> str:
-    return str(_benchmark("kill9_trials").integrity(db))
 
 
 def test_kill9_during_refresh_loses_nothing(feed_server, tmp_path: Path) -> None:
@@ -91,7 +87,7 @@ def test_disk_full_during_refresh_is_reported_cleanly(feed_server, tmp_path: Pat
     assert "Traceback" not in err and "internal error" not in err
     assert "cannot write the library" in err
     assert all(len(line) < 400 for line in err.splitlines())
-    assert _integrity(db) == "ok"
+    assert integrity(db) == "ok"
     assert _titles(db) == before
 
 
@@ -119,7 +115,7 @@ def test_disk_full_on_a_single_write(tmp_path: Path) -> None:
                           env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
     assert proc.returncode == 0, proc.stderr.decode()[-1500:]
     assert proc.stdout.decode().startswith("BylineError cannot write the library")
-    assert _integrity(db) == "ok"
+    assert integrity(db) == "ok"
     assert _titles(db) == ["Kept 0", "Kept 1", "Kept 2"]
 
 
@@ -157,7 +153,7 @@ def test_locked_library_is_a_clear_busy_message(tmp_path: Path, monkeypatch) -> 
         holder.kill()
         holder.wait()
         library.close()
-    assert _integrity(db) == "ok"
+    assert integrity(db) == "ok"
 
 
 def test_short_lock_is_waited_out(tmp_path: Path) -> None:
@@ -255,7 +251,7 @@ def test_corrupt_library_is_set_aside_not_deleted(tmp_path: Path, byline, damage
     assert len(warnings) == 1 and "corrupt" in warnings[0], err
     backups = sorted(data.glob("library.db.corrupt-*"))
     assert [b.read_bytes() for b in backups if not b.name.endswith(("-wal", "-shm"))] == [bad]
-    assert _integrity(db) == "ok"
+    assert integrity(db) == "ok"
     with Library.open(db) as library:
         assert [f.url for f in library.feeds()] == ["http://127.0.0.1:1/after.xml"]
 

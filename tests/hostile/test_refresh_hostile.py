@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from hostile import payloads as P
-from hostile.checks import is_terminal_safe
+from hostile.checks import integrity, is_terminal_safe
 from reader.library.refresh import refresh_feeds, store_parsed
 from reader.library.store import Library
 from reader.sources.feeds import parse_feed
@@ -76,14 +76,6 @@ def _snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
-def _integrity(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()
-
-
 async def test_a_storm_of_misbehaving_servers(feed_server, tmp_path: Path) -> None:
     """Every fetch- and parse-layer fault at once, in one refresh: each feed gets its reason,
     no stored entry changes, and the refresh ends within the deadlines."""
@@ -110,7 +102,7 @@ async def test_a_storm_of_misbehaving_servers(feed_server, tmp_path: Path) -> No
             assert feed.last_status == status and reason in (feed.last_error or "")
             assert "\n" not in (feed.last_error or "") and len(feed.last_error or "") <= 500
     assert _snapshot(db) == before
-    assert _integrity(db) == "ok"
+    assert integrity(db) == "ok"
     assert {p.name for p in db.parent.iterdir()} <= {"cache", "library.db", "library.db-shm",
                                                      "library.db-wal"}
 
@@ -258,4 +250,4 @@ async def test_full_text_fetch_of_hostile_links(feed_server, tmp_path: Path) -> 
         cached = [library.article(e.id) for e in library.entries("all", limit=10)
                   if e.url == page_url]
         assert "Full text of the story" in " ".join(b.text for b in cached[0].blocks)
-    assert _integrity(db) == "ok"
+    assert integrity(db) == "ok"
