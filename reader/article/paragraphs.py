@@ -18,7 +18,7 @@ _BULLET = re.compile(r"^(\s*)([-*+•▪◦‣])\s+(\S.*)$")
 _NUMBERED = re.compile(r"^(\s*)(\d{1,3})([.)])\s+(\S.*)$")
 _RULE_CHARS = "-*_=~#•·"
 _BULLET_CHARS = "-*+•▪◦‣"
-_LYNX_MARKER = re.compile(r"\[\d+\]")
+LYNX_MARKER = re.compile(r"\[\d+\]")
 _LYNX_REFERENCES = re.compile(r"^(?:References|Visible links:?)\s*$")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
 _HYPHENATED_END = re.compile(r"(?<![\W\d_-])([^\W\d_]+)-$")
@@ -55,7 +55,7 @@ def is_lynx_dump(lines: list[str]) -> bool:
     if len(body) < 3 or not any(_LYNX_REFERENCES.match(ln) for ln in lines):
         return False
     indented = sum(1 for ln in body if ln.startswith("   "))
-    return indented >= 0.5 * len(body) and any(_LYNX_MARKER.search(ln) for ln in body)
+    return indented >= 0.5 * len(body) and any(LYNX_MARKER.search(ln) for ln in body)
 
 
 def segment(lines: list[str], *, markdown: bool, lynx: bool = False) -> list[RawBlock]:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from reader.article.draft import Draft
 from reader.article.model import Block
 from reader.article.paragraphs import (
+    LYNX_MARKER,
     Joiner,
     RawBlock,
     is_hard_wrapped,
@@ -112,7 +113,6 @@ _SITE_WORD = re.compile(
 _HEADLINE_END = re.compile(r"[^.;,:]$|\.\.\.$|…$")
 _MAX_TITLE = 200
 _HEAD_BLOCKS = 10
-_LINK_MARKER = re.compile(r"\[\d+\]")  # a lynx link line ("[1]Skip to content") is no title
 _MIN_TITLE_WORDS = 3
 _SHORT_LINE_WORDS = 6
 # "BBC News, Cornwall", "Staff Reporter": capitalised words, no sentence punctuation.
@@ -379,7 +379,7 @@ def _take_title(draft: Draft, *, markdown: bool, lynx: bool) -> None:
         return
     kickers = []
     for block in blocks[:_HEAD_BLOCKS]:
-        if (block.kind not in ("paragraph", "heading") or _LINK_MARKER.match(block.text)
+        if (block.kind not in ("paragraph", "heading") or LYNX_MARKER.match(block.text)
                 or packaged_rules().family_for(block.text)):
             continue  # menus, link lines, captions and boilerplate before the headline
         if _kicker(block.text):

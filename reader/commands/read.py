@@ -13,6 +13,7 @@ from argparse import Namespace
 from typing import TYPE_CHECKING, Any
 
 from reader.errors import BylineError
+from reader.sources.targets import is_url
 
 if TYPE_CHECKING:
     from reader.article.model import Article
@@ -96,7 +97,7 @@ def run(args: Namespace, ctx: Context) -> int:
     target: str = args.target
     rules = _extra_rules(ctx)
     loaded: Article | ParsedFeed | str
-    if target.lower().startswith(("http://", "https://")):
+    if is_url(target):
         loaded = _load_url(ctx, target, rules, args.raw)
     elif target.isdigit() and not os.path.exists(target):
         cached = _from_library(ctx, target)
