@@ -174,7 +174,6 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, float, int]:
 
 def byline_run(urls: list[str], server: Server) -> dict[str, Result]:
     """Cold then warm `byline refresh` in a fresh data dir."""
-    results = {}
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
         url_file = Path(tmp) / "urls"
@@ -182,21 +181,11 @@ def byline_run(urls: list[str], server: Server) -> dict[str, Result]:
         base = [sys.executable, "-m", "reader", "--data-dir", tmp]
         subprocess.run([*base, "import", str(url_file)], env=env, cwd=ROOT, check=True,
                        capture_output=True)
-        server.take_counts()
-        for phase in ("cold", "warm"):
-            seconds, rss, cpu, code = timed([*base, "refresh"], env)
-            counts = server.take_counts()
-            if code != 0:
-                raise SystemExit(f"byline refresh failed ({code})")
-            results[phase] = (seconds, rss, cpu)
-            print(f"  byline {phase}: {seconds:.2f} s, CPU {cpu:.2f} s, {rss} MiB, "
-                  f"responses {counts}")
-    return results
+        return cold_and_warm("byline", [*base, "refresh"], env, server)
 
 
 def newsboat_run(urls: list[str], threads: int, server: Server) -> dict[str, Result]:
     """Cold then warm `newsboat -x reload` with its own temp urls, cache and config."""
-    results = {}
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         (home / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
@@ -205,15 +194,22 @@ def newsboat_run(urls: list[str], threads: int, server: Server) -> dict[str, Res
                    XDG_DATA_HOME=str(home / "xdgdata"))
         cmd = ["newsboat", "-x", "reload", "-u", str(home / "urls"),
                "-c", str(home / "cache.db"), "-C", str(home / "config")]
-        server.take_counts()
-        for phase in ("cold", "warm"):
-            seconds, rss, cpu, code = timed(cmd, env)
-            counts = server.take_counts()
-            if code != 0:
-                raise SystemExit(f"newsboat failed ({code})")
-            results[phase] = (seconds, rss, cpu)
-            print(f"  newsboat (reload-threads {threads}) {phase}: {seconds:.2f} s, "
-                  f"CPU {cpu:.2f} s, {rss} MiB, responses {counts}")
+        return cold_and_warm(f"newsboat (reload-threads {threads})", cmd, env, server)
+
+
+def cold_and_warm(name: str, cmd: list[str], env: dict[str, str],
+                  server: Server) -> dict[str, Result]:
+    """Run `cmd` twice against the server (cold, then warm) and report each run."""
+    results: dict[str, Result] = {}
+    server.take_counts()
+    for phase in ("cold", "warm"):
+        seconds, rss, cpu, code = timed(cmd, env)
+        counts = server.take_counts()
+        if code != 0:
+            raise SystemExit(f"{name} failed ({code})")
+        results[phase] = (seconds, rss, cpu)
+        print(f"  {name} {phase}: {seconds:.2f} s, CPU {cpu:.2f} s, {rss} MiB, "
+              f"responses {counts}")
     return results
 
 
