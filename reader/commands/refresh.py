@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from argparse import Namespace
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,23 +17,30 @@ MAX_ERRORS_LISTED = 20
 
 def run(args: Namespace, ctx: Context) -> int:
     from reader.commands.subscriptions import open_library
-    from reader.library.refresh import refresh_feeds
+    from reader.library.refresh import refresh_feeds, start_workers
 
     if ctx.offline:
         print("byline: --offline: refresh needs the network, nothing was fetched; "
               "the library stays readable offline", file=sys.stderr)
         return 1
-    library = open_library(ctx)  # creates the file and reports a damaged one
-    try:
+    with ExitStack() as stack:
+        # Forked before this process opens the library (see start_workers); stopped before
+        # it closes the library (see Workers).
+        workers = start_workers(ctx.paths.library_file, args.feeds or None)
+        if workers is not None:
+            stack.callback(workers.close)
+        library = open_library(ctx)  # creates the file and reports a damaged one
+        stack.callback(library.close)
+        if workers is not None:
+            stack.callback(workers.close)
         if not library.feeds():
             print("No subscriptions yet: byline add URL, or byline import FILE",
                   file=sys.stderr)
             return 0
         with _ProgressBar() as progress:
             summary = asyncio.run(refresh_feeds(library, full=args.full,
-                                                only=args.feeds or None, progress=progress))
-    finally:
-        library.close()
+                                                only=args.feeds or None,
+                                                progress=progress, workers=workers))
     from reader.article.text import clean_line
 
     for url, reason in list(summary.errors.items())[:MAX_ERRORS_LISTED]:

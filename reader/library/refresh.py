@@ -1,9 +1,10 @@
-"""Refresh: fetch every feed concurrently, parse off the event loop, store as they come.
+"""Refresh: fetch every feed concurrently, parse and store off the event loop as they come.
 
-Outcomes are written in short transactions (the feeds ready together share one; each feed
-is all or nothing), so a crash or `kill -9` loses at most the batch being written
-(reliability case 55), and a failed fetch or parse only records a status: stored entries
-are never touched (section 6, "the rule for every case").
+Fetched feeds are parsed and written in short transactions (the feeds ready together share
+one; each feed is all or nothing), so a crash or `kill -9` loses at most the batch being
+written (reliability case 55), and a failed fetch or parse only records a status: stored
+entries are never touched (section 6, "the rule for every case"). A big refresh from the main
+thread parses and stores in worker processes (`reader.library.ingest`).
 """
 
 from __future__ import annotations
@@ -12,17 +13,24 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from reader.errors import BylineError
-from reader.library.store import FeedRow, Library, NewEntry, prepare_entries
+from reader.library.ingest import (
+    WORKERS,
+    Body,
+    Stored,
+    Workers,
+    new_entries,
+    parse_and_store,
+    write_each,
+)
+from reader.library.store import FeedRow, Library, feed_count
 
-# An entry whose HTML is shorter than this is a summary: `--full` fetches its page.
-FULL_TEXT_MIN_HTML = 1000
 # Pages fetched per `--full` refresh, newest first (the rest on the next run).
 FULL_TEXT_PER_RUN = 300
 # Backoff after a server error without Retry-After: 60 s doubling per failure, at most 6 h.
@@ -30,7 +38,7 @@ BACKOFF_BASE = 60.0
 BACKOFF_MAX = 6 * 3600.0
 # At most this many feeds are written in one transaction.
 WRITE_BATCH = 32
-# At most this many fetched feeds are being parsed or waiting to be written.
+# At most this many fetched feeds are waiting to be parsed and stored.
 PIPELINE = 32
 # Parsing runs in worker processes only when there is enough work to pay for them.
 PROCESS_POOL_MIN_FEEDS = 8
@@ -66,18 +74,25 @@ class RefreshSummary:
 
 async def refresh_feeds(library: Path | Library, *, full: bool = False, offline: bool = False,
                         only: list[str] | None = None, progress: Progress | None = None,
-                        fetcher_options: dict[str, Any] | None = None) -> RefreshSummary:
+                        fetcher_options: dict[str, Any] | None = None,
+                        workers: Workers | None = None) -> RefreshSummary:
     """Fetch all feeds (or the URLs/ids in `only`) and store what changed.
 
     `library` is a path, or an open `Library` (used and left open: opening checks the file).
     Feeds whose `retry_after_until` lies ahead, or whose host asked us to wait, are skipped.
     With `offline`, nothing is fetched and every feed is reported as skipped.
     `fetcher_options` are passed to `reader.sources.http.Fetcher` (deadlines, caps).
+    `workers` (from `start_workers`, made before `library` was opened) parse and store;
+    without them, threads of this process do, unless `library` is a path and
+    `start_workers` finds the refresh big enough for worker processes.
     """
     started = time.perf_counter()
+    owned: Workers | None = None
     if isinstance(library, Library):
         opened = False
     else:
+        if workers is None and not offline:
+            workers = owned = start_workers(library, only)
         library, opened = Library.open(library), True
     try:
         feeds = _selected(library.feeds(), only)
@@ -85,15 +100,37 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
         if offline:
             summary.skipped = {f.url: "offline" for f in feeds}
         else:
-            run = _Run(library, summary, progress, fetcher_options or {})
+            if workers is not None:
+                library.write_lock = workers.lock
+            run = _Run(library, summary, progress, fetcher_options or {}, workers)
             await run.feeds(feeds)
             if full:
                 await run.pages([f.id for f in feeds])
         summary.seconds = time.perf_counter() - started
         return summary
     finally:
+        if workers is not None and isinstance(library, Library):
+            library.write_lock = None
+        if owned is not None:
+            owned.close()
         if opened:
             library.close()
+
+
+def start_workers(path: Path, only: Sequence[str] | None = None) -> Workers | None:
+    """Worker processes for a refresh of the library at `path`, if it is worth them.
+
+    Call before this process opens the library: the workers are forked at once, and an open
+    SQLite connection must not be carried across a fork (a quick read-only count, closed
+    again, decides). Only from the main thread: forking a process whose other threads may
+    hold locks (the TUI refreshes in a worker thread) is not safe, so there threads parse.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    count = feed_count(path)
+    if only:
+        count = min(count, len(only))
+    return Workers(path) if count >= PROCESS_POOL_MIN_FEEDS else None
 
 
 def _selected(feeds: list[FeedRow], only: Sequence[str] | None) -> list[FeedRow]:
@@ -113,35 +150,40 @@ def _host(url: str) -> str:
 
 @dataclass
 class _Outcome:
-    """What one feed's fetch came to, waiting for the writer."""
+    """A fetch that brought no body (a 304, a failure, a skip), waiting for the writer."""
 
     feed: FeedRow
-    result: Any = None                 # FetchResult when the fetch succeeded
-    prepared: _Prepared | None = None  # rows to store (None for a 304 or a failure)
+    result: Any = None                 # the FetchResult of a 304
     error: str | None = None
     retry_until: float | None = None
     gone: bool = False
     skipped: str | None = None         # why it was not fetched after all
-    holds_slot: bool = False           # counts against `_Run.pipeline` until written
 
 
 class _Run:
-    """One refresh: shared fetcher, parse executor, per-host waits, the writer, the totals.
+    """One refresh: shared fetcher, per-host waits, the parse-and-store consumers, the writer
+    of statuses, the totals.
 
-    Fetch and parse run concurrently; one writer stores outcomes as they arrive, grouping
-    the ones that are ready together into one short transaction (each feed all or nothing).
+    Fetching runs on the event loop; fetched bodies go to two consumers, each handing whatever
+    is ready (up to `WRITE_BATCH` feeds) to a worker that parses and stores them in one short
+    transaction (`reader.library.ingest`). Outcomes without a body (304, failures) go to one
+    writer here, grouped the same way.
     """
 
     def __init__(self, library: Library, summary: RefreshSummary, progress: Progress | None,
-                 fetcher_options: dict[str, Any]) -> None:
+                 fetcher_options: dict[str, Any], workers: Workers | None) -> None:
         self.library = library
         self.summary = summary
         self.progress = progress
         self.fetcher_options = fetcher_options
+        self.workers = workers
         self.host_wait: dict[str, float] = {}  # host -> epoch seconds before which we wait
         self.written = 0
-        # Bounds the fetched bodies and parsed rows held in memory, waiting to be stored.
+        self.total = 0
+        # Bounds the fetched bodies held in memory, waiting to be parsed and stored.
         self.pipeline = asyncio.Semaphore(PIPELINE)
+        self.bodies: asyncio.Queue[tuple[FeedRow, Body] | None] = asyncio.Queue()
+        self.checkpointing: asyncio.Future[None] | None = None
 
     async def feeds(self, feeds: list[FeedRow]) -> None:
         from reader.sources.http import Fetcher
@@ -158,23 +200,26 @@ class _Run:
                 self.summary.skipped[feed.url] = f"asked to wait until {_clock(wait)}"
             else:
                 due.append(feed)
+        self.total = len(due)
         if self.progress:
             self.progress(0, len(due), "")
         queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
-        writer = asyncio.create_task(self._writer(queue, len(due)))
-        executor = _parse_executor(due)
+        writer = asyncio.create_task(self._writer(queue))
+        consumers = [asyncio.create_task(self._consume()) for _ in range(WORKERS)]
         try:
             async with Fetcher(**self.fetcher_options) as fetcher:
-                await asyncio.gather(*(self._one(fetcher, executor, f, queue) for f in due))
+                await asyncio.gather(*(self._one(fetcher, f, queue) for f in due))
         finally:
+            await self.bodies.put(None)
+            await asyncio.gather(*consumers)
             await queue.put(None)
             await writer
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
+            if self.checkpointing is not None:
+                await self.checkpointing
 
-    async def _one(self, fetcher: Any, executor: Executor | None, feed: FeedRow,
+    async def _one(self, fetcher: Any, feed: FeedRow,
                    queue: asyncio.Queue[_Outcome | None]) -> None:
-        """Fetch and parse one feed; queue the outcome (a failure too) for the writer."""
+        """Fetch one feed; hand its body to the consumers, or queue what became of it."""
         from reader.sources.http import FetchError
 
         wait = self.host_wait.get(_host(feed.url), 0.0)
@@ -191,15 +236,46 @@ class _Run:
         if result.not_modified:
             await queue.put(_Outcome(feed, result))
             return
-        await self.pipeline.acquire()  # released by the writer once the feed is stored
-        parsed = await asyncio.get_running_loop().run_in_executor(
-            executor, _parse, result.body, result.url, result.content_type)
-        if isinstance(parsed, str):
-            outcome = self._failure(feed, "parse", parsed, None)
-        else:
-            outcome = _Outcome(feed, result, parsed)
-        outcome.holds_slot = True
-        await queue.put(outcome)
+        await self.pipeline.acquire()  # released once the feed is stored
+        await self.bodies.put((feed, Body(feed.id, result.url, result.body, result.content_type,
+                                          result.etag, result.last_modified,
+                                          result.permanent_url, bool(feed.permanent_url))))
+
+    async def _consume(self) -> None:
+        """Parse and store whatever bodies are ready, one batch at a time, until the end."""
+        loop = asyncio.get_running_loop()
+        pool = self.workers.pool if self.workers is not None else None
+        library = None if self.workers is not None else self.library
+        while True:
+            item = await self.bodies.get()
+            batch: list[tuple[FeedRow, Body]] = []
+            while item is not None:
+                batch.append(item)
+                if len(batch) >= WRITE_BATCH or self.bodies.empty():
+                    break
+                item = self.bodies.get_nowait()
+            if batch:
+                try:
+                    stored = await loop.run_in_executor(
+                        pool, parse_and_store, [b for _, b in batch], library)
+                except BrokenProcessPool:
+                    stored = [Stored(error="not stored: a parser process stopped")] * len(batch)
+                for (feed, _body), outcome in zip(batch, stored, strict=True):
+                    self.pipeline.release()
+                    self._tally(feed, outcome.new, outcome.error)
+                self._advance(len(batch), batch[-1][0].label)
+                if self.workers is not None:
+                    self._checkpoint()
+            if item is None:
+                await self.bodies.put(None)  # the other consumers stop too
+                return
+
+    def _checkpoint(self) -> None:
+        """Start copying the log into the database unless a copy is under way: the workers
+        leave that to this process, mostly idle by now, so they hold the write lock less."""
+        if self.checkpointing is None or self.checkpointing.done():
+            loop = asyncio.get_running_loop()
+            self.checkpointing = loop.run_in_executor(None, self.library.checkpoint)
 
     def _failure(self, feed: FeedRow, kind: str, reason: str,
                  retry_after: float | None) -> _Outcome:
@@ -212,8 +288,8 @@ class _Run:
             until = time.time() + min(BACKOFF_MAX, BACKOFF_BASE * 2 ** feed.failures)
         return _Outcome(feed, error=reason, retry_until=until, gone=kind == "gone")
 
-    async def _writer(self, queue: asyncio.Queue[_Outcome | None], total: int) -> None:
-        """Store outcomes in arrival order; whatever is queued meanwhile goes in one batch."""
+    async def _writer(self, queue: asyncio.Queue[_Outcome | None]) -> None:
+        """Record statuses in arrival order; whatever is queued meanwhile goes in one batch."""
         loop = asyncio.get_running_loop()
         finished = False
         while not finished:
@@ -226,62 +302,45 @@ class _Run:
                 item = queue.get_nowait()
             finished = item is None
             if batch:
-                await loop.run_in_executor(None, self._write_batch, batch)
-                for outcome in batch:
-                    if outcome.holds_slot:
-                        self.pipeline.release()
-                self.written += len(batch)
-                if self.progress:
-                    self.progress(self.written, total, batch[-1].feed.label)
+                stored = await loop.run_in_executor(
+                    None, write_each, self.library,
+                    [lambda o=o: self._write(o) for o in batch])
+                for outcome, result in zip(batch, stored, strict=True):
+                    if outcome.skipped:
+                        self.summary.skipped[outcome.feed.url] = outcome.skipped
+                    else:
+                        self._tally(outcome.feed, result.new, result.error or outcome.error,
+                                    gone=outcome.gone)
+                self._advance(len(batch), batch[-1].feed.label)
 
-    def _write_batch(self, batch: list[_Outcome]) -> None:
-        try:
-            with self.library.transaction():
-                counts = [self._write(o) for o in batch]
-        except BylineError:  # the library stayed busy: retry one feed at a time
-            counts = []
-            for outcome in batch:
-                try:
-                    counts.append(self._write(outcome))
-                except BylineError as exc:
-                    outcome.error, outcome.prepared = f"not stored: {exc.message}", None
-                    counts.append(0)
-        for outcome, new in zip(batch, counts, strict=True):
-            self._count(outcome, new)
-
-    def _write(self, o: _Outcome) -> int:
-        """Record one outcome; return how many entries were new."""
+    def _write(self, o: _Outcome) -> Stored:
+        """Record one outcome without a body."""
         feed = o.feed
         if o.skipped:
-            return 0
+            return Stored()
         if o.error is not None:
             self.library.record_failure(feed.id, o.error, retry_after_until=o.retry_until,
                                         gone=o.gone)
-            return 0
-        new = 0
-        if o.prepared is None:
-            self.library.record_not_modified(feed.id)
-        else:
-            p = o.prepared
-            new = self.library.store_prepared(feed.id, p.rows, title=p.title, link=p.link,
-                                              etag=o.result.etag,
-                                              last_modified=o.result.last_modified,
-                                              problems=p.problems)
+            return Stored()
+        self.library.record_not_modified(feed.id)
         if o.result.permanent_url or feed.permanent_url:
             self.library.record_redirect(feed.id, o.result.permanent_url)
-        return new
+        return Stored()
 
-    def _count(self, o: _Outcome, new: int) -> None:
-        if o.skipped:
-            self.summary.skipped[o.feed.url] = o.skipped
-        elif o.error is not None:
+    def _tally(self, feed: FeedRow, new: int, error: str | None, *, gone: bool = False) -> None:
+        if error is not None:
             self.summary.feeds_failed += 1
-            self.summary.errors[o.feed.url] = o.error
-            if o.gone:
-                self.summary.gone.append(o.feed.url)
+            self.summary.errors[feed.url] = error
+            if gone:
+                self.summary.gone.append(feed.url)
         else:
             self.summary.feeds_ok += 1
             self.summary.new_articles += new
+
+    def _advance(self, count: int, label: str) -> None:
+        self.written += count
+        if self.progress:
+            self.progress(self.written, self.total, label)
 
     async def pages(self, feed_ids: list[int]) -> None:
         """`--full`: fetch the linked page of summary-only entries and cache its clean text."""
@@ -325,70 +384,12 @@ class _Run:
                     self.progress(done, len(todo), "full text")
 
 
-def new_entries(parsed: Any) -> list[NewEntry]:
-    """A `ParsedFeed`'s entries as the store takes them."""
-    return [
-        NewEntry(key=e.key, title=e.title, raw=e.content_html or e.summary_html, guid=e.guid,
-                 link=e.link, authors=e.authors, published=e.published,
-                 published_raw=e.published_raw,
-                 summary_only=len(e.content_html or "") < FULL_TEXT_MIN_HTML)
-        for e in parsed.entries
-    ]
-
-
 def store_parsed(library: Library, feed_id: int, parsed: Any, *, etag: str | None,
                  last_modified: str | None) -> int:
     """Store a `ParsedFeed`'s entries and metadata for a feed; return how many were new."""
     return library.store_entries(feed_id, new_entries(parsed), title=parsed.title,
                                  link=parsed.link, etag=etag, last_modified=last_modified,
                                  problems=parsed.problems)
-
-
-@dataclass
-class _Prepared:
-    """A parsed feed reduced to what the store writes (built in a worker, sent back)."""
-
-    title: str
-    link: str | None
-    problems: list[str]
-    rows: list[tuple[Any, ...]]
-
-
-def _parse(body: bytes, url: str, content_type: str | None) -> _Prepared | str:
-    """Parse and prepare a feed's rows (in a worker); a failure comes back as one line."""
-    from reader.sources.feeds import parse_feed
-
-    try:
-        parsed = parse_feed(body, url=url, content_type=content_type)
-    except BylineError as exc:
-        return exc.message
-    except Exception as exc:  # a parser bug on hostile input is a feed error, not a crash
-        return f"malformed feed ({type(exc).__name__})"
-    return _Prepared(parsed.title, parsed.link, list(parsed.problems),
-                     prepare_entries(new_entries(parsed), time.time()))
-
-
-def _parse_executor(due: list[FeedRow]) -> Executor | None:
-    """Worker processes for parsing when a refresh is big enough to use both cores.
-
-    Only from the main thread: forking a process whose other threads may hold locks (the
-    TUI runs refresh in a worker thread) is not safe, so there parsing uses threads."""
-    if (len(due) < PROCESS_POOL_MIN_FEEDS
-            or threading.current_thread() is not threading.main_thread()):
-        return None
-    import multiprocessing
-
-    if sum(1 for f in due if not (f.etag or f.last_modified)) >= PROCESS_POOL_MIN_FEEDS:
-        # Feeds that cannot be answered 304 will be parsed: import the parser once, here,
-        # for both workers. Otherwise (most feeds unchanged, a warm refresh) each worker
-        # imports it with its first feed, if one comes.
-        import reader.sources.feeds  # noqa: F401
-
-    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
-    # The first task forks the workers now, before the event loop starts its helper threads;
-    # nothing waits for it.
-    pool.submit(int)
-    return pool
 
 
 def _page_article(library: Library, entry_id: int, page: str, url: str) -> Any:

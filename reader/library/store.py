@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,17 +130,23 @@ class Library:
         self._lock = threading.RLock()
         self.path = path
         self.extra_rules = extra_rules
+        #: Taken around each write transaction when several processes write at once (a
+        #: refresh's workers share a `multiprocessing.Lock`); SQLite's busy timeout still
+        #: covers any other process.
+        self.write_lock: Any = None
         #: A warning for the user from opening (a damaged file was set aside), else None.
         self.notice = notice
 
     # -- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, extra_rules: dict[str, Any] | None = None) -> Library:
+    def open(cls, path: Path, *, extra_rules: dict[str, Any] | None = None,
+             check: bool = True) -> Library:
         """Open (creating and migrating) the library at `path`.
 
         A damaged file is moved aside to `<name>.corrupt-<timestamp>` and a new library is
-        started; `notice` then says so. Nothing is ever deleted.
+        started; `notice` then says so. Nothing is ever deleted. `check=False` skips the
+        integrity check, for a second connection of a process that just made it.
         """
         path = Path(path)
         try:
@@ -149,7 +155,7 @@ class Library:
             raise BylineError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
         notice = None
         try:
-            conn = _connect(path, check=True)
+            conn = _connect(path, check=check)
         except _Corrupt as exc:
             backup = _set_aside(path)
             notice = (f"the library {path} was damaged ({exc}); it was moved to {backup} "
@@ -160,6 +166,19 @@ class Library:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+    def checkpoint(self) -> None:
+        """Copy committed pages from the write-ahead log into the database file (a passive
+        checkpoint: writers carry on meanwhile)."""
+        # Busy or read-only: SQLite's next checkpoint does it.
+        with self._lock, suppress(sqlite3.OperationalError):
+            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def leave_checkpoints(self) -> None:
+        """Do not copy the log into the database after commits on this connection (the
+        process that writes while another one checkpoints, see `checkpoint`)."""
+        with self._lock:
+            self._conn.execute("PRAGMA wal_autocheckpoint = 0")
 
     def __enter__(self) -> Library:
         return self
@@ -187,9 +206,14 @@ class Library:
             if conn.in_transaction:
                 yield conn
                 return
+            lock = self.write_lock
+            if lock is not None and not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+                raise BylineError("the library is busy (another writer held it); try again")
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
+                if lock is not None:
+                    lock.release()
                 raise BylineError(f"the library is busy ({exc}); try again") from None
             try:
                 newest = conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
@@ -203,6 +227,9 @@ class Library:
                 if isinstance(exc, sqlite3.OperationalError):
                     raise BylineError(f"cannot write the library {self.path}: {exc}") from None
                 raise
+            finally:
+                if lock is not None:
+                    lock.release()
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -601,6 +628,19 @@ class Library:
 
 class _Corrupt(Exception):
     """The file is not a usable SQLite database."""
+
+
+def feed_count(path: Path) -> int:
+    """How many feeds the library at `path` has, from a read-only connection that is closed
+    again (0 when there is no readable library); for decisions made before opening it."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return int(conn.execute("SELECT count(*) FROM feeds").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
 
 
 def _needs_full_check(path: Path) -> bool:

@@ -35,6 +35,7 @@ BROWSER_CALLS = {"webbrowser.open", "webbrowser.open_new", "webbrowser.open_new_
 FILE_WRITERS = {
     ("reader/library/store.py", "open"),        # mkdir of the library's folder
     ("reader/library/store.py", "_connect"),    # library.db itself (and its WAL files)
+    ("reader/library/store.py", "feed_count"),  # a read-only connection (mode=ro)
     ("reader/cli.py", "main"),                  # /dev/null over a closed stdout pipe
     ("reader/library/store.py", "_set_aside"),  # renames a damaged library.db beside itself
     ("reader/tui/themes.py", "save_theme_choice"),  # state.json in the data dir

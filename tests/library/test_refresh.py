@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -9,10 +10,12 @@ from typing import Any
 import pytest
 
 from reader.errors import BylineError
+from reader.library import ingest
 from reader.library import refresh as refresh_module
 from reader.library.refresh import refresh_feeds
 from reader.library.store import Library
 from reader.library.subscribe import subscribe
+from tests.hostile.checks import integrity
 
 FAST = {"deadline": 1.5, "timeout": 1.0, "connect_timeout": 1.0}
 
@@ -78,8 +81,8 @@ async def test_conditional_get_304_parses_and_writes_nothing(
     subscribe_urls(lib_path, url)
     await refresh_feeds(lib_path)
     parsed: list[str] = []
-    real_parse = refresh_module._parse
-    monkeypatch.setattr(refresh_module, "_parse",
+    real_parse = ingest.parse
+    monkeypatch.setattr(ingest, "parse",
                         lambda body, u, ct: parsed.append(u) or real_parse(body, u, ct))
     summary = await refresh_feeds(lib_path)
     second = feed_server.requests("/cond.xml")[-1]
@@ -193,15 +196,38 @@ async def test_dedupe_is_stable_across_refetches(feed_server: Any, lib_path: Pat
     assert titles(lib_path) == ["No ids", "No ids either", "Twin A"]
 
 
-async def test_many_feeds_parse_in_worker_processes(feed_server: Any, lib_path: Path) -> None:
+async def test_many_feeds_parse_in_worker_processes(
+        feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     urls = [feed_server.add(f"/many/{i}.xml",
                             rss(*[(f"Feed {i} item {j}", f"m{i}-{j}", None, "<p>t</p>")
                                   for j in range(5)], title=f"Feed {i}"))
             for i in range(refresh_module.PROCESS_POOL_MIN_FEEDS + 2)]
     subscribe_urls(lib_path, *urls)
+    started: list[Any] = []
+    real_workers = refresh_module.Workers
+
+    def workers(path: Path) -> Any:
+        started.append(real_workers(path))
+        return started[-1]
+
+    parsers = lib_path.parent / "parser-pids"
+    real_parse = ingest.parse
+
+    def parse(*args: Any) -> Any:  # runs in the forked workers, which inherit this patch
+        with parsers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real_parse(*args)
+
+    monkeypatch.setattr(refresh_module, "Workers", workers)
+    monkeypatch.setattr(ingest, "parse", parse)
     summary = await refresh_feeds(lib_path)
+    pids = set(parsers.read_text().split())
+    assert len(started) == 1 and pids and str(os.getpid()) not in pids
     assert summary.feeds_ok == len(urls) and summary.new_articles == 5 * len(urls)
     assert feed_row(lib_path, urls[3]).title == "Feed 3"
+    assert integrity(lib_path) == "ok"
+    with Library.open(lib_path) as lib:  # the workers' rows are in the search index
+        assert [h.title for h in lib.search("Feed 7 item 4")][:1] == ["Feed 7 item 4"]
 
 
 async def test_full_text_fetches_summary_only_pages(feed_server: Any, lib_path: Path) -> None:
@@ -262,9 +288,9 @@ def test_refresh_from_a_worker_thread_parses_in_threads(
     import threading
 
     def no_fork(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a process pool was started from a worker thread")
+        raise AssertionError("worker processes were started from a worker thread")
 
-    monkeypatch.setattr(refresh_module, "ProcessPoolExecutor", no_fork)
+    monkeypatch.setattr(refresh_module, "Workers", no_fork)
 
     urls = [feed_server.add(f"/thread/{i}.xml", rss((f"T{i}", f"t{i}", None, "<p>x</p>")))
             for i in range(refresh_module.PROCESS_POOL_MIN_FEEDS + 1)]
@@ -278,8 +304,8 @@ def test_refresh_from_a_worker_thread_parses_in_threads(
 
 async def test_changed_feeds_with_validators_parse_in_worker_processes(
         feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Feeds with an ETag are expected to answer 304, so the parser is not imported before
-    the workers fork; when they change after all, the workers parse them as usual."""
+    """Feeds with an ETag usually answer 304; when they change after all, the workers parse
+    and store them as usual."""
     count = refresh_module.PROCESS_POOL_MIN_FEEDS + 1
     paths = [f"/validated/{i}.xml" for i in range(count)]
     urls = [feed_server.add(p, rss((f"V{i} old", f"v{i}-1", None, "<p>x</p>")), etag='"1"')
@@ -290,16 +316,16 @@ async def test_changed_feeds_with_validators_parse_in_worker_processes(
     for i, path in enumerate(paths):
         feed_server.add(path, rss((f"V{i} old", f"v{i}-1", None, "<p>x</p>"),
                                   (f"V{i} new", f"v{i}-2", None, "<p>y</p>")), etag='"2"')
-    forks: list[int] = []
-    real_pool = refresh_module.ProcessPoolExecutor
+    forks: list[Path] = []
+    real_workers = refresh_module.Workers
 
-    def pool(*args: Any, **kwargs: Any) -> Any:
-        forks.append(kwargs["max_workers"])
-        return real_pool(*args, **kwargs)
+    def workers(path: Path) -> Any:
+        forks.append(path)
+        return real_workers(path)
 
-    monkeypatch.setattr(refresh_module, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(refresh_module, "Workers", workers)
     second = await refresh_feeds(lib_path)
-    assert forks == [2] and second.feeds_ok == count and second.new_articles == count
+    assert forks == [lib_path] and second.feeds_ok == count and second.new_articles == count
     assert f"V{count - 1} new" in titles(lib_path)
 
 

@@ -1,0 +1,171 @@
+"""Parse fetched feed bodies and store them: in worker processes for a big refresh, or threads.
+
+A worker process holds its own SQLite connection and writes the feeds it parsed in one short
+transaction, so parsing, cleaning, search indexing and the writes spread over the cores while
+the main process only fetches. The workers are forked before the main process opens the library
+(SQLite connections must not cross a `fork`), and writers take one cross-process lock around
+each transaction, so they hand the library over at once instead of polling SQLite's busy
+handler.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from multiprocessing.util import Finalize
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from reader.errors import BylineError
+from reader.library.store import Library, NewEntry, prepare_entries
+
+# An entry whose HTML is shorter than this is a summary: `--full` fetches its page.
+FULL_TEXT_MIN_HTML = 1000
+WORKERS = 2
+
+
+@dataclass
+class Body:
+    """A fetched feed body waiting to be parsed and stored."""
+
+    feed_id: int
+    url: str                     # the final URL, after redirects
+    body: bytes
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    permanent_url: str | None    # where permanent redirects pointed, else None
+    had_redirect: bool           # the feed had a recorded permanent redirect before
+
+
+@dataclass
+class Stored:
+    """What storing one body came to: new entries, or why nothing was stored."""
+
+    new: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Prepared:
+    """A parsed feed reduced to what the store writes."""
+
+    title: str
+    link: str | None
+    problems: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def new_entries(parsed: Any) -> list[NewEntry]:
+    """A `ParsedFeed`'s entries as the store takes them."""
+    return [
+        NewEntry(key=e.key, title=e.title, raw=e.content_html or e.summary_html, guid=e.guid,
+                 link=e.link, authors=e.authors, published=e.published,
+                 published_raw=e.published_raw,
+                 summary_only=len(e.content_html or "") < FULL_TEXT_MIN_HTML)
+        for e in parsed.entries
+    ]
+
+
+def parse(body: bytes, url: str, content_type: str | None) -> Prepared | str:
+    """Parse and prepare a feed's rows; a failure comes back as one line."""
+    from reader.sources.feeds import parse_feed
+
+    try:
+        parsed = parse_feed(body, url=url, content_type=content_type)
+    except BylineError as exc:
+        return exc.message
+    except Exception as exc:  # a parser bug on hostile input is a feed error, not a crash
+        return f"malformed feed ({type(exc).__name__})"
+    return Prepared(parsed.title, parsed.link, list(parsed.problems),
+                    prepare_entries(new_entries(parsed), time.time()))
+
+
+def parse_and_store(bodies: list[Body], library: Library | None = None) -> list[Stored]:
+    """Parse `bodies` and store them in one transaction (each feed all or nothing).
+
+    `library` is the caller's (threads); a worker process passes None and uses its own.
+    """
+    lib = library if library is not None else _own_library()
+    prepared = [parse(b.body, b.url, b.content_type) for b in bodies]
+    return write_each(lib, [lambda b=b, p=p: _store(lib, b, p)
+                            for b, p in zip(bodies, prepared, strict=True)])
+
+
+def write_each(library: Library, writes: list[Any]) -> list[Stored]:
+    """Run `writes` (callables returning a `Stored`) in one transaction; if the library
+    stays busy, one at a time, so one feed's failure to be stored costs only that feed."""
+    try:
+        with library.transaction():
+            return [write() for write in writes]
+    except BylineError:
+        results = []
+        for write in writes:
+            try:
+                results.append(write())
+            except BylineError as exc:
+                results.append(Stored(error=f"not stored: {exc.message}"))
+        return results
+
+
+def _store(library: Library, b: Body, p: Prepared | str) -> Stored:
+    if isinstance(p, str):
+        library.record_failure(b.feed_id, p)
+        return Stored(error=p)
+    new = library.store_prepared(b.feed_id, p.rows, title=p.title, link=p.link, etag=b.etag,
+                                 last_modified=b.last_modified, problems=p.problems)
+    if b.permanent_url or b.had_redirect:
+        library.record_redirect(b.feed_id, b.permanent_url)
+    return Stored(new=new)
+
+
+class Workers(AbstractContextManager["Workers"]):
+    """Worker processes that parse and store for a refresh of the library at `path`.
+
+    Create them before this process opens the library: they are forked at once. Close them
+    before closing the library, so that the last connection to close folds the log away.
+    """
+
+    def __init__(self, path: Path) -> None:
+        context = multiprocessing.get_context("fork")
+        self.lock = context.Lock()
+        self.pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context,
+                                        initializer=_start, initargs=(Path(path), self.lock))
+        self.pool.submit(int)  # forks the workers now; nothing waits for it
+
+    def close(self) -> None:
+        """Stop the workers (they close their connections); safe to call twice."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+_path: Path | None = None
+_lock: Any = None
+_library: Library | None = None
+
+
+def _start(path: Path, lock: Any) -> None:
+    """Worker initializer: remember where the library is; import the parser meanwhile."""
+    global _path, _lock
+    _path, _lock = path, lock
+    import reader.sources.feeds  # noqa: F401
+
+
+def _own_library() -> Library:
+    """The worker's connection, opened at its first batch (the main process checked the file)."""
+    global _library
+    if _library is None:
+        assert _path is not None, "parse_and_store without a library outside a worker"
+        _library = Library.open(_path, check=False)
+        _library.write_lock = _lock
+        # The main process copies the log into the database while the workers write.
+        _library.leave_checkpoints()
+        Finalize(_library, _library.close, exitpriority=10)
+    return _library
