@@ -29,6 +29,9 @@ def run(args: Namespace, ctx: Context) -> int:
         workers = start_workers(ctx.paths.library_file, args.feeds or None)
         if workers is not None:
             stack.callback(workers.close)
+        from reader.sources.http import prepare_trust
+
+        prepare_trust()  # loads while the library opens
         library = open_library(ctx)  # creates the file and reports a damaged one
         stack.callback(library.close)
         if workers is not None:

@@ -11,6 +11,8 @@ handler.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
@@ -26,6 +28,7 @@ from reader.library.store import Library, NewEntry, prepare_entries
 # An entry whose HTML is shorter than this is a summary: `--full` fetches its page.
 FULL_TEXT_MIN_HTML = 1000
 WORKERS = 2
+ORPHAN_CHECK_SECONDS = 0.25
 
 
 @dataclass
@@ -152,10 +155,21 @@ _library: Library | None = None
 
 
 def _start(path: Path, lock: Any) -> None:
-    """Worker initializer: remember where the library is; import the parser meanwhile."""
+    """Worker initializer: remember where the library is, follow the parent, import the
+    parser meanwhile."""
     global _path, _lock
     _path, _lock = path, lock
+    threading.Thread(target=_follow_parent, args=(os.getppid(),), daemon=True).start()
     import reader.sources.feeds  # noqa: F401
+
+
+def _follow_parent(parent: int) -> None:
+    """End this worker when the refresh that forked it is gone (`kill -9`): the pool's pipes
+    stay open in the workers themselves, so they would otherwise wait forever. A write in
+    progress is not committed, so the library keeps everything committed before."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _own_library() -> Library:

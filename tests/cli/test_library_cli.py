@@ -146,6 +146,19 @@ def test_corrupt_library_is_reported_and_set_aside(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def _processes_using(data: Path) -> list[int]:
+    """Pids of live processes whose command line names the data dir (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(data).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
 def test_kill_9_during_refresh_loses_nothing_committed(feed_server: Any, tmp_path: Path) -> None:
     # reliability-notes case 55: after kill -9, integrity is ok and committed feeds remain.
     data = tmp_path / "home"
@@ -170,6 +183,11 @@ def test_kill_9_during_refresh_loses_nothing_committed(feed_server: Any, tmp_pat
     finally:
         if proc.poll() is None:
             proc.kill()
+    # Its worker processes end too (they would otherwise wait on the pool's pipes forever).
+    deadline = time.monotonic() + 10
+    while _processes_using(data) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_using(data) == []
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 12 * 20

@@ -101,3 +101,27 @@ async def test_untrusted_certificate_fails(tls_server):
         with pytest.raises(FetchError) as info:
             await fetcher.fetch(f"{tls_server}/up")
     assert info.value.kind == "connection failed"
+
+
+async def test_the_trust_store_is_loaded_once_and_shared(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`prepare_trust` loads it in the background; every later Fetcher reuses that context."""
+    from reader.sources import http
+
+    monkeypatch.setattr(http, "_trust", {})
+    http.prepare_trust(trust_env=False)
+    async with Fetcher(trust_env=False) as one, Fetcher(trust_env=False) as two:
+        contexts = {id(f._client._transport._pool._ssl_context) for f in (one, two)}
+    assert len(http._trust) == 1 and len(contexts) == 1
+    assert contexts == {id(http._trust[False].result())}
+
+
+def test_an_unreadable_trust_store_is_a_one_line_error(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from reader.errors import BylineError
+    from reader.sources import http
+
+    monkeypatch.setattr(http, "_trust", {})
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(BylineError, match=r"cannot load the TLS trust store.*SSL_CERT_FILE"):
+        Fetcher(trust_env=True)
