@@ -36,9 +36,12 @@ FULL_TEXT_PER_RUN = 300
 # Backoff after a server error without Retry-After: 60 s doubling per failure, at most 6 h.
 BACKOFF_BASE = 60.0
 BACKOFF_MAX = 6 * 3600.0
-# At most this many feeds are written in one transaction.
+# At most this many feeds are written in one transaction, and parsed ones at least this
+# many while more are being fetched (see `_Run._consume`).
 WRITE_BATCH = 32
-# At most this many fetched feeds are waiting to be parsed and stored.
+MIN_BATCH = 12
+# At most this many fetched feeds are waiting to be parsed and stored (two consumers
+# waiting for MIN_BATCH each must fit, or they would wait for each other).
 PIPELINE = 32
 # Parsing runs in worker processes only when there is enough work to pay for them.
 PROCESS_POOL_MIN_FEEDS = 8
@@ -242,7 +245,11 @@ class _Run:
                                           result.permanent_url, bool(feed.permanent_url))))
 
     async def _consume(self) -> None:
-        """Parse and store whatever bodies are ready, one batch at a time, until the end."""
+        """Parse and store the bodies that are ready, one batch at a time, until the end.
+
+        A batch waits for `MIN_BATCH` bodies while fetches are still coming in: a
+        transaction has a fixed cost (storing the corpus 1 / 8 / 16 feeds at a time: 0.56 /
+        0.34 / 0.27 s), and an idle worker loses less than that."""
         loop = asyncio.get_running_loop()
         pool = self.workers.pool if self.workers is not None else None
         library = None if self.workers is not None else self.library
@@ -251,9 +258,14 @@ class _Run:
             batch: list[tuple[FeedRow, Body]] = []
             while item is not None:
                 batch.append(item)
-                if len(batch) >= WRITE_BATCH or self.bodies.empty():
+                if len(batch) >= WRITE_BATCH:
                     break
-                item = self.bodies.get_nowait()
+                if not self.bodies.empty():
+                    item = self.bodies.get_nowait()
+                elif len(batch) < MIN_BATCH:
+                    item = await self.bodies.get()
+                else:
+                    break
             if batch:
                 try:
                     stored = await loop.run_in_executor(
