@@ -272,6 +272,10 @@ class _Run:
                         pool, parse_and_store, [b for _, b in batch], library)
                 except BrokenProcessPool:
                     stored = [Stored(error="not stored: a parser process stopped")] * len(batch)
+                except BylineError as exc:  # e.g. a worker could not open the library
+                    stored = [Stored(error=f"not stored: {exc.message}")] * len(batch)
+                except Exception as exc:  # a bug must not stall the other feeds' slots
+                    stored = [Stored(error=f"not stored: {type(exc).__name__}")] * len(batch)
                 for (feed, _body), outcome in zip(batch, stored, strict=True):
                     self.pipeline.release()
                     self._tally(feed, outcome.new, outcome.error)

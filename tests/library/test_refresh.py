@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from pathlib import Path
@@ -337,3 +338,35 @@ async def test_refresh_uses_an_open_library_and_leaves_it_open(
         summary = await refresh_feeds(lib)
         assert summary.new_articles == 1
         assert [r.title for r in lib.entries("all", limit=5)] == ["Kept open"]  # still open
+
+
+async def test_a_failing_batch_is_reported_and_the_refresh_goes_on(
+        feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in parse-and-store fails its feeds only: no hang on the pipeline's slots."""
+    urls = [feed_server.add(f"/bug/{i}.xml", rss((f"B{i}", f"b{i}", None, "<p>x</p>")))
+            for i in range(3)]
+    subscribe_urls(lib_path, *urls)
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(refresh_module, "parse_and_store", broken)
+    summary = await asyncio.wait_for(refresh_feeds(lib_path), 30)
+    assert summary.feeds_failed == 3 and summary.feeds_ok == 0
+    assert set(summary.errors.values()) == {"not stored: RuntimeError"}
+    assert titles(lib_path) == []
+
+
+async def test_workers_that_cannot_open_the_library_fail_their_feeds(
+        feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    urls = [feed_server.add(f"/closed/{i}.xml", rss((f"C{i}", f"c{i}", None, "<p>x</p>")))
+            for i in range(refresh_module.PROCESS_POOL_MIN_FEEDS)]
+    subscribe_urls(lib_path, *urls)
+
+    def cannot_open() -> Any:  # inherited by the forked workers
+        raise BylineError("cannot open the library: gone")
+
+    monkeypatch.setattr(ingest, "_own_library", cannot_open)
+    summary = await asyncio.wait_for(refresh_feeds(lib_path), 30)
+    assert summary.feeds_failed == len(urls)
+    assert set(summary.errors.values()) == {"not stored: cannot open the library: gone"}
