@@ -59,6 +59,9 @@ def clean_text(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """`clean_text` for one-line strings (titles, names): whitespace collapsed to single spaces."""
+    # Printable text has no control, bidi or surrogate character and no whitespace but " ".
+    if text.isprintable() and "  " not in text and text.strip(" ") == text:
+        return text
     text = clean_text(text)
     return _SPACES.sub(" ", text).strip() if _NOT_LINE.search(text) else text
 

@@ -759,7 +759,7 @@ def _text_path(path: str) -> str:
 
 def _digest(*parts: str | None) -> str:
     """SHA-256 of the parts, each followed by a NUL (stored hashes depend on this layout)."""
-    joined = "\0".join(part or "" for part in parts) + "\0"
+    joined = "\0".join([part or "" for part in parts]) + "\0"
     return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -805,8 +805,14 @@ def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
     else:
         text = raw
         minutes = reading_minutes(text)
-    names = [a for a in (clean_line(x)[:200] for x in entry.authors) if a]
-    authors = json.dumps(names) if names else "[]"
+    names = [name for x in entry.authors if (name := clean_line(x)[:200])]
+    joined = '", "'.join(names)
+    if not names:
+        authors = "[]"
+    elif joined.isascii() and joined.isprintable() and '"' not in joined and "\\" not in joined:
+        authors = f'["{joined}"]'  # what `json.dumps` writes, for a tenth of its cost
+    else:
+        authors = json.dumps(names)
     link = safe_url(entry.link)
     guid = clean_line(entry.guid or "")[:2000] or None
     return (

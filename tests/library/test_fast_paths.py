@@ -6,6 +6,8 @@ bidi controls, line separators, surrogates, odd whitespace, entities, tags, URL 
 
 from __future__ import annotations
 
+import html
+import json
 import random
 import re
 
@@ -13,7 +15,7 @@ import pytest
 
 from reader.article import text
 from reader.library import plain
-from reader.library.store import _digest
+from reader.library.store import NewEntry, _digest, _prepare
 
 PIECES = ["a", "Zb", " ", "  ", "\t", "\n", "\r\n", "\r", "\x1b[2J", "\x1b]0;title\x07", "\x1b",
           "\x07", "\x00", "\x7f", "\x85", "\x9b31m", "\x9d8;;x\x9c", "\xa0", "\u2000", "\u3000",
@@ -41,10 +43,19 @@ def test_text_fast_paths_match_the_long_way(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(text, "_SUSPECT", re.compile(""))
     monkeypatch.setattr(text, "_NOT_LINE", re.compile(""))
     monkeypatch.setattr(text, "_PLAIN_URL", re.compile("(?!)"))
-    slow = [(text.clean_text(s), text.clean_line(s), text.safe_url(s)) for s in inputs]
+    slow = [(text.clean_text(s), text._SPACES.sub(" ", text.clean_text(s)).strip(),
+             text.safe_url(s)) for s in inputs]
     for s, f, w in zip(inputs, fast, slow, strict=True):
         assert f == w, repr(s)
     assert sum(1 for f in fast if f[2]) > 1000  # plenty of URLs were accepted either way
+
+
+def test_printable_text_is_clean_and_spaced_only_by_spaces() -> None:
+    """What the `isprintable` shortcuts rely on, checked for every code point."""
+    printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable())
+    assert text._SUSPECT.search(printable) is None
+    assert plain._UNSAFE.search(printable) is None
+    assert {c for c in printable if c.isspace()} == {" "}
 
 
 def test_fast_paths_keep_hostile_text_out() -> None:
@@ -63,6 +74,30 @@ def test_search_text_of_cleaned_html_skips_nothing_it_needs() -> None:
     assert plain.html_to_text("a&#27;[2Jb", cleaned=True) == "a[2Jb"
 
 
+HTML_PIECES = ["a", "Zb", "é", " ", "  ", "\t", "\n", "\xa0", "\u2028", "\u200b", "\x1b", "\x9b",
+               "&#27;", "&#x9b;", "&#10;", "&amp;", "&nbsp;", "&lt;p&gt;", "[", "2", "J", "m",
+               "<p>", "</p>", "<b>", "<", ">", "<!-- c -->", "<script>x</script>", "-->"]
+
+
+def long_html_to_text(markup: str) -> str:
+    """`html_to_text` without shortcuts: every tag a space, decode, clean, split on whitespace."""
+    markup = markup[: plain.MAX_TEXT * 4]
+    markup = plain._COMMENT.sub(" ", plain._DROP.sub(" ", markup))
+    words = text.clean_text(html.unescape(re.sub(r"<[^>]*>", " ", markup))).split()
+    return " ".join(words)[: plain.MAX_TEXT]
+
+
+def test_search_text_fast_paths_match_the_long_way() -> None:
+    rng = random.Random(4)
+    inputs = samples(5) + ["".join(rng.choice(HTML_PIECES) for _ in range(rng.randint(0, 12)))
+                           for _ in range(40_000)]
+    for s in inputs:
+        cleaned = plain.fast_clean(s)
+        assert cleaned == (text.clean_text(s) if plain._UNSAFE.search(s) else s), repr(s)
+        assert plain.html_to_text(s) == long_html_to_text(s), repr(s)
+        assert plain.html_to_text(cleaned, cleaned=True) == long_html_to_text(cleaned), repr(s)
+
+
 def test_reading_minutes_from_the_one_line_text() -> None:
     rng = random.Random(3)
     for _ in range(2000):
@@ -76,3 +111,14 @@ def test_entry_hash_layout_is_unchanged() -> None:
     """Stored hashes decide whether a refetched entry changed: the layout must not move."""
     assert _digest("Title", "https://example.org/a", None, "<p>caf\u00e9 \ud800</p>", "[]") == (
         "976278bea2b1929d57c67ff30e63634c0e457c15c7e8d458199d2d737afdd94f")
+
+
+def test_author_list_json_is_what_json_dumps_writes() -> None:
+    rng = random.Random(6)
+    inputs = samples(7, 2000) + ["Jane Doe", 'Jane "JD" Doe', "back\\slash", "\x7f", "caf\u00e9",
+                                 "\u00ad", "\U0001f600", "~"] * 100
+    for _ in range(5000):
+        authors = rng.sample(inputs, rng.randint(0, 3))
+        names = [n for n in (text.clean_line(a)[:200] for a in authors) if n]
+        row = _prepare(NewEntry(key="k", title="t", raw="", authors=authors), 0.0)
+        assert row[4] == json.dumps(names), repr(authors)
