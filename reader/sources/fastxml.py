@@ -31,6 +31,13 @@ _RSS_VERSIONS = {"2.0": "rss20", "0.91": "rss091u", "0.92": "rss092", "0.93": "r
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([^;\"'\s]+)", re.IGNORECASE)
 _DATE_TAGS = ("pubDate", DC + "date", ATOM + "published", ATOM + "updated")
+DC_CREATOR = DC + "creator"
+DC_TITLE = DC + "title"
+ATOM_AUTHOR = ATOM + "author"
+ATOM_NAME = ATOM + "name"
+ATOM_LINK = ATOM + "link"
+RDF_ABOUT = RDF + "about"
+CONTENT_ENCODED = CONTENT + "encoded"
 _local = threading.local()
 
 
@@ -132,50 +139,63 @@ def _rss(channel: etree._Element, items: list[etree._Element], version: str, ns:
          ctx: _Ctx) -> RawFeed:
     title = _text(channel.find(ns + "title")) or _text(channel.find(DC + "title"))
     feed = RawFeed(version=version, title=title,
-                   link=_last_link(channel, ns) or _atom_link(channel, ctx))
-    feed.entries = [_rss_item(item, ns, ctx) for item in items]
+                   link=_last_link(channel, ns) or _atom_link(channel.findall(ATOM_LINK), ctx))
+    tags = _ItemTags(ns)
+    feed.entries = [_rss_item(item, tags, ctx) for item in items]
     return feed
 
 
-def _rss_item(item: etree._Element, ns: str, ctx: _Ctx) -> RawEntry:
+class _ItemTags:
+    """An RSS item's element names in one namespace, built once per feed rather than per item."""
+
+    def __init__(self, ns: str) -> None:
+        self.title = ns + "title"
+        self.link = ns + "link"
+        self.description = ns + "description"
+        self.author = ns + "author"
+        # The children that are not simply "the first one wins".
+        self.special = frozenset({self.link, self.author, DC_CREATOR, ATOM_AUTHOR})
+
+
+def _rss_item(item: etree._Element, tags: _ItemTags, ctx: _Ctx) -> RawEntry:
     first: dict[str, etree._Element] = {}
     authors: list[str] = []
+    link = ""
     for child in item:  # one pass over the children: much faster than a find() per field
         tag = child.tag
         if not isinstance(tag, str):
             continue
-        if tag == ns + "author":
+        if tag not in tags.special:
+            if tag not in first:
+                first[tag] = child
+        elif tag == tags.link:  # several <link>s: the last wins, as in feedparser and gofeed
+            link = _link_value(child) or link
+        elif tag == tags.author:
             authors.append(author_name(_text(child)))
-        elif tag == DC + "creator":
+        elif tag == DC_CREATOR:
             authors.append(_text(child))
-        elif tag == ATOM + "author":
-            authors.append(_text(child.find(ATOM + "name")))
-        elif tag == ns + "link" and _link_value(child):
-            first[tag] = child  # several <link>s: the last wins, as in feedparser and gofeed
-        elif tag not in first:
-            first[tag] = child
-    entry = RawEntry(title=_text(first.get(ns + "title")) or _text(first.get(DC + "title"))
-                     or _media_title(item))
-    link_el = first.get(ns + "link")
-    link = _link_value(link_el) if link_el is not None else ""
+        else:
+            authors.append(_text(child.find(ATOM_NAME)))
+    title = _text(first.get(tags.title)) or _text(first.get(DC_TITLE)) or _media_title(item)
     guid_el = first.get("guid")
-    guid = _text(guid_el).strip() or item.get(RDF + "about") or None
-    entry.link = ctx.resolve(item, link) if link else (
-        _atom_link(item, ctx) if ATOM + "link" in first else None)
-    if not entry.link and guid_el is not None and guid and (
+    guid = _text(guid_el).strip() or item.get(RDF_ABOUT) or None
+    guid_is_link = False
+    entry_link = ctx.resolve(item, link) if link else (
+        _atom_link(item.findall(ATOM_LINK), ctx) if ATOM_LINK in first else None)
+    if not entry_link and guid_el is not None and guid and (
             guid_el.get("isPermaLink") or "true").strip().lower() != "false":
-        entry.link = guid
-        entry.guid_is_link = True
-    entry.guid = guid
-    entry.authors = [a.strip() for a in authors if a and a.strip()]
+        entry_link = guid
+        guid_is_link = True
+    date = None
     for tag in _DATE_TAGS:
         value = _text(first.get(tag)).strip()
         if value:
-            entry.date = value
+            date = value
             break
-    entry.summary = _text(first.get(ns + "description"))
-    entry.content = _text(first.get(CONTENT + "encoded")) or None
-    return entry
+    return RawEntry(guid=guid, link=entry_link, guid_is_link=guid_is_link, title=title,
+                    authors=[a.strip() for a in authors if a and a.strip()], date=date,
+                    summary=_text(first.get(tags.description)),
+                    content=_text(first.get(CONTENT_ENCODED)) or None)
 
 
 def _link_value(el: etree._Element) -> str:
@@ -194,10 +214,10 @@ def _media_title(item: etree._Element) -> str:
     return _text(found)
 
 
-def _atom_link(el: etree._Element, ctx: _Ctx) -> str | None:
-    """The `rel="alternate"` (or rel-less) link, preferring an HTML type."""
+def _atom_link(links: list[etree._Element], ctx: _Ctx) -> str | None:
+    """The `rel="alternate"` (or rel-less) one of Atom `links`, preferring an HTML type."""
     best: str | None = None
-    for link in el.findall(ATOM + "link"):
+    for link in links:
         rel = (link.get("rel") or "alternate").strip()
         href = (link.get("href") or "").strip()
         if rel != "alternate" or not href:
@@ -211,31 +231,48 @@ def _atom_link(el: etree._Element, ctx: _Ctx) -> str | None:
 
 def _atom(root: etree._Element, ctx: _Ctx) -> RawFeed:
     feed = RawFeed(version="atom10", title=_atom_plain(root.find(ATOM + "title")),
-                   link=_atom_link(root, ctx))
-    feed_authors = _atom_authors(root)
+                   link=_atom_link(root.findall(ATOM_LINK), ctx))
+    feed_authors = _atom_authors(root.findall(ATOM_AUTHOR))
     entries = root.findall(ATOM + "entry")
     if not entries and root.find(ATOM + "item") is not None:
         raise _Decline  # RSS-style <item>s in an Atom feed: feedparser accepts those
-    for el in entries:
-        entry = RawEntry(title=_atom_plain(el.find(ATOM + "title")) or _media_title(el),
-                         guid=_text(el.find(ATOM + "id")).strip() or None,
-                         link=_atom_link(el, ctx))
-        if not entry.link and entry.guid:
-            entry.link, entry.guid_is_link = entry.guid, True  # an http(s) id is a permalink
-        source = el.find(ATOM + "source")
-        entry.authors = (_atom_authors(el) or
-                         (_atom_authors(source) if source is not None else []) or feed_authors)
-        entry.date = (_text(el.find(ATOM + "published")).strip()
-                      or _text(el.find(ATOM + "updated")).strip() or None)
-        entry.summary = _atom_html(el.find(ATOM + "summary")) or ""
-        content = el.find(ATOM + "content")
-        entry.content = None if content is None or content.get("src") else _atom_html(content)
-        feed.entries.append(entry)
+    feed.entries = [_atom_entry(el, feed_authors, ctx) for el in entries]
     return feed
 
 
-def _atom_authors(el: etree._Element) -> list[str]:
-    names = (_text(a.find(ATOM + "name")).strip() for a in el.findall(ATOM + "author"))
+def _atom_entry(el: etree._Element, feed_authors: list[str], ctx: _Ctx) -> RawEntry:
+    first: dict[str, etree._Element] = {}
+    links: list[etree._Element] = []
+    authors: list[etree._Element] = []
+    for child in el:  # one pass over the children: much faster than a find() per field
+        tag = child.tag
+        if tag == ATOM_LINK:
+            links.append(child)
+        elif tag == ATOM_AUTHOR:
+            authors.append(child)
+        elif isinstance(tag, str) and tag not in first:
+            first[tag] = child
+    guid = _text(first.get(ATOM + "id")).strip() or None
+    link = _atom_link(links, ctx)
+    guid_is_link = False
+    if not link and guid:
+        link, guid_is_link = guid, True  # an http(s) id is a permalink
+    source = first.get(ATOM + "source")
+    content = first.get(ATOM + "content")
+    return RawEntry(
+        title=_atom_plain(first.get(ATOM + "title")) or _media_title(el), guid=guid, link=link,
+        guid_is_link=guid_is_link,
+        authors=(_atom_authors(authors) or
+                 (_atom_authors(source.findall(ATOM_AUTHOR)) if source is not None else [])
+                 or feed_authors),
+        date=(_text(first.get(ATOM + "published")).strip()
+              or _text(first.get(ATOM + "updated")).strip() or None),
+        summary=_atom_html(first.get(ATOM + "summary")) or "",
+        content=None if content is None or content.get("src") else _atom_html(content))
+
+
+def _atom_authors(authors: list[etree._Element]) -> list[str]:
+    names = (_text(a.find(ATOM_NAME)).strip() for a in authors)
     return [n for n in names if n]
 
 

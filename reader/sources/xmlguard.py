@@ -27,6 +27,7 @@ _CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,20})|([0-9]{1,30}));")
 _REPLACEMENT = b"&#xFFFD;"
 _DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 _C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_C0_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")  # what `_C0` matches
 
 def check_entities(body: bytes) -> None:
     """Raise `FeedError("unsafe XML (entity expansion)")` for a dangerous DOCTYPE subset:
@@ -91,7 +92,7 @@ def escape_controls(body: bytes) -> bytes:
     """
     if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4]:
         return body  # UTF-16/32 that `to_utf8` could not recognise: leave it alone
-    if _C0.search(body) is None:
+    if len(body.translate(None, _C0_BYTES)) == len(body):  # several times faster than _C0.search
         return body
     return _C0.sub(lambda m: b"&#%d;" % m.group(0)[0], body)
 
@@ -125,7 +126,7 @@ def _wide_encoding(head: bytes) -> str | None:
 
 def fix_char_refs(body: bytes) -> bytes:
     """Replace numeric character references that name no Unicode scalar value with U+FFFD."""
-    if b"&#" not in body:
+    if b"&" not in body or b"&#" not in body:  # one byte is found much faster than two
         return body
     return _CHAR_REF.sub(_fix_one, body)
 
