@@ -214,7 +214,10 @@ def _to_utc(raw: str, when: datetime | None) -> tuple[datetime, str] | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    when = when.astimezone(UTC)
+    try:
+        when = when.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-01:00 lies past year 9999 in UTC
+        return None
     if when.year < 1970:
         return None
     return when, when.replace(microsecond=0, tzinfo=None).isoformat() + "Z"  # strftime is slower

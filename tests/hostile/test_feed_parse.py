@@ -267,7 +267,9 @@ def test_guid_used_as_link_only_when_absolute() -> None:
 @pytest.mark.parametrize("raw", ["not a date", "32 Jan 25:61:61", "0000-00-00", "2024-02-30",
                                  "2023-02-29T10:00:00Z", "2024-13-01",
                                  "Tue, 01 Jan 2050 00:00:00 GMT", "9999-12-31T23:59:59Z",
-                                 "1969-07-20T20:17:00Z", "-1", "\x00"])
+                                 "1969-07-20T20:17:00Z", "-1", "\x00",
+                                 # out of datetime's range once in UTC (raised OverflowError)
+                                 "31 Dec 9999 23:59:59 -0100", "0001-01-01T00:00:00+01:00"])
 def test_invalid_dates_become_none_and_keep_the_raw_string(raw: str) -> None:
     """Case 50: unparseable, pre-1970 and future dates are None; the raw text is kept."""
     feed = parse(P.rss([{"title": "d", "guid": "d", "pubDate": P.xml_text(raw)}]))
