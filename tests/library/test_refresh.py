@@ -370,3 +370,17 @@ async def test_workers_that_cannot_open_the_library_fail_their_feeds(
     summary = await asyncio.wait_for(refresh_feeds(lib_path), 30)
     assert summary.feeds_failed == len(urls)
     assert set(summary.errors.values()) == {"not stored: cannot open the library: gone"}
+
+
+async def test_waiting_for_a_full_batch_cannot_stall_the_pipeline(
+        feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Consumers that wait for MIN_BATCH bodies hold pipeline slots: with more consumers than
+    the pipeline fits, they must stop waiting once no slot is left."""
+    urls = [feed_server.add(f"/stall/{i}.xml", rss((f"S{i}", f"s{i}", None, "<p>x</p>")))
+            for i in range(7)]
+    subscribe_urls(lib_path, *urls)
+    monkeypatch.setattr(refresh_module, "WORKERS", 3)
+    monkeypatch.setattr(refresh_module, "PIPELINE", 4)
+    monkeypatch.setattr(refresh_module, "MIN_BATCH", 3)
+    summary = await asyncio.wait_for(refresh_feeds(lib_path), 30)
+    assert summary.feeds_ok == 7 and summary.new_articles == 7
