@@ -192,7 +192,8 @@ def prepare_trust(trust_env: bool = True) -> None:
         except BaseException as exc:  # handed to whoever waits for the context
             future.set_exception(exc)
 
-    threading.Thread(target=load, name="byline-trust-store", daemon=True).start()
+    # Not a daemon: exiting while OpenSSL still reads the store crashed the interpreter.
+    threading.Thread(target=load, name="byline-trust-store").start()
 
 
 def _trust_store(trust_env: bool) -> ssl.SSLContext:

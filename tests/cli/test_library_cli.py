@@ -90,6 +90,16 @@ def test_refresh_exit_status_and_error_lines(feed_server: Any, tmp_path: Path) -
     assert unknown.stderr.startswith("byline: not subscribed: https://not.subscribed.example/")
 
 
+def test_an_early_error_never_crashes_the_exit(feed_server: Any, tmp_path: Path) -> None:
+    """The trust store loads in a thread from the start of a refresh; an error right away used
+    to end the interpreter while OpenSSL was still reading it (a segfault in ~1 of 10 runs)."""
+    data = tmp_path / "home"
+    assert byline(data, "--offline", "add", feed_server.url("/ok")).returncode == 0
+    for _ in range(15):
+        unknown = byline(data, "refresh", "https://not.subscribed.example/feed")
+        assert unknown.returncode == 1, unknown.returncode
+
+
 def test_offline_never_touches_the_network(feed_server: Any, tmp_path: Path) -> None:
     data = tmp_path / "home"
     url = feed_server.add("/offline.xml", rss("calm", 2))
