@@ -95,7 +95,7 @@ def test_an_early_error_never_crashes_the_exit(feed_server: Any, tmp_path: Path)
     to end the interpreter while OpenSSL was still reading it (a segfault in ~1 of 10 runs)."""
     data = tmp_path / "home"
     assert byline(data, "--offline", "add", feed_server.url("/ok")).returncode == 0
-    for _ in range(15):
+    for _ in range(30):
         unknown = byline(data, "refresh", "https://not.subscribed.example/feed")
         assert unknown.returncode == 1, unknown.returncode
 
