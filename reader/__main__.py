@@ -1,5 +1,5 @@
 """`python -m reader` runs the Byline command line."""
 
-from reader.cli import main
+from reader.cli import console
 
-raise SystemExit(main())
+console()

@@ -11,7 +11,9 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
+from typing import NoReturn
 
 from reader import __version__
 from reader.errors import BylineError
@@ -131,8 +133,32 @@ def _dispatch(argv: list[str]) -> int:
     return result
 
 
+def console() -> NoReturn:
+    """The `byline` console script and `python -m reader`: `main()`, then, after a one-shot
+    command, a quick exit.
+
+    A command has closed the library and stopped its workers by the time it returns; the
+    interpreter's teardown of every module it imported would only add time (about 30 ms
+    after `byline refresh`). The reader (TUI) exits the usual way.
+    """
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    if _first_positional(sys.argv[1:]) not in COMMANDS:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe or stream: nothing more to say
+            stream.flush()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `byline` console script."""
+    """Run the command line on `argv` (default: `sys.argv[1:]`); return the exit status."""
     try:
         return _dispatch(list(sys.argv[1:] if argv is None else argv))
     except BylineError as exc:

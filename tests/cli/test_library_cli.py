@@ -269,3 +269,19 @@ def test_export_imports_into_newsboat_and_back(tmp_path: Path) -> None:
     assert byline(other, "import", str(back)).returncode == 0
     feeds = json.loads(byline(other, "feeds", "--format", "json").stdout)
     assert sorted(f["url"] for f in feeds) == ["https://a.example/feed", "https://c.example/atom"]
+
+
+def test_commands_exit_quickly_with_their_status_and_output(tmp_path: Path) -> None:
+    """One-shot commands skip the interpreter's teardown (`reader.cli.console`): their output
+    must still be complete and their exit status right."""
+    data = tmp_path / "home"
+    version = byline(data, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("byline ")
+    usage = byline(data, "list", "--limit", "many")
+    assert usage.returncode == 2 and "invalid int value" in usage.stderr
+    urls = tmp_path / "urls"
+    urls.write_text("".join(f"https://example.org/{i}.xml\n" for i in range(300)))
+    assert byline(data, "import", str(urls)).returncode == 0
+    exported = byline(data, "export")  # ~40 KB through a pipe, written just before the exit
+    assert exported.returncode == 0 and exported.stdout.rstrip().endswith("</opml>")
+    assert exported.stdout.count("<outline ") == 300
