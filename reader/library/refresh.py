@@ -39,10 +39,10 @@ BACKOFF_MAX = 6 * 3600.0
 # At most this many feeds are written in one transaction, and at least this many when they
 # come within BATCH_WAIT seconds (see `_Run._collect`).
 WRITE_BATCH = 32
-MIN_BATCH = 12
+MIN_BATCH = 16
 BATCH_WAIT = 0.05
 # At most this many fetched feeds are waiting to be parsed and stored.
-PIPELINE = 32
+PIPELINE = 40
 # Parsing runs in worker processes only when there is enough work to pay for them.
 PROCESS_POOL_MIN_FEEDS = 8
 
