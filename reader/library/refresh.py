@@ -10,6 +10,7 @@ thread parses and stores in worker processes (`reader.library.ingest`).
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -126,9 +127,11 @@ def start_workers(path: Path, only: Sequence[str] | None = None) -> Workers | No
     Call before this process opens the library: the workers are forked at once, and an open
     SQLite connection must not be carried across a fork (a quick read-only count, closed
     again, decides). Only from the main thread: forking a process whose other threads may
-    hold locks (the TUI refreshes in a worker thread) is not safe, so there threads parse.
+    hold locks (the TUI refreshes in a worker thread) is not safe, so there threads parse; so
+    do systems without `fork` (Windows).
     """
-    if threading.current_thread() is not threading.main_thread():
+    if (threading.current_thread() is not threading.main_thread()
+            or "fork" not in multiprocessing.get_all_start_methods()):
         return None
     count = feed_count(path)
     if only:

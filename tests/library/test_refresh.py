@@ -384,3 +384,21 @@ async def test_waiting_for_a_full_batch_cannot_stall_the_pipeline(
     monkeypatch.setattr(refresh_module, "MIN_BATCH", 3)
     summary = await asyncio.wait_for(refresh_feeds(lib_path), 30)
     assert summary.feeds_ok == 7 and summary.new_articles == 7
+
+
+async def test_without_fork_threads_parse(
+        feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where `fork` is missing (Windows), a big refresh parses and stores in threads."""
+    import multiprocessing
+
+    urls = [feed_server.add(f"/nofork/{i}.xml", rss((f"N{i}", f"n{i}", None, "<p>x</p>")))
+            for i in range(refresh_module.PROCESS_POOL_MIN_FEEDS + 1)]
+    subscribe_urls(lib_path, *urls)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+
+    def no_fork(*args: object) -> None:
+        raise AssertionError("worker processes were started without fork")
+
+    monkeypatch.setattr(refresh_module, "Workers", no_fork)
+    summary = await refresh_feeds(lib_path)
+    assert summary.feeds_ok == len(urls) and summary.new_articles == len(urls)
