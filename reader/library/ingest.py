@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -156,9 +157,11 @@ _library: Library | None = None
 
 def _start(path: Path, lock: Any) -> None:
     """Worker initializer: remember where the library is, follow the parent, import the
-    parser meanwhile."""
+    parser meanwhile. Ctrl-C is the main process's to handle: it stops the workers once the
+    batch they are writing is stored (a worker interrupted on its own printed a traceback)."""
     global _path, _lock
     _path, _lock = path, lock
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_follow_parent, args=(os.getppid(),), daemon=True).start()
     import reader.sources.feeds  # noqa: F401
 

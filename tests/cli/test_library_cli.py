@@ -156,6 +156,43 @@ def test_corrupt_library_is_reported_and_set_aside(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
+def test_ctrl_c_during_refresh_is_one_line_and_keeps_what_was_stored(
+        feed_server: Any, tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group, workers included: only the main process
+    answers (`byline: interrupted`, status 130); no worker prints a traceback or stays."""
+    data = tmp_path / "home"
+    fast = [feed_server.add(f"/ctrlc/{i}.xml", rss(f"c{i}", 20)) for i in range(12)]
+    for url in [*fast, feed_server.url("/hang")]:
+        assert byline(data, "--offline", "add", url).returncode == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reader", "--data-dir", str(data), "refresh"], cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 30
+        count = 0
+        while time.monotonic() < deadline and count < 12 * 20:
+            time.sleep(0.1)
+            with sqlite3.connect(data / "library.db", timeout=10) as conn:
+                count = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+        assert count == 12 * 20 and proc.poll() is None
+        os.killpg(proc.pid, signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130 and err == "byline: interrupted\n", err
+    deadline = time.monotonic() + 10
+    while _processes_using(data) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_using(data) == []
+    conn = sqlite3.connect(data / "library.db")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 12 * 20
+    conn.close()
+
+
 def _processes_using(data: Path) -> list[int]:
     """Pids of live processes whose command line names the data dir (Linux /proc)."""
     found = []
