@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import Any
 
 from reader.errors import BylineError
-from reader.library.store import Library, NewEntry, prepare_entries
+from reader.library.store import Library, LibraryBusy, NewEntry, prepare_entries
 
 # An entry whose HTML is shorter than this is a summary: `--full` fetches its page.
 FULL_TEXT_MIN_HTML = 1000
@@ -101,11 +101,15 @@ def parse_and_store(bodies: list[Body], library: Library | None = None) -> list[
 
 
 def write_each(library: Library, writes: list[Any]) -> list[Stored]:
-    """Run `writes` (callables returning a `Stored`) in one transaction; if the library
-    stays busy, one at a time, so one feed's failure to be stored costs only that feed."""
+    """Run `writes` (callables returning a `Stored`) in one transaction; if that fails (a full
+    disk), one at a time, so that one feed's failure to be stored costs only that feed. When
+    another process held the library past the busy timeout, the whole batch is reported
+    not stored at once: waiting that long again for each feed would only multiply the wait."""
     try:
         with library.transaction():
             return [write() for write in writes]
+    except LibraryBusy as exc:
+        return [Stored(error=f"not stored: {exc.message}")] * len(writes)
     except BylineError:
         results = []
         for write in writes:

@@ -208,13 +208,13 @@ class Library:
                 return
             lock = self.write_lock
             if lock is not None and not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
-                raise BylineError("the library is busy (another writer held it); try again")
+                raise LibraryBusy("the library is busy (another writer held it); try again")
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 if lock is not None:
                     lock.release()
-                raise BylineError(f"the library is busy ({exc}); try again") from None
+                raise LibraryBusy(f"the library is busy ({exc}); try again") from None
             try:
                 newest = conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
                 yield conn
@@ -624,6 +624,10 @@ class Library:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+class LibraryBusy(BylineError):
+    """Another writer held the library for longer than the busy timeout."""
 
 
 class _Corrupt(Exception):

@@ -186,6 +186,36 @@ async def test_refresh_while_locked_keeps_going(feed_server, tmp_path: Path,
     assert _titles(db) == ["Kept 0", "Kept 1", "Kept 2"]
 
 
+async def test_refresh_while_locked_waits_once_per_batch(feed_server, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    """Under a lock held past the busy timeout, a batch is reported not stored at once: no
+    second wait per feed (a refresh of 200 feeds would otherwise wait 200 timeouts)."""
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
+    urls = [feed_server.add(f"/locked/{i}.xml", P.plain_rss(2, prefix=f"F{i}"))
+            for i in range(6)]
+    db = _seeded(tmp_path, urls[0]) / "library.db"
+    with store.Library.open(db) as library:
+        for url in urls[1:]:
+            library.add_feed(url)
+    waits: list[str] = []
+    real_init = store.LibraryBusy.__init__
+
+    def counted(self: store.LibraryBusy, message: str) -> None:
+        waits.append(message)
+        real_init(self, message)
+
+    monkeypatch.setattr(store.LibraryBusy, "__init__", counted)
+    holder = _hold_lock(db, 30)
+    try:
+        summary = await refresh_feeds(db, fetcher_options={"trust_env": False})
+    finally:
+        holder.kill()
+        holder.wait()
+    assert summary.feeds_failed == 6 and all("busy" in e for e in summary.errors.values())
+    assert 1 <= len(waits) <= 2  # one per batch (the fetched feeds come in one or two)
+    assert _titles(db) == ["Kept 0", "Kept 1", "Kept 2"]
+
+
 def _read_only_runner(data: Path) -> list[str]:
     """argv prefix that runs a command with `data` read-only (chmod, or a read-only bind
     mount in a private mount namespace when we are root); skips when neither is possible."""
