@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from argparse import Namespace
 from contextlib import ExitStack
@@ -16,22 +15,27 @@ MAX_ERRORS_LISTED = 20
 
 
 def run(args: Namespace, ctx: Context) -> int:
-    from reader.commands.subscriptions import open_library
-    from reader.library.refresh import refresh_feeds, start_workers
+    from reader.library.ingest import start_workers
+    from reader.sources.trust import prepare_trust
 
     if ctx.offline:
         print("byline: --offline: refresh needs the network, nothing was fetched; "
               "the library stays readable offline", file=sys.stderr)
         return 1
     with ExitStack() as stack:
-        # Forked before this process opens the library (see start_workers); stopped before
-        # it closes the library (see Workers).
+        # Forked before this process opens the library (see start_workers) and stopped before
+        # it closes it (see Workers). The order is also for speed: fork before importing
+        # asyncio and httpx, then load the trust store (mostly outside the GIL) while they
+        # are imported and the library opens.
         workers = start_workers(ctx.paths.library_file, args.feeds or None)
         if workers is not None:
             stack.callback(workers.close)
-        from reader.sources.http import prepare_trust
+        prepare_trust()
+        import asyncio
 
-        prepare_trust()  # loads while the library opens
+        from reader.commands.subscriptions import open_library
+        from reader.library.refresh import refresh_feeds
+
         library = open_library(ctx)  # creates the file and reports a damaged one
         stack.callback(library.close)
         if workers is not None:

@@ -15,6 +15,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -24,12 +25,14 @@ from types import TracebackType
 from typing import Any
 
 from reader.errors import BylineError
-from reader.library.store import Library, LibraryBusy, NewEntry, prepare_entries
+from reader.library.store import Library, LibraryBusy, NewEntry, feed_count, prepare_entries
 
 # An entry whose HTML is shorter than this is a summary: `--full` fetches its page.
 FULL_TEXT_MIN_HTML = 1000
 WORKERS = 2
 ORPHAN_CHECK_SECONDS = 0.25
+# Parsing runs in worker processes only when there is enough work to pay for them.
+PROCESS_POOL_MIN_FEEDS = 8
 
 
 @dataclass
@@ -152,6 +155,25 @@ class Workers(AbstractContextManager["Workers"]):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def start_workers(path: Path, only: Sequence[str] | None = None) -> Workers | None:
+    """Worker processes for a refresh of the library at `path`, if it is worth them.
+
+    Call before this process opens the library: the workers are forked at once, and an open
+    SQLite connection must not be carried across a fork (a quick read-only count, closed
+    again, decides). Only from the main thread: forking a process whose other threads may
+    hold locks (the TUI refreshes in a worker thread) is not safe, so there threads parse; so
+    do systems without `fork` (Windows). This module does not import asyncio or httpx, so
+    `byline refresh` forks before it imports them.
+    """
+    if (threading.current_thread() is not threading.main_thread()
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return None
+    count = feed_count(path)
+    if only:
+        count = min(count, len(only))
+    return Workers(path) if count >= PROCESS_POOL_MIN_FEEDS else None
 
 
 _path: Path | None = None

@@ -10,8 +10,6 @@ thread parses and stores in worker processes (`reader.library.ingest`).
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -28,9 +26,10 @@ from reader.library.ingest import (
     Workers,
     new_entries,
     parse_and_store,
+    start_workers,
     write_each,
 )
-from reader.library.store import FeedRow, Library, feed_count
+from reader.library.store import FeedRow, Library
 
 # Pages fetched per `--full` refresh, newest first (the rest on the next run).
 FULL_TEXT_PER_RUN = 300
@@ -44,8 +43,6 @@ MIN_BATCH = 16
 BATCH_WAIT = 0.05
 # At most this many fetched feeds are waiting to be parsed and stored.
 PIPELINE = 40
-# Parsing runs in worker processes only when there is enough work to pay for them.
-PROCESS_POOL_MIN_FEEDS = 8
 
 Progress = Callable[[int, int, str], None]
 
@@ -119,24 +116,6 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
             owned.close()
         if opened:
             library.close()
-
-
-def start_workers(path: Path, only: Sequence[str] | None = None) -> Workers | None:
-    """Worker processes for a refresh of the library at `path`, if it is worth them.
-
-    Call before this process opens the library: the workers are forked at once, and an open
-    SQLite connection must not be carried across a fork (a quick read-only count, closed
-    again, decides). Only from the main thread: forking a process whose other threads may
-    hold locks (the TUI refreshes in a worker thread) is not safe, so there threads parse; so
-    do systems without `fork` (Windows).
-    """
-    if (threading.current_thread() is not threading.main_thread()
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        return None
-    count = feed_count(path)
-    if only:
-        count = min(count, len(only))
-    return Workers(path) if count >= PROCESS_POOL_MIN_FEEDS else None
 
 
 def _selected(feeds: list[FeedRow], only: Sequence[str] | None) -> list[FeedRow]:

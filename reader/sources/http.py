@@ -12,10 +12,8 @@ from __future__ import annotations
 import asyncio
 import re
 import ssl
-import threading
 import time
 import zlib
-from concurrent.futures import Future
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -26,6 +24,7 @@ import httpx
 
 from reader import __version__
 from reader.errors import BylineError
+from reader.sources.trust import trust_store
 
 PROJECT_URL = "https://github.com/byline-reader/byline"
 USER_AGENT = f"Byline/{__version__} (+{PROJECT_URL})"
@@ -172,39 +171,6 @@ class _Deadline:
         return self._at
 
 
-_trust: dict[bool, Future[ssl.SSLContext]] = {}
-_trust_lock = threading.Lock()
-
-
-def prepare_trust(trust_env: bool = True) -> None:
-    """Start loading the default trust store (httpx's: certifi, or SSL_CERT_FILE/DIR from the
-    environment) in a thread, for the `Fetcher`s made later. Loading takes about 20 ms, mostly
-    outside the GIL, so `byline refresh` calls this first and opens the library meanwhile."""
-    with _trust_lock:
-        if trust_env in _trust:
-            return
-        future: Future[ssl.SSLContext] = Future()
-        _trust[trust_env] = future
-
-    def load() -> None:
-        try:
-            future.set_result(httpx.create_ssl_context(trust_env=trust_env))
-        except BaseException as exc:  # handed to whoever waits for the context
-            future.set_exception(exc)
-
-    # Not a daemon: exiting while OpenSSL still reads the store crashed the interpreter.
-    threading.Thread(target=load, name="byline-trust-store").start()
-
-
-def _trust_store(trust_env: bool) -> ssl.SSLContext:
-    prepare_trust(trust_env)
-    try:
-        return _trust[trust_env].result()
-    except (OSError, ssl.SSLError) as exc:  # e.g. SSL_CERT_FILE names a missing file
-        raise BylineError(f"cannot load the TLS trust store ({_short(exc)}); check "
-                          "SSL_CERT_FILE and SSL_CERT_DIR") from None
-
-
 class Fetcher:
     """An async HTTP client with Byline's policy. Use as `async with Fetcher() as f:`."""
 
@@ -227,7 +193,7 @@ class Fetcher:
             headers={"User-Agent": user_agent, "Accept": ACCEPT,
                      "Accept-Encoding": ACCEPT_ENCODING},
             trust_env=trust_env,
-            verify=ssl_context if ssl_context is not None else _trust_store(trust_env),
+            verify=ssl_context if ssl_context is not None else trust_store(trust_env),
         )
         self._slots = asyncio.Semaphore(max_connections)
         self._hosts: dict[str, asyncio.Semaphore] = {}

@@ -202,10 +202,10 @@ async def test_many_feeds_parse_in_worker_processes(
     urls = [feed_server.add(f"/many/{i}.xml",
                             rss(*[(f"Feed {i} item {j}", f"m{i}-{j}", None, "<p>t</p>")
                                   for j in range(5)], title=f"Feed {i}"))
-            for i in range(refresh_module.PROCESS_POOL_MIN_FEEDS + 2)]
+            for i in range(ingest.PROCESS_POOL_MIN_FEEDS + 2)]
     subscribe_urls(lib_path, *urls)
     started: list[Any] = []
-    real_workers = refresh_module.Workers
+    real_workers = ingest.Workers
 
     def workers(path: Path) -> Any:
         started.append(real_workers(path))
@@ -219,7 +219,7 @@ async def test_many_feeds_parse_in_worker_processes(
             out.write(f"{os.getpid()}\n")
         return real_parse(*args)
 
-    monkeypatch.setattr(refresh_module, "Workers", workers)
+    monkeypatch.setattr(ingest, "Workers", workers)
     monkeypatch.setattr(ingest, "parse", parse)
     summary = await refresh_feeds(lib_path)
     pids = set(parsers.read_text().split())
@@ -291,10 +291,10 @@ def test_refresh_from_a_worker_thread_parses_in_threads(
     def no_fork(*args: object, **kwargs: object) -> None:
         raise AssertionError("worker processes were started from a worker thread")
 
-    monkeypatch.setattr(refresh_module, "Workers", no_fork)
+    monkeypatch.setattr(ingest, "Workers", no_fork)
 
     urls = [feed_server.add(f"/thread/{i}.xml", rss((f"T{i}", f"t{i}", None, "<p>x</p>")))
-            for i in range(refresh_module.PROCESS_POOL_MIN_FEEDS + 1)]
+            for i in range(ingest.PROCESS_POOL_MIN_FEEDS + 1)]
     subscribe_urls(lib_path, *urls)
     results: list[Any] = []
     worker = threading.Thread(target=lambda: results.append(asyncio.run(refresh_feeds(lib_path))))
@@ -307,7 +307,7 @@ async def test_changed_feeds_with_validators_parse_in_worker_processes(
         feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Feeds with an ETag usually answer 304; when they change after all, the workers parse
     and store them as usual."""
-    count = refresh_module.PROCESS_POOL_MIN_FEEDS + 1
+    count = ingest.PROCESS_POOL_MIN_FEEDS + 1
     paths = [f"/validated/{i}.xml" for i in range(count)]
     urls = [feed_server.add(p, rss((f"V{i} old", f"v{i}-1", None, "<p>x</p>")), etag='"1"')
             for i, p in enumerate(paths)]
@@ -318,13 +318,13 @@ async def test_changed_feeds_with_validators_parse_in_worker_processes(
         feed_server.add(path, rss((f"V{i} old", f"v{i}-1", None, "<p>x</p>"),
                                   (f"V{i} new", f"v{i}-2", None, "<p>y</p>")), etag='"2"')
     forks: list[Path] = []
-    real_workers = refresh_module.Workers
+    real_workers = ingest.Workers
 
     def workers(path: Path) -> Any:
         forks.append(path)
         return real_workers(path)
 
-    monkeypatch.setattr(refresh_module, "Workers", workers)
+    monkeypatch.setattr(ingest, "Workers", workers)
     second = await refresh_feeds(lib_path)
     assert forks == [lib_path] and second.feeds_ok == count and second.new_articles == count
     assert f"V{count - 1} new" in titles(lib_path)
@@ -360,7 +360,7 @@ async def test_a_failing_batch_is_reported_and_the_refresh_goes_on(
 async def test_workers_that_cannot_open_the_library_fail_their_feeds(
         feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     urls = [feed_server.add(f"/closed/{i}.xml", rss((f"C{i}", f"c{i}", None, "<p>x</p>")))
-            for i in range(refresh_module.PROCESS_POOL_MIN_FEEDS)]
+            for i in range(ingest.PROCESS_POOL_MIN_FEEDS)]
     subscribe_urls(lib_path, *urls)
 
     def cannot_open() -> Any:  # inherited by the forked workers
@@ -392,13 +392,13 @@ async def test_without_fork_threads_parse(
     import multiprocessing
 
     urls = [feed_server.add(f"/nofork/{i}.xml", rss((f"N{i}", f"n{i}", None, "<p>x</p>")))
-            for i in range(refresh_module.PROCESS_POOL_MIN_FEEDS + 1)]
+            for i in range(ingest.PROCESS_POOL_MIN_FEEDS + 1)]
     subscribe_urls(lib_path, *urls)
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
 
     def no_fork(*args: object) -> None:
         raise AssertionError("worker processes were started without fork")
 
-    monkeypatch.setattr(refresh_module, "Workers", no_fork)
+    monkeypatch.setattr(ingest, "Workers", no_fork)
     summary = await refresh_feeds(lib_path)
     assert summary.feeds_ok == len(urls) and summary.new_articles == len(urls)

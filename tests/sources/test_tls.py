@@ -106,22 +106,49 @@ async def test_untrusted_certificate_fails(tls_server):
 async def test_the_trust_store_is_loaded_once_and_shared(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """`prepare_trust` loads it in the background; every later Fetcher reuses that context."""
-    from reader.sources import http
+    from reader.sources import trust
 
-    monkeypatch.setattr(http, "_trust", {})
-    http.prepare_trust(trust_env=False)
+    monkeypatch.setattr(trust, "_contexts", {})
+    trust.prepare_trust(trust_env=False)
     async with Fetcher(trust_env=False) as one, Fetcher(trust_env=False) as two:
         contexts = {id(f._client._transport._pool._ssl_context) for f in (one, two)}
-    assert len(http._trust) == 1 and len(contexts) == 1
-    assert contexts == {id(http._trust[False].result())}
+    assert len(trust._contexts) == 1 and len(contexts) == 1
+    assert contexts == {id(trust._contexts[False].result())}
 
 
 def test_an_unreadable_trust_store_is_a_one_line_error(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from reader.errors import BylineError
-    from reader.sources import http
+    from reader.sources import trust
 
-    monkeypatch.setattr(http, "_trust", {})
+    monkeypatch.setattr(trust, "_contexts", {})
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
     with pytest.raises(BylineError, match=r"cannot load the TLS trust store.*SSL_CERT_FILE"):
         Fetcher(trust_env=True)
+
+
+@pytest.mark.parametrize("variable", ["SSL_CERT_FILE", "SSL_CERT_DIR"])
+async def test_the_trust_store_follows_the_environment_like_httpx(
+        tls_server, certificate, variable: str, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """SSL_CERT_FILE / SSL_CERT_DIR name the store when `trust_env` (httpx's rule), and are
+    ignored without it."""
+    from reader.sources import trust
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)  # some machines set it globally
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    if variable == "SSL_CERT_FILE":
+        monkeypatch.setenv(variable, str(certificate[0]))
+    else:  # a c_rehash-style folder: the certificate under its subject hash
+        subject_hash = subprocess.run(
+            ["openssl", "x509", "-hash", "-noout", "-in", str(certificate[0])],
+            check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+        (tmp_path / f"{subject_hash}.0").write_bytes(certificate[0].read_bytes())
+        monkeypatch.setenv(variable, str(tmp_path))
+    monkeypatch.setattr(trust, "_contexts", {})
+    async with Fetcher(trust_env=True) as fetcher:
+        result = await fetcher.fetch(f"{tls_server}/up")
+    assert result.status == 200 and b"Secure" in result.body
+    async with Fetcher(trust_env=False) as fetcher:  # certifi's bundle: not trusted
+        with pytest.raises(FetchError):
+            await fetcher.fetch(f"{tls_server}/up")
