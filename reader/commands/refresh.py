@@ -23,10 +23,9 @@ def run(args: Namespace, ctx: Context) -> int:
               "the library stays readable offline", file=sys.stderr)
         return 1
     with ExitStack() as stack:
-        # Forked before this process opens the library (see start_workers) and stopped before
-        # it closes it (see Workers). The order is also for speed: fork before importing
-        # asyncio and httpx, then load the trust store (mostly outside the GIL) while they
-        # are imported and the library opens.
+        # Forked before this process opens the library (see start_workers). The order is
+        # also for speed: fork before importing asyncio and httpx, then load the trust store
+        # (mostly outside the GIL) while they are imported and the library opens.
         workers = start_workers(ctx.paths.library_file, args.feeds or None)
         if workers is not None:
             stack.callback(workers.close)
@@ -39,7 +38,7 @@ def run(args: Namespace, ctx: Context) -> int:
         library = open_library(ctx)  # creates the file and reports a damaged one
         stack.callback(library.close)
         if workers is not None:
-            stack.callback(workers.close)
+            stack.callback(workers.close)  # first: see Workers
         if not library.feeds():
             print("No subscriptions yet: byline add URL, or byline import FILE",
                   file=sys.stderr)

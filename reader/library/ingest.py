@@ -17,11 +17,9 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from reader.errors import BylineError
@@ -134,11 +132,15 @@ def _store(library: Library, b: Body, p: Prepared | str) -> Stored:
     return Stored(new=new)
 
 
-class Workers(AbstractContextManager["Workers"]):
+class Workers:
     """Worker processes that parse and store for a refresh of the library at `path`.
 
     Create them before this process opens the library: they are forked at once. Close them
-    before closing the library, so that the last connection to close folds the log away.
+    before this process closes it: its connection, closed last, folds the write-ahead log
+    into the database (closed before them, the two workers closing at once may each leave
+    it to the other: 19 MB of log stayed after the benchmark's refresh). `close` may be
+    called again, so callers also register it before opening the library, in case opening
+    fails.
     """
 
     def __init__(self, path: Path) -> None:
@@ -151,10 +153,6 @@ class Workers(AbstractContextManager["Workers"]):
     def close(self) -> None:
         """Stop the workers (they close their connections); safe to call twice."""
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
 
 
 def start_workers(path: Path, only: Sequence[str] | None = None) -> Workers | None:

@@ -13,6 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,34 +89,32 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
     `start_workers` finds the refresh big enough for worker processes.
     """
     started = time.perf_counter()
-    owned: Workers | None = None
-    if isinstance(library, Library):
-        opened = False
-    else:
-        if workers is None and not offline:
-            workers = owned = start_workers(library, only)
-        library, opened = Library.open(library), True
-    try:
-        feeds = _selected(library.feeds(), only)
+    with ExitStack() as stack:
+        if isinstance(library, Library):
+            lib = library
+        else:
+            if workers is None and not offline:
+                workers = start_workers(library, only)
+                if workers is not None:
+                    stack.callback(workers.close)
+            lib = Library.open(library)
+            stack.callback(lib.close)
+            if workers is not None:
+                stack.callback(workers.close)  # first: see Workers
+        feeds = _selected(lib.feeds(), only)
         summary = RefreshSummary(0, 0, 0, 0.0)
         if offline:
             summary.skipped = {f.url: "offline" for f in feeds}
         else:
             if workers is not None:
-                library.write_lock = workers.lock
-            run = _Run(library, summary, progress, fetcher_options or {}, workers)
+                lib.write_lock = workers.lock
+                stack.callback(setattr, lib, "write_lock", None)
+            run = _Run(lib, summary, progress, fetcher_options or {}, workers)
             await run.feeds(feeds)
             if full:
                 await run.pages([f.id for f in feeds])
         summary.seconds = time.perf_counter() - started
         return summary
-    finally:
-        if workers is not None and isinstance(library, Library):
-            library.write_lock = None
-        if owned is not None:
-            owned.close()
-        if opened:
-            library.close()
 
 
 def _selected(feeds: list[FeedRow], only: Sequence[str] | None) -> list[FeedRow]:
