@@ -206,30 +206,37 @@ class Library:
             if conn.in_transaction:
                 yield conn
                 return
-            lock = self.write_lock
-            if lock is not None and not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
-                raise LibraryBusy("the library is busy (another writer held it); try again")
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if lock is not None:
-                    lock.release()
-                raise LibraryBusy(f"the library is busy ({exc}); try again") from None
-            try:
-                newest = conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
-                yield conn
-                conn.execute("INSERT INTO entries_fts(rowid, title, text) "
-                             "SELECT id, title, text FROM entries WHERE id > ?", (newest,))
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if conn.in_transaction:  # SQLite may have rolled back already (disk full)
-                    conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise BylineError(f"cannot write the library {self.path}: {exc}") from None
-                raise
-            finally:
-                if lock is not None:
-                    lock.release()
+            with self._writers_turn():
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc:
+                    raise LibraryBusy(f"the library is busy ({exc}); try again") from None
+                try:
+                    newest = conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
+                    yield conn
+                    conn.execute("INSERT INTO entries_fts(rowid, title, text) "
+                                 "SELECT id, title, text FROM entries WHERE id > ?", (newest,))
+                    conn.execute("COMMIT")
+                except BaseException as exc:
+                    if conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                        conn.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.OperationalError):
+                        raise BylineError(f"cannot write the library {self.path}: {exc}") from None
+                    raise
+
+    @contextmanager
+    def _writers_turn(self) -> Iterator[None]:
+        """Hold `write_lock`, when there is one, for a whole write transaction."""
+        lock = self.write_lock
+        if lock is None:
+            yield
+            return
+        if not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise LibraryBusy("the library is busy (another writer held it); try again")
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
