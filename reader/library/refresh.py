@@ -319,19 +319,18 @@ class _Run:
                     if outcome.skipped:
                         self.summary.skipped[outcome.feed.url] = outcome.skipped
                     else:
-                        self._tally(outcome.feed, result.new, result.error or outcome.error,
-                                    gone=outcome.gone)
+                        self._tally(outcome.feed, result.new, result.error, gone=outcome.gone)
                 self._advance(len(batch), batch[-1].feed.label)
 
     def _write(self, o: _Outcome) -> Stored:
-        """Record one outcome without a body."""
+        """Record one outcome without a body; a failed fetch comes back as its error."""
         feed = o.feed
         if o.skipped:
             return Stored()
         if o.error is not None:
             self.library.record_failure(feed.id, o.error, retry_after_until=o.retry_until,
                                         gone=o.gone)
-            return Stored()
+            return Stored(error=o.error)
         self.library.record_not_modified(feed.id)
         if o.result.permanent_url or feed.permanent_url:
             self.library.record_redirect(feed.id, o.result.permanent_url)
