@@ -10,3 +10,8 @@ class BylineError(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+
+def brief(exc: BaseException, limit: int = 120) -> str:
+    """An exception's text on one line, at most `limit` characters (its type when empty)."""
+    return (" ".join(str(exc).split()) or type(exc).__name__)[:limit]

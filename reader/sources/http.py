@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from reader import __version__
-from reader.errors import BylineError
+from reader.errors import BylineError, brief
 from reader.sources.trust import trust_store
 
 PROJECT_URL = "https://github.com/byline-reader/byline"
@@ -276,15 +276,15 @@ class Fetcher:
                 if not answered and not last_try:
                     raise _Unanswered from None
                 kind = "truncated" if answered else "connection failed"
-                raise FetchError(kind, original, _short(exc)) from None
+                raise FetchError(kind, original, brief(exc)) from None
             except (httpx.ConnectError, httpx.NetworkError, httpx.ProxyError) as exc:
-                raise FetchError("connection failed", original, _short(exc)) from None
+                raise FetchError("connection failed", original, brief(exc)) from None
             except httpx.UnsupportedProtocol:
                 raise FetchError("unsafe url", original) from None
             except httpx.InvalidURL as exc:  # also raised for a bad Location header
-                raise FetchError("unsafe url", original, _short(exc)) from None
+                raise FetchError("unsafe url", original, brief(exc)) from None
             except httpx.HTTPError as exc:
-                raise FetchError("connection failed", original, _short(exc)) from None
+                raise FetchError("connection failed", original, brief(exc)) from None
 
     async def _read(self, response: httpx.Response, url: str,
                     original: str) -> FetchResult | tuple[int, str]:
@@ -322,7 +322,7 @@ class Fetcher:
         except OverflowError:
             raise FetchError("too large", original, f"over {self.max_bytes:,} bytes") from None
         except zlib.error as exc:
-            raise FetchError("bad encoding", original, _short(exc)) from None
+            raise FetchError("bad encoding", original, brief(exc)) from None
         return FetchResult(url, status, body, h.get("content-type"), h.get("etag"),
                            h.get("last-modified"), False, None)
 
@@ -356,11 +356,6 @@ def _check_url(url: str, original: str) -> None:
         raise FetchError("unsafe url", original, "malformed URL") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise FetchError("unsafe url", original, f"only http(s) URLs are fetched: {url[:80]!r}")
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:120]
 
 
 def fetch_url(url: str) -> FetchResult:

@@ -14,7 +14,7 @@ import ssl
 import threading
 from concurrent.futures import Future
 
-from reader.errors import BylineError
+from reader.errors import BylineError, brief
 
 _contexts: dict[bool, Future[ssl.SSLContext]] = {}
 _lock = threading.Lock()
@@ -54,6 +54,5 @@ def trust_store(trust_env: bool = True) -> ssl.SSLContext:
     try:
         return _contexts[trust_env].result()
     except (OSError, ssl.SSLError) as exc:  # e.g. SSL_CERT_FILE names a missing file
-        detail = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise BylineError(f"cannot load the TLS trust store ({detail}); check "
+        raise BylineError(f"cannot load the TLS trust store ({brief(exc)}); check "
                           "SSL_CERT_FILE and SSL_CERT_DIR") from None
