@@ -185,27 +185,39 @@ def test_ctrl_c_during_refresh_is_one_line_and_keeps_what_was_stored(
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        deadline = time.monotonic() + 30
-        count = 0
-        while time.monotonic() < deadline and count < 12 * 20:
-            time.sleep(0.1)
-            with sqlite3.connect(data / "library.db", timeout=10) as conn:
-                count = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
-        assert count == 12 * 20 and proc.poll() is None
+        _wait_for_entries(data, 12 * 20, proc)
         os.killpg(proc.pid, signal.SIGINT)
         _out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130 and err == "byline: interrupted\n", err
+    _assert_left_intact(data, 12 * 20).close()
+
+
+def _wait_for_entries(data: Path, count: int, proc: subprocess.Popen[Any]) -> None:
+    """Wait until a running refresh has stored `count` entries (it must still be running)."""
+    deadline = time.monotonic() + 30
+    stored = 0
+    while time.monotonic() < deadline and stored < count:
+        time.sleep(0.1)
+        with sqlite3.connect(data / "library.db", timeout=10) as conn:
+            stored = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+    assert stored == count, "the fast feeds were not stored before the deadline"
+    assert proc.poll() is None, "refresh should still be waiting on the slow feeds"
+
+
+def _assert_left_intact(data: Path, count: int) -> sqlite3.Connection:
+    """After a refresh was stopped: no process of it is left, the library is sound and holds
+    `count` entries. Returns a connection to it for more checks."""
     deadline = time.monotonic() + 10
     while _processes_using(data) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _processes_using(data) == []
     conn = sqlite3.connect(data / "library.db")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 12 * 20
-    conn.close()
+    assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == count
+    return conn
 
 
 def _processes_using(data: Path) -> list[int]:
@@ -228,31 +240,17 @@ def test_kill_9_during_refresh_loses_nothing_committed(feed_server: Any, tmp_pat
     slow = [feed_server.url("/hang"), feed_server.url("/trickle")]
     for url in fast + slow:
         assert byline(data, "--offline", "add", url).returncode == 0
-    db = data / "library.db"
     proc = subprocess.Popen([sys.executable, "-m", "reader", "--data-dir", str(data), "refresh"],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        count = 0
-        while time.monotonic() < deadline and count < 12 * 20:
-            time.sleep(0.1)
-            with sqlite3.connect(db, timeout=10) as conn:
-                count = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
-        assert count == 12 * 20, "the fast feeds were not stored before the deadline"
-        assert proc.poll() is None, "refresh should still be waiting on the slow feeds"
+        _wait_for_entries(data, 12 * 20, proc)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
     finally:
         if proc.poll() is None:
             proc.kill()
     # Its worker processes end too (they would otherwise wait on the pool's pipes forever).
-    deadline = time.monotonic() + 10
-    while _processes_using(data) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _processes_using(data) == []
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 12 * 20
+    conn = _assert_left_intact(data, 12 * 20)
     status = dict(conn.execute("SELECT url, last_status FROM feeds").fetchall())
     assert all(status[u] == "ok" for u in fast) and all(status[u] is None for u in slow)
     conn.close()
