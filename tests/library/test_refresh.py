@@ -39,6 +39,20 @@ def lib_path(tmp_path: Path) -> Path:
     return tmp_path / "library.db"
 
 
+@pytest.fixture
+def worker_starts(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The library path of every set of worker processes started while the test runs."""
+    starts: list[Path] = []
+    real_workers = ingest.Workers
+
+    def workers(path: Path) -> Any:
+        starts.append(path)
+        return real_workers(path)
+
+    monkeypatch.setattr(ingest, "Workers", workers)
+    return starts
+
+
 def subscribe_urls(path: Path, *urls: str) -> list[int]:
     with Library.open(path) as lib:
         return [lib.add_feed(u) for u in urls]
@@ -198,19 +212,13 @@ async def test_dedupe_is_stable_across_refetches(feed_server: Any, lib_path: Pat
 
 
 async def test_many_feeds_parse_in_worker_processes(
-        feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch,
+        worker_starts: list[Path]) -> None:
     urls = [feed_server.add(f"/many/{i}.xml",
                             rss(*[(f"Feed {i} item {j}", f"m{i}-{j}", None, "<p>t</p>")
                                   for j in range(5)], title=f"Feed {i}"))
             for i in range(ingest.PROCESS_POOL_MIN_FEEDS + 2)]
     subscribe_urls(lib_path, *urls)
-    started: list[Any] = []
-    real_workers = ingest.Workers
-
-    def workers(path: Path) -> Any:
-        started.append(real_workers(path))
-        return started[-1]
-
     parsers = lib_path.parent / "parser-pids"
     real_parse = ingest.parse
 
@@ -219,11 +227,10 @@ async def test_many_feeds_parse_in_worker_processes(
             out.write(f"{os.getpid()}\n")
         return real_parse(*args)
 
-    monkeypatch.setattr(ingest, "Workers", workers)
     monkeypatch.setattr(ingest, "parse", parse)
     summary = await refresh_feeds(lib_path)
     pids = set(parsers.read_text().split())
-    assert len(started) == 1 and pids and str(os.getpid()) not in pids
+    assert len(worker_starts) == 1 and pids and str(os.getpid()) not in pids
     assert summary.feeds_ok == len(urls) and summary.new_articles == 5 * len(urls)
     assert feed_row(lib_path, urls[3]).title == "Feed 3"
     assert integrity(lib_path) == "ok"
@@ -304,7 +311,7 @@ def test_refresh_from_a_worker_thread_parses_in_threads(
 
 
 async def test_changed_feeds_with_validators_parse_in_worker_processes(
-        feed_server: Any, lib_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        feed_server: Any, lib_path: Path, worker_starts: list[Path]) -> None:
     """Feeds with an ETag usually answer 304; when they change after all, the workers parse
     and store them as usual."""
     count = ingest.PROCESS_POOL_MIN_FEEDS + 1
@@ -317,16 +324,9 @@ async def test_changed_feeds_with_validators_parse_in_worker_processes(
     for i, path in enumerate(paths):
         feed_server.add(path, rss((f"V{i} old", f"v{i}-1", None, "<p>x</p>"),
                                   (f"V{i} new", f"v{i}-2", None, "<p>y</p>")), etag='"2"')
-    forks: list[Path] = []
-    real_workers = ingest.Workers
-
-    def workers(path: Path) -> Any:
-        forks.append(path)
-        return real_workers(path)
-
-    monkeypatch.setattr(ingest, "Workers", workers)
+    worker_starts.clear()  # the first refresh started workers too
     second = await refresh_feeds(lib_path)
-    assert forks == [lib_path] and second.feeds_ok == count and second.new_articles == count
+    assert worker_starts == [lib_path] and second.feeds_ok == count and second.new_articles == count
     assert f"V{count - 1} new" in titles(lib_path)
 
 
