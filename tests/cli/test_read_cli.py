@@ -24,6 +24,13 @@ def byline(*args: str, env: dict[str, str] | None = None, tmp: Path | None = Non
                           capture_output=True, text=True, env=full_env, timeout=120)
 
 
+def read_json(*args: str, tmp: Path | None = None) -> dict:
+    """`byline *args --format json`, which must succeed: its document."""
+    proc = byline(*args, "--format", "json", tmp=tmp)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
 def check_contract(doc: dict) -> None:
     assert doc.keys() >= CONTRACT_KEYS
     for block in doc["blocks"]:
@@ -38,9 +45,7 @@ def check_contract(doc: dict) -> None:
 
 
 def test_json_of_a_plain_text_sample(tmp_path: Path) -> None:
-    proc = byline("read", str(SAMPLES / "harbour-ferry.txt"), "--format", "json", tmp=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
+    doc = read_json("read", str(SAMPLES / "harbour-ferry.txt"), tmp=tmp_path)
     check_contract(doc)
     assert doc["title"] == "Island ferry crews train for winter storms as new route opens"
     assert doc["source"] == str(SAMPLES / "harbour-ferry.txt")
@@ -58,9 +63,7 @@ def test_json_of_a_plain_text_sample(tmp_path: Path) -> None:
 
 
 def test_markdown_sample_front_matter(tmp_path: Path) -> None:
-    proc = byline("read", str(SAMPLES / "night-trains.md"), "--format", "json", tmp=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
+    doc = read_json("read", str(SAMPLES / "night-trains.md"), tmp=tmp_path)
     check_contract(doc)
     assert doc["title"] == "The quiet return of the night train"
     assert doc["authors"] == ["Priya Natarajan"]
@@ -183,7 +186,5 @@ def test_latin1_file_is_decoded(tmp_path: Path) -> None:
     path = tmp_path / "latin.txt"
     path.write_bytes("Caf\xe9 owners welcome the new bridge\n\nThe caf\xe9 on the "
                      "corner re-opened on Monday, its owner said.\n".encode("latin-1"))
-    proc = byline("read", str(path), "--format", "json", tmp=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
+    doc = read_json("read", str(path), tmp=tmp_path)
     assert doc["title"] == "Café owners welcome the new bridge"

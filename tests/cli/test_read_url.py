@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_read_cli import SAMPLES, byline, check_contract
+from tests.cli.test_read_cli import SAMPLES, byline, check_contract, read_json
 
 
 def test_reads_a_web_page(feed_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = (SAMPLES / "library-reopens.html").read_bytes()
     feed_server.add("/story.html", body=page, headers={"Content-Type": "text/html; charset=utf-8"})
-    proc = byline("read", feed_server.url("/story.html"), "--format", "json", tmp=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
+    doc = read_json("read", feed_server.url("/story.html"), tmp=tmp_path)
     check_contract(doc)
     assert doc["title"] == "Riverside library reopens after flood repairs"
     assert doc["source"] == feed_server.url("/story.html")
@@ -23,9 +21,7 @@ def test_reads_a_web_page(feed_server, tmp_path: Path) -> None:  # type: ignore[
 def test_reads_a_feed_url(feed_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     feed = (SAMPLES / "byline-sample-feed.xml").read_bytes()
     feed_server.add("/feed.xml", body=feed, headers={"Content-Type": "application/rss+xml"})
-    proc = byline("read", feed_server.url("/feed.xml"), "--format", "json", tmp=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
+    doc = read_json("read", feed_server.url("/feed.xml"), tmp=tmp_path)
     assert doc["feed"]["title"] == "Byline Sample Desk"
     assert [a["url"] for a in doc["articles"]][:1] == [
         "https://desk.example.net/2026/11/bus-timetable-hackathon"]
@@ -58,9 +54,7 @@ def test_read_by_library_id_offline(feed_server, tmp_path: Path) -> None:  # typ
     assert byline("refresh", tmp=tmp_path).returncode == 0
     listed = json.loads(byline("list", "--format", "json", tmp=tmp_path).stdout)
     entry = next(e for e in listed if "honey" in e["title"])
-    proc = byline("--offline", "read", str(entry["id"]), "--format", "json", tmp=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
+    doc = read_json("--offline", "read", str(entry["id"]), tmp=tmp_path)
     assert doc["title"] == "Beekeepers report a record honey harvest after a wet spring"
     assert doc["quotes"][0]["speaker"] == "Grace Abara"
     by_url = byline("--offline", "read", "https://desk.example.net/2026/11/honey-harvest",
