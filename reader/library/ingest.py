@@ -76,6 +76,14 @@ def new_entries(parsed: Any) -> list[NewEntry]:
     ]
 
 
+def store_parsed(library: Library, feed_id: int, parsed: Any, *, etag: str | None,
+                 last_modified: str | None) -> int:
+    """Store a `ParsedFeed`'s entries and metadata for a feed; return how many were new."""
+    return library.store_entries(feed_id, new_entries(parsed), title=parsed.title,
+                                 link=parsed.link, etag=etag, last_modified=last_modified,
+                                 problems=parsed.problems)
+
+
 def parse(body: bytes, url: str, content_type: str | None) -> Prepared | str:
     """Parse and prepare a feed's rows; a failure comes back as one line."""
     from reader.sources.feeds import parse_feed

@@ -25,7 +25,6 @@ from reader.library.ingest import (
     Body,
     Stored,
     Workers,
-    new_entries,
     parse_and_store,
     start_workers,
     write_each,
@@ -391,14 +390,6 @@ class _Run:
                 done += 1
                 if self.progress:
                     self.progress(done, len(todo), "full text")
-
-
-def store_parsed(library: Library, feed_id: int, parsed: Any, *, etag: str | None,
-                 last_modified: str | None) -> int:
-    """Store a `ParsedFeed`'s entries and metadata for a feed; return how many were new."""
-    return library.store_entries(feed_id, new_entries(parsed), title=parsed.title,
-                                 link=parsed.link, etag=etag, last_modified=last_modified,
-                                 problems=parsed.problems)
 
 
 def _page_article(library: Library, entry_id: int, page: str, url: str) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from reader.article.text import clean_line, safe_url
 from reader.errors import BylineError
-from reader.library.refresh import store_parsed
+from reader.library.ingest import store_parsed
 from reader.library.store import Library
 
 

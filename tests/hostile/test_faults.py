@@ -21,7 +21,8 @@ from hostile import payloads as P
 from hostile.checks import assert_one_line_error, integrity
 from reader.errors import BylineError
 from reader.library import store
-from reader.library.refresh import refresh_feeds, store_parsed
+from reader.library.ingest import store_parsed
+from reader.library.refresh import refresh_feeds
 from reader.library.store import Library
 from reader.sources.feeds import parse_feed
 

@@ -15,7 +15,8 @@ import pytest
 
 from hostile import payloads as P
 from hostile.checks import integrity, is_terminal_safe
-from reader.library.refresh import refresh_feeds, store_parsed
+from reader.library.ingest import store_parsed
+from reader.library.refresh import refresh_feeds
 from reader.library.store import Library
 from reader.sources.feeds import parse_feed
 
