@@ -18,10 +18,10 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from reader.article import html as engine
 from reader.article.build import from_html
-from reader.article.html import parse_html
-from reader.article.text import clean_text
+from reader.article.html import parse as engine
+from reader.article.html.parse import parse_html
+from reader.sanitize import clean_text
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "scrapinghub"
 
@@ -52,9 +52,9 @@ def pages(paths: list[str]) -> list[tuple[str, str]]:
 
 def stages(html: str, runs: int) -> dict[str, float]:
     """Median ms of each stage of `parse_html` on one page."""
-    from reader.article.htmlmeta import page_meta
-    from reader.article.htmlrecover import recover
-    from reader.article.htmlrelated import take_related
+    from reader.article.html.meta import page_meta
+    from reader.article.html.recover import recover
+    from reader.article.html.related import take_related
 
     text = clean_text(html)
     out = {"parse": median_ms(lambda: engine._document(text), runs)}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from reader.article.draft import Draft
 from reader.article.model import Article, RelatedLink
-from reader.article.text import clean_line, clean_text
+from reader.sanitize import clean_line, clean_text
 
 
 @dataclass
@@ -31,7 +31,7 @@ def from_text(text: str, source: str, *, markdown: bool = False, meta: Meta | No
 def from_html(html: str, source: str, *, url: str | None = None, meta: Meta | None = None,
               extra_rules: dict | None = None) -> Article:
     """Extract the main content of a web page (or a feed entry's HTML) into an `Article`."""
-    from reader.article.html import parse_html
+    from reader.article.html.parse import parse_html
 
     draft = parse_html(clean_text(html), url=url)
     return _finish(draft, source, html, meta, extra_rules)

@@ -24,7 +24,7 @@ from reader.article.paragraphs import (
 )
 from reader.article.related import LinkedBlock
 from reader.article.rules import packaged_rules
-from reader.article.text import clean_line, safe_url
+from reader.sanitize import clean_line, safe_url
 
 # Soft hyphens vanish ("transcrib\u00ading"); Unicode line/paragraph separators become newlines.
 _INVISIBLE = (("\u00ad", ""), ("\u2028", "\n"), ("\u2029", "\n\n"))

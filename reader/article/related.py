@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reader.article.model import Block, RelatedLink
-from reader.article.text import safe_url
+from reader.sanitize import safe_url
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _GLUED_MARKER = re.compile(r"\[\d+\](?=[^\s\d\].,;:!?])")

@@ -45,19 +45,16 @@ def _from_library(ctx: Context, target: str) -> Article | None:
 
 def _load_url(ctx: Context, target: str, rules: dict[str, Any] | None,
               raw: bool) -> Article | ParsedFeed | str:
-    """A cached copy from the library first (always when offline), else a fetch."""
-    from reader.article.text import safe_url
+    """A cached copy from the library first (the only copy when offline), else a fetch."""
+    from reader.sources.targets import checked_url, fetch_original, open_url
 
-    if not safe_url(target):
-        raise BylineError(f"cannot read {target}: only http(s) URLs can be fetched")
-    cached = _from_library(ctx, target)
+    url = checked_url(target)
+    cached = _from_library(ctx, url)
     if cached is not None:
         return cached.raw if raw else cached
-    if ctx.offline:
-        raise BylineError(f"cannot read {target}: not in the offline library (--offline)")
-    from reader.sources.targets import open_url
-
-    return open_url(target, rules, raw=raw)
+    if raw:
+        return fetch_original(url, offline=ctx.offline)
+    return open_url(url, rules, offline=ctx.offline)
 
 
 def _load_path(target: str, rules: dict[str, Any] | None, raw: bool) -> Article | ParsedFeed | str:
@@ -108,7 +105,7 @@ def run(args: Namespace, ctx: Context) -> int:
     else:
         loaded = _load_path(target, rules, args.raw)
     if isinstance(loaded, str):
-        from reader.article.text import clean_text
+        from reader.sanitize import clean_text
 
         sys.stdout.write(clean_text(loaded))
         if not loaded.endswith("\n"):

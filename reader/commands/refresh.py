@@ -47,7 +47,7 @@ def run(args: Namespace, ctx: Context) -> int:
             summary = asyncio.run(refresh_feeds(library, full=args.full,
                                                 only=args.feeds or None,
                                                 progress=progress, workers=workers))
-    from reader.article.text import clean_line
+    from reader.sanitize import clean_line
 
     for url, reason in list(summary.errors.items())[:MAX_ERRORS_LISTED]:
         print(f"  {url}: {clean_line(reason)[:300]}", file=sys.stderr)  # reasons quote servers

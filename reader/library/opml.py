@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from reader.article.text import clean_line, safe_url
 from reader.errors import BylineError
+from reader.sanitize import clean_line, safe_url
 
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 MAX_OPML_BYTES = 10 * 1024 * 1024

@@ -21,16 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from reader.article.model import Article
-from reader.article.text import clean_line, clean_text, safe_url
 from reader.errors import BylineError
-from reader.library.plain import (
-    fast_clean,
+from reader.library.schema import migrate
+from reader.library.search import HIT_END, HIT_START, fts_query, split_snippet
+from reader.library.search_text import (
     html_to_text,
     line_reading_minutes,
     reading_minutes,
 )
-from reader.library.schema import migrate
-from reader.library.search import HIT_END, HIT_START, fts_query, split_snippet
+from reader.sanitize import clean_line, clean_text, safe_url
 
 LOCAL_FEED_URL = "byline:local"
 LOCAL_LABEL = "Local files"
@@ -809,7 +808,7 @@ def prepare_entries(entries: Iterable[NewEntry], now: float) -> list[tuple[Any, 
 def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
     """The column values of an entry, in `store_prepared` order, hash last."""
     title = clean_line(entry.title)[:MAX_TITLE]
-    raw = fast_clean(entry.raw)
+    raw = clean_text(entry.raw)
     if entry.raw_kind == "html":
         text = html_to_text(raw, cleaned=True)
         minutes = line_reading_minutes(text)

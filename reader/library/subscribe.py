@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reader.article.text import clean_line, safe_url
 from reader.errors import BylineError
 from reader.library.ingest import store_parsed
 from reader.library.store import Library
+from reader.sanitize import clean_line, safe_url
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import shlex
 
-from reader.article.text import clean_line, safe_url
 from reader.library.opml import ImportResult, Subscription
+from reader.sanitize import clean_line, safe_url
 
 
 def parse_url_list(text: str) -> ImportResult:

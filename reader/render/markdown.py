@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from reader.article.model import Article
-from reader.article.text import clean_line, clean_text
+from reader.sanitize import clean_line, clean_text
 
 _LEADING_SYNTAX = re.compile(r"^(\s*)([#>+\-*]|\d+[.)])(\s)")
 
@@ -18,7 +18,7 @@ def _escape(text: str) -> str:
 
 
 def _link(title: str, url: str | None) -> str:
-    from reader.article.text import safe_url
+    from reader.sanitize import safe_url
 
     safe = safe_url(url)
     title = _escape(clean_line(title))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader.article.model import Article, Block
-from reader.article.text import clean_line, clean_text
+from reader.sanitize import clean_line, clean_text
 
 
 def meta_line(article: Article) -> str:

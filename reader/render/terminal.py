@@ -10,8 +10,8 @@ from rich.rule import Rule
 from rich.text import Text
 
 from reader.article.model import Article, Block
-from reader.article.text import clean_line, clean_text
 from reader.render.plain import meta_line, speakers_of
+from reader.sanitize import clean_line, clean_text
 
 MEASURE = 76
 QUOTE_STYLE = "italic #d7875f"

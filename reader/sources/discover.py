@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from reader.article.text import safe_url
+from reader.sanitize import safe_url
 
 FEED_TYPES = frozenset({
     "application/rss+xml", "application/atom+xml", "application/feed+json",

@@ -18,8 +18,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from reader.article.model import Article
-from reader.article.text import clean_line, safe_url
 from reader.errors import BylineError
+from reader.sanitize import clean_line, safe_url
 
 MAX_TITLE = 300
 MAX_ENTRIES = 1000
@@ -130,18 +130,10 @@ def clean_title(raw: str | None) -> str:
         text = html.unescape(_TAG.sub("", text))
     elif "&" in text:
         text = html.unescape(text)
-    text = _clean_line(text)
+    text = clean_line(text)
     if len(text) > MAX_TITLE:
         text = text[: MAX_TITLE - 1].rstrip() + "…"
     return text
-
-
-def _clean_line(text: str) -> str:
-    """`clean_line`, with a quick exit for the usual text it leaves unchanged: printable (so no
-    controls, bidi marks or line breaks) and no doubled, leading or trailing space."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return clean_line(text)
 
 
 def author_name(value: str) -> str:
@@ -302,7 +294,7 @@ def normalise(raw: RawFeed, url: str | None, *, max_entries: int = MAX_ENTRIES) 
     now = datetime.now(UTC)  # one clock reading for the whole feed
     duplicates = 0
     for item in raw.entries:
-        guid = _clean_line(item.guid or "")[:2000] or None
+        guid = clean_line(item.guid or "")[:2000] or None
         link = absolute_link(item.link, base, guid_only=item.guid_is_link)
         title = clean_title(_cp1252_c1(item.title))
         summary = _cp1252_c1(item.summary or "")
@@ -314,7 +306,7 @@ def normalise(raw: RawFeed, url: str | None, *, max_entries: int = MAX_ENTRIES) 
         seen.add(key)
         entries.append(FeedEntry(
             key=key, guid=guid, link=link, title=title,
-            authors=[a for a in (_clean_line(a)[:200] for a in item.authors) if a],
+            authors=[a for a in (clean_line(a)[:200] for a in item.authors) if a],
             published=iso_date(item.date, now=now), published_raw=item.date, summary_html=summary,
             content_html=content,
         ))

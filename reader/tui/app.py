@@ -14,11 +14,11 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.article.model import Article
-from reader.article.text import clean_line, safe_url
 from reader.config import Config
 from reader.errors import BylineError
 from reader.library.store import Library
 from reader.paths import Paths, bundled_themes_dir
+from reader.sanitize import clean_line, safe_url
 from reader.tui import keys
 from reader.tui.themes import (
     DEFAULT_THEME,
@@ -130,7 +130,7 @@ class BylineApp(App[None]):
     @work(thread=True, group="open-url")
     def open_url_as_article(self, url: str, show: bool = True) -> None:
         """Fetch a page or feed, keep it in the library, and open it."""
-        from reader.tui.loading import load_url
+        from reader.sources.targets import load_url
 
         try:
             articles = load_url(url, self.config.rules or None, offline=self.offline)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from reader.config import load_config
 from reader.errors import BylineError
-from reader.tui.loading import is_url, load_path
+from reader.sources.targets import is_url, load_path
 
 if TYPE_CHECKING:
     from reader.article.model import Article

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from rich.cells import cell_len
 
 from reader.article.model import Article
-from reader.article.text import clean_line, clean_text
+from reader.sanitize import clean_line, clean_text
 
 _WORD = re.compile(r"(\S+)\s*")
 # Characters known to take exactly one terminal cell (Latin, Greek, Cyrillic, punctuation).

@@ -6,7 +6,7 @@ from reader.article.model import Article
 from reader.errors import BylineError
 from reader.library.store import Library
 from reader.paths import samples_dir
-from reader.tui.loading import load_path
+from reader.sources.targets import load_path
 
 
 def import_samples(library: Library) -> list[str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from reader.article.text import clean_line
+from reader.sanitize import clean_line
 
 DEFAULT_THEME = "byline-dark"
 # Byline's own theme variables (used by the article view's styles) and their fallbacks for

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from reader.article.build import from_html
-from reader.article.html import parse_html
-from reader.article.htmlmeta import iso_date
+from reader.article.html.meta import iso_date
+from reader.article.html.parse import parse_html
 from reader.article.model import Block
-from reader.article.text import clean_text
+from reader.sanitize import clean_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
 PROSE = (
@@ -244,7 +244,7 @@ def test_javascript_and_data_links_never_become_related():
 
 
 def test_engine_import_does_not_pull_in_trafilatura_or_lxml():
-    code = ("import sys, reader.article.html, reader.article.build; "
+    code = ("import sys, reader.article.html.parse, reader.article.build; "
             "print(sorted(m for m in ('trafilatura', 'lxml') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -356,7 +356,7 @@ def test_link_heavy_article_with_a_related_heading_keeps_its_prose():
 def test_link_blocks_after_prose_colon_or_share_links_stay_in_the_article():
     from lxml.html import fromstring
 
-    from reader.article.htmlrelated import link_texts, take_link_runs
+    from reader.article.html.related import link_texts, take_link_runs
 
     root = fromstring("<div><a href='https://twitter.com/share?text=x'>Ferries matter more to "
                       "the island than any bridge</a><a href='/a/bridge'>Bridge plan splits "
@@ -399,7 +399,7 @@ def test_a_local_path_as_url_falls_back_to_the_canonical_link_for_related_urls()
 def test_recover_puts_back_a_bare_text_lead_but_not_what_follows_the_article():
     from lxml.html import document_fromstring
 
-    from reader.article.htmlrecover import recover
+    from reader.article.html.recover import recover
 
     lead = ("Orchard growers across the upper valley began installing frost fans this month, "
             "after two springs of ruined blossom.")

@@ -15,7 +15,7 @@ from fuzz.strategies import article_text, html_document, line
 from reader.article.build import from_html, from_text
 from reader.article.model import Article, Block
 from reader.article.quotes import find_quotes
-from reader.article.text import clean_text
+from reader.sanitize import clean_text
 
 WS = " \t\n\u00a0\u202f"
 QUOTE_MARKS = "“”\"'‘’«»„"

@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from reader.article import text
-from reader.library import plain
+from reader import sanitize as text
+from reader.library import search_text
 from reader.library.store import NewEntry, _digest, _prepare
 
 PIECES = ["a", "Zb", " ", "  ", "\t", "\n", "\r\n", "\r", "\x1b[2J", "\x1b]0;title\x07", "\x1b",
@@ -40,6 +40,7 @@ def test_text_fast_paths_match_the_long_way(monkeypatch: pytest.MonkeyPatch) -> 
     inputs = samples(1)
     fast = [(text.clean_text(s), text.clean_line(s), text.safe_url(s)) for s in inputs]
     # the long way: always "something to clean", "not one line yet", "not a plain URL"
+    monkeypatch.setattr(text, "_SAFE_ASCII", b"")
     monkeypatch.setattr(text, "_SUSPECT", re.compile(""))
     monkeypatch.setattr(text, "_NOT_LINE", re.compile(""))
     monkeypatch.setattr(text, "_PLAIN_URL", re.compile("(?!)"))
@@ -54,7 +55,8 @@ def test_printable_text_is_clean_and_spaced_only_by_spaces() -> None:
     """What the `isprintable` shortcuts rely on, checked for every code point."""
     printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable())
     assert text._SUSPECT.search(printable) is None
-    assert plain._UNSAFE.search(printable) is None
+    assert {chr(b) for b in text._SAFE_ASCII} == {
+        c for c in map(chr, range(128)) if text._SUSPECT.search(c) is None}
     assert {c for c in printable if c.isspace()} == {" "}
 
 
@@ -68,10 +70,11 @@ def test_fast_paths_keep_hostile_text_out() -> None:
 
 def test_search_text_of_cleaned_html_skips_nothing_it_needs() -> None:
     for s in samples(2):
-        cleaned = plain.fast_clean(s)
-        assert plain.html_to_text(cleaned, cleaned=True) == plain.html_to_text(cleaned), repr(s)
+        cleaned = text.clean_text(s)
+        to_text = search_text.html_to_text
+        assert to_text(cleaned, cleaned=True) == to_text(cleaned), repr(s)
     # an entity can still decode to a control character: it is removed
-    assert plain.html_to_text("a&#27;[2Jb", cleaned=True) == "a[2Jb"
+    assert search_text.html_to_text("a&#27;[2Jb", cleaned=True) == "a[2Jb"
 
 
 HTML_PIECES = ["a", "Zb", "é", " ", "  ", "\t", "\n", "\xa0", "\u2028", "\u200b", "\x1b", "\x9b",
@@ -81,10 +84,10 @@ HTML_PIECES = ["a", "Zb", "é", " ", "  ", "\t", "\n", "\xa0", "\u2028", "\u200b
 
 def long_html_to_text(markup: str) -> str:
     """`html_to_text` without shortcuts: every tag a space, decode, clean, split on whitespace."""
-    markup = markup[: plain.MAX_TEXT * 4]
-    markup = plain._COMMENT.sub(" ", plain._DROP.sub(" ", markup))
+    markup = markup[: search_text.MAX_TEXT * 4]
+    markup = search_text._COMMENT.sub(" ", search_text._DROP.sub(" ", markup))
     words = text.clean_text(html.unescape(re.sub(r"<[^>]*>", " ", markup))).split()
-    return " ".join(words)[: plain.MAX_TEXT]
+    return " ".join(words)[: search_text.MAX_TEXT]
 
 
 def test_search_text_fast_paths_match_the_long_way() -> None:
@@ -92,19 +95,19 @@ def test_search_text_fast_paths_match_the_long_way() -> None:
     inputs = samples(5) + ["".join(rng.choice(HTML_PIECES) for _ in range(rng.randint(0, 12)))
                            for _ in range(40_000)]
     for s in inputs:
-        cleaned = plain.fast_clean(s)
-        assert cleaned == (text.clean_text(s) if plain._UNSAFE.search(s) else s), repr(s)
-        assert plain.html_to_text(s) == long_html_to_text(s), repr(s)
-        assert plain.html_to_text(cleaned, cleaned=True) == long_html_to_text(cleaned), repr(s)
+        cleaned = text.clean_text(s)
+        assert search_text.html_to_text(s) == long_html_to_text(s), repr(s)
+        assert search_text.html_to_text(cleaned, cleaned=True) == long_html_to_text(cleaned), \
+            repr(s)
 
 
 def test_reading_minutes_from_the_one_line_text() -> None:
     rng = random.Random(3)
     for _ in range(2000):
         words = " ".join("w" for _ in range(rng.randint(0, 1500)))
-        line = plain.html_to_text(f"<p>{words}</p> <p>{words}</p>")
-        assert plain.line_reading_minutes(line) == plain.reading_minutes(line)
-    assert plain.line_reading_minutes("") == plain.reading_minutes("") == 1
+        line = search_text.html_to_text(f"<p>{words}</p> <p>{words}</p>")
+        assert search_text.line_reading_minutes(line) == search_text.reading_minutes(line)
+    assert search_text.line_reading_minutes("") == search_text.reading_minutes("") == 1
 
 
 def test_entry_hash_layout_is_unchanged() -> None:

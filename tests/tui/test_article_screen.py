@@ -146,7 +146,7 @@ async def test_enter_on_a_related_link_with_url_opens_it_as_an_article(make_app,
         fetched.append(url)
         return [ferry_article(source=url, title="Lighthouse keepers look back", url=url)]
 
-    monkeypatch.setattr("reader.tui.loading.load_url", fake_load_url)
+    monkeypatch.setattr("reader.sources.targets.load_url", fake_load_url)
     app = make_app(opened=[ferry_article()])
     async with app.run_test(size=(100, 30)) as pilot:
         await article_ready(pilot)
@@ -344,7 +344,7 @@ async def test_a_failing_url_target_is_a_notification(make_app, monkeypatch):
     def failing(url, rules=None, *, offline=False):
         raise BylineError(f"cannot open {url}: http 404")
 
-    monkeypatch.setattr("reader.tui.loading.load_url", failing)
+    monkeypatch.setattr("reader.sources.targets.load_url", failing)
     app = make_app(urls=["https://news.example/gone"])
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()

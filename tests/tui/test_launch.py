@@ -55,7 +55,7 @@ async def test_reference_article_opens_clean(make_app, theme):
     quote colour with speakers, both related links."""
     if not REFERENCE.exists():
         pytest.skip(f"reference corpus not found at {REFERENCE}")
-    from reader.tui.loading import load_path
+    from reader.sources.targets import load_path
     from reader.tui.widgets.article_body import ArticleBody
 
     from .conftest import screen_text

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.article.model import Article, Block, Quote, QuoteSpan, RelatedLink
-from reader.article.text import clean_text
 from reader.library.store import NewEntry
+from reader.sanitize import clean_text
 from reader.tui.layout import layout_article
 from reader.tui.screens.article import ArticleScreen
 from reader.tui.screens.library import LibraryScreen

@@ -16,8 +16,8 @@ from textual.widgets import Collapsible, Footer, OptionList
 from textual.widgets.option_list import Option
 
 from reader.article.model import Article
-from reader.article.text import clean_line, safe_url
 from reader.errors import BylineError
+from reader.sanitize import clean_line, safe_url
 from reader.tui import keys
 from reader.tui.layout import MAX_TITLE
 from reader.tui.widgets.article_body import ArticleBody

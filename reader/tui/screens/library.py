@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
-from reader.article.text import clean_line
 from reader.errors import BylineError
+from reader.sanitize import clean_line
 from reader.tui import keys
 from reader.tui.widgets.entry_list import EntryList
 from reader.tui.widgets.status_bar import StatusBar

@@ -14,7 +14,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.article.model import Article
-from reader.article.text import clean_line
+from reader.sanitize import clean_line
 
 
 def quote_numbers(article: Article) -> list[int]:

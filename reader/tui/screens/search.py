@@ -13,9 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from reader.article.text import clean_line, clean_text
 from reader.errors import BylineError
 from reader.library.store import SearchHit
+from reader.sanitize import clean_line, clean_text
 
 if TYPE_CHECKING:
     from reader.library.store import Library

@@ -19,8 +19,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.article.text import clean_line
 from reader.library.store import EntryRow
+from reader.sanitize import clean_line
 from reader.tui.layout import text_width
 
 PAGE = 100

@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from reader.article.text import clean_line
+from reader.sanitize import clean_line
 from reader.tui.layout import text_width
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from reader.article.text import clean_line, safe_url
+from reader.sanitize import clean_line, safe_url
 
 _ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",

@@ -2,7 +2,7 @@
 
 Full pages go through trafilatura's main-content extraction; fragments (feed entries, no
 `<html>`/`<body>`) are converted whole, since extraction could throw their content away.
-Metadata comes from `htmlmeta`, related-link lists from `htmlrelated` (taken out of the tree
+Metadata comes from `meta`, related-link lists from `related` (taken out of the tree
 before extraction), captions and credits become `media` blocks. Never raises: hostile markup
 gives at worst an empty draft.
 """
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from reader.article.draft import Draft
-from reader.article.htmlblocks import text_key
+from reader.article.html.blocks import text_key
 from reader.article.model import Block
-from reader.article.text import clean_line, safe_url
+from reader.sanitize import clean_line, safe_url
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -46,9 +46,9 @@ def parse_html(html: str, *, url: str | None) -> Draft:
 def _parse(html: str, url: str | None) -> Draft:
     from lxml.etree import ParserError
 
-    from reader.article.htmlmeta import page_meta
-    from reader.article.htmlrecover import recover
-    from reader.article.htmlrelated import link_texts, take_link_runs, take_related
+    from reader.article.html.meta import page_meta
+    from reader.article.html.recover import recover
+    from reader.article.html.related import link_texts, take_link_runs, take_related
 
     if not html.strip():
         return Draft(blocks=[])
@@ -167,7 +167,7 @@ def _words(blocks: list[Block]) -> int:
 def _extract(root: HtmlElement, url: str | None, *, precise: bool) -> list[Block]:
     from trafilatura import bare_extraction
 
-    from reader.article.htmlblocks import XML_ROLES, tree_blocks
+    from reader.article.html.blocks import XML_ROLES, tree_blocks
 
     doc = bare_extraction(root, url=url, include_comments=False, include_tables=True,
                           favor_precision=precise, output_format="xml", with_metadata=False)
@@ -183,7 +183,7 @@ def _extract(root: HtmlElement, url: str | None, *, precise: bool) -> list[Block
 
 def _walk(root: HtmlElement, skip: tuple[str, ...] = ()) -> list[Block]:
     """Convert the visible body whole (fragments, or when extraction finds nothing)."""
-    from reader.article.htmlblocks import HTML_ROLES, tree_blocks
+    from reader.article.html.blocks import HTML_ROLES, tree_blocks
 
     body = root.find("body")
     start = body if body is not None else root

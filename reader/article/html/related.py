@@ -10,9 +10,9 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from reader.article.htmlblocks import text_key
+from reader.article.html.blocks import text_key
 from reader.article.model import Block, RelatedLink
-from reader.article.text import clean_line, safe_url
+from reader.sanitize import clean_line, safe_url
 
 # A heading or lead-in that announces links to other articles.
 RELATED_LEAD = re.compile(

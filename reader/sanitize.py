@@ -1,6 +1,9 @@
-"""Text hygiene shared by every layer: strip control/escape sequences, check link schemes.
+"""The one safety rule for untrusted text and links, shared by every layer.
 
-Applied at ingest (what is stored is clean) and again at render (defence in depth).
+`clean_text` and `clean_line` strip terminal control and escape sequences, bidi controls and
+surrogates; `safe_url` lets only absolute http(s) links through. Applied at ingest (what is
+stored is clean) and again at render (defence in depth). Nothing else in Byline keeps its own
+copy of these patterns.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ _SUSPECT = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
     "\ufeff\ud800-\udfff]"
 )
+# ASCII that `clean_text` keeps as it is: tab, newline and the printable characters.
+_SAFE_ASCII = bytes([9, 10, *range(32, 127)])
 # A cleaned text with none of these is already one line (the fast path of `clean_line`).
 _NOT_LINE = re.compile(r"[^\S ]|  |^ | $")
 # A plain http(s) URL (ASCII host, optional port, printable ASCII after): `safe_url` accepts it
@@ -49,7 +54,11 @@ def clean_text(text: str) -> str:
     """
     if not text:
         return ""
-    if _SUSPECT.search(text) is None:  # one scan instead of four replaces and two subs
+    if text.isascii():
+        # deleting the safe bytes is a far faster scan than the regex: nothing left, nothing to do
+        if not text.encode().translate(None, _SAFE_ASCII):
+            return text
+    elif _SUSPECT.search(text) is None:  # one scan instead of four replaces and two subs
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")  # Unicode line/paragraph seps
@@ -60,7 +69,7 @@ def clean_text(text: str) -> str:
 def clean_line(text: str) -> str:
     """`clean_text` for one-line strings (titles, names): whitespace collapsed to single spaces."""
     # Printable text has no control, bidi or surrogate character and no whitespace but " ".
-    if text.isprintable() and "  " not in text and text.strip(" ") == text:
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     text = clean_text(text)
     return _SPACES.sub(" ", text).strip() if _NOT_LINE.search(text) else text

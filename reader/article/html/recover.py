@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from reader.article.htmlblocks import HTML_ROLES, text_key, tree_blocks
+from reader.article.html.blocks import HTML_ROLES, text_key, tree_blocks
 from reader.article.model import Block
 
 _INLINE = frozenset({"a", "em", "strong", "b", "i", "u", "span", "font", "small", "sup", "sub",

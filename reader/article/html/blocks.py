@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reader.article.model import Block
-from reader.article.text import clean_line, clean_text
+from reader.sanitize import clean_line, clean_text
 
 if TYPE_CHECKING:
     from lxml.etree import _Element

@@ -1,0 +1,2 @@
+"""HTML to a `Draft`: `parse.parse_html` is the front door; `meta`, `related`, `recover` and
+`blocks` are its stages (docs/extraction.md)."""
