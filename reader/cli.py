@@ -12,12 +12,12 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass
 from typing import NoReturn
 
 from reader import __version__
+from reader.context import Context
 from reader.errors import BylineError
-from reader.paths import Paths, resolve_paths
+from reader.paths import resolve_paths
 
 # command name -> module holding `run(args, ctx)`
 COMMANDS: dict[str, str] = {
@@ -31,14 +31,6 @@ COMMANDS: dict[str, str] = {
     "list": "reader.commands.listing",
     "search": "reader.commands.listing",
 }
-
-
-@dataclass
-class Context:
-    """What every command gets besides its own arguments."""
-
-    paths: Paths
-    offline: bool
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from reader.cli import Context
+    from reader.context import Context
     from reader.library.store import EntryRow, SearchHit
 
 

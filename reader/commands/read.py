@@ -17,7 +17,7 @@ from reader.sources.targets import is_url
 
 if TYPE_CHECKING:
     from reader.article.model import Article
-    from reader.cli import Context
+    from reader.context import Context
     from reader.sources.feeds import ParsedFeed
 
 

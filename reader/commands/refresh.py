@@ -4,41 +4,33 @@ from __future__ import annotations
 
 import sys
 from argparse import Namespace
-from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reader.cli import Context
+    from reader.context import Context
     from reader.library.refresh import Progress
 
 MAX_ERRORS_LISTED = 20
 
 
 def run(args: Namespace, ctx: Context) -> int:
-    from reader.library.ingest import start_workers
+    from reader.library.ingest import open_for_refresh
     from reader.sources.trust import prepare_trust
 
     if ctx.offline:
         print("byline: --offline: refresh needs the network, nothing was fetched; "
               "the library stays readable offline", file=sys.stderr)
         return 1
-    with ExitStack() as stack:
-        # Forked before this process opens the library (see start_workers). The order is
-        # also for speed: fork before importing asyncio and httpx, then load the trust store
-        # (mostly outside the GIL) while they are imported and the library opens.
-        workers = start_workers(ctx.paths.library_file, args.feeds or None)
-        if workers is not None:
-            stack.callback(workers.close)
-        prepare_trust()
+    from reader.commands.subscriptions import open_library
+
+    # Fork the workers before importing asyncio and httpx, and load the trust store (mostly
+    # outside the GIL) while the library opens and they are imported.
+    with open_for_refresh(ctx.paths.library_file, args.feeds or None, meanwhile=prepare_trust,
+                          open_library=lambda _path: open_library(ctx)) as (library, workers):
         import asyncio
 
-        from reader.commands.subscriptions import open_library
         from reader.library.refresh import refresh_feeds
 
-        library = open_library(ctx)  # creates the file and reports a damaged one
-        stack.callback(library.close)
-        if workers is not None:
-            stack.callback(workers.close)  # first: see Workers
         if not library.feeds():
             print("No subscriptions yet: byline add URL, or byline import FILE",
                   file=sys.stderr)

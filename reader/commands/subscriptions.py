@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import sys
 import time
 from argparse import Namespace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.errors import BylineError
 
 if TYPE_CHECKING:
-    from reader.cli import Context
+    from reader.context import Context
     from reader.library.store import Library
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -97,8 +95,9 @@ def _feeds(args: Namespace, ctx: Context, library: Library) -> int:
 def _import(args: Namespace, ctx: Context, library: Library) -> int:
     from reader.library.opml import looks_like_opml, parse_opml
     from reader.library.urllist import parse_url_list
+    from reader.sources.files import read_regular
 
-    data = _read_import_file(args.file)
+    data = read_regular(os.path.expanduser(args.file), MAX_IMPORT_BYTES)
     if looks_like_opml(data):
         found = parse_opml(data)
     else:
@@ -117,19 +116,6 @@ def _import(args: Namespace, ctx: Context, library: Library) -> int:
           + (f", refused {len(found.warnings)}" if found.warnings else "")
           + ("; run byline refresh to fetch them" if added else ""))
     return 0 if found.subscriptions or not found.warnings else 1
-
-
-def _read_import_file(name: str) -> bytes:
-    path = Path(name).expanduser()
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise BylineError(f"cannot read {name}: not a regular file")
-        if info.st_size > MAX_IMPORT_BYTES:
-            raise BylineError(f"cannot read {name}: too large")
-        return path.read_bytes()
-    except OSError as exc:
-        raise BylineError(f"cannot read {name}: {exc.strerror or exc}") from None
 
 
 def _export(args: Namespace, ctx: Context, library: Library) -> int:

@@ -15,8 +15,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
 from pathlib import Path
@@ -146,9 +147,8 @@ class Workers:
     Create them before this process opens the library: they are forked at once. Close them
     before this process closes it: its connection, closed last, folds the write-ahead log
     into the database (closed before them, the two workers closing at once may each leave
-    it to the other: 19 MB of log stayed after the benchmark's refresh). `close` may be
-    called again, so callers also register it before opening the library, in case opening
-    fails.
+    it to the other: 19 MB of log stayed after the benchmark's refresh). `open_for_refresh`
+    keeps that order.
     """
 
     def __init__(self, path: Path) -> None:
@@ -180,6 +180,27 @@ def start_workers(path: Path, only: Sequence[str] | None = None) -> Workers | No
     if only:
         count = min(count, len(only))
     return Workers(path) if count >= PROCESS_POOL_MIN_FEEDS else None
+
+
+@contextmanager
+def open_for_refresh(path: Path, only: Sequence[str] | None = None, *, start: bool = True,
+                     meanwhile: Callable[[], object] | None = None,
+                     open_library: Callable[[Path], Library] = Library.open,
+                     ) -> Iterator[tuple[Library, Workers | None]]:
+    """The one lifecycle of a refresh: start the workers (with `start`, when `start_workers`
+    finds them worth it), then open the library; on the way out, stop the workers, then close
+    the library (see `Workers`). `meanwhile` runs between the fork and the opening."""
+    with ExitStack() as stack:
+        workers = start_workers(path, only) if start else None
+        if workers is not None:
+            stack.callback(workers.close)  # in case opening the library fails
+        if meanwhile is not None:
+            meanwhile()
+        library = open_library(path)
+        stack.callback(library.close)
+        if workers is not None:
+            stack.callback(workers.close)  # first: see Workers
+        yield library, workers
 
 
 _path: Path | None = None

@@ -25,8 +25,8 @@ from reader.library.ingest import (
     Body,
     Stored,
     Workers,
+    open_for_refresh,
     parse_and_store,
-    start_workers,
     write_each,
 )
 from reader.library.store import FeedRow, Library
@@ -83,23 +83,16 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
     Feeds whose `retry_after_until` lies ahead, or whose host asked us to wait, are skipped.
     With `offline`, nothing is fetched and every feed is reported as skipped.
     `fetcher_options` are passed to `reader.sources.http.Fetcher` (deadlines, caps).
-    `workers` (from `start_workers`, made before `library` was opened) parse and store;
+    `workers` (opened with an open `library` by `ingest.open_for_refresh`) parse and store;
     without them, threads of this process do, unless `library` is a path and
-    `start_workers` finds the refresh big enough for worker processes.
+    `open_for_refresh` finds the refresh big enough for worker processes.
     """
     started = time.perf_counter()
     with ExitStack() as stack:
         if isinstance(library, Library):
             lib = library
         else:
-            if workers is None and not offline:
-                workers = start_workers(library, only)
-                if workers is not None:
-                    stack.callback(workers.close)
-            lib = Library.open(library)
-            stack.callback(lib.close)
-            if workers is not None:
-                stack.callback(workers.close)  # first: see Workers
+            lib, workers = stack.enter_context(open_for_refresh(library, only, start=not offline))
         feeds = _selected(lib.feeds(), only)
         summary = RefreshSummary(0, 0, 0, 0.0)
         if offline:

@@ -63,7 +63,7 @@ def _fail(path: str | Path, reason: str) -> BylineError:
 
 def load_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LocalDocument:
     """Read a local article or feed file; raise `BylineError("cannot read PATH: …")`."""
-    data = _read_regular(path, max_bytes)
+    data = read_regular(path, max_bytes)
     if not data.strip():
         raise _fail(path, "empty file")
     encoding, text = decode_bytes(data, path)
@@ -72,7 +72,12 @@ def load_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LocalD
     return LocalDocument(Path(path), _kind(Path(path), data, text, path), text, data, encoding)
 
 
-def _read_regular(path: str | Path, max_bytes: int) -> bytes:
+def read_regular(path: str | Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`, whatever it is swapped for meanwhile.
+
+    Every local file Byline is handed (articles, feeds, subscription lists) is read here; a
+    failure is `BylineError("cannot read PATH: …")`.
+    """
     try:
         info = os.stat(path)
     except FileNotFoundError:

@@ -20,6 +20,15 @@ from reader.library.store import Library
 from reader.paths import Paths, bundled_themes_dir
 from reader.sanitize import clean_line, safe_url
 from reader.tui import keys
+from reader.tui.messages import (
+    OpenArticles,
+    OpenInBrowser,
+    OpenLink,
+    RefreshFeeds,
+    SavePosition,
+    SearchLibrary,
+    ToggleFlag,
+)
 from reader.tui.themes import (
     DEFAULT_THEME,
     READER_VARIABLES,
@@ -47,7 +56,6 @@ class BylineApp(App[None]):
         self.opened = opened or []
         self.urls = urls or []
         self.notices = list(notices or [])
-        self.refresh_status = ""
         self._writes = threading.Lock()
         self.keymap = keys.keymap(self.config.keys)
         self.library = Library.open(paths.library_file, extra_rules=self.config.rules or None)
@@ -85,7 +93,8 @@ class BylineApp(App[None]):
         from reader.tui.screens.library import LibraryScreen
 
         targets = len(self.opened) + len(self.urls)
-        return LibraryScreen("local" if targets else "all", focus_entries=targets > 0)
+        return LibraryScreen(self.library, "local" if targets else "all",
+                             focus_entries=targets > 0)
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
@@ -125,7 +134,8 @@ class BylineApp(App[None]):
         """Open entry `index` of `entry_ids`; n/p walk the list. Lists re-read on return."""
         from reader.tui.screens.article import ArticleScreen
 
-        self.push_screen(ArticleScreen(list(entry_ids), index), lambda _: self.reload_lists())
+        self.push_screen(ArticleScreen(self.library, list(entry_ids), index),
+                         lambda _: self.reload_lists())
 
     @work(thread=True, group="open-url")
     def open_url_as_article(self, url: str, show: bool = True) -> None:
@@ -284,11 +294,37 @@ class BylineApp(App[None]):
         self.reload_lists()
 
     def _set_refresh_status(self, text: str) -> None:
+        """Show refresh progress on the right of the status bar (every library screen keeps it)."""
+        from reader.tui.screens.library import LibraryScreen
         from reader.tui.widgets.status_bar import StatusBar
 
-        self.refresh_status = text
-        for bar in self.screen.query(StatusBar):
-            bar.right = text or "? keys"
+        screens = {screen for screen in self.screen_stack if isinstance(screen, LibraryScreen)}
+        for screen in screens | {self.screen}:
+            for bar in screen.query(StatusBar):
+                bar.right = text or "? keys"
+
+    # -- what screens ask for (reader.tui.messages; handled by name) ------------------------
+
+    def on_open_articles(self, message: OpenArticles) -> None:
+        self.open_articles(message.entry_ids, message.index)
+
+    def on_open_link(self, message: OpenLink) -> None:
+        self.open_url_as_article(message.url)
+
+    def on_open_in_browser(self, message: OpenInBrowser) -> None:
+        self.open_in_browser(message.url)
+
+    def on_search_library(self, message: SearchLibrary) -> None:
+        self.action_search(message.query)
+
+    def on_toggle_flag(self, message: ToggleFlag) -> None:
+        self.toggle_flag(message.entry_id, message.flag)
+
+    def on_save_position(self, message: SavePosition) -> None:
+        self.save_position(message.entry_id, message.block)
+
+    def on_refresh_feeds(self, message: RefreshFeeds) -> None:
+        self.start_refresh(message.only)
 
     # -- the command palette lists every action ---------------------------------------------
 

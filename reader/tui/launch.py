@@ -15,7 +15,7 @@ from reader.sources.targets import is_url, load_path
 
 if TYPE_CHECKING:
     from reader.article.model import Article
-    from reader.cli import Context
+    from reader.context import Context
 
 
 def run(args: Namespace, ctx: Context) -> int:

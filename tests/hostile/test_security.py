@@ -304,3 +304,48 @@ def test_byline_import_of_hostile_files(tmp_path: Path, byline, kind: str) -> No
     else:
         assert_one_line_error(proc, "not a regular file", "too large", "directory")
     assert json.loads(byline("feeds", "--format", "json").stdout or b"[]") == []
+
+
+# `byline import FILE`, with FILE swapped right after the size check passed: for a FIFO (an
+# unguarded read would wait forever for a writer) or for a file over the cap.
+SWAP_AFTER_STAT = """
+import os, sys
+from reader.cli import main
+target, swap = sys.argv[1], sys.argv[2]
+real_stat = os.stat
+swapped = []
+
+def stat(path, *args, **kwargs):
+    info = real_stat(path, *args, **kwargs)
+    if os.fspath(path) == target and not swapped:
+        swapped.append(swap)
+        os.unlink(target)
+        if swap == "fifo":
+            os.mkfifo(target)
+        else:
+            with open(target, "wb") as big:
+                big.truncate(50 * 1024 * 1024)
+    return info
+
+os.stat = stat
+code = main(sys.argv[3:])
+assert swapped, "the file was never checked"
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("swap", ["fifo", "huge"])
+def test_byline_import_of_a_file_swapped_after_its_check(tmp_path: Path, byline,
+                                                          swap: str) -> None:
+    """The import file goes through the guarded reader: checked again once it is open."""
+    from hostile.checks import assert_one_line_error
+
+    path = tmp_path / "urls.txt"
+    path.write_text("https://example.org/feed.xml\n")
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, "-c", SWAP_AFTER_STAT, str(path), swap,
+         "--data-dir", str(tmp_path / "byline-data"), "import", str(path)],
+        capture_output=True, timeout=30, env=env, stdin=subprocess.DEVNULL, check=False)
+    assert_one_line_error(proc, "not a regular file" if swap == "fifo" else "too large")
+    assert json.loads(byline("feeds", "--format", "json").stdout or b"[]") == []

@@ -6,7 +6,8 @@ from argparse import Namespace
 
 import pytest
 
-from reader.cli import Context, main
+from reader.cli import main
+from reader.context import Context
 from reader.errors import BylineError
 from reader.tui import launch
 from reader.tui.app import BylineApp

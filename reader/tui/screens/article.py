@@ -20,11 +20,18 @@ from reader.errors import BylineError
 from reader.sanitize import clean_line, safe_url
 from reader.tui import keys
 from reader.tui.layout import MAX_TITLE
+from reader.tui.messages import (
+    OpenInBrowser,
+    OpenLink,
+    SavePosition,
+    SearchLibrary,
+    ToggleFlag,
+)
 from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from reader.tui.app import BylineApp
+    from reader.library.store import Library
 
 
 class ArticleScreen(Screen[None]):
@@ -32,20 +39,14 @@ class ArticleScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("screen", "article")
 
-    def __init__(self, entry_ids: list[int], index: int = 0) -> None:
+    def __init__(self, library: Library, entry_ids: list[int], index: int = 0) -> None:
         super().__init__()
+        self.library = library
         self.items = entry_ids
         self.index = index
         self.article: Article | None = None
         self.entry_id: int | None = None
         self._restore_block = 0
-
-    @property
-    def byline(self) -> BylineApp:
-        from reader.tui.app import BylineApp
-
-        assert isinstance(self.app, BylineApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="page")
@@ -70,7 +71,7 @@ class ArticleScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="article")
     def _load_entry(self, entry_id: int) -> None:
-        library = self.byline.library
+        library = self.library
         try:
             article = library.article(entry_id)
             position = library.position(entry_id)
@@ -140,7 +141,8 @@ class ArticleScreen(Screen[None]):
         body = self.body
         if self.entry_id is None or body is None or body.raw:
             return
-        self.byline.save_position(self.entry_id, body.block_at(int(self.page.scroll_y)))
+        self.app.post_message(SavePosition(self.entry_id,
+                                           body.block_at(int(self.page.scroll_y))))
 
     def _update_status(self) -> None:
         status = self.query_one(StatusBar)
@@ -219,7 +221,7 @@ class ArticleScreen(Screen[None]):
 
     def action_next_unread(self) -> None:
         try:
-            unread = set(self.byline.library.entry_ids("unread"))
+            unread = set(self.library.entry_ids("unread"))
         except BylineError as exc:
             self.notify(exc.message, markup=False, severity="error")
             return
@@ -309,10 +311,10 @@ class ArticleScreen(Screen[None]):
         link = article.related[int(event.option.id)]
         url = safe_url(link.url)
         if url is None:
-            self.byline.action_search(clean_line(link.title))
+            self.app.post_message(SearchLibrary(clean_line(link.title)))
             return
         self.notify(f"Opening {url}", markup=False, timeout=3)
-        self.byline.open_url_as_article(url)
+        self.app.post_message(OpenLink(url))
 
     # -- the rest ---------------------------------------------------------------------------
 
@@ -335,7 +337,7 @@ class ArticleScreen(Screen[None]):
         if url is None:
             self.notify("This article has no web link (only http/https links open)", timeout=3)
             return
-        self.byline.open_in_browser(url)
+        self.app.post_message(OpenInBrowser(url))
 
     def action_copy_link(self) -> None:
         url = safe_url(self.article.url if self.article else None)
@@ -346,7 +348,7 @@ class ArticleScreen(Screen[None]):
         self.notify(f"Copied {url}", markup=False, timeout=3)
 
     def action_star(self) -> None:
-        self.byline.toggle_flag(self.entry_id, "starred")
+        self.app.post_message(ToggleFlag(self.entry_id, "starred"))
 
     def action_toggle_read(self) -> None:
-        self.byline.toggle_flag(self.entry_id, "read")
+        self.app.post_message(ToggleFlag(self.entry_id, "read"))

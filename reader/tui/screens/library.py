@@ -20,12 +20,12 @@ from textual.widgets.option_list import Option
 from reader.errors import BylineError
 from reader.sanitize import clean_line
 from reader.tui import keys
+from reader.tui.messages import OpenArticles, RefreshFeeds, ToggleFlag
 from reader.tui.widgets.entry_list import EntryList
 from reader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from reader.library.store import SourceRow
-    from reader.tui.app import BylineApp
+    from reader.library.store import Library, SourceRow
 
 NARROW = 100   # below this many columns, one pane at a time
 
@@ -35,19 +35,14 @@ class LibraryScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("screen", "library")
 
-    def __init__(self, source_key: str = "all", *, focus_entries: bool = False) -> None:
+    def __init__(self, library: Library, source_key: str = "all", *,
+                 focus_entries: bool = False) -> None:
         super().__init__()
+        self.library = library
         self.source_key = source_key
         self._focus_entries = focus_entries
         self.sources: list[SourceRow] = []
         self.problems: dict[str, str] = {}   # source key -> why its last refresh failed
-
-    @property
-    def byline(self) -> BylineApp:
-        from reader.tui.app import BylineApp
-
-        assert isinstance(self.app, BylineApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -57,6 +52,7 @@ class LibraryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(StatusBar).right = "? keys"
         self.reload()
         self._apply_width(self.app.size.width)
         if self._focus_entries:
@@ -72,7 +68,7 @@ class LibraryScreen(Screen[None]):
 
     def reload(self) -> None:
         """Re-read sources and counts, keep the chosen source and cursor."""
-        library = self.byline.library
+        library = self.library
         try:
             self.sources = library.sources()
             self.problems = {f"feed:{feed.id}": feed.last_error or feed.last_status or ""
@@ -100,7 +96,7 @@ class LibraryScreen(Screen[None]):
         return prompt
 
     def _show_source(self, key: str, cursor: int = 0) -> None:
-        library = self.byline.library
+        library = self.library
         self.source_key = key
         try:
             count = library.count(key)
@@ -119,8 +115,6 @@ class LibraryScreen(Screen[None]):
         problem = self.problems.get(self.source_key)
         if problem:
             status.left += f" · last refresh failed: {clean_line(problem)}"
-        if not self.byline.refresh_status:
-            status.right = "? keys"
 
     @on(OptionList.OptionHighlighted, "#sources")
     def _source_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -137,12 +131,12 @@ class LibraryScreen(Screen[None]):
     @on(EntryList.Selected)
     def _entry_selected(self, event: EntryList.Selected) -> None:
         try:
-            ids = self.byline.library.entry_ids(self.source_key)
+            ids = self.library.entry_ids(self.source_key)
         except BylineError as exc:
             self.notify(exc.message, markup=False, severity="error")
             return
         index = ids.index(event.row.id) if event.row.id in ids else 0
-        self.byline.open_articles(list(ids), index)
+        self.app.post_message(OpenArticles(list(ids), index))
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -220,10 +214,10 @@ class LibraryScreen(Screen[None]):
         return row.id if row is not None else None
 
     def action_star(self) -> None:
-        self.byline.toggle_flag(self._current_entry(), "starred")
+        self.app.post_message(ToggleFlag(self._current_entry(), "starred"))
 
     def action_toggle_read(self) -> None:
-        self.byline.toggle_flag(self._current_entry(), "read")
+        self.app.post_message(ToggleFlag(self._current_entry(), "read"))
 
     def action_refresh(self) -> None:
         key = self.source_key
@@ -231,9 +225,9 @@ class LibraryScreen(Screen[None]):
             only = [key.removeprefix("feed:")]
         elif key.startswith("tag:"):
             tag = key.removeprefix("tag:")
-            only = [str(feed.id) for feed in self.byline.library.feeds() if tag in feed.tags]
+            only = [str(feed.id) for feed in self.library.feeds() if tag in feed.tags]
         else:
             self.notify("Choose a feed or a tag to refresh it (R refreshes every feed)",
                         timeout=3)
             return
-        self.byline.start_refresh(only)
+        self.app.post_message(RefreshFeeds(only))

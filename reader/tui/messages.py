@@ -1,0 +1,68 @@
+"""What screens ask of the app: Textual messages posted up to it (the app calls screens down).
+
+Screens get their `Library` through their constructors and never import the app; the app
+handles these messages (`reader.tui.app`).
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class OpenArticles(Message):
+    """Open entry `index` of `entry_ids`; n/p walk that list."""
+
+    def __init__(self, entry_ids: list[int], index: int) -> None:
+        super().__init__()
+        self.entry_ids = entry_ids
+        self.index = index
+
+
+class OpenLink(Message):
+    """Fetch an http(s) page or feed, keep it under Local files and open it."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+
+
+class OpenInBrowser(Message):
+    """Open a link in the browser (checked again by the app)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+
+
+class SearchLibrary(Message):
+    """Open the library search with `query` typed in."""
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self.query = query
+
+
+class ToggleFlag(Message):
+    """Flip an entry's `starred` or `read` state (no entry: nothing is selected)."""
+
+    def __init__(self, entry_id: int | None, flag: str) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self.flag = flag
+
+
+class SavePosition(Message):
+    """Remember that reading of `entry_id` stopped at `block`."""
+
+    def __init__(self, entry_id: int, block: int) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self.block = block
+
+
+class RefreshFeeds(Message):
+    """Refresh the feeds in `only` (ids or URLs)."""
+
+    def __init__(self, only: list[str]) -> None:
+        super().__init__()
+        self.only = only
