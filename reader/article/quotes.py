@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from reader.article.model import Block, Quote, QuoteSpan
+from reader.article.quotemarks import OPENING_ONLY, MarkSpan, mark_spans
 from reader.article.speakers import (
     Position,
     Ref,
@@ -23,17 +24,6 @@ from reader.article.speakers import (
 
 SKIPPED_KINDS = frozenset({"media", "preformatted", "heading"})
 
-# opening mark -> closing marks, for the double-mark families (always primary).
-_DOUBLE = {"“": "”", "„": "“”", "«": "»", "»": "«", '"': '"', "”": "”"}
-_SINGLE = {"‘": "’", "'": "'"}
-_CLOSERS = {opener: (*closers, "’’") if opener == "“" else tuple(closers)
-            for opener, closers in _DOUBLE.items()}  # “…’’ is a closing mark too
-_OPENERS_DOUBLE = re.compile('[“„«»"”]')
-_OPENERS_ALL = re.compile('[“„«»"”‘\']')
-_SINGLE_OPENING = re.compile("(?:^|[\\s(\\[{—–/:;,“«„-])['‘]\\S")  # not don't, Jones' car
-_NOT_A_QUOTE = re.compile(r"['‘](?:\d\ds|em|n'|tis)\b")  # ’90s, 'em, rock 'n' roll
-_MAX_SINGLE = 3000  # characters searched for the end of a single-quoted span
-_BEFORE_OPEN = frozenset(" \t\n\u00a0([{—–-/:;,“‘«„")
 _SENTENCE_END = ".!?…"
 _SHORT_WORDS = 4
 _SMALL_WORDS = frozenset({  # lowercase words inside a title
@@ -51,139 +41,14 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:][”’\"»]?)\s*$")
 
 
 @dataclass
-class _Span:
-    """One quote-mark span inside a block."""
+class _Span(MarkSpan):
+    """A quote-mark span and what the finder learns about it."""
 
-    start: int  # the opening mark
-    end: int  # after the closing mark (or the end of the block when the quote runs on)
-    inner_start: int
-    inner_end: int
-    opener: str
-    closed: bool
     speech: bool = False
     attached: bool = False
     ref: Ref | None = None
     speaker: str | None = None
     chain: int | None = None  # id of the multi-paragraph quotation this span belongs to
-
-    def inner(self, text: str) -> str:
-        return text[self.inner_start:self.inner_end].strip(" \t\n\u00a0\u202f")
-
-
-class _Finder:
-    """`str.find` over one text with memory: searches move forward, so each character is
-    searched for across the text once per scan (no quadratic rescans on hostile input)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._next: dict[str, int] = {}
-
-    def find(self, ch: str, start: int) -> int:
-        known = self._next.get(ch)
-        if known is not None and (known == -1 or known >= start):
-            return known
-        found = self.text.find(ch, start)
-        self._next[ch] = found
-        return found
-
-
-def _is_opener(text: str, i: int, finder: _Finder) -> bool:
-    """Whether the mark at `i` opens a quotation (not an apostrophe, inch mark or closing)."""
-    ch = text[i]
-    nxt = text[i + 1] if i + 1 < len(text) else ""
-    if not nxt or (nxt.isspace() and ch not in "«»"):
-        return False
-    prev = text[i - 1] if i else " "
-    if ch in "“„«":
-        return True
-    if ch == "»":  # reversed guillemets (»…«), German/Danish style
-        return prev in _BEFORE_OPEN and finder.find("«", i + 1) >= 0
-    if prev not in _BEFORE_OPEN:
-        return False
-    return ch in "\"”" or not _NOT_A_QUOTE.match(text, i)
-
-
-def _single_close(text: str, start: int, opener: str) -> int | None:
-    """Closing mark of a single-quoted span, skipping apostrophes (don’t, ’90s, Jones’ car)."""
-    mark = _SINGLE[opener]
-    possessive: int | None = None
-    i = start - 1
-    limit = start + _MAX_SINGLE
-    next_open = text.find(opener, start, limit) if opener != mark else -1
-    while (i := text.find(mark, i + 1, limit)) >= 0:
-        if possessive is not None and 0 <= next_open < i:
-            break  # another quotation opens: the Jones’ above closed ours
-        prev = text[i - 1]
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if prev.isspace():
-            if possessive is not None:
-                break  # another quotation opens: the Jones’ above closed ours
-            continue
-        if nxt.isalnum() and (prev.isalnum() or prev in ".,"):
-            continue  # don’t, it’s, o’clock
-        if prev in "sS" and nxt == " " and text[i + 2:i + 3].isalpha():
-            if possessive is None:
-                possessive = i  # Jones’ car … or ‘… Jones’ said
-            continue
-        return i
-    return possessive
-
-
-def _close(text: str, start: int, opener: str, finder: _Finder) -> tuple[int, int] | None:
-    """Where the quotation opened by `opener` closes: (offset, length of the closing mark)."""
-    if opener in _SINGLE:
-        i = _single_close(text, start, opener)
-        return None if i is None else (i, 1)
-    found = [(i, len(c)) for c in _CLOSERS[opener] if (i := finder.find(c, start)) >= 0]
-    if found:
-        return min(found)
-    if opener == "“":  # mixed marks: “… " (a curly opening, a straight closing)
-        i = finder.find('"', start)
-        return (i, 1) if i >= 0 else None
-    return None
-
-
-def _scan(text: str, openers: re.Pattern[str]) -> list[_Span]:
-    """Every quote-mark span of `text`, in order (an unclosed one runs to the end)."""
-    spans: list[_Span] = []
-    finder = _Finder(text)
-    pos = 0
-    while True:
-        m = openers.search(text, pos)
-        if m is None:
-            return spans
-        i = m.start()
-        if not _is_opener(text, i, finder):
-            pos = i + 1
-            continue
-        opener = text[i]
-        close = _close(text, i + 1, opener, finder)
-        if close is None:
-            end = len(text.rstrip())
-            spans.append(_Span(i, end, i + 1, end, opener, closed=False))
-            return spans
-        j, width = close
-        spans.append(_Span(i, j + width, i + 1, j, opener, closed=True))
-        pos = j + width
-
-
-def _speech_like(span: _Span, text: str) -> bool:
-    """Long enough, or punctuated, to count as evidence for the article's primary marks."""
-    inner = span.inner(text)
-    return len(inner.split()) > _SHORT_WORDS or inner[-1:] in ",.!?…"
-
-
-def _singles_primary(spans: dict[int, list[_Span]], texts: dict[int, str]) -> bool:
-    """British style: single marks hold more speech-like quotations than double marks."""
-    singles = doubles = 0
-    for i, block_spans in spans.items():
-        for s in block_spans:
-            if _speech_like(s, texts[i]):
-                if s.opener in _SINGLE:
-                    singles += 1
-                else:
-                    doubles += 1
-    return singles > doubles
 
 
 def _is_speech(span: _Span, text: str) -> bool:
@@ -245,14 +110,8 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
     for b in blocks:
         b.quotes = []
     order = list(texts)
-    spans = {i: _scan(texts[i], _OPENERS_DOUBLE) for i in order}
-    maybe_single = {i for i, t in texts.items()
-                    if ("‘" in t or "'" in t) and _SINGLE_OPENING.search(t)}
-    if maybe_single:
-        mixed = {i: _scan(t, _OPENERS_ALL) if i in maybe_single else spans[i]
-                 for i, t in texts.items()}
-        if _singles_primary(mixed, texts):
-            spans = mixed
+    spans = {i: [_Span(m.start, m.end, m.inner_start, m.inner_end, m.opener, m.closed)
+                 for m in found] for i, found in mark_spans(texts).items()}
     _link_chains(spans, texts, order, blocks)
     _attribute(spans, texts)
     _resolve(spans, texts, order, blocks)
@@ -281,7 +140,7 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
                 attached = attached or attached_before
             s.ref, s.attached = ref, attached
             s.speech = _is_speech(s, text)
-            if not s.closed and s.chain is None and s.opener not in "“„«":
+            if not s.closed and s.chain is None and s.opener not in OPENING_ONLY:
                 s.speech = False  # a stray straight or single mark, not a quotation
 
 

@@ -1,0 +1,186 @@
+"""Quote-mark spans: every common style of quotation mark, paired into spans.
+
+Double marks: “…”, "…", „…“, «…» and »…«, ''…'' (two apostrophes, as wire and archive texts
+write them), ``…'' (TeX style), and mixtures of straight and curly marks ("…”, “…").
+Single marks (‘…’, '…') count only where they are the article's primary quotation marks
+(British style). A mark left open runs to the end of its paragraph: the quotation may continue
+in the next one. Work is linear in the text, whatever marks it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Opening mark -> the marks that close it, best first (the nearest of these wins); a mark in
+# _FALLBACK closes only when none of the proper ones follows.
+_CLOSERS: dict[str, tuple[str, ...]] = {
+    "“": ("”", "’’", "''"),
+    '"': ('"', "”", "''"),
+    "''": ("''", "”", "’’"),
+    "``": ("''", "”", '"'),
+    "‘‘": ("’’", "”", "''"),
+    "„": ("“", "”"),
+    "«": ("»",),
+    "»": ("«",),
+    "”": ("”",),  # Swedish and Finnish style: ”…”
+    "‘": ("’",),
+    "'": ("'",),
+}
+_FALLBACK: dict[str, str] = {"“": '"', "''": '"'}
+SINGLE = frozenset({"‘", "'"})
+# Marks that open a quotation for certain wherever they stand.
+OPENING_ONLY = frozenset({"“", "„", "«", "``", "‘‘"})
+_DOUBLE_MARKS = re.compile("''|``|‘‘|[“„«»\"”]")
+_ALL_MARKS = re.compile("''|``|‘‘|[“„«»\"”‘']")
+_SINGLE_OPENING = re.compile("(?:^|[\\s(\\[{—–/:;,“«„-])['‘][^\\s']")  # not don't, Jones' car
+_NOT_A_QUOTE = re.compile(r"['‘](?:\d\ds|em|n'|tis)\b")  # ’90s, 'em, rock 'n' roll
+_MAX_SINGLE = 3000  # characters searched for the end of a single-quoted span
+_BEFORE_OPEN = frozenset(" \t\n\u00a0([{—–-/:;,“‘«„")
+_SHORT_WORDS = 4
+
+
+@dataclass
+class MarkSpan:
+    """One quote-mark span inside a block."""
+
+    start: int  # the opening mark
+    end: int  # after the closing mark (or the end of the block when the quote runs on)
+    inner_start: int
+    inner_end: int
+    opener: str
+    closed: bool
+
+    def inner(self, text: str) -> str:
+        return text[self.inner_start:self.inner_end].strip(" \t\n\u00a0\u202f")
+
+
+class _Finder:
+    """`str.find` over one text with memory: searches move forward, so each mark is searched
+    for across the text once per scan (no quadratic rescans on hostile input)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._next: dict[str, int] = {}
+
+    def find(self, mark: str, start: int) -> int:
+        known = self._next.get(mark)
+        if known is not None and (known == -1 or known >= start):
+            return known
+        found = self.text.find(mark, start)
+        self._next[mark] = found
+        return found
+
+
+def _is_opener(text: str, i: int, mark: str, finder: _Finder) -> bool:
+    """Whether `mark` at `i` opens a quotation (not an apostrophe, inch mark or closing)."""
+    after = i + len(mark)
+    nxt = text[after] if after < len(text) else ""
+    if not nxt or (nxt.isspace() and mark not in "«»"):
+        return False
+    prev = text[i - 1] if i else " "
+    if mark in OPENING_ONLY:
+        return True
+    if mark == "»":  # reversed guillemets (»…«), German/Danish style
+        return prev in _BEFORE_OPEN and finder.find("«", after) >= 0
+    if prev not in _BEFORE_OPEN:
+        return False
+    return mark in ("\"", "”", "''") or not _NOT_A_QUOTE.match(text, i)
+
+
+def _single_close(text: str, start: int, opener: str) -> int | None:
+    """Closing mark of a single-quoted span, skipping apostrophes (don’t, ’90s, Jones’ car)."""
+    mark = _CLOSERS[opener][0]
+    possessive: int | None = None
+    i = start - 1
+    limit = start + _MAX_SINGLE
+    next_open = text.find(opener, start, limit) if opener != mark else -1
+    while (i := text.find(mark, i + 1, limit)) >= 0:
+        if possessive is not None and 0 <= next_open < i:
+            break  # another quotation opens: the Jones’ above closed ours
+        prev = text[i - 1]
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if prev.isspace():
+            if possessive is not None:
+                break  # another quotation opens: the Jones’ above closed ours
+            continue
+        if nxt.isalnum() and (prev.isalnum() or prev in ".,"):
+            continue  # don’t, it’s, o’clock
+        if prev in "sS" and nxt == " " and text[i + 2:i + 3].isalpha():
+            if possessive is None:
+                possessive = i  # Jones’ car … or ‘… Jones’ said
+            continue
+        return i
+    return possessive
+
+
+def _close(text: str, start: int, opener: str, finder: _Finder) -> tuple[int, int] | None:
+    """Where the quotation opened by `opener` closes: (offset, length of the closing mark)."""
+    if opener in SINGLE:
+        i = _single_close(text, start, opener)
+        return None if i is None else (i, 1)
+    found = [(i, len(c)) for c in _CLOSERS[opener] if (i := finder.find(c, start)) >= 0]
+    if not found and opener in _FALLBACK:  # “… " (a curly opening, a straight closing)
+        i = finder.find(_FALLBACK[opener], start)
+        found = [(i, 1)] if i >= 0 else []
+    if not found:
+        return None
+    i, width = min(found)
+    if width == 2 and text[i:i + 3] == "'''":
+        i += 1  # ‘…'.''’: a single mark closes first, then the double one
+    return i, width
+
+
+def _scan(text: str, marks: re.Pattern[str]) -> list[MarkSpan]:
+    """Every quote-mark span of `text`, in order (an unclosed one runs to the end)."""
+    spans: list[MarkSpan] = []
+    finder = _Finder(text)
+    pos = 0
+    while True:
+        m = marks.search(text, pos)
+        if m is None:
+            return spans
+        i, mark = m.start(), m.group()
+        if not _is_opener(text, i, mark, finder):
+            pos = i + 1 if mark == "''" else m.end()
+            continue
+        close = _close(text, m.end(), mark, finder)
+        if close is None:
+            end = len(text.rstrip())
+            spans.append(MarkSpan(i, end, m.end(), end, mark, closed=False))
+            return spans
+        j, width = close
+        spans.append(MarkSpan(i, j + width, m.end(), j, mark, closed=True))
+        pos = j + width
+
+
+def _speech_like(span: MarkSpan, text: str) -> bool:
+    """Long enough, or punctuated, to count as evidence for the article's primary marks."""
+    inner = span.inner(text)
+    return len(inner.split()) > _SHORT_WORDS or inner[-1:] in ",.!?…"
+
+
+def _singles_primary(spans: dict[int, list[MarkSpan]], texts: dict[int, str]) -> bool:
+    """British style: single marks hold more speech-like quotations than double marks."""
+    singles = doubles = 0
+    for i, block_spans in spans.items():
+        for s in block_spans:
+            if _speech_like(s, texts[i]):
+                if s.opener in SINGLE:
+                    singles += 1
+                else:
+                    doubles += 1
+    return singles > doubles
+
+
+def mark_spans(texts: dict[int, str]) -> dict[int, list[MarkSpan]]:
+    """The quote-mark spans of each block text, with single marks where they are primary."""
+    spans = {i: _scan(t, _DOUBLE_MARKS) for i, t in texts.items()}
+    maybe_single = {i for i, t in texts.items()
+                    if ("‘" in t or "'" in t) and _SINGLE_OPENING.search(t)}
+    if maybe_single:
+        mixed = {i: _scan(t, _ALL_MARKS) if i in maybe_single else spans[i]
+                 for i, t in texts.items()}
+        if _singles_primary(mixed, texts):
+            return mixed
+    return spans
