@@ -166,7 +166,9 @@ def _strip_titles(run: tuple[str, ...]) -> Name | None:
     """`strip_titles`, cached: an article names the same people again and again."""
     gender = None
     cut = 0
-    titles = [is_title(t) for t in run]
+    # a middle initial is not a title: "Harry M. Reid" (but "M. Dupont")
+    titles = [is_title(t) and not (k and _initial(t) and not titles_before(run, k))
+              for k, t in enumerate(run)]
     names_after = 0  # non-title tokens after position i
     for i in range(len(run) - 1, 0, -1):
         names_after += not titles[i]
@@ -184,6 +186,11 @@ def _strip_titles(run: tuple[str, ...]) -> Name | None:
     if not rest or all(_bare(t) in TITLES for t in rest) or rest[-1].endswith(("’s", "'s")):
         return None
     return Name(_join(rest), gender)
+
+
+def titles_before(run: tuple[str, ...], k: int) -> bool:
+    """Every token of `run` before position `k` is a title ("Sen. M. Dupont")."""
+    return all(is_title(t) for t in run[:k])
 
 
 def _initial(tok: str) -> bool:

@@ -36,6 +36,7 @@ _NAMING = re.compile(
     r"phrase|hashtag|slogan|motto|headline))\s+(?:(?:it|him|her|them|the|a|an)\s+)?)$")
 _NAMED_WORDS = 8  # at most this many words after such a word make a name, not a quotation
 _CONTEXT = 300  # characters before a quotation read for the sentence that introduces it
+_ASIDE = re.compile(r"\([^()\n]{1,40}\)")
 _LEADING_SPACE = re.compile(r"\s*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][”’\"»]?)\s*$")
 
@@ -127,7 +128,7 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
 def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
     """Decide which spans are speech and read the attribution words around each."""
     for i, block_spans in spans.items():
-        text = texts[i]
+        text = _without_asides(texts[i], block_spans)
         for k, s in enumerate(block_spans):
             prev_end = block_spans[k - 1].end if k else 0
             next_start = block_spans[k + 1].start if k + 1 < len(block_spans) else len(text)
@@ -142,6 +143,18 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
             s.speech = _is_speech(s, text)
             if not s.closed and s.chain is None and s.opener not in OPENING_ONLY:
                 s.speech = False  # a stray straight or single mark, not a quotation
+
+
+def _without_asides(text: str, spans: list[_Span]) -> str:
+    """`text` with short parentheses outside quotations blanked (offsets kept): a party tag
+    between a name and its verb ("Sen. Ada Moe (R-Texas) said") hides nothing else."""
+    if "(" not in text:
+        return text
+    out = list(text)
+    for m in _ASIDE.finditer(text):
+        if not any(s.start <= m.start() < s.end for s in spans):
+            out[m.start():m.end()] = " " * (m.end() - m.start())
+    return "".join(out)
 
 
 def _own_attribution(span: _Span) -> bool:
