@@ -11,16 +11,20 @@ BLOCK_KINDS: tuple[str, ...] = (
 )
 
 
+QuoteKind = Literal["direct", "partial"]
+
+
 @dataclass
 class QuoteSpan:
-    """A direct-speech span inside a block's text (offsets include the quote marks)."""
+    """A quotation span inside a block's text (offsets include the quote marks)."""
 
     start: int
     end: int
     speaker: str | None = None
+    kind: QuoteKind = "direct"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "speaker": self.speaker}
+        return {"start": self.start, "end": self.end, "speaker": self.speaker, "kind": self.kind}
 
 
 @dataclass
@@ -40,14 +44,17 @@ class Block:
 
 @dataclass
 class Quote:
-    """A direct-speech quotation: what was said (no marks), who said it, and its block index."""
+    """A quotation: what was said (no marks), who said it, its block index, and its kind
+    (`direct`: a quoted sentence or clause; `partial`: a few words inside reported speech)."""
 
     text: str
     speaker: str | None
     block: int
+    kind: QuoteKind = "direct"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "speaker": self.speaker, "block": self.block}
+        return {"text": self.text, "speaker": self.speaker, "block": self.block,
+                "kind": self.kind}
 
 
 @dataclass
@@ -112,14 +119,20 @@ class Article:
                 Block(
                     kind=b["kind"],
                     text=b["text"],
-                    quotes=[QuoteSpan(q["start"], q["end"], q.get("speaker"))
+                    quotes=[QuoteSpan(q["start"], q["end"], q.get("speaker"),
+                                      _kind(q.get("kind")))
                             for q in b.get("quotes", [])],
                 )
                 for b in data.get("blocks") or []
             ],
-            quotes=[Quote(q["text"], q.get("speaker"), q["block"])
+            quotes=[Quote(q["text"], q.get("speaker"), q["block"], _kind(q.get("kind")))
                     for q in data.get("quotes") or []],
             related=[RelatedLink(r["title"], r.get("url")) for r in data.get("related") or []],
             removed=list(data.get("removed") or []),
             raw=raw,
         )
+
+
+def _kind(value: object) -> QuoteKind:
+    """A stored quote's kind; articles stored before kinds existed hold direct quotes only."""
+    return "partial" if value == "partial" else "direct"

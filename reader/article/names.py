@@ -91,7 +91,7 @@ def token_spans(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for m in _TOKEN.finditer(text):
         tok = m.group()
-        if tok.endswith(".") and len(tok) > 1 and not _is_abbreviation(tok):
+        if tok.endswith(".") and len(tok) > 1 and not is_abbreviation(tok):
             out.extend(((m.start(), tok[:-1]), (m.end() - 1, ".")))
         else:
             out.append((m.start(), tok))
@@ -102,7 +102,7 @@ def tokens(text: str) -> list[str]:
     """`token_spans` without the offsets."""
     out: list[str] = []
     for tok in _TOKEN.findall(text):
-        if tok[-1] == "." and len(tok) > 1 and not _is_abbreviation(tok):
+        if tok[-1] == "." and len(tok) > 1 and not is_abbreviation(tok):
             out += (tok[:-1], ".")
         else:
             out.append(tok)
@@ -124,7 +124,7 @@ def mentions(text: str) -> list[tuple[int, Name, bool]]:
     return out
 
 
-def _is_abbreviation(tok: str) -> bool:
+def is_abbreviation(tok: str) -> bool:
     """"Dr.", "Sen.", "Jr.", "J." keep their full stop; "mayor." ends a sentence."""
     word = tok[:-1]
     return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())

@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reader.article.model import Block, Quote, QuoteSpan
+from reader.article.model import Block, Quote, QuoteKind, QuoteSpan
 from reader.article.quotemarks import OPENING_ONLY, MarkSpan, mark_spans
+from reader.article.sentences import blank_spans, sentence_of, sentence_starts
 from reader.article.speakers import (
     Position,
     Ref,
     SpeakerBook,
     after_attribution,
     before_attribution,
+    ends_with_speech_verb,
+    framing_attribution,
     lead_in_attribution,
     narration_speakers,
 )
@@ -50,10 +53,13 @@ class _Span(MarkSpan):
     ref: Ref | None = None
     speaker: str | None = None
     chain: int | None = None  # id of the multi-paragraph quotation this span belongs to
+    partial: bool = False  # a few words quoted inside reported speech
 
 
-def _is_speech(span: _Span, text: str) -> bool:
-    """Speech, not a scare quote, hashtag or title (short phrase with no one saying it)."""
+def _is_speech(span: _Span, text: str) -> bool | None:
+    """Speech (True); never speech (False: a hashtag, a link, a name or title after "known as");
+    or not on its own (None: a short phrase or a title, speech only when its sentence reports
+    someone's words)."""
     if span.chain is not None or span.attached:
         return True
     inner = span.inner(text)
@@ -66,8 +72,8 @@ def _is_speech(span: _Span, text: str) -> bool:
     if len(words) <= _SHORT_WORDS:  # a short sentence of its own: “Now I can’t stop.”
         return (inner[-1] in _SENTENCE_END and inner[0].isupper()
                 and (whole or _SENTENCE_START.search(text[max(0, span.start - 4):span.start])
-                     is not None))
-    return not _is_title(words)
+                     is not None)) or None
+    return not _is_title(words) or None
 
 
 def _is_title(words: list[str]) -> bool:
@@ -120,8 +126,9 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
     for i in order:
         for s in spans[i]:
             if s.speech:
-                blocks[i].quotes.append(QuoteSpan(s.start, s.end, s.speaker))
-                quotes.append(Quote(s.inner(texts[i]), s.speaker, i))
+                kind: QuoteKind = "partial" if s.partial else "direct"
+                blocks[i].quotes.append(QuoteSpan(s.start, s.end, s.speaker, kind))
+                quotes.append(Quote(s.inner(texts[i]), s.speaker, i, kind))
     return quotes
 
 
@@ -129,6 +136,8 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
     """Decide which spans are speech and read the attribution words around each."""
     for i, block_spans in spans.items():
         text = _without_asides(texts[i], block_spans)
+        narration = blank_spans(text, block_spans)
+        starts = sentence_starts(text, narration, block_spans)
         for k, s in enumerate(block_spans):
             prev_end = block_spans[k - 1].end if k else 0
             next_start = block_spans[k + 1].start if k + 1 < len(block_spans) else len(text)
@@ -140,9 +149,25 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
                 ref = ref_before
                 attached = attached or attached_before
             s.ref, s.attached = ref, attached
-            s.speech = _is_speech(s, text)
+            speech = _is_speech(s, text)
+            s.speech = bool(speech)
+            sentence_start, _ = sentence_of(starts, s.start, len(text))
+            s.partial = s.chain is None and _embedded(narration[sentence_start:s.start], inner)
+            if speech is None and s.closed:
+                framing = framing_attribution(narration[sentence_start:s.start], inner)
+                if framing is not None:
+                    s.speech, s.ref = True, framing[0]
             if not s.closed and s.chain is None and s.opener not in OPENING_ONLY:
                 s.speech = False  # a stray straight or single mark, not a quotation
+
+
+def _embedded(pre: str, inner: str) -> bool:
+    """A quotation inside a sentence's reported speech ("said that “…”", "called it “…”"), not
+    a quoted sentence or clause of its own ("said: “…”", "said, “…”", "“…,” he said")."""
+    pre = pre.rstrip()
+    if not pre or pre[-1] in ":,—–-(":
+        return False
+    return not (inner[:1].isupper() and ends_with_speech_verb(pre))
 
 
 def _without_asides(text: str, spans: list[_Span]) -> str:
@@ -175,7 +200,7 @@ def _previous_block(i: int, order_pos: int, order: list[int], blocks: list[Block
 def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[int],
              blocks: list[Block]) -> None:
     """Turn attributions into speakers in reading order; fill split and continued quotations."""
-    narration_texts = {i: _blank_spans(texts[i], spans[i]) for i in order}
+    narration_texts = {i: blank_spans(texts[i], spans[i]) for i in order}
     book = SpeakerBook(narration_texts)
     chain_ref: dict[int, Ref] = {}
     for i in order:
@@ -220,19 +245,6 @@ def _inherited(prev: int | None, spans: dict[int, list[_Span]], texts: dict[int,
         return book.resolve(lead_in, at)
     reported = narration_speakers(book.texts[prev])
     return book.resolve(reported[-1][1], at) if reported else None
-
-
-def _blank_spans(text: str, spans: list[_Span]) -> str:
-    """`text` with every quote-mark span replaced by spaces (offsets unchanged)."""
-    if not spans:
-        return text
-    parts: list[str] = []
-    pos = 0
-    for s in spans:
-        parts += [text[pos:s.start], " " * (s.end - s.start)]
-        pos = s.end
-    parts.append(text[pos:])
-    return "".join(parts)
 
 
 def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev: int | None,

@@ -55,6 +55,15 @@ def _trie_pattern(words: list[str]) -> str:
 
 VERB = "(?:" + _trie_pattern(sorted(WORDS["verbs"])) + ")"
 _VERB_RE = re.compile(rf"(?<![\w-]){VERB}(?![\w])")
+_CUE_RE = re.compile(
+    r"(?<![\w-])(?:" + _trie_pattern(sorted(WORDS["verbs"] | WORDS["cue_verbs"])) + r")(?![\w])")
+# "a group called “…”", "a show named": a noun right before the verb names a thing.
+_NAMING_CALL = re.compile(r"\b(?:[a-z]+)\s+(?:called|named|titled)\s*$")
+_ENDS_WITH_VERB = re.compile(rf"(?<![\w-]){VERB}(?:\s+[a-z]+){{0,2}}\s*$")
+_PASSIVE = re.compile(r"(?:,|\b(?:be|been|being|is|are|was|were))\s*$")
+_NOT_NOUNS = frozenset({"he", "she", "they", "who", "which", "what", "it", "also", "has", "had",
+                        "have", "once", "then", "later", "repeatedly", "and", "just", "that",
+                        "we", "i", "you", "publicly", "previously", "even", "again"})
 
 _CLOSING_PUNCT = ",.!?…:;—–-"
 # "…,” said X" / "…,” she told Reuters." / "…», dit-il."
@@ -175,6 +184,43 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
         # added, “…”": the sentence's subject speaks
         return _sentence_subject(last_sentence(context or lead)), True
     return None, attached
+
+
+def ends_with_speech_verb(text: str) -> bool:
+    """`text` ends with a speech verb, perhaps with its object: "X said", "X told reporters"."""
+    return _ENDS_WITH_VERB.search(text) is not None
+
+
+def framing_attribution(pre: str, inner: str) -> tuple[Ref | None] | None:
+    """A quotation inside a sentence that reports someone's words or views ("Obama called the
+    claims “just not true”", "Smith said the plan was “a disaster”"): `(who,)` when `pre`, the
+    sentence up to the quote, has such a verb; None for a scare quote or a title."""
+    words = inner.split()
+    if not words or _is_title_case(words):
+        return None
+    verbs = list(_CUE_RE.finditer(pre))
+    if not verbs:
+        return None
+    last = verbs[-1]
+    m = _NAMING_CALL.search(pre, 0, last.end() + len(pre) - last.end())
+    if m and pre[last.end():].strip() == "" and m.group().split()[0] not in _NOT_NOUNS:
+        return None  # a play called “…”
+    for v in reversed(verbs):
+        if v.group().endswith("ing"):
+            continue  # "…, calling it “…”": the subject of the main clause speaks
+        clause = re.split(r"[;:]|,\s+(?:and|but)\s+", pre[:v.start()])[-1]
+        who = subject_name(clause)
+        if who is not None:
+            return (who,)
+    if _PASSIVE.search(pre, 0, last.start()):
+        return None  # "the decision, described at the time as “…”": no one's words
+    return (_sentence_subject(pre),)
+
+
+def _is_title_case(words: list[str]) -> bool:
+    """Every word capitalised: a name or title (“Meet the Press”, “Guccifer”), not speech."""
+    big = [w for w in words if w[:1].isalpha() and len(w) > 3]
+    return bool(big) and all(w[0].isupper() for w in big)
 
 
 def _sentence_subject(sentence: str) -> Ref | None:

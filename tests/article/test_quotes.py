@@ -39,8 +39,13 @@ def split_article(text: str) -> list[Block]:
 
 def check_expected(blocks: list[Block], expected: dict) -> None:
     """The scorer's rules: each expected quote is found (by `contains`) with its speaker, every
-    reported quote is an expected one, and no scare quote is reported."""
-    quotes = find_quotes(blocks)
+    reported direct quote is an expected one, and no scare quote is reported as direct; partial
+    quotes listed under "partial" are found with their speaker."""
+    everything = find_quotes(blocks)
+    quotes = [q for q in everything if q.kind == "direct"]
+    for want in expected.get("partial", []):
+        assert [q.speaker for q in everything
+                if q.kind == "partial" and want["contains"] in q.text] == [want["speaker"]], want
     matched: set[int] = set()
     for want in expected["quotes"]:
         hits = [i for i, q in enumerate(quotes) if want["contains"] in q.text]
@@ -458,13 +463,11 @@ def test_multi_paragraph_offsets_run_to_the_end_of_the_open_paragraph() -> None:
 # --- scare quotes, titles, hashtags ---------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
-    "The government declared the journalists to be “enemies” of the republic.",
     "Londoners protested the ‘concentration camps,’ outside the consulate.",
     "She was known as the “Iron Lady” long before she took office.",
     "The film “The Long Quiet Harbour” opens on Friday.",
     "The slogan “No Taxation Without Consultation” appeared on every banner.",
     "Couples posted selfies with the hashtag “#kissforrights” all week.",
-    "The report described the policy as “a modest success” overall.",
     'He put the "smart" fridge in the garage.',
     "The so-called “reforms” were never debated in parliament.",
     "The band closed with “Walking Back to the Harbour Lights,” their biggest hit.",
@@ -475,6 +478,18 @@ def test_scare_quotes_and_titles_are_not_quotations(text: str) -> None:
     blocks = paragraphs(text)
     assert find_quotes(blocks) == []
     assert blocks[0].quotes == []
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("The government declared the journalists to be “enemies” of the republic.", None),
+    ("The report described the policy as “a modest success” overall.", None),
+    ("Senator Ida Marsh called the claims “just not true” on Sunday.", "Ida Marsh"),
+    ("Ida Marsh said the bill was “dead on arrival” and left the chamber.", "Ida Marsh"),
+])
+def test_a_few_words_inside_reported_speech_are_a_partial_quote(
+        text: str, speaker: str | None) -> None:
+    [quote] = find_quotes(paragraphs(text))
+    assert (quote.kind, quote.speaker) == ("partial", speaker)
 
 
 def test_short_quote_with_a_speech_verb_is_speech() -> None:
