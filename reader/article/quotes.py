@@ -39,6 +39,13 @@ _NAMING = re.compile(
     r"phrase|hashtag|slogan|motto|headline))\s+(?:(?:it|him|her|them|the|a|an)\s+)?)$")
 _NAMED_WORDS = 8  # at most this many words after such a word make a name, not a quotation
 _CONTEXT = 300  # characters before a quotation read for the sentence that introduces it
+_BEFORE_TITLE = frozenset({
+    "on", "in", "of", "from", "at", "for", "with", "by", "about", "told", "the", "a", "an",
+    "his", "her", "their", "its", "our", "my", "book", "film", "show", "movie", "program",
+    "programme", "song", "album", "memoir", "novel", "series", "play", "newsletter", "column",
+})
+_SPEECH_ENDINGS = frozenset({"said", "says", "added", "adding", "wrote", "asked", "told",
+                             "saying", "stated", "tweeted", "replied", "responded"})
 _ASIDE = re.compile(r"\([^()\n]{1,40}\)")
 _LEADING_SPACE = re.compile(r"\s*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][”’\"»]?)\s*$")
@@ -149,16 +156,34 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
                 ref = ref_before
                 attached = attached or attached_before
             s.ref, s.attached = ref, attached
-            speech = _is_speech(s, text)
-            s.speech = bool(speech)
             sentence_start, _ = sentence_of(starts, s.start, len(text))
-            s.partial = s.chain is None and _embedded(narration[sentence_start:s.start], inner)
+            pre = narration[sentence_start:s.start]
+            speech = False if _names_a_work(pre, inner) else _is_speech(s, text)
+            s.speech = bool(speech)
+            s.partial = s.chain is None and _embedded(pre, inner)
             if speech is None and s.closed:
-                framing = framing_attribution(narration[sentence_start:s.start], inner)
+                framing = framing_attribution(pre, inner)
                 if framing is not None:
                     s.speech, s.ref = True, framing[0]
             if not s.closed and s.chain is None and s.opener not in OPENING_ONLY:
                 s.speech = False  # a stray straight or single mark, not a quotation
+
+
+def _names_a_work(pre: str, inner: str) -> bool:
+    """A title in Title Case after a preposition, a possessive or a noun and comma: on “Meet the
+    Press,”, Fox News’s “Morning Joe”, her memoir, “Tough Choices.”; or a markup attribute
+    (tweet-id="…") or a span without letters."""
+    if not any(ch.isalpha() for ch in inner):
+        return True
+    pre = pre.rstrip()
+    if pre.endswith("="):
+        return True
+    words = inner.split()
+    if not pre or not _is_title(words) or not (len(words) > 1 or inner[:1].isupper()):
+        return False
+    last = pre.rsplit(None, 1)[-1].lower()
+    return last in _BEFORE_TITLE or last.endswith(("’s", "'s")) or (
+        last.endswith(",") and last[:-1].isalpha() and last[:-1] not in _SPEECH_ENDINGS)
 
 
 def _embedded(pre: str, inner: str) -> bool:
