@@ -161,7 +161,7 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
             speech = False if _names_a_work(pre, inner) else _is_speech(s, text)
             s.speech = bool(speech)
             s.partial = s.chain is None and _embedded(pre, inner)
-            if speech is None and s.closed:
+            if (speech is None and s.closed) or (speech and ref is None and s.chain is None):
                 framing = framing_attribution(pre, inner)
                 if framing is not None:
                     s.speech, s.ref = True, framing[0]
