@@ -15,7 +15,7 @@ from itertools import pairwise
 from pathlib import Path
 
 WORDS: dict[str, frozenset[str]] = {
-    key: frozenset(value.split())
+    key: frozenset(value.split("\n") if key == "places" else value.split())
     for key, value in tomllib.loads(
         (Path(__file__).with_name("speech_words.toml")).read_text(encoding="utf-8")).items()
 }
@@ -25,6 +25,7 @@ STOPWORDS = WORDS["stopwords"]
 PARTICLES = WORDS["particles"]
 ORG_WORDS = WORDS["org_words"]
 PRONOUNS = WORDS["pronouns"]
+PLACES = frozenset(p.strip() for p in WORDS["places"] if p.strip())
 TITLE_SUFFIXES = tuple(sorted(WORDS["title_suffixes"]))
 HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "herr": "m",
                     "monsieur": "m", "father": "m", "mrs": "f", "ms": "f", "miss": "f", "dame": "f",
@@ -69,6 +70,7 @@ class Name:
 
     text: str
     gender: str | None = None
+    titled: bool = False  # written after a title ("Gov. Kasich"): a person, even as one word
 
     @property
     def tokens(self) -> list[str]:
@@ -76,7 +78,8 @@ class Name:
 
     @property
     def is_org(self) -> bool:
-        return any(t.lower() in ORG_WORDS for t in self.tokens)
+        """An organisation or a place ("Trump University", "Atlantic City", "New Hampshire")."""
+        return self.text in PLACES or any(t.lower() in ORG_WORDS for t in self.tokens)
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ def _strip_titles(run: tuple[str, ...]) -> Name | None:
         rest.pop(0)
     if not rest or all(_bare(t) in TITLES for t in rest) or rest[-1].endswith(("’s", "'s")):
         return None
-    return Name(_join(rest), gender)
+    return Name(_join(rest), gender, titled=cut > 0 and titles[cut - 1])
 
 
 def titles_before(run: tuple[str, ...], k: int) -> bool:

@@ -364,12 +364,13 @@ class SpeakerBook:
                 self.genders.setdefault(full, ref.gender)
             return full
         for _, name in reversed(self.recent):
-            if word in name.split() and " " in name:
+            if name.split()[0] == word and " " in name:
                 return name  # a first name: "Kimahli said"
-        names = self._names_with(word)
-        if names:
-            return names[0]
-        return word if self._single_name(word) else None
+        if self._single_name(word) or ref.titled:
+            return word
+        firsts = [n for n in self._names_with(word)
+                  if n.split()[0] == word and not Name(n).is_org]
+        return firsts[0] if firsts else None
 
     def _role_holder(self, role: str, at: Position) -> str | None:
         """Who holds `role` ("mayor"), named with it nearby: "Mayor Lena Osei", "Lena Osei, the
