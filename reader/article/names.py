@@ -51,7 +51,9 @@ _ABBREVIATIONS = frozenset({
 })
 _ENGLISH_PRONOUNS = frozenset({"he", "she", "they"})
 _PHRASE_END = frozenset({"who", "when", "whose", "which", "that", "in", "at", "of", "for", "on",
-                         "from", "with", "after", "before", "during", "and", "but"})
+                         "from", "with", "after", "before", "during", "and", "but", "to", "by",
+                         "am", "im", "vom", "beim", "auf", "aus", "bei", "mit", "nach", "zum", "zur", "au",
+                         "aux", "en", "dans", "pour", "sur", "avec", "lors", "durante"})
 _AUXILIARIES = frozenset({
     "has", "had", "have", "also", "later", "then", "previously", "once", "again", "would", "will",
     "reportedly", "recently", "further", "simply", "just", "quickly", "finally", ",", "instead",
@@ -295,7 +297,7 @@ def object_name(phrase: str) -> Name | Role | str | None:
     toks = tokens(phrase[inverted.end():] if inverted else phrase)[:24]
     end = len(toks)
     for k, tok in enumerate(toks):
-        if tok in ".!?;:()" or (tok == "," and k + 1 < len(toks) and toks[k + 1][:1].islower()):
+        if tok in ".!?;:()":
             end = k
             break
     toks = toks[:end]
@@ -303,17 +305,36 @@ def object_name(phrase: str) -> Name | Role | str | None:
         return None
     if toks[0].lower() in (PRONOUNS if inverted else _ENGLISH_PRONOUNS):
         return toks[0].lower()  # "said he", "dit-il" (but Italian "ha detto il sindaco …")
-    candidates: list[Name] = []
-    for i, j in runs(toks):
+    comma = toks.index(",") if "," in toks else len(toks)
+    head = _head_name(toks[:comma])
+    if head is not None:
+        return head
+    if comma < len(toks):  # "said Clinton's introducer, actress Jamie Lee Curtis"
+        rest = toks[comma + 1:]
+        aside = rest[:rest.index(",")] if "," in rest else rest
+        if aside and all(is_name_token(t) or is_title(t) or t.lower() in ROLES
+                         or _bare(t) in PARTICLES for t in aside):
+            named = _head_name(aside)
+            if named is not None:
+                return named
+    return _role(toks[:min(comma, 4)], at_start=True)
+
+
+def _head_name(toks: list[str]) -> Name | None:
+    """The name heading a noun phrase after a verb: its last capitalised run before a
+    preposition ("Oversight ranking Democrat Elijah Cummings", "Kimora Powell of Rainbow
+    Road"), not one that qualifies a role ("Rainbow Road executive director")."""
+    stop = next((k for k, t in enumerate(toks) if k and t.lower() in _PHRASE_END), len(toks))
+    best: Name | None = None
+    for i, j in runs(toks[:stop]):
         if i > 0 and toks[i - 1].lower() in _PREPOSITIONS:
             continue
-        name = strip_titles(toks[i:j])
-        if name is None:
-            continue
-        if j < len(toks) and toks[j].lower() in ROLES:
+        if j < stop and toks[j].lower() in ROLES:
             continue  # an organisation or place qualifying a role: "Rainbow Road executive …"
-        candidates.append(name)
-    return candidates[0] if candidates else _role(toks[:4], at_start=True)
+        name = strip_titles(toks[i:j])
+        if name is not None:
+            best = name
+    return best
 
 
 def _role(toks: list[str], at_start: bool = False) -> Role | None:
