@@ -52,8 +52,9 @@ _ABBREVIATIONS = frozenset({
 _ENGLISH_PRONOUNS = frozenset({"he", "she", "they"})
 _PHRASE_END = frozenset({"who", "when", "whose", "which", "that", "in", "at", "of", "for", "on",
                          "from", "with", "after", "before", "during", "and", "but", "to", "by",
-                         "am", "im", "vom", "beim", "auf", "aus", "bei", "mit", "nach", "zum", "zur", "au",
-                         "aux", "en", "dans", "pour", "sur", "avec", "lors", "durante"})
+                         "am", "im", "vom", "beim", "auf", "aus", "bei", "mit", "nach", "zum",
+                         "zur", "au", "aux", "en", "dans", "pour", "sur", "avec", "lors",
+                         "durante"})
 _AUXILIARIES = frozenset({
     "has", "had", "have", "also", "later", "then", "previously", "once", "again", "would", "will",
     "reportedly", "recently", "further", "simply", "just", "quickly", "finally", ",", "instead",
