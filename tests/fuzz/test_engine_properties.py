@@ -18,7 +18,8 @@ from reader.article.quotes import find_quotes
 from reader.sanitize import clean_text
 
 WS = " \t\n\u00a0\u202f"
-QUOTE_MARKS = "“”\"'‘’«»„"
+QUOTE_MARKS = "“”\"'‘’«»„`"
+DOUBLED_MARKS = ("''", "``", "‘‘")  # two-character opening marks
 _TAG = re.compile(r"<[A-Za-z/!?][^>]*>")  # "< 0" is text, not a tag
 
 
@@ -77,10 +78,11 @@ def assert_quotes_consistent(blocks: list[Block], quotes: list) -> None:
             previous_end = span.end
             spanned = block.text[span.start:span.end]
             assert spanned[0] in QUOTE_MARKS, spanned
-            inner = spanned[1:]
+            inner = spanned[2:] if spanned[:2] in DOUBLED_MARKS else spanned[1:]
             candidates = {inner.strip(WS)}
-            if inner and inner[-1] in QUOTE_MARKS:
-                candidates.add(inner[:-1].strip(WS))
+            for closing in ("''", "’’", *QUOTE_MARKS):
+                if inner.endswith(closing):
+                    candidates.add(inner[:-len(closing)].strip(WS))
             assert said in candidates, (said, spanned)
 
 
