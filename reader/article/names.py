@@ -41,7 +41,26 @@ _NOT_BEFORE_SUBJECT = frozenset({
     "before", "after", "during", "since", "until", "over", "under", "through", "near", "called",
     "around", "across", "toward", "towards", "inside", "outside", "behind", "beyond", "along",
     "among", "between", "within", "without", "throughout", "upon", "onto", "per", "past", "named",
-    "visited", "visit", "leaving", "left", "reached", "entering", "entered",
+    "visited", "visit", "leaving", "left", "reached", "entering", "entered", "el", "la", "le",
+    "los", "las", "les", "de", "del", "der", "die", "das",
+})
+# Words after which a name opens a clause (and may be its subject).
+_CLAUSE_OPENERS = frozenset({
+    ".", ",", ";", ":", "—", "–", "(", "-", "and", "but", "that", "when", "because", "while", "as",
+    "if", "so", "though", "although", "whether", "where", "then", "also", "once", "unless",
+    "who", "whom", "which", "said", "says", "added", "asked", "wrote", "told", "explained",
+    "insisted", "warned", "argued", "noted", "replied", "responded", "tweeted", "continued",
+})
+_ROLE_MODIFIERS = frozenset({
+    "former", "then", "acting", "longtime", "presumptive", "political", "science", "party",
+    "campaign", "top", "veteran", "republican", "democratic", "gop", "conservative", "liberal",
+    "independent", "frontrunner", "front-runner", "presidential", "state", "national", "senate",
+    "house", "majority", "minority", "ranking", "communications", "press", "policy", "media",
+})
+_TIME_WORDS = frozenset({
+    "week", "weekend", "night", "morning", "afternoon", "evening", "year", "month", "day",
+    "today", "yesterday", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "later", "earlier", "recently", "previously",
 })
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _ABBREVIATIONS = frozenset({
@@ -115,19 +134,49 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def mentions(text: str) -> list[tuple[int, Name, bool]]:
-    """Every name in `text` ("Dr. Jane Smith", "Smith"), with its offset, titles stripped, and
-    whether it can be a sentence's subject (not after "the", "of", "than": "the Virginia vote")."""
+@dataclass(frozen=True)
+class Mention:
+    """A name in running text, where it stands in its clause."""
+
+    offset: int
+    name: Name
+    subject: bool  # can be a sentence's subject (not after "the", "of", "than")
+    leading: bool  # opens its clause ("On Sunday, Smith …", "…, but Smith …", "said Smith")
+
+
+def mentions(text: str) -> list[Mention]:
+    """Every name in `text` ("Dr. Jane Smith", "Smith"), with its offset and titles stripped."""
     spans = token_spans(text)
     toks = [tok for _, tok in spans]
-    out: list[tuple[int, Name, bool]] = []
+    out: list[Mention] = []
     for i, j in runs(toks):
         name = strip_titles(toks[i:j])
         if name is not None:
-            prev = toks[i - 1].lower() if i else ""
+            k = _phrase_start(toks, i)
+            prev = toks[k - 1].lower() if k else ""
             subject = prev not in _NOT_BEFORE_SUBJECT and not prev.endswith(("’s", "'s"))
-            out.append((spans[i][0], name, subject))
+            leading = (not prev or prev in _CLAUSE_OPENERS or (prev in STOPWORDS
+                       and prev not in _NOT_BEFORE_SUBJECT) or prev.rstrip(".") in _TIME_WORDS)
+            out.append(Mention(spans[i][0], name, subject, leading))
     return out
+
+
+def _phrase_start(toks: list[str], i: int) -> int:
+    """Where the noun phrase of the name at `toks[i]` begins, past its titles and roles:
+    "former Secretary of State Hillary Clinton", "political science professor Ann Lee"."""
+    k = i
+    while k > 0:
+        tok = toks[k - 1]
+        low = tok.lower()
+        if low == "of" and k >= 2 and is_title(toks[k - 2]):
+            k -= 2
+        elif is_title(tok) or low in ROLES or low in _ROLE_MODIFIERS:
+            k -= 1
+        elif k < i and is_name_token(tok):  # an organisation before a role: "Acme spokesman"
+            k -= 1
+        else:
+            break
+    return k
 
 
 def is_abbreviation(tok: str) -> bool:

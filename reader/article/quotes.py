@@ -226,7 +226,8 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
              blocks: list[Block]) -> None:
     """Turn attributions into speakers in reading order; fill split and continued quotations."""
     narration_texts = {i: blank_spans(texts[i], spans[i]) for i in order}
-    book = SpeakerBook(narration_texts)
+    sentences = {i: sentence_starts(texts[i], narration_texts[i], spans[i]) for i in order}
+    book = SpeakerBook(narration_texts, sentences)
     chain_ref: dict[int, Ref] = {}
     for i in order:
         for s in spans[i]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from reader.article.names import (
     PRONOUNS,
@@ -97,7 +98,8 @@ _CAPITAL = re.compile(r"[^\W\da-z_]")  # a letter that is not a-z (a quick pre-c
 _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", "hij": "m",
            "she": "f", "elle": "f", "ella": "f", "lei": "f", "ela": "f"}
 _WINDOW = 60  # characters around a word searched for the rest of its name
-_MENTION_REACH = 600  # characters before a "he said" searched for a person just named
+_FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
+_FOCUS_SENTENCES = 8
 _MAX_LOOKS = 15  # occurrences of a word examined (names are introduced early)
 _GENDER_REACH = 80  # characters after a name searched for the pronoun that refers to it
 # The first he/his/him/she/her in the rest of the name's sentence, before any other name.
@@ -107,6 +109,24 @@ _ROLE_REACH = 20  # blocks looked back for the person who holds a role ("the may
 # "Lena Osei, the town’s" right before a role word.
 _NAME_BEFORE_ROLE = re.compile(r"([^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){1,3}),\s+"
                                r"(?:the|a|an)\s+[^,.;:!?]{0,40}$")
+
+# A name, then (optionally) an aside in commas or adverbs, then a speech verb.
+_SPEAKS_AFTER = re.compile(
+    rf"(?:\s*,[^,.;:!?]{{1,90}},)?(?:\s+(?:[a-z]+ly|also|has|had|have|then|later|once|again|"
+    rf"on\s+[A-Z][a-z]+day))*\s+{VERB}(?![\w])")
+_SPEAKS_BEFORE = re.compile(rf"(?<![\w-]){VERB}\s+(?:[^\s,.]+\s+){{0,3}}$")
+
+
+@dataclass(frozen=True)
+class _Person:
+    """A person named in a block's narration (the full name) and their place in the clause."""
+
+    offset: int
+    name: str
+    leading: bool
+    speaks: bool
+    subject: bool
+
 
 Ref = Name | Role | str  # a name as written, a role ("the mayor"), or a pronoun
 Position = tuple[int, int]  # (block index, character offset)
@@ -212,7 +232,7 @@ def framing_attribution(pre: str, inner: str) -> tuple[Ref | None] | None:
         who = subject_name(clause)
         if who is not None:
             return (who,)
-    if _PASSIVE.search(pre, 0, last.start()):
+    if last.group().endswith("ed") and _PASSIVE.search(pre, 0, last.start()):
         return None  # "the decision, described at the time as “…”": no one's words
     return (_sentence_subject(pre),)
 
@@ -269,15 +289,16 @@ class SpeakerBook:
     `texts` is the narration: each block's text with its quotations blanked out.
     """
 
-    def __init__(self, texts: dict[int, str]) -> None:
+    def __init__(self, texts: dict[int, str], sentences: dict[int, list[int]]) -> None:
         self.texts = texts
+        self.sentences = sentences  # each block's sentence starts
         self.joined = ".\n\n".join(texts.values())  # one string to search names in
         self.recent: list[tuple[Position, str]] = []
         self.genders: dict[str, str] = {}
         self._full: dict[str, list[str]] = {}
         self._single: dict[str, bool] = {}
         self._narration: dict[int, list[tuple[int, Name]]] = {}
-        self._block_mentions: dict[int, list[tuple[Position, Name]]] = {}
+        self._block_mentions: dict[int, list[_Person]] = {}
         self._gender_read: set[str] = set()
 
     def _occurrences(self, word: str) -> Iterator[int]:
@@ -322,27 +343,38 @@ class SpeakerBook:
                 not sentence_start(self.joined, at) for at in self._occurrences(word))
         return self._single[word]
 
-    def mentions(self, block: int, before: int | None = None) -> list[tuple[Position, Name]]:
-        """People named as possible subjects in the last stretch of a block before offset
-        `before` (its end by default), surnames expanded to full names."""
+    def people(self, block: int) -> list[_Person]:
+        """The people a block's narration names, in order: full names, whether each opens its
+        clause, and whether a speech verb follows ("Smith said", "Smith, the mayor, told")."""
         if block not in self._block_mentions:
-            found: list[tuple[Position, Name]] = []
-            for at, name, subject in mentions(self.texts.get(block, "")):
-                if len(name.tokens) == 1:
-                    full = self._surname(name.text)
-                    name = Name(full, name.gender) if full else name
-                if len(name.tokens) < 2:
+            text = self.texts.get(block, "")
+            found: list[_Person] = []
+            for m in mentions(text):
+                full = self._person(m.name)
+                if full is None:
                     continue
-                if name.gender:
-                    self.genders.setdefault(name.text, name.gender)
-                if subject and not name.is_org:
-                    found.append(((block, at), name))
+                if m.name.gender:
+                    self.genders.setdefault(full, m.name.gender)
+                end = m.offset + len(m.name.text)
+                speaks = _SPEAKS_AFTER.match(text, end) is not None or (
+                    _SPEAKS_BEFORE.search(text, max(0, m.offset - 30), m.offset) is not None)
+                found.append(_Person(m.offset, full, m.leading and m.subject, speaks,
+                                     m.subject))
             self._block_mentions[block] = found
-        end = len(self.texts.get(block, "")) if before is None else before
-        found = self._block_mentions[block]
-        lo = bisect_left(found, end - _MENTION_REACH, key=lambda m: m[0][1])
-        hi = bisect_left(found, end, key=lambda m: m[0][1])
-        return found[lo:hi]
+        return self._block_mentions[block]
+
+    def _person(self, name: Name) -> str | None:
+        """The full name of a person mention, or None for an organisation, a place, or a word
+        we cannot tell is a name."""
+        if name.is_org:
+            return None
+        if len(name.tokens) >= 2:
+            return name.text
+        word = name.tokens[0]
+        full = self._surname(word)
+        if full:
+            return full
+        return word if name.titled or self._single_name(word) else None
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
         """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
@@ -462,26 +494,61 @@ class SpeakerBook:
         return self.resolve(_sentence_subject(last_sentence(head)), (block, before))
 
     def _pronoun(self, pronoun: str, at: Position) -> str | None:
-        """He/she: a person named (as a subject) in this or the previous paragraph after the
-        last speaker, else the most recent compatible speaker, quoted or reported. They: the most
-        recent speaker."""
+        """He/she: the person in focus in the sentences before it (this and the two previous
+        paragraphs), nearest sentence first: a compatible speaker quoted there, else one it
+        reports as speaking ("Sexton said"), else the subject that opens it; past that, the most
+        recent compatible speaker. They: the most recent speaker."""
         gender = _GENDER.get(pronoun)
-        candidates = sorted([*self.recent, *self._reported(at)])
-        speaker = next(((pos, n) for pos, n in reversed(candidates)
-                        if self._compatible(n, gender)), None)
+        found = None
         if gender:
-            nearby = self.mentions(at[0], at[1])
-            if speaker is None or speaker[0][0] < at[0]:  # the previous paragraph may count
-                nearby = self.mentions(at[0] - 1) + nearby
-            mention = next(((pos, n.text) for pos, n in reversed(nearby)
-                            if pos < at and self._compatible(n.text, gender)), None)
-            if mention and (speaker is None or mention[0] > speaker[0]):
-                speaker = mention  # "Sir Anthony Ferrars called it … “…,” he said"
-        if speaker is None:
-            return None
-        if gender:
-            self.genders[speaker[1]] = gender
-        return speaker[1]
+            for block, start, end, own in self._sentences_before(at):
+                found = self._focus(block, start, end, gender, own)
+                if found:
+                    break
+        if found is None:
+            candidates = sorted([*self.recent, *self._reported(at)])
+            found = next((n for _, n in reversed(candidates) if self._compatible(n, gender)),
+                         None)
+        if found and gender:
+            self.genders[found] = gender
+        return found
+
+    def _sentences_before(self, at: Position) -> Iterator[tuple[int, int, int, bool]]:
+        """(block, start, end, holds `at`) of the sentences before `at`, nearest first."""
+        seen = 0
+        for block in range(at[0], at[0] - _FOCUS_BLOCKS - 1, -1):
+            starts = self.sentences.get(block)
+            if starts is None:
+                continue
+            limit = at[1] if block == at[0] else len(self.texts[block])
+            ends = [*starts[1:], len(self.texts[block])]
+            for start, end in reversed(list(zip(starts, ends, strict=True))):
+                if start >= limit:
+                    continue
+                yield block, start, min(end, limit), block == at[0] and at[1] < end
+                seen += 1
+                if seen == _FOCUS_SENTENCES:
+                    return
+
+    def _focus(self, block: int, start: int, end: int, gender: str, own: bool) -> str | None:
+        """Who a sentence is about, if compatible with `gender`."""
+        quoted = [n for pos, n in self.recent if pos[0] == block and start <= pos[1] < end]
+        for name in reversed(quoted):
+            if self._compatible(name, gender):
+                return name
+        people = [p for p in self.people(block) if start <= p.offset < end]
+        if own:  # the pronoun's own sentence: "Smith told reporters he …", not "that Jones …"
+            people = [p for p in people if p.speaks]
+        for p in people:
+            if p.speaks and self._compatible(p.name, gender):
+                return p.name
+        for p in people:
+            if p.leading and self._compatible(p.name, gender):
+                return p.name
+        for p in reversed(people):
+            if p.subject and self._gender(p.name) == gender:
+                return p.name
+        return None
 
     def met(self, speaker: str | None, at: Position) -> None:
         """Record `speaker` as the most recent one (for pronouns and surnames)."""
