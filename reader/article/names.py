@@ -25,6 +25,8 @@ STOPWORDS = WORDS["stopwords"]
 PARTICLES = WORDS["particles"]
 ORG_WORDS = WORDS["org_words"]
 PRONOUNS = WORDS["pronouns"]
+GIVEN_NAME_GENDER = {**dict.fromkeys(WORDS["male_names"], "m"),
+                     **dict.fromkeys(WORDS["female_names"], "f")}
 PLACES = frozenset(p.strip() for p in WORDS["places"] if p.strip())
 TITLE_SUFFIXES = tuple(sorted(WORDS["title_suffixes"]))
 HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "herr": "m",

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reader.article.names import (
+    GIVEN_NAME_GENDER,
     PRONOUNS,
     WORDS,
     Name,
@@ -445,7 +446,8 @@ class SpeakerBook:
 
     def _gender(self, name: str) -> str | None:
         """What the narration says: honorifics, earlier pronoun references, or the pronouns
-        that follow the name in its sentences ("Blackwood … her grandfather’s logbooks")."""
+        that follow the name in its sentences ("Blackwood … her grandfather’s logbooks"); else
+        what a common given name suggests."""
         if name not in self.genders and name not in self._gender_read:
             self._gender_read.add(name)
             word = name.split()[-1]
@@ -459,6 +461,9 @@ class SpeakerBook:
                 m = _TAIL_PRONOUN.match(tail)
                 if m:
                     votes["m" if m.group(1) in ("he", "his", "him") else "f"] += 1
+            given = GIVEN_NAME_GENDER.get(name.split()[0].lower()) if " " in name else None
+            if given:
+                votes[given] += 2
             if votes["m"] != votes["f"]:
                 self.genders[name] = max(votes, key=lambda g: votes[g])
         return self.genders.get(name)
