@@ -350,7 +350,7 @@ class SpeakerBook:
         if block not in self._block_mentions:
             text = self.texts.get(block, "")
             found: list[_Person] = []
-            for m in mentions(text):
+            for m in [] if _headline(text) else mentions(text):
                 full = self._person(m.name)
                 if full is None:
                     continue
@@ -560,6 +560,13 @@ class SpeakerBook:
         if speaker:
             self.recent = [r for r in self.recent if r[1] != speaker][-20:]
             self.recent.append((at, speaker))
+
+
+def _headline(text: str) -> bool:
+    """A line in Title Case ("Clinton Wades In, Urges Britain To Stay"): its capitals name no
+    one."""
+    words = [w for w in text.split() if w[:1].isalpha() and len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _word_char(ch: str) -> bool:
