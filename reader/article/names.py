@@ -151,9 +151,10 @@ def mentions(text: str) -> list[Mention]:
     spans = token_spans(text)
     toks = [tok for _, tok in spans]
     out: list[Mention] = []
-    for i, j in runs(toks):
+    found = runs(toks)
+    for n, (i, j) in enumerate(found):
         name = strip_titles(toks[i:j])
-        if name is not None:
+        if name is not None and not _modifies_next(toks, j, found[n + 1:n + 2]):
             k = _phrase_start(toks, i)
             prev = toks[k - 1].lower() if k else ""
             subject = prev not in _NOT_BEFORE_SUBJECT and not prev.endswith(("’s", "'s"))
@@ -163,6 +164,17 @@ def mentions(text: str) -> list[Mention]:
     return out
 
 
+def _modifies_next(toks: list[str], j: int, following: list[tuple[int, int]]) -> bool:
+    """The run ending at `j` qualifies a role before the next name: "Clinton spokeswoman Jennifer
+    Palmieri", "Trump campaign manager Paul Manafort"."""
+    if not following:
+        return False
+    between = toks[j:following[0][0]]
+    return bool(between) and all(t.islower() and (t in ROLES or t in TITLES or t in _ROLE_MODIFIERS)
+                                 for t in between) and any(t in ROLES or t in TITLES
+                                                           for t in between)
+
+
 def _phrase_start(toks: list[str], i: int) -> int:
     """Where the noun phrase of the name at `toks[i]` begins, past its titles and roles:
     "former Secretary of State Hillary Clinton", "political science professor Ann Lee"."""
@@ -170,11 +182,10 @@ def _phrase_start(toks: list[str], i: int) -> int:
     while k > 0:
         tok = toks[k - 1]
         low = tok.lower()
+        role = is_title(tok) or low in ROLES or low in _ROLE_MODIFIERS
         if low == "of" and k >= 2 and is_title(toks[k - 2]):
             k -= 2
-        elif is_title(tok) or low in ROLES or low in _ROLE_MODIFIERS:
-            k -= 1
-        elif k < i and is_name_token(tok):  # an organisation before a role: "Acme spokesman"
+        elif role or (k < i and is_name_token(tok)):  # "Acme spokesman Ann Lee"
             k -= 1
         else:
             break

@@ -101,6 +101,8 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", 
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
 _FOCUS_SENTENCES = 8
+_OPENING_PRONOUN = re.compile(r"\s*(?:(?:But|And|So|Yet|Still|Then|Now|Later|Instead|Meanwhile|"
+                              r"However),?\s+)?(He|She|he|she)\b")
 _MAX_LOOKS = 15  # occurrences of a word examined (names are introduced early)
 _GENDER_REACH = 80  # characters after a name searched for the pronoun that refers to it
 # The first he/his/him/she/her in the rest of the name's sentence, before any other name.
@@ -542,8 +544,12 @@ class SpeakerBook:
             if self._compatible(name, gender):
                 return name
         people = [p for p in self.people(block) if start <= p.offset < end]
+        opening = _OPENING_PRONOUN.match(self.texts[block], start)
         if own:  # the pronoun's own sentence: "Smith told reporters he …", not "that Jones …"
-            people = [p for p in people if p.speaks]
+            people = [p for p in people if p.speaks or (p.leading and p.offset - start < 40)]
+        elif opening and _GENDER.get(opening.group(1).lower()) == gender:
+            return None  # "But he suggested that Lew …": he is someone named before
+
         for p in people:
             if p.speaks and self._compatible(p.name, gender):
                 return p.name
