@@ -304,9 +304,11 @@ def subject_name(clause: str) -> Name | Role | str | None:
     """
     clause = clause.strip()
     clause = _WITH_OTHERS.sub("", clause)  # "Paganini and his team wrote"
-    first, sep, _ = clause.partition(",")
+    first, sep, rest = clause.partition(",")
     if sep and only_a_name(first):  # "Smith, the CEO of Acme, Inc., said"
-        return _name_at_end(first)
+        if first.strip() not in PLACES:
+            return _name_at_end(first)
+        return _name_at_end(rest)  # "South Carolina, he said, was …"
     if clause.endswith(","):
         head, sep, aside = clause[:-1].rpartition(",")
         if sep and head.strip():  # "The choir's youngest member, Priya Lindqvist, said"
@@ -387,7 +389,8 @@ def _head_name(toks: list[str]) -> Name | None:
     """The name heading a noun phrase after a verb: its last capitalised run before a
     preposition ("Oversight ranking Democrat Elijah Cummings", "Kimora Powell of Rainbow
     Road"), not one that qualifies a role ("Rainbow Road executive director")."""
-    stop = next((k for k, t in enumerate(toks) if k and t.lower() in _PHRASE_END), len(toks))
+    stop = next((k for k, t in enumerate(toks) if k and t.lower() in _PHRASE_END
+                 and not (t == "and" and is_title(toks[k - 1]))), len(toks))
     best: Name | None = None
     for i, j in runs(toks[:stop]):
         if i > 0 and toks[i - 1].lower() in _PREPOSITIONS:

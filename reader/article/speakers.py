@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from reader.article.names import (
     GIVEN_NAME_GENDER,
+    PLACES,
     PRONOUNS,
+    ROLES,
     WORDS,
     Name,
     Role,
@@ -73,6 +75,13 @@ _AFTER_VERB_FIRST = re.compile(
     rf"[\s,.;!?—–-]*(?:then\s+|also\s+)?(?P<verb>{VERB})(?![\w])(?P<rest>.*)", re.DOTALL)
 _AFTER_SUBJECT_FIRST = re.compile(
     rf"[\s,;—–-]*(?P<subj>[^!?;:“”\"«»„\n]{{1,160}}?)\s+{VERB}(?![\w])")
+# "…, Nefzi said." closing the quotation's sentence after words of its own.
+_AFTER_SENTENCE_END = re.compile(
+    rf"^[^“”\"«»„\n]*?,\s+(?P<subj>[^\W\d_][^,“”\"«»„\n]{{1,60}}?)\s+{VERB}(?![\w])"
+    rf"(?:\s+(?:on\s+)?[A-Z][a-z]+day)?\s*[.!?]?\s*$")
+# A subject does not open with a preposition or conjunction ("in the way the U.S. responds").
+_LOWER_OPENING = re.compile(r"\s*(?:in|on|at|of|for|from|with|by|to|that|which|when|where|"
+                            r"because|as|if|and|but|or|than|about|after|before|into)\b")
 _AFTER_FRENCH_INVERSION = re.compile(r"[\s,]*a-t-(?P<p>il|elle)\b", re.IGNORECASE)
 _ACCORDING = "(?i:according to|selon|laut|según|secondo|segundo|volgens)"
 _AFTER_ACCORDING = re.compile(rf"[\s,]*{_ACCORDING}\s+(?P<rest>.*)", re.DOTALL)
@@ -152,9 +161,17 @@ def _subject_ok(subj: str, short: bool) -> bool:
 
 def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     """Attribution in the words following a quote. Returns (who, attached)."""
+    after = after.lstrip(" ”’\"")  # a stray closing mark: “… he’s like 6’2”,” Rubio said
     if not (inner.rstrip()[-1:] in _CLOSING_PUNCT or after.lstrip()[:1] in _CLOSING_PUNCT
             or len(inner.split()) > _SHORT):
         return None, False  # "the “Iron Lady” said …": a phrase, not a quotation
+    if inner.rstrip()[-1:] == "." and after.lstrip()[:1].isupper():
+        return None, False  # “… broken.” Clinton said …: a new sentence, not an attribution
+    m = _AFTER_SENTENCE_END.search(after)
+    if m and not _AFTER_VERB_FIRST.match(after):  # “…” by the shooting in Orlando, Nefzi said.
+        who = subject_name(m.group("subj"))
+        if isinstance(who, Name):
+            return who, True
     m = _AFTER_FRENCH_INVERSION.match(after)
     if m:
         return m.group("p").lower(), True
@@ -167,7 +184,8 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     if m:
         return object_name(m.group("rest")), True
     m = _AFTER_SUBJECT_FIRST.match(after)
-    if m and _subject_ok(m.group("subj"), short=len(inner.split()) <= _SHORT):
+    if m and _subject_ok(m.group("subj"), short=len(inner.split()) <= _SHORT) and not (
+            _LOWER_OPENING.match(m.group("subj"))):
         who = subject_name(m.group("subj"))
         return who, who is not None or bool(_UNNAMED_SUBJECT.match(m.group("subj")))
     m = _AFTER_GERMAN_SO.match(after)  # „…“, so Geschäftsführerin Annette Vogt.
@@ -388,6 +406,8 @@ class SpeakerBook:
         if isinstance(ref, Role):
             return self._role_holder(ref.word, at)
         words = ref.tokens
+        if ref.text in PLACES:
+            return None
         if len(words) >= 2:
             if ref.gender:
                 self.genders.setdefault(ref.text, ref.gender)
@@ -405,7 +425,10 @@ class SpeakerBook:
             return word
         firsts = [n for n in self._names_with(word)
                   if n.split()[0] == word and not Name(n).is_org]
-        return firsts[0] if firsts else None
+        if firsts:
+            return firsts[0]
+        # the subject of a speech verb, written once: a name ("“…,” Sweeny said")
+        return None if word in PLACES or word.lower() in ROLES else word
 
     def _role_holder(self, role: str, at: Position) -> str | None:
         """Who holds `role` ("mayor"), named with it nearby: "Mayor Lena Osei", "Lena Osei, the
