@@ -145,6 +145,7 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
         text = _without_asides(texts[i], block_spans)
         narration = blank_spans(text, block_spans)
         starts = sentence_starts(text, narration, block_spans)
+        undecided: list[_Span] = []
         for k, s in enumerate(block_spans):
             prev_end = block_spans[k - 1].end if k else 0
             next_start = block_spans[k + 1].start if k + 1 < len(block_spans) else len(text)
@@ -165,8 +166,14 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
                 framing = framing_attribution(pre, inner)
                 if framing is not None:
                     s.speech, s.ref = True, framing[0]
+                elif speech is None and s.closed:
+                    undecided.append(s)
             if not s.closed and s.chain is None and s.opener not in OPENING_ONLY:
                 s.speech = False  # a stray straight or single mark, not a quotation
+        for s in undecided:  # Guns are “a crisis” and “a disgrace,” Dean said.
+            sentence = sentence_of(starts, s.start, len(text))
+            s.speech = any(t.speech and _own_attribution(t) and sentence[0] <= t.start < sentence[1]
+                           for t in block_spans if t is not s)
 
 
 def _names_a_work(pre: str, inner: str) -> bool:
