@@ -59,6 +59,13 @@ _ROLE_MODIFIERS = frozenset({
     "independent", "frontrunner", "front-runner", "presidential", "state", "national", "senate",
     "house", "majority", "minority", "ranking", "communications", "press", "policy", "media",
 })
+# What a person's words come through: "Powell’s office said", "her Twitter account posted".
+_SOURCE_NOUNS = frozenset({
+    "office", "campaign", "team", "account", "response", "remark", "remarks", "statement",
+    "words", "phrase", "slogan", "message", "reply", "answer", "tweet", "post", "letter", "memo",
+    "email", "website", "camp", "spokesman", "spokeswoman", "spokesperson", "lawyer", "lawyers",
+    "attorney", "attorneys", "counsel", "aides", "aide", "staff", "book", "memoir", "speech",
+})
 _TIME_WORDS = frozenset({
     "week", "weekend", "night", "morning", "afternoon", "evening", "year", "month", "day",
     "today", "yesterday", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday",
@@ -341,7 +348,7 @@ def _name_at_end(clause: str, aside: bool = False) -> Name | Role | str | None:
         if j - i >= 7:
             break
     if i == j:
-        return _role(toks)
+        return _possessor(toks) or _role(toks)
     if aside and any(t.lower() in _PREPOSITIONS for t in toks[:i]):
         return None  # "…, the head of Acme Corp, said": the name is Acme's, not the speaker's
     name = strip_titles(toks[i:j])
@@ -403,6 +410,26 @@ def _head_name(toks: list[str]) -> Name | None:
     return best
 
 
+def _possessor(toks: list[str]) -> Name | str | None:
+    """Whose words a possessive subject carries: "Powell’s office", "her Twitter account",
+    "Rubio’s catch phrase" -> Powell, "her", Rubio."""
+    for k in range(len(toks) - 1, max(-1, len(toks) - 4), -1):
+        tok = toks[k]
+        if not tok.islower() or tok.lower() not in _SOURCE_NOUNS:
+            continue
+        owner = toks[k - 1] if k else ""
+        if owner.lower() in ("his", "her", "their"):
+            return "she" if owner.lower() == "her" else "he" if owner.lower() == "his" else "they"
+        if owner.endswith(("’s", "'s")) and is_name_token(owner[:-2]):
+            j = k - 1
+            i = j
+            while i > 0 and is_name_token(toks[i - 1]):
+                i -= 1
+            return strip_titles([*toks[i:j], owner[:-2]])
+        return None
+    return None
+
+
 def _role(toks: list[str], at_start: bool = False) -> Role | None:
     """ "the town’s mayor" (ending `toks`, or opening them when `at_start`) -> Role("mayor").
 
@@ -416,6 +443,8 @@ def _role(toks: list[str], at_start: bool = False) -> Role | None:
     if not words or (words[0].lower() not in ("the", "a", "an") and not any(
             w.endswith(("’s", "'s")) for w in words)):
         return None
+    if "of" in words[1:]:
+        words = words[:words.index("of", 1)]  # "the former secretary of state"
     head = words[-1]
     return Role(head) if head.islower() and head in ROLES else None
 

@@ -96,7 +96,12 @@ _BEFORE_NAME_COLON = re.compile(r"\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?):\
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
 _MAX_SUBJECT_WORDS = 16
 _SHORT_SUBJECT_WORDS = 6
-_OPENING_WORDS = frozenset({"but", "and", "yet", "so", "still", "then", "now"})
+_OPENING_WORDS = frozenset({"but", "and", "yet", "so", "still", "then", "now", "when", "after",
+                            "as", "while", "before", "once", "if", "although", "though",
+                            "because"})
+_INTRO_WORDS = frozenset({"on", "in", "at", "during", "after", "before", "last", "earlier",
+                          "later", "asked", "speaking", "since", "with", "by", "for", "from",
+                          "despite", "under", "following", "like", "unlike", "until"})
 _SHORT = 4  # words: a quotation this short needs punctuation before its attribution
 # Subjects that name no one but still make a quotation speech: "the ministry said".
 _UNNAMED_SUBJECT = re.compile(
@@ -266,7 +271,9 @@ def _is_title_case(words: list[str]) -> bool:
 
 def _sentence_subject(sentence: str) -> Ref | None:
     """The name or pronoun a sentence opens with ("But Mr Furlong was …"), if any."""
-    toks = tokens(sentence)[:12]
+    toks = tokens(sentence)[:16]
+    if toks and toks[0].lower() in _INTRO_WORDS and "," in toks[:8]:
+        toks = toks[toks.index(",") + 1:]  # "On Saturday, Trump issued …"
     i = 0
     while i < len(toks) and toks[i].lower() in _OPENING_WORDS:
         i += 1
