@@ -115,6 +115,19 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", 
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
 _FOCUS_SENTENCES = 8
+# Roles that, with "the", describe someone the article has named: "the Vermont senator said".
+_DESCRIBED_ROLES = frozenset({
+    "senator", "governor", "secretary", "president", "nominee", "candidate", "frontrunner",
+    "front-runner", "mogul", "billionaire", "businessman", "businesswoman", "lady",
+    "congressman", "congresswoman", "speaker", "mayor", "chairman", "chairwoman", "founder",
+    "tycoon", "star", "actor", "actress", "pastor", "judge", "justice", "lawmaker",
+    "legislator", "representative", "hopeful", "incumbent", "host", "magnate", "politician",
+    "executive", "ceo", "minister", "chancellor", "premier", "king", "queen", "pope",
+    "developer", "comedian", "singer", "author", "writer", "economist", "professor",
+})
+_ROLE_GENDER = {"lady": "f", "businesswoman": "f", "congresswoman": "f", "chairwoman": "f",
+                "actress": "f", "queen": "f", "businessman": "m", "congressman": "m",
+                "chairman": "m", "actor": "m", "king": "m", "pope": "m"}
 _OPENING_PRONOUN = re.compile(r"\s*(?:(?:But|And|So|Yet|Still|Then|Now|Later|Instead|Meanwhile|"
                               r"However),?\s+)?(He|She|he|she)\b")
 _MAX_LOOKS = 15  # occurrences of a word examined (names are introduced early)
@@ -124,7 +137,7 @@ _TAIL_PRONOUN = re.compile(r"[^.!?A-Z]*?\b(he|his|him|she|her|hers)\b")
 _NARRATION_REACH = 6  # blocks looked back for a reported speaker
 _ROLE_REACH = 20  # blocks looked back for the person who holds a role ("the mayor")
 # "Lena Osei, the town’s" right before a role word.
-_NAME_BEFORE_ROLE = re.compile(r"([^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){1,3}),\s+"
+_NAME_BEFORE_ROLE = re.compile(r"([^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){0,3}),\s+"
                                r"(?:the|a|an)\s+[^,.;:!?]{0,40}$")
 
 # A name, then (optionally) an aside in commas or adverbs, then a speech verb.
@@ -411,7 +424,10 @@ class SpeakerBook:
         if isinstance(ref, str):
             return self._pronoun(ref, at)
         if isinstance(ref, Role):
-            return self._role_holder(ref.word, at)
+            holder = self._role_holder(ref.word, at)
+            if holder is None and ref.word in _DESCRIBED_ROLES:  # "the Vermont senator said"
+                holder = self._in_focus(at, _ROLE_GENDER.get(ref.word))
+            return holder
         words = ref.tokens
         if ref.text in PLACES:
             return None
@@ -461,12 +477,16 @@ class SpeakerBook:
         """The name right after a role word ("Mayor Lena Osei", "the editor, Olga Marchetti,")
         or right before it, across a comma ("Lena Osei, the town’s mayor")."""
         toks = tokens(text[start:end + _WINDOW])
-        after = 2 if toks[1:2] == [","] else 1  # "the deputy editor, Olga Marchetti,"
+        # "the deputy editor, Olga Marchetti,", "Secretary of State Hillary Clinton"
+        after = 2 if toks[1:2] in ([","], ["of"]) else 1
         name = _run_at(toks, after) if len(toks) > after else None
         if name is None or len(name.tokens) < 2:
             m = _NAME_BEFORE_ROLE.search(text, max(0, start - _WINDOW), start)
             before = tokens(m.group(1)) if m else []
             name = _run_at(before, len(before) - 1) if before else None
+            if name and len(name.tokens) == 1:  # "Clinton, the former secretary of state,"
+                full = self._surname(name.text)
+                name = Name(full) if full else None
         return name.text if name and len(name.tokens) >= 2 else None
 
     def _compatible(self, name: str, gender: str | None) -> bool:
@@ -536,12 +556,7 @@ class SpeakerBook:
         reports as speaking ("Sexton said"), else the subject that opens it; past that, the most
         recent compatible speaker. They: the most recent speaker."""
         gender = _GENDER.get(pronoun)
-        found = None
-        if gender:
-            for block, start, end, own in self._sentences_before(at):
-                found = self._focus(block, start, end, gender, own)
-                if found:
-                    break
+        found = self._in_focus(at, gender) if gender else None
         if found is None:
             candidates = sorted([*self.recent, *self._reported(at)])
             found = next((n for _, n in reversed(candidates) if self._compatible(n, gender)),
@@ -549,6 +564,14 @@ class SpeakerBook:
         if found and gender:
             self.genders[found] = gender
         return found
+
+    def _in_focus(self, at: Position, gender: str | None) -> str | None:
+        """The person in focus in the nearest sentences before `at` (see `_pronoun`)."""
+        for block, start, end, own in self._sentences_before(at):
+            found = self._focus(block, start, end, gender, own)
+            if found:
+                return found
+        return None
 
     def _sentences_before(self, at: Position) -> Iterator[tuple[int, int, int, bool]]:
         """(block, start, end, holds `at`) of the sentences before `at`, nearest first."""
@@ -567,7 +590,8 @@ class SpeakerBook:
                 if seen == _FOCUS_SENTENCES:
                     return
 
-    def _focus(self, block: int, start: int, end: int, gender: str, own: bool) -> str | None:
+    def _focus(self, block: int, start: int, end: int, gender: str | None,
+               own: bool) -> str | None:
         """Who a sentence is about, if compatible with `gender`."""
         quoted = [n for pos, n in self.recent if pos[0] == block and start <= pos[1] < end]
         for name in reversed(quoted):
@@ -577,7 +601,7 @@ class SpeakerBook:
         opening = _OPENING_PRONOUN.match(self.texts[block], start)
         if own:  # the pronoun's own sentence: "Smith told reporters he …", not "that Jones …"
             people = [p for p in people if p.speaks or (p.leading and p.offset - start < 40)]
-        elif opening and _GENDER.get(opening.group(1).lower()) == gender:
+        elif opening and gender and _GENDER.get(opening.group(1).lower()) == gender:
             return None  # "But he suggested that Lew …": he is someone named before
 
         for p in people:
@@ -587,7 +611,7 @@ class SpeakerBook:
             if p.leading and self._compatible(p.name, gender):
                 return p.name
         for p in reversed(people):
-            if p.subject and self._gender(p.name) == gender:
+            if gender and p.subject and self._gender(p.name) == gender:
                 return p.name
         return None
 
