@@ -474,7 +474,15 @@ def _take_lynx_title(draft: Draft) -> bool:
 
 
 def _headline(text: str) -> bool:
-    return len(text) <= _MAX_TITLE and len(text.split()) <= 30 and bool(_HEADLINE_END.search(text))
+    """A headline: short, and not ended like a sentence, unless in Title Case ("Senator Blasts
+    Plan, Vows To Fight On.": archives often close headlines with a full stop)."""
+    if len(text) > _MAX_TITLE or len(text.split()) > 30:
+        return False
+    if _HEADLINE_END.search(text):
+        return True
+    words = [w for w in text.split() if len(w) > 3 and w[:1].isalpha()]
+    return (text.endswith(".") and len(words) >= 2
+            and sum(w[0].isupper() for w in words) >= 0.7 * len(words))
 
 
 def _norm(text: str) -> str:
