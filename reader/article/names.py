@@ -160,6 +160,8 @@ def mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
     found = runs(toks)
     for n, (i, j) in enumerate(found):
+        if (not i or toks[i - 1] == ".") and toks[i].endswith(("ing", "ed")) and j - i > 1:
+            i += 1  # "Standing beside Smith", "Preceded by"
         name = strip_titles(toks[i:j])
         if name is not None and not _modifies_next(toks, j, found[n + 1:n + 2]):
             k = _phrase_start(toks, i)

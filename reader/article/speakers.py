@@ -115,6 +115,7 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", 
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
 _FOCUS_SENTENCES = 8
+_SPEAKER_WORD = re.compile(rf"\b([A-Z][\w’'-]+)\s+(?:[a-z]+ly\s+|also\s+)?{VERB}(?![\w])")
 # Roles that, with "the", describe someone the article has named: "the Vermont senator said".
 _DESCRIBED_ROLES = frozenset({
     "senator", "governor", "secretary", "president", "nominee", "candidate", "frontrunner",
@@ -341,6 +342,8 @@ class SpeakerBook:
         self._narration: dict[int, list[tuple[int, Name]]] = {}
         self._block_mentions: dict[int, list[_Person]] = {}
         self._gender_read: set[str] = set()
+        # one-word names seen as the subject of a speech verb ("Trump said"): people
+        self._speakers_named = {w for text in texts.values() for w in _SPEAKER_WORD.findall(text)}
 
     def _occurrences(self, word: str) -> Iterator[int]:
         """Offsets of `word` as a whole word in the article's narration."""
@@ -415,7 +418,8 @@ class SpeakerBook:
         full = self._surname(word)
         if full:
             return full
-        return word if name.titled or self._single_name(word) else None
+        return word if name.titled or (self._single_name(word) and word in self._speakers_named
+                                       ) else None
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
         """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
@@ -532,7 +536,7 @@ class SpeakerBook:
             lo = bisect_right(reported, since[1], key=lambda r: r[0]) if block == since[0] else 0
             hi = bisect_left(reported, at[1], key=lambda r: r[0]) if block == at[0] else None
             for offset, name in reported[lo:hi]:
-                full = self.resolve(name, (block, offset))
+                full = self._person(name)
                 if full:
                     out.append(((block, offset), full))
         return out
