@@ -42,7 +42,7 @@ _NOT_BEFORE_SUBJECT = frozenset({
     "like", "about", "into", "against", "via", "and", "or", "his", "her", "their", "its", "our",
     "before", "after", "during", "since", "until", "over", "under", "through", "near", "called",
     "around", "across", "toward", "towards", "inside", "outside", "behind", "beyond", "along",
-    "among", "between", "within", "without", "throughout", "upon", "onto", "per", "past", "named",
+    "among", "between", "within", "without", "throughout", "upon", "onto", "per", "past",
     "visited", "visit", "leaving", "left", "reached", "entering", "entered", "el", "la", "le",
     "los", "las", "les", "de", "del", "der", "die", "das",
 })

@@ -143,8 +143,9 @@ _NAME_BEFORE_ROLE = re.compile(r"([^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){
 
 # A name, then (optionally) an aside in commas or adverbs, then a speech verb.
 _SPEAKS_AFTER = re.compile(
-    rf"(?:\s*,[^,.;:!?]{{1,90}},)?(?:\s+(?:[a-z]+ly|also|has|had|have|then|later|once|again|"
-    rf"on\s+[A-Z][a-z]+day))*\s+{VERB}(?![\w])")
+    rf"(?:\s*,[^,.;:!?]{{1,90}},)?(?:\s+(?:who|[a-z]+ly|also|has|had|have|then|later|once|"
+    rf"again|on\s+[A-Z][a-z]+day))*\s+{VERB}(?![\w])")
+_INVERTED_END = re.compile(r"\s*(?:[,.;:!?—–(]|$)")  # "said Smith, who …", "said Smith."
 _SPEAKS_BEFORE = re.compile(rf"(?<![\w-]){VERB}\s+(?:[^\s,.]+\s+){{0,3}}$")
 
 
@@ -401,7 +402,8 @@ class SpeakerBook:
                     self.genders.setdefault(full, m.name.gender)
                 end = m.offset + len(m.name.text)
                 speaks = _SPEAKS_AFTER.match(text, end) is not None or (
-                    _SPEAKS_BEFORE.search(text, max(0, m.offset - 30), m.offset) is not None)
+                    _SPEAKS_BEFORE.search(text, max(0, m.offset - 30), m.offset) is not None
+                    and _INVERTED_END.match(text, end) is not None)
                 found.append(_Person(m.offset, full, m.leading and m.subject, speaks,
                                      m.subject))
             self._block_mentions[block] = found
