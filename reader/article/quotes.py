@@ -8,6 +8,7 @@ multi-paragraph quotations, and attributes each to a speaker (see `speakers.py`)
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from reader.article.model import Block, Quote, QuoteKind, QuoteSpan
@@ -127,8 +128,8 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
     spans = {i: [_Span(m.start, m.end, m.inner_start, m.inner_end, m.opener, m.closed)
                  for m in found] for i, found in mark_spans(texts).items()}
     _link_chains(spans, texts, order, blocks)
-    _attribute(spans, texts)
-    _resolve(spans, texts, order, blocks)
+    narration, sentences = _attribute(spans, texts)
+    _resolve(spans, texts, order, blocks, SpeakerBook(narration, sentences))
     quotes: list[Quote] = []
     for i in order:
         for s in spans[i]:
@@ -139,12 +140,16 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
     return quotes
 
 
-def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
-    """Decide which spans are speech and read the attribution words around each."""
+def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str],
+               ) -> tuple[dict[int, str], dict[int, list[int]]]:
+    """Decide which spans are speech and read the attribution words around each. Returns each
+    block's narration (its quotations and asides blanked) and its sentence starts."""
+    narrations: dict[int, str] = {}
+    sentences: dict[int, list[int]] = {}
     for i, block_spans in spans.items():
         text = _without_asides(texts[i], block_spans)
-        narration = blank_spans(text, block_spans)
-        starts = sentence_starts(text, narration, block_spans)
+        narration = narrations[i] = blank_spans(text, block_spans)
+        starts = sentences[i] = sentence_starts(text, narration, block_spans)
         undecided: list[_Span] = []
         for k, s in enumerate(block_spans):
             prev_end = block_spans[k - 1].end if k else 0
@@ -170,10 +175,12 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str]) -> None:
                     undecided.append(s)
             if not s.closed and s.chain is None and s.opener not in OPENING_ONLY:
                 s.speech = False  # a stray straight or single mark, not a quotation
-        for s in undecided:  # Guns are “a crisis” and “a disgrace,” Dean said.
-            sentence = sentence_of(starts, s.start, len(text))
-            s.speech = any(t.speech and _own_attribution(t) and sentence[0] <= t.start < sentence[1]
-                           for t in block_spans if t is not s)
+        if undecided:  # Guns are “a crisis” and “a disgrace,” Dean said.
+            attributed = {sentence_of(starts, t.start, len(text))[0] for t in block_spans
+                          if t.speech and _own_attribution(t)}
+            for s in undecided:
+                s.speech = sentence_of(starts, s.start, len(text))[0] in attributed
+    return narrations, sentences
 
 
 def _names_a_work(pre: str, inner: str) -> bool:
@@ -208,8 +215,10 @@ def _without_asides(text: str, spans: list[_Span]) -> str:
     if "(" not in text:
         return text
     out = list(text)
+    starts = [s.start for s in spans]
     for m in _ASIDE.finditer(text):
-        if not any(s.start <= m.start() < s.end for s in spans):
+        k = bisect_right(starts, m.start()) - 1
+        if k < 0 or m.start() >= spans[k].end:
             out[m.start():m.end()] = " " * (m.end() - m.start())
     return "".join(out)
 
@@ -230,11 +239,8 @@ def _previous_block(i: int, order_pos: int, order: list[int], blocks: list[Block
 
 
 def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[int],
-             blocks: list[Block]) -> None:
+             blocks: list[Block], book: SpeakerBook) -> None:
     """Turn attributions into speakers in reading order; fill split and continued quotations."""
-    narration_texts = {i: blank_spans(texts[i], spans[i]) for i in order}
-    sentences = {i: sentence_starts(texts[i], narration_texts[i], spans[i]) for i in order}
-    book = SpeakerBook(narration_texts, sentences)
     chain_ref: dict[int, Ref] = {}
     for i in order:
         for s in spans[i]:

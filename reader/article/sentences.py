@@ -46,7 +46,7 @@ def sentence_starts(text: str, narration: str, spans: Sequence[MarkSpan]) -> lis
         start = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
         if start >= len(text) or not _starts_sentence(text[start]):
             continue
-        word = _WORD_BEFORE.search(narration, 0, m.start() + 1)
+        word = _WORD_BEFORE.search(narration, max(0, m.start() - 40), m.start() + 1)
         if word and (is_abbreviation(word.group(1)) or _ABBREVIATED.search(word.group(1))):
             continue
         starts.add(start)

@@ -586,12 +586,11 @@ class SpeakerBook:
             starts = self.sentences.get(block)
             if starts is None:
                 continue
-            limit = at[1] if block == at[0] else len(self.texts[block])
-            ends = [*starts[1:], len(self.texts[block])]
-            for start, end in reversed(list(zip(starts, ends, strict=True))):
-                if start >= limit:
-                    continue
-                yield block, start, min(end, limit), block == at[0] and at[1] < end
+            length = len(self.texts[block])
+            limit = at[1] if block == at[0] else length
+            for k in range(bisect_left(starts, limit) - 1, -1, -1):
+                end = starts[k + 1] if k + 1 < len(starts) else length
+                yield block, starts[k], min(end, limit), block == at[0] and at[1] < end
                 seen += 1
                 if seen == _FOCUS_SENTENCES:
                     return
@@ -603,7 +602,8 @@ class SpeakerBook:
         for name in reversed(quoted):
             if self._compatible(name, gender):
                 return name
-        people = [p for p in self.people(block) if start <= p.offset < end]
+        found = self.people(block)
+        people = found[bisect_left(found, start, key=_offset):bisect_left(found, end, key=_offset)]
         opening = _OPENING_PRONOUN.match(self.texts[block], start)
         if own:  # the pronoun's own sentence: "Smith told reporters he …", not "that Jones …"
             people = [p for p in people if p.speaks or (p.leading and p.offset - start < 40)]
@@ -626,6 +626,10 @@ class SpeakerBook:
         if speaker:
             self.recent = [r for r in self.recent if r[1] != speaker][-20:]
             self.recent.append((at, speaker))
+
+
+def _offset(person: _Person) -> int:
+    return person.offset
 
 
 def _headline(text: str) -> bool:
