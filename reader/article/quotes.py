@@ -39,6 +39,7 @@ _NAMING = re.compile(
     r"(?i:\b(?:dubbed|nicknamed|known as|so-called|titled|entitled|named|the (?:word|term|"
     r"phrase|hashtag|slogan|motto|headline))\s+(?:(?:it|him|her|them|the|a|an)\s+)?)$")
 _NAMED_WORDS = 8  # at most this many words after such a word make a name, not a quotation
+_SENTENCE_REACH = 400  # characters of a quotation's sentence read before it
 _CONTEXT = 300  # characters before a quotation read for the sentence that introduces it
 _BEFORE_TITLE = frozenset({
     "on", "in", "of", "from", "at", "for", "with", "by", "about", "told", "the", "a", "an",
@@ -163,7 +164,7 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str],
                 attached = attached or attached_before
             s.ref, s.attached = ref, attached
             sentence_start, _ = sentence_of(starts, s.start, len(text))
-            pre = narration[sentence_start:s.start]
+            pre = narration[max(sentence_start, s.start - _SENTENCE_REACH):s.start]
             speech = False if _names_a_work(pre, inner) else _is_speech(s, text)
             s.speech = bool(speech)
             s.partial = s.chain is None and _embedded(pre, inner)
