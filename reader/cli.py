@@ -95,6 +95,8 @@ def build_tui_parser() -> argparse.ArgumentParser:
         f"Commands: {', '.join(COMMANDS)} (see `byline COMMAND --help`).",
     )
     _global_options(parser)
+    parser.add_argument("--check-config", action="store_true",
+                        help="say what is wrong with config.toml (one line each), then exit")
     parser.add_argument("targets", nargs="*", metavar="PATH_OR_URL")
     return parser
 

@@ -1,28 +1,89 @@
 """`config.toml`: user settings (theme, key bindings, extra cleaning rules, browser command).
 
-The config file is the only place that may name an external command. A malformed file is a
-one-line error (`byline: bad config …`), never a traceback.
+Every top-level setting is one row of `SETTINGS` (its name is the `Config` field it fills, its
+check turns the TOML value into that field or says what is wrong), so a new setting is a field
+and a row. A value of the wrong type is a one-line error (`byline: bad config …`); a name that
+is not a setting is a one-line warning in `Config.problems` (shown when the reader starts and
+by `byline --check-config`), with the setting it most likely meant.
+
+The config file is the only place that may name an external command.
 """
 
 from __future__ import annotations
 
+import difflib
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from reader.errors import BylineError
 from reader.paths import Paths
+from reader.sanitize import clean_line
 
 
 @dataclass
 class Config:
-    """Settings with their defaults; unknown keys are ignored."""
+    """Settings with their defaults; `problems` are warnings about the file, one line each."""
 
     theme: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
     rules: dict[str, Any] = field(default_factory=dict)
     browser: list[str] = field(default_factory=list)
+    browser_terminal: bool | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A top-level key of `config.toml`: what it is for, and its check (the value the field
+    gets, or `ValueError` saying what the value should be)."""
+
+    help: str
+    check: Callable[[Any], Any]
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _table(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table")
+    return dict(value)
+
+
+def _key_table(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueError("maps action names to key strings")
+    return dict(value)
+
+
+def _command(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.split()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("must be a command list")
+    return list(value)
+
+
+SETTINGS: dict[str, Setting] = {
+    "theme": Setting("the theme at start", _string),
+    "browser": Setting("the command `o` runs, without a shell", _command),
+    "browser_terminal": Setting("the browser runs in the terminal (w3m, lynx …)", _flag),
+    "keys": Setting("[keys]: action = \"key\"", _key_table),
+    "rules": Setting("[rules]: your own cleaning rules", _table),
+}
 
 
 def load_config(paths: Paths) -> Config:
@@ -38,21 +99,26 @@ def load_config(paths: Paths) -> Config:
 
 
 def parse_config(data: dict[str, Any], where: str = "config") -> Config:
-    """Validate the parsed TOML into a `Config`."""
-    theme = data.get("theme")
-    keys = data.get("keys", {})
-    rules = data.get("rules", {})
-    browser = data.get("browser", [])
-    if theme is not None and not isinstance(theme, str):
-        raise BylineError(f"bad config {where}: 'theme' must be a string")
-    if not isinstance(keys, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
-    ):
-        raise BylineError(f"bad config {where}: [keys] maps action names to key strings")
-    if not isinstance(rules, dict):
-        raise BylineError(f"bad config {where}: [rules] must be a table")
-    if isinstance(browser, str):
-        browser = browser.split()
-    if not isinstance(browser, list) or not all(isinstance(b, str) for b in browser):
-        raise BylineError(f"bad config {where}: 'browser' must be a command list")
-    return Config(theme=theme, keys=dict(keys), rules=dict(rules), browser=list(browser), raw=data)
+    """Validate the parsed TOML into a `Config` (unknown names become `problems`)."""
+    config = Config(raw=data)
+    for name, value in data.items():
+        setting = SETTINGS.get(name)
+        if setting is None:
+            config.problems.append(unknown_setting(name, where))
+            continue
+        try:
+            setattr(config, name, setting.check(value))
+        except ValueError as exc:
+            shown = f"[{name}]" if isinstance(value, dict) or name in ("keys", "rules") \
+                else f"'{name}'"
+            raise BylineError(f"bad config {where}: {shown} {exc}") from None
+    return config
+
+
+def unknown_setting(name: str, where: str) -> str:
+    """The warning for a name that is not a setting, with the likeliest one it meant."""
+    shown = clean_line(name)[:60] or "(empty name)"
+    close = difflib.get_close_matches(name, list(SETTINGS), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else \
+        f" (settings: {', '.join(SETTINGS)})"
+    return f"{where}: unknown setting '{shown}'{hint}; it is ignored"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -21,6 +21,7 @@ from reader.paths import Paths, bundled_themes_dir
 from reader.sanitize import clean_line, safe_url
 from reader.tui import keys
 from reader.tui.messages import (
+    CopyLink,
     OpenArticles,
     OpenInBrowser,
     OpenLink,
@@ -33,9 +34,12 @@ from reader.tui.themes import (
     DEFAULT_THEME,
     READER_VARIABLES,
     load_themes,
-    read_state,
     save_theme_choice,
+    starting_theme,
 )
+
+if TYPE_CHECKING:
+    from reader.tui.browser import Browser
 
 
 class BylineApp(App[None]):
@@ -55,9 +59,10 @@ class BylineApp(App[None]):
         self.offline = offline
         self.opened = opened or []
         self.urls = urls or []
-        self.notices = list(notices or [])
+        self.notices = list(notices or []) + self.config.problems
         self._writes = threading.Lock()
-        self.keymap = keys.keymap(self.config.keys)
+        self.keymap, key_problems = keys.check_keys(self.config.keys)
+        self.notices += key_problems
         self.library = Library.open(paths.library_file, extra_rules=self.config.rules or None)
         if self.library.notice:
             self.notices.append(self.library.notice)
@@ -66,8 +71,14 @@ class BylineApp(App[None]):
         self.notices += loaded.problems
         for found in loaded.themes:
             self.register_theme(found)
-        wanted = theme or str(read_state(paths.state_file).get("theme") or "") \
-            or self.config.theme or DEFAULT_THEME
+        wanted = theme
+        if wanted is None:
+            choice = starting_theme(self.config.theme, paths.state_file, paths.config_file)
+            wanted = choice.name
+            if choice.changed and choice.note:
+                self.notices.append(choice.note)
+                with contextlib.suppress(OSError):
+                    save_theme_choice(paths.state_file, wanted, self.config.theme)
         if wanted not in self.available_themes:
             self.notices.append(f"theme {clean_line(wanted)[:60]} not found; using {DEFAULT_THEME}")
             wanted = DEFAULT_THEME
@@ -191,33 +202,86 @@ class BylineApp(App[None]):
             self.library.set_position(entry_id, block)
 
     def open_in_browser(self, url: str) -> None:
-        """Open an http(s) URL: the config `browser` command (no shell), else `webbrowser`."""
+        """Open an http(s) URL: a graphical browser detached, a terminal one with the reader
+        stepping aside (suspended, then back at the same place)."""
+        from reader.tui.browser import find_browser
+
         checked = safe_url(url)
         if checked is None:
             self.notify("Only http(s) links can be opened", severity="error", timeout=3)
             return
+        browser = find_browser(self.config.browser, self.config.browser_terminal)
+        if browser is None:
+            self.notify(f"No browser found (set browser in config.toml); the link: {checked}",
+                        markup=False, severity="error", timeout=8)
+            return
+        if browser.terminal:
+            self._run_terminal_browser(browser, checked)
+            return
         self.notify(f"Opening {checked}", markup=False, timeout=4)
-        self._launch_browser(checked)
+        self._launch_browser(browser, checked)
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Textual's own link opening (widgets, links in styles) takes the same checked path."""
         self.open_in_browser(url)
 
     @work(thread=True, group="browser")
-    def _launch_browser(self, url: str) -> None:
-        import subprocess
-        import webbrowser
+    def _launch_browser(self, browser: Browser, url: str) -> None:
+        from reader.tui.browser import launch_detached
 
         try:
-            if self.config.browser:
-                subprocess.run([*self.config.browser, url], shell=False, check=False,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, timeout=60)
-            elif not webbrowser.open(url):
-                raise OSError("no browser found")
-        except (OSError, subprocess.SubprocessError, webbrowser.Error) as exc:
-            self.call_from_thread(self.notify, f"Could not open a browser: {exc}",
-                                  markup=False, severity="error")
+            launch_detached(browser, url)
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"Could not start {browser.name}: "
+                                  f"{exc.strerror or exc}", markup=False, severity="error")
+
+    def _run_terminal_browser(self, browser: Browser, url: str) -> None:
+        """Hand the terminal to a terminal browser until it exits, then come back as we were."""
+        from textual.app import SuspendNotSupported
+
+        from reader.tui.browser import run_in_terminal
+
+        try:
+            try:
+                with self.suspend():
+                    status = run_in_terminal(browser, url)
+            except SuspendNotSupported:
+                if not self.is_headless:
+                    self.notify(f"{browser.name} needs the terminal, and this one cannot be "
+                                f"handed over; the link: {url}", markup=False,
+                                severity="error", timeout=8)
+                    return
+                status = run_in_terminal(browser, url, attached=False)  # no terminal to share
+        except OSError as exc:
+            self.notify(f"Could not start {browser.name}: {exc.strerror or exc}",
+                        markup=False, severity="error")
+            return
+        self.refresh(layout=True)
+        if status:
+            self.notify(f"{browser.name} exited with status {status}", markup=False,
+                        severity="warning", timeout=4)
+
+    def copy_link(self, url: str) -> None:
+        """Copy an http(s) link: a clipboard program if there is one, else the terminal."""
+        checked = safe_url(url)
+        if checked is None:
+            self.notify("Only http(s) links are copied", severity="error", timeout=3)
+            return
+        self.copy_to_clipboard(checked)   # the terminal's OSC 52, and Textual's own clipboard
+        self._copy_link(checked)
+
+    @work(thread=True, group="clipboard")
+    def _copy_link(self, url: str) -> None:
+        from reader.tui.clipboard import copy_link
+
+        copied = copy_link(url)
+        if copied.done:
+            self.call_from_thread(self.notify, f"Copied {url} {copied.how}", markup=False,
+                                  timeout=5)
+        else:
+            self.call_from_thread(self.notify, f"Could not copy the link: {copied.how}. "
+                                  f"The link: {url}", markup=False, severity="warning",
+                                  timeout=10)
 
     # -- app-wide actions -------------------------------------------------------------------
 
@@ -246,7 +310,7 @@ class BylineApp(App[None]):
     def watch_theme(self, name: str) -> None:
         if getattr(self, "_persist_theme", False):
             try:
-                save_theme_choice(self.paths.state_file, name)
+                save_theme_choice(self.paths.state_file, name, self.config.theme)
             except OSError as exc:
                 self.notify(f"Could not save the theme choice: {exc}", markup=False)
 
@@ -313,6 +377,9 @@ class BylineApp(App[None]):
 
     def on_open_in_browser(self, message: OpenInBrowser) -> None:
         self.open_in_browser(message.url)
+
+    def on_copy_link(self, message: CopyLink) -> None:
+        self.copy_link(message.url)
 
     def on_search_library(self, message: SearchLibrary) -> None:
         self.action_search(message.query)

@@ -11,11 +11,14 @@ The help screen and the command palette are both generated from this table.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
+from textual.keys import Keys, key_to_character
 
 from reader.errors import BylineError
+from reader.sanitize import clean_line
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,93 @@ def bindings(*scopes: str) -> list[BindingType]:
 def keymap(config_keys: dict[str, str]) -> dict[str, str]:
     """Turn the `[keys]` table (action = "key") into a Textual keymap (binding id -> keys).
 
-    Unknown action names are an error naming the valid ones.
+    Unknown action names are an error naming the valid ones; other mistakes are left out of
+    the keymap and reported by `check_keys`.
+    """
+    return check_keys(config_keys)[0]
+
+
+def check_keys(config_keys: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The keymap for `[keys]`, and one line per mistake in it.
+
+    A key name Textual does not know, or an empty one, is left out (the action keeps its
+    other keys, or its defaults when none is left). A key given to one action is taken from
+    any other action that had it by default where both apply (`star = "j"` takes `j` from
+    scrolling: the line says so); the same key given to two actions is kept by the first.
     """
     unknown = sorted(set(config_keys) - set(BY_NAME))
     if unknown:
         raise BylineError(f"bad config: unknown key action {', '.join(unknown)} "
                           f"(known: {', '.join(BY_NAME)})")
-    return {BY_NAME[name].binding_id: keys for name, keys in config_keys.items()}
+    problems: list[str] = []
+    chosen: dict[str, list[str]] = {}
+    for name, value in config_keys.items():
+        names = [part.strip() for part in value.split(",")]
+        good = [key for key in names if is_key_name(key)]
+        if not good:
+            problems.append(f"[keys] {name} = \"{clean_line(value)[:40]}\": no key name "
+                            f"Textual knows; {name} keeps {BY_NAME[name].keys}")
+            continue
+        for key in names:
+            if key not in good:
+                shown = f"'{clean_line(key)[:40]}' is not a key name; it" if key else \
+                    "an empty key name"
+                problems.append(f"[keys] {name}: {shown} is ignored")
+        chosen[name] = list(dict.fromkeys(good))
+    final = {a.name: chosen.get(a.name, a.keys.split(",")) for a in ACTIONS}
+    for action in ACTIONS:
+        for key in chosen.get(action.name, []):
+            for other in ACTIONS:
+                if other is action or key not in final[other.name] or \
+                        not _overlap(action.scope, other.scope):
+                    continue
+                problems.append(_clash(action, other, key, final, other.name in chosen))
+    changed = {a.name for a in ACTIONS if final[a.name] and final[a.name] != a.keys.split(",")}
+    return ({BY_NAME[name].binding_id: ",".join(final[name]) for name in changed},
+            problems)
+
+
+def _clash(action: KeyAction, other: KeyAction, key: str, final: dict[str, list[str]],
+           both_chosen: bool) -> str:
+    """Settle `key`, given to `action` by the config and also bound to `other`; the line that
+    says who has it now. A screen's binding is met before the app's, so it wins there."""
+    said = f"[keys] {action.name} = \"{key}\""
+    if action.scope == "app" and other.scope != "app":
+        final[action.name].remove(key)
+        return (f"{said}: {key} stays with {other.name} ({other.description.lower()}) "
+                "where that applies; choose another key")
+    final[other.name].remove(key)
+    if both_chosen:
+        return f"{said}: {key} is also given to {other.name}; {action.name} keeps it"
+    left = ", ".join(final[other.name])
+    return (f"{said} takes {key} from {other.name} ({other.description.lower()}), "
+            + (f"which keeps {left}" if left else "which is left with no key"))
+
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+_NAMED_KEYS = frozenset(key.value.rsplit("+", 1)[-1] for key in Keys) | frozenset(
+    {"slash", "backslash", "at", "minus", "plus", "underscore", "space", "enter", "tab",
+     "escape", "backspace", "delete"})
+
+
+def is_key_name(key: str) -> bool:
+    """True for a key Textual can bind: modifiers, then a character or a key's name."""
+    if not key or key != key.strip():
+        return False
+    *modifiers, base = key.split("+")
+    if not base or any(m not in _MODIFIERS for m in modifiers):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    if base in _NAMED_KEYS or key_to_character(base) is not None:
+        return True
+    try:
+        unicodedata.lookup(base.replace("_", " "))
+    except KeyError:
+        return False
+    return True
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Whether actions of scopes `a` and `b` can be bound on the same screen."""
+    return a == b or "app" in (a, b) or "screen" in (a, b)

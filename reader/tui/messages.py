@@ -34,6 +34,14 @@ class OpenInBrowser(Message):
         self.url = url
 
 
+class CopyLink(Message):
+    """Copy a link (checked again by the app) and say how it was copied."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+
+
 class SearchLibrary(Message):
     """Open the library search with `query` typed in."""
 

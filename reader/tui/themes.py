@@ -115,11 +115,61 @@ def read_state(path: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def save_theme_choice(path: Path, theme: str) -> None:
-    """Remember the chosen theme in the state file (other keys kept)."""
+def save_theme_choice(path: Path, theme: str, config_theme: str | None = None) -> None:
+    """Remember the chosen theme in the state file (other keys kept), with the config's
+    `theme` at that moment: a later change to the config wins over this choice."""
     state = read_state(path)
     state["theme"] = theme
+    state["config_theme"] = config_theme
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
     tmp.replace(path)
+
+
+@dataclass
+class ThemeChoice:
+    """The theme to start with, where it comes from, and a line saying which setting won when
+    the config and a choice made with `t` disagree (`changed`: the config won this time)."""
+
+    name: str
+    origin: str            # "config", "choice" or "default"
+    note: str | None = None
+    changed: bool = False
+
+
+def starting_theme(config_theme: str | None, state_file: Path,
+                   config_file: Path | None = None) -> ThemeChoice:
+    """The newer of the config's `theme` and the last choice made with `t` wins.
+
+    The state file records the config's theme when the choice was made: if the config names
+    another theme since, the config was edited after the choice and wins. A state file from
+    before that record is compared by modification time with the config file.
+    """
+    state = read_state(state_file)
+    chosen = state.get("theme")
+    chosen = chosen if isinstance(chosen, str) and chosen else None
+    if chosen is None or config_theme is None or chosen == config_theme:
+        if chosen:
+            return ThemeChoice(chosen, "choice")
+        return ThemeChoice(config_theme, "config") if config_theme else \
+            ThemeChoice(DEFAULT_THEME, "default")
+    if "config_theme" in state:
+        config_newer = state.get("config_theme") != config_theme
+    else:
+        config_newer = _mtime(config_file) > _mtime(state_file)
+    shown_config, shown_choice = clean_line(config_theme)[:60], clean_line(chosen)[:60]
+    if config_newer:
+        return ThemeChoice(config_theme, "config", changed=True, note=(
+            f"theme {shown_config} from config.toml replaces {shown_choice} chosen with t "
+            "(the config changed since)"))
+    return ThemeChoice(chosen, "choice", note=(
+        f"theme {shown_choice} chosen with t wins over config.toml's {shown_config} "
+        "(the newer one wins: edit theme in config.toml, or press t)"))
+
+
+def _mtime(path: Path | None) -> float:
+    try:
+        return path.stat().st_mtime if path is not None else 0.0
+    except OSError:
+        return 0.0

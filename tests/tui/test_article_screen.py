@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Collapsible, OptionList
 
 from reader.tui.screens.article import ArticleScreen
@@ -173,54 +172,6 @@ async def test_raw_view_shows_the_original_with_boilerplate(make_app):
         await pilot.press("v")
         await pilot.pause()
         assert "Sponsored content" not in screen_text(app)
-
-
-async def test_open_in_browser_only_after_validation(make_app, monkeypatch):
-    opened = []
-    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
-    app = make_app(opened=[ferry_article()])
-    async with app.run_test(size=(100, 30)) as pilot:
-        await article_ready(pilot)
-        await pilot.press("o")
-        await app.workers.wait_for_complete()
-        assert opened == ["https://news.example/ferry"]
-
-
-@pytest.mark.parametrize("bad", ["javascript:alert(1)", "--renderer-cmd-prefix=xcalc",
-                                 "file:///etc/passwd", None])
-async def test_open_in_browser_refuses_unsafe_links(make_app, monkeypatch, bad):
-    # reliability notes 3.4, cases 43 and 44
-    opened = []
-    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
-    app = make_app(opened=[ferry_article(url=bad)])
-    async with app.run_test(size=(100, 30)) as pilot:
-        await article_ready(pilot)
-        await pilot.press("o", "y")
-        await app.workers.wait_for_complete()
-        assert opened == []
-        assert app.clipboard == ""
-
-
-async def test_configured_browser_command_runs_without_a_shell(make_app, monkeypatch):
-    from reader.config import Config
-
-    calls = []
-    monkeypatch.setattr("subprocess.run", lambda args, **kw: calls.append((args, kw)))
-    app = make_app(opened=[ferry_article()], config=Config(browser=["my-browser", "--new"]))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await article_ready(pilot)
-        await pilot.press("o")
-        await app.workers.wait_for_complete()
-        assert calls[0][0] == ["my-browser", "--new", "https://news.example/ferry"]
-        assert calls[0][1]["shell"] is False
-
-
-async def test_copy_link(make_app):
-    app = make_app(opened=[ferry_article()])
-    async with app.run_test(size=(100, 30)) as pilot:
-        await article_ready(pilot)
-        await pilot.press("y")
-        assert app.clipboard == "https://news.example/ferry"
 
 
 async def test_star_and_read_toggles_reach_the_library(make_app):

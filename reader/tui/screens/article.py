@@ -21,6 +21,7 @@ from reader.sanitize import clean_line, safe_url
 from reader.tui import keys
 from reader.tui.layout import MAX_TITLE
 from reader.tui.messages import (
+    CopyLink,
     OpenInBrowser,
     OpenLink,
     SavePosition,
@@ -344,8 +345,7 @@ class ArticleScreen(Screen[None]):
         if url is None:
             self.notify("This article has no web link to copy", timeout=3)
             return
-        self.app.copy_to_clipboard(url)
-        self.notify(f"Copied {url}", markup=False, timeout=3)
+        self.app.post_message(CopyLink(url))
 
     def action_star(self) -> None:
         self.app.post_message(ToggleFlag(self.entry_id, "starred"))
