@@ -150,6 +150,8 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str],
     for i, block_spans in spans.items():
         text = _without_asides(texts[i], block_spans)
         narration = narrations[i] = blank_spans(text, block_spans)
+        if not block_spans:
+            continue  # its sentences are found when a pronoun needs them
         starts = sentences[i] = sentence_starts(text, narration, block_spans)
         undecided: list[_Span] = []
         for k, s in enumerate(block_spans):

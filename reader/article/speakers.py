@@ -30,6 +30,7 @@ from reader.article.names import (
     subject_name,
     tokens,
 )
+from reader.article.sentences import sentence_starts
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -583,9 +584,12 @@ class SpeakerBook:
         """(block, start, end, holds `at`) of the sentences before `at`, nearest first."""
         seen = 0
         for block in range(at[0], at[0] - _FOCUS_BLOCKS - 1, -1):
-            starts = self.sentences.get(block)
-            if starts is None:
+            if block not in self.texts:
                 continue
+            starts = self.sentences.get(block)
+            if starts is None:  # a block without quotations: its narration is its text
+                text = self.texts[block]
+                starts = self.sentences[block] = sentence_starts(text, text, ())
             length = len(self.texts[block])
             limit = at[1] if block == at[0] else length
             for k in range(bisect_left(starts, limit) - 1, -1, -1):
