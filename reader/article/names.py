@@ -27,6 +27,8 @@ ORG_WORDS = WORDS["org_words"]
 PRONOUNS = WORDS["pronouns"]
 GIVEN_NAME_GENDER = {**dict.fromkeys(WORDS["male_names"], "m"),
                      **dict.fromkeys(WORDS["female_names"], "f")}
+ORG_NOUNS = WORDS["org_nouns"]
+PUBLICATION_WORDS = WORDS["publication_words"]
 PLACES = frozenset(p.strip() for p in WORDS["places"] if p.strip())
 TITLE_SUFFIXES = tuple(sorted(WORDS["title_suffixes"]))
 HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "herr": "m",
@@ -448,7 +450,7 @@ def _role(toks: list[str], at_start: bool = False) -> Role | None:
     if "of" in words[1:]:
         words = words[:words.index("of", 1)]  # "the former secretary of state"
     head = words[-1]
-    return Role(head) if head.islower() and head in ROLES else None
+    return Role(head) if head.islower() and (head in ROLES or head in ORG_NOUNS) else None
 
 
 def sentence_start(text: str, pos: int) -> bool:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from reader.article.names import (
     GIVEN_NAME_GENDER,
+    ORG_NOUNS,
     PLACES,
     PRONOUNS,
+    PUBLICATION_WORDS,
     ROLES,
     WORDS,
     Name,
@@ -90,6 +92,7 @@ _AFTER_ACCORDING = re.compile(rf"[\s,]*{_ACCORDING}\s+(?P<rest>.*)", re.DOTALL)
 _BEFORE_ADJACENT = re.compile(
     rf"(?:(?<![\w-]){VERB}(?:(?:\s+(?:to\s+)?[^\s.!?“”:]+){{0,5}}\s*[:,]|\s+that)?"
     rf"|\b{_ACCORDING}\s+[^,.!?]+,)\s*$")
+_BEFORE_VERB_FIRST = re.compile(rf"\s*(?i:{VERB})\s+(?P<rest>[A-Z].*)$", re.DOTALL)
 _BEFORE_ACCORDING = re.compile(rf"\b{_ACCORDING}\s+(?P<who>[^,.!?]+),\s*$")
 _AFTER_GERMAN_SO = re.compile(r"\s*,\s*so\s+(?P<who>[^\W\d_][^!?;:“”\"«»„\n,]{1,60}?)\s*[.,]")
 _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?)[\s.]*$")
@@ -116,6 +119,7 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", 
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
 _FOCUS_SENTENCES = 8
+_PAPER_NOUNS = frozenset({"newspaper", "paper", "publication", "outlet", "magazine"})
 _SPEAKER_WORD = re.compile(rf"\b([A-Z][\w’'-]+)\s+(?:[a-z]+ly\s+|also\s+)?{VERB}(?![\w])")
 # Roles that, with "the", describe someone the article has named: "the Vermont senator said".
 _DESCRIBED_ROLES = frozenset({
@@ -229,7 +233,11 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
         return object_name(m.group("who")), True
     m = _BEFORE_NAME_COLON.match(lead)  # an interview transcript: "Smith: “…”"
     if m and only_a_name(m.group("who")):
-        return subject_name(m.group("who")), True
+        who = m.group("who")
+        return subject_name(who.title() if who.isupper() else who), True  # "OSEI: “…”"
+    m = _BEFORE_VERB_FIRST.match(lead)  # "Said Dorothy Pellworth, who runs the shelter, “…”"
+    if m:
+        return object_name(m.group("rest")), True
     attached = bool(_BEFORE_ADJACENT.search(lead))
     verbs = list(_VERB_RE.finditer(lead))
     for v in reversed(verbs):
@@ -431,6 +439,8 @@ class SpeakerBook:
         if isinstance(ref, str):
             return self._pronoun(ref, at)
         if isinstance(ref, Role):
+            if ref.word in ORG_NOUNS:
+                return self._organisation(ref.word, at)
             holder = self._role_holder(ref.word, at)
             if holder is None and ref.word in _DESCRIBED_ROLES:  # "the Vermont senator said"
                 holder = self._in_focus(at, _ROLE_GENDER.get(ref.word))
@@ -459,6 +469,22 @@ class SpeakerBook:
             return firsts[0]
         # the subject of a speech verb, written once: a name ("“…,” Sweeny said")
         return None if word in PLACES or word.lower() in ROLES else word
+
+    def _organisation(self, noun: str, at: Position) -> str | None:
+        """The organisation "the council" or "the newspaper" means: the nearest one named
+        before `at` (up to 20 paragraphs back) whose name ends in that noun ("Wexbridge Town
+        Council"), or, for a paper, that reads like a publication ("The Harbour Gazette")."""
+        paper = noun in _PAPER_NOUNS
+        for block in range(at[0], max(-1, at[0] - _ROLE_REACH), -1):
+            text = self.texts.get(block, "")
+            end = at[1] if block == at[0] else len(text)
+            toks = tokens(text[:end])
+            for i, j in reversed(runs(toks)):
+                words = [t.lower() for t in toks[i:j]]
+                if (any(w in PUBLICATION_WORDS for w in words) if paper
+                        else words[-1] in (noun, noun + "s") and j - i > 1):
+                    return " ".join(toks[i:j])
+        return None
 
     def _role_holder(self, role: str, at: Position) -> str | None:
         """Who holds `role` ("mayor"), named with it nearby: "Mayor Lena Osei", "Lena Osei, the
