@@ -631,3 +631,133 @@ def test_reference_article_chechnya() -> None:
     blocks = [b for b in split_article(article.read_text(encoding="utf-8"))
               if not b.text.startswith(("READ MORE:", "Click to play video"))]
     check_expected(blocks, expected)
+
+
+# --- failure families found on real news (PolNeAR train split); every text here is invented -----
+
+@pytest.mark.parametrize(("text", "said", "speaker"), [
+    # two apostrophes as double quotation marks (archive and wire texts)
+    ("''We finally have a harbour that works,'' the engineer Tomasz Wilk wrote on his blog.",
+     "We finally have a harbour that works,", "Tomasz Wilk"),
+    ("``The tide tables were wrong for a decade,'' said Ines Marlowe.",
+     "The tide tables were wrong for a decade,", "Ines Marlowe"),
+    # a straight opening mark closed by a curly one, and the other way round
+    ('"The ferry will sail on Sunday,” said Ines Marlowe.', "The ferry will sail on Sunday,",
+     "Ines Marlowe"),
+    ("« Nous resterons ouverts tout l'hiver », a déclaré la maire Claire Dufresne.",
+     "Nous resterons ouverts tout l'hiver", "Claire Dufresne"),
+])
+def test_every_common_mark_style(text: str, said: str, speaker: str) -> None:
+    [(quote, who, _)] = found(text)
+    assert (quote, who) == (said, speaker)
+
+
+def test_nested_single_marks_inside_two_apostrophe_quotes() -> None:
+    text = ("''Most residents say the town is on the 'wrong road.' That can change,'' said "
+            "Ines Marlowe.")
+    assert found(text) == [("Most residents say the town is on the 'wrong road.' That can "
+                            "change,", "Ines Marlowe", 0)]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # a party tag between the name and its verb
+    ("Sen. Maria Ostrowski (D-Ore.) told reporters that she “would not back the bill in its "
+     "present form.”", "Maria Ostrowski"),
+    ("“I don't remember a budget this careless,” said Senate Minority Leader Harold M. Rusk "
+     "(D-Nev.).", "Harold M. Rusk"),
+    # the verb first
+    ("Said Dorothy Pellworth, who has run the shelter since 2009, “We turned away nine families "
+     "last week alone.”", "Dorothy Pellworth"),
+    # speech verbs beyond "said"
+    ("“Nobody asked the fishermen,” Ravi Mehta tweeted on Monday.", "Ravi Mehta"),
+    ("“The survey was rushed and everyone knows it,” Ravi Mehta insisted.", "Ravi Mehta"),
+    ("“We were told the pier would hold,” Ravi Mehta recalled.", "Ravi Mehta"),
+    # a follow-on clause after the main verb
+    ("Councillor Ravi Mehta defended the budget, adding, “Every cent is accounted for.”",
+     "Ravi Mehta"),
+    ("Ravi Mehta defended the budget on Monday, saying the town “has never spent more wisely on "
+     "its harbour.”", "Ravi Mehta"),
+    # a framing verb and its subject
+    ("Councillor Ravi Mehta praised the volunteers as “the backbone of this town.”",
+     "Ravi Mehta"),
+    ("Ravi Mehta expressed confidence that the repairs would be “finished before the first "
+     "frost.”", "Ravi Mehta"),
+    # a role word before the name is not the name
+    ("Harbour Radio co-host Stu Barrowman questioned whether the plan “was ever meant to work.”",
+     "Stu Barrowman"),
+    ("“It was a fair hearing,” said Oversight ranking Democrat Elsie Karanja.", "Elsie Karanja"),
+    # an appositive name after a possessive role
+    ("“It is about time,” exhorted the mayor's introducer, actress Paloma Reyes.", "Paloma Reyes"),
+    # a sentence-final attribution after the quotation's own words
+    ("“We are frustrated and tired” of the delays at the port, Hamid Rostami said.",
+     "Hamid Rostami"),
+    # a transcript label in capitals
+    ("OSEI: “We will not close the library while I am mayor.”", "Osei"),
+])
+def test_speakers_a_reader_sees_at_once(text: str, speaker: str) -> None:
+    assert [q.speaker for q in find_quotes(paragraphs(text))] == [speaker]
+
+
+def test_surname_is_not_an_organisation_that_shares_it() -> None:
+    assert speakers(
+        "Osei University opened a harbour campus in 2019.",
+        "Mayor Lena Osei cut the ribbon.",
+        "“This is a good day for the town,” Osei said at Osei Tower.",
+    ) == ["Lena Osei"]
+
+
+def test_organisations_and_publications_that_speak() -> None:
+    assert speakers(
+        "The Harbour Gazette first reported the closure on Monday.",
+        "“The pier is unsafe,” the newspaper wrote.",
+        "The Wexbridge Town Council met on Tuesday.",
+        "“We will publish the full report,” the council said in a statement.",
+    ) == ["Harbour Gazette", "Wexbridge Town Council"]
+
+
+def test_a_role_means_the_person_named_with_it() -> None:
+    assert speakers(
+        "Indiana Gov. Mike Pellam spoke first at the harbour meeting.",
+        "“We are ready for the storm season,” the Indiana governor said.",
+        "Ada Lindqvist, the former secretary of state, arrived late.",
+        "The former secretary of state called the plan “a necessary gamble.”",
+    ) == ["Mike Pellam", "Ada Lindqvist"]
+
+
+def test_pronoun_takes_the_subject_of_the_sentence_before_not_its_object() -> None:
+    assert speakers(
+        "“The bridge can wait,” said Mayor Lena Osei.",
+        "Councillor Tomas Brand said he would still back the mayor because she won the vote.",
+        "“I am a team player,” he said.",
+    ) == ["Lena Osei", "Tomas Brand"]
+
+
+def test_a_pronoun_opening_the_previous_sentence_passes_focus_back() -> None:
+    assert speakers(
+        "Mr. Pavel Dunst said nothing was wrong with the harbour plan.",
+        "But he suggested that Mr. Ivo Lenz had his eyes on the election.",
+        "“They are under pressure at home,” he said.",
+    ) == ["Pavel Dunst"]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Mayor Lena Osei called the closure “a temporary setback” on Monday.", "Lena Osei"),
+    ("Tomas Brand said the repairs were “going well” and left.", "Tomas Brand"),
+    ("Guns are “a public health crisis” and “a daily grief,” Dr. Ann Voss told the meeting.",
+     "Ann Voss"),
+])
+def test_partial_quotes_carry_their_speaker(text: str, speaker: str) -> None:
+    quotes = find_quotes(paragraphs(text))
+    assert quotes and all(q.speaker == speaker for q in quotes)
+    assert quotes[0].kind == "partial"
+
+
+@pytest.mark.parametrize("text", [
+    "Hackers known as “Quillfeather” claimed responsibility for the leak.",
+    "Ravi Mehta said on “Harbour Morning Live,” that the plan would fail.",
+    "Ravi Mehta told “Harbour Morning Live” about the plan.",
+    "She described it in her memoir, “Salt and Iron.”",
+    'A <tweet tweet-id="7712345">post</tweet> appeared.',
+])
+def test_titles_nicknames_and_markup_are_not_quotes(text: str) -> None:
+    assert found(text) == []
