@@ -27,6 +27,7 @@ _ORDINAL = re.compile(r"^\d{1,3}[.)]\s+")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)…]$")
 _BULLET_TAIL = re.compile(r"\s*[|·•]\s*$")
 _SECTION_ITEM_KINDS = ("list_item", "paragraph")
+_MAX_BRACKETED = 8  # blocks a promotion bracket may hold before it counts as no bracket
 _MAX_ITEM_CHARS = 200
 _MAX_ITEM_WORDS = 30
 _MENU_WORDS = 3
@@ -49,6 +50,8 @@ class _Cleaner:
         self.section: str | None = None
         self.absorber: Family | None = None
         self.removed_at_last = 0  # len(removed) when the last block was kept
+        self.bracket: Family | None = None  # an open "skip past … promotion" bracket
+        self.held: list[tuple[Block, str, list[tuple[str, str]]]] = []  # blocks inside it
 
     def run(self, blocks: list[Block]) -> Cleaned:
         body, references, refs = split_references(blocks)
@@ -67,6 +70,7 @@ class _Cleaner:
                 self.removed.append(text)
                 continue
             self.block(block, text, links)
+        self.release()
         self.removed.extend(b.text for b in references)
         return Cleaned(self.out, dedupe(self.related), self.removed)
 
@@ -76,6 +80,8 @@ class _Cleaner:
             self.out.append(Block("preformatted", block.text))
             return
         if not line:
+            return
+        if self.bracket is not None and self.bracketed(block, line, links):
             return
         if self.absorb(line):
             return
@@ -123,6 +129,9 @@ class _Cleaner:
             if caption != line:
                 self.removed.append(line)
             self.absorber = family if family.absorbs is not None else None
+        elif action == "remove_until":
+            self.removed.append(line)
+            self.bracket = family
         elif action == "related":
             title = (found.groupdict().get("title") or "").strip()
             self.removed.append(line)
@@ -152,6 +161,26 @@ class _Cleaner:
         else:
             self.removed.append(line)
         return True
+
+    def bracketed(self, block: Block, line: str, links: list[tuple[str, str]]) -> bool:
+        """Inside a promotion bracket: hold blocks until its closing marker removes them all.
+        A bracket that does not close within a few blocks was no bracket: they are kept."""
+        assert self.bracket is not None and self.bracket.until is not None
+        if self.bracket.until.fullmatch(line):
+            self.removed.extend(text for _, text, _ in self.held)
+            self.removed.append(line)
+            self.bracket, self.held = None, []
+            return True
+        self.held.append((block, line, links))
+        if len(self.held) > _MAX_BRACKETED:
+            self.release()
+        return True
+
+    def release(self) -> None:
+        """An unclosed bracket: its blocks are read as if it had not opened."""
+        held, self.held, self.bracket = self.held, [], None
+        for block, line, links in held:
+            self.block(block, line, links)
 
     def absorb(self, line: str) -> bool:
         """A blurb line under a video caption joins that caption (Global News style)."""

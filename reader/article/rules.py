@@ -19,7 +19,8 @@ from typing import Any
 from reader.errors import BylineError
 
 RULES_FILE = Path(__file__).with_name("rules.toml")
-ACTIONS = frozenset({"remove", "media", "related", "related_heading", "remove_heading"})
+ACTIONS = frozenset({"remove", "media", "related", "related_heading", "remove_heading",
+                     "remove_until"})
 # `[rules]` config keys and the action each one's patterns get.
 USER_KEYS = {
     "remove": "remove",
@@ -52,6 +53,7 @@ class Family:
     glued: str | None = None  # alternation of marker patterns found stuck to prose
     anywhere: str | None = None  # alternation of markers cut wherever they appear
     absorbs_source: str | None = None
+    until_source: str | None = None  # remove_until: the marker that closes the bracket
 
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -67,6 +69,10 @@ class Family:
     @cached_property
     def absorbs(self) -> re.Pattern[str] | None:
         return re.compile(self.absorbs_source, re.IGNORECASE) if self.absorbs_source else None
+
+    @cached_property
+    def until(self) -> re.Pattern[str] | None:
+        return re.compile(self.until_source, re.IGNORECASE) if self.until_source else None
 
     @cached_property
     def _gated(self) -> bool:
@@ -361,10 +367,13 @@ def _family(data: dict[str, Any], where: str, *, check: bool = True) -> Family:
     glued = data.get("glued") or []
     anywhere = data.get("anywhere") or []
     absorbs = data.get("absorbs")
-    if not isinstance(glued, list) or not isinstance(anywhere, list):
+    until = data.get("until") or []
+    if not isinstance(glued, list) or not isinstance(anywhere, list) or not isinstance(
+            until, list):
         raise BylineError(f"bad rule family {name} in {where}: 'glued' must be a list")
     here = f"{where} [{name}]"
-    for group in (patterns, glued, anywhere, [absorbs] if isinstance(absorbs, str) else []):
+    for group in (patterns, glued, anywhere, until,
+                  [absorbs] if isinstance(absorbs, str) else []):
         if not all(isinstance(p, str) for p in group):
             raise BylineError(f"bad rules in {here}: patterns must be strings")
         if check:
@@ -377,6 +386,7 @@ def _family(data: dict[str, Any], where: str, *, check: bool = True) -> Family:
         glued="|".join(glued) or None,
         anywhere="|".join(anywhere) or None,
         absorbs_source=absorbs if isinstance(absorbs, str) else None,
+        until_source="|".join(until) or None,
     )
 
 

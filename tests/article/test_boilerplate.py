@@ -26,7 +26,11 @@ REMOVED = {
                    "after newsletter promotion", "Get breaking National news",
                    "Thanks for reading Small Towns! Subscribe for free to receive new posts.",
                    "Type your email...",
-                   "For news from the valley, sign up for breaking news alerts delivered to you."],
+                   "For news from the valley, sign up for breaking news alerts delivered to you.",
+                   "Want more stories like this one? Get them in your inbox every morning, free.",
+                   "Don't miss a tide: join 40,000 readers who start their day with our briefing.",
+                   "Local journalism needs you. Become a member today from £3 a month.",
+                   "The Harbour Letter: the week on the coast. Sign up to get it first."],
     "share": ["Share this article", "Share on Facebook", "Tweet", "Email this", "Copy link",
               "Facebook Twitter WhatsApp Email", "Share | Print", "Social Sharing",
               "Reuse this content", "Share full article", "Share this:", "Like this:",
@@ -124,8 +128,12 @@ def clean(*blocks: Block):
     return clean_blocks(list(blocks), load_rules())
 
 
+# family name -> (opening marker, closing marker) of a bracketed promotion.
+BRACKETS = {"newsletter-promo": ("skip past newsletter promotion", "after newsletter promotion")}
+
+
 def test_every_packaged_family_has_a_test() -> None:
-    tested = set(REMOVED) | set(MEDIA) | set(RELATED_LINES) | set(HEADINGS)
+    tested = set(REMOVED) | set(MEDIA) | set(RELATED_LINES) | set(HEADINGS) | set(BRACKETS)
     assert {f.name for f in packaged_rules().families} == tested
 
 
@@ -381,3 +389,29 @@ def test_every_packaged_pattern_compiles() -> None:
         assert len(family.patterns) == len(family.gates) == len(family.sources) > 0
         assert family.absorbs_source is None or family.absorbs is not None
     assert rules.glued is not None and rules.anywhere is not None
+
+
+@pytest.mark.parametrize("family", sorted(BRACKETS))
+def test_a_bracketed_promotion_goes_with_its_markers(family: str) -> None:
+    opening, closing = BRACKETS[family]
+    promo = ["The Harbour Letter, every Friday: the week on the coast.", "Privacy first, always."]
+    out = clean(PROSE, Block("paragraph", opening), *(Block("paragraph", p) for p in promo),
+                Block("paragraph", closing), PROSE)
+    assert [b.text for b in out.blocks] == [PROSE.text, PROSE.text]
+    assert out.removed == [opening, *promo, closing]
+
+
+def test_an_unclosed_promotion_bracket_keeps_the_article() -> None:
+    body = [Block("paragraph", f"Paragraph {n} of the story goes on about the harbour.")
+            for n in range(12)]
+    out = clean(Block("paragraph", "skip past newsletter promotion"), *body)
+    assert [b.text for b in out.blocks] == [b.text for b in body]
+    assert out.removed == ["skip past newsletter promotion"]
+
+
+@pytest.mark.parametrize("prose", [
+    "More than 40,000 readers joined the campaign to save the ferry, the organisers said.",
+    "Residents who want more stories about the harbour can visit the museum on Sundays.",
+])
+def test_prose_about_readers_and_members_is_kept(prose: str) -> None:
+    assert clean(Block("paragraph", prose)).removed == []
