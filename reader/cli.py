@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "refresh": "reader.commands.refresh",
     "list": "reader.commands.listing",
     "search": "reader.commands.listing",
+    "mark": "reader.commands.mark",
 }
 
 
@@ -59,8 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url")
     p.add_argument("--tag", action="append", default=[], metavar="TAG")
 
-    p = sub.add_parser("remove", help="unsubscribe from a feed")
-    p.add_argument("url")
+    p = sub.add_parser("remove", help="unsubscribe from a feed (its starred articles stay)")
+    p.add_argument("feed", metavar="URL_TITLE_OR_ID")
+    p.add_argument("--keep-all", action="store_true",
+                   help="keep every article of the feed, not only the starred ones")
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask on a terminal")
 
     p = sub.add_parser("feeds", help="subscriptions with last status and counts")
     p.add_argument("--format", choices=["text", "json"], default="text")
@@ -79,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unread", action="store_true")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--limit", type=int, default=50)
+
+    p = sub.add_parser("mark", help="mark articles read or unread, starred or not")
+    p.add_argument("entries", nargs="+", metavar="ID_OR_URL")
+    read = p.add_mutually_exclusive_group()
+    read.add_argument("--read", dest="read", action="store_true", default=None)
+    read.add_argument("--unread", dest="read", action="store_false")
+    star = p.add_mutually_exclusive_group()
+    star.add_argument("--star", dest="star", action="store_true", default=None)
+    star.add_argument("--unstar", dest="star", action="store_false")
 
     p = sub.add_parser("search", help="offline full-text search of the library")
     p.add_argument("query")

@@ -30,15 +30,23 @@ def _extra_rules(ctx: Context) -> dict[str, Any] | None:
 
 
 def _from_library(ctx: Context, target: str) -> Article | None:
-    """A cached copy of `target` from the offline library, if there is one."""
+    """A cached copy of `target` from the offline library, if there is one; reading it marks
+    it read (`byline mark ID --unread` undoes that)."""
     if not ctx.paths.library_file.exists():
         return None
+    from contextlib import suppress
+
     from reader.library.store import Library
 
     library = Library.open(ctx.paths.library_file)
     try:
         entry_id = library.find(target)
-        return library.article(entry_id) if entry_id is not None else None
+        if entry_id is None:
+            return None
+        article = library.article(entry_id)
+        with suppress(BylineError):  # a busy library: it stays unread, no more
+            library.set_read(entry_id, True)
+        return article
     finally:
         library.close()
 

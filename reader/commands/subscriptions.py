@@ -59,10 +59,50 @@ def _add(args: Namespace, ctx: Context, library: Library) -> int:
 
 
 def _remove(args: Namespace, ctx: Context, library: Library) -> int:
-    if not library.remove_feed(args.url):
-        raise BylineError(f"not subscribed: {args.url}")
-    print(f"Unsubscribed from {args.url}")
+    """Unsubscribe from a feed named by URL, id or title; say what is kept and deleted."""
+    from reader.library.store import REMOVED_LABEL
+    from reader.sanitize import clean_line
+
+    found = library.find_feeds(args.feed)
+    if not found:
+        raise BylineError(f"not subscribed: {args.feed} (see byline feeds)")
+    if len(found) > 1:
+        listed = "; ".join(f"{f.id} {f.url}" for f in found)
+        raise BylineError(f"{len(found)} feeds are titled {args.feed!r}; give the id or URL: "
+                          f"{listed}")
+    feed = found[0]
+    keep = feed.total if args.keep_all else library.starred_count(feed.id)
+    what = f"{clean_line(feed.label)} ({feed.url})" if feed.title else feed.url
+    if not args.yes and sys.stdin.isatty() and sys.stdout.isatty():
+        if args.keep_all:
+            kept = f"keeps all {_articles(keep)} under {REMOVED_LABEL}"
+        elif keep:
+            kept = (f"keeps {keep} starred article{'s' if keep != 1 else ''} under "
+                    f"{REMOVED_LABEL} and deletes {feed.total - keep}")
+        else:
+            kept = f"deletes its {_articles(feed.total)} (none starred)"
+        try:
+            answer = input(f"Unsubscribe from {what}? It {kept}. [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing removed")
+            return 1
+    removed = library.remove_feed(feed.id, keep_all=args.keep_all)
+    if removed is None:  # removed meanwhile by another process
+        raise BylineError(f"not subscribed: {args.feed}")
+    if removed.kept:
+        which = "" if args.keep_all else " starred"
+        print(f"Unsubscribed from {what}: kept {removed.kept}{which} "
+              f"article{'s' if removed.kept != 1 else ''} (under {REMOVED_LABEL}), "
+              f"deleted {removed.deleted}")
+    else:
+        print(f"Unsubscribed from {what}: deleted {_articles(removed.deleted)}")
     return 0
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'s' if n != 1 else ''}"
 
 
 def _feeds(args: Namespace, ctx: Context, library: Library) -> int:

@@ -33,6 +33,7 @@ from reader.sanitize import clean_line, clean_text, safe_url
 
 LOCAL_FEED_URL = "byline:local"
 LOCAL_LABEL = "Local files"
+REMOVED_LABEL = "Removed feeds"   # what `remove` kept of feeds no longer subscribed
 MAX_TITLE = 500  # characters of a title kept (case 33)
 BUSY_TIMEOUT_MS = 10_000
 FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024  # below this, every open runs PRAGMA quick_check
@@ -102,6 +103,15 @@ class FeedRow:
     @property
     def label(self) -> str:
         return self.title or self.url
+
+
+@dataclass
+class Removed:
+    """What `remove_feed` did: the feed, and how many of its articles it kept and deleted."""
+
+    feed: FeedRow
+    kept: int
+    deleted: int
 
 
 @dataclass
@@ -276,6 +286,11 @@ class Library:
             SourceRow("starred", "Starred", starred_unread, starred),
             SourceRow("local", LOCAL_LABEL, local_counts[0], local_counts[1]),
         ]
+        removed = [per_feed.get(r[0], [0, 0])
+                   for r in self._all("SELECT id FROM feeds WHERE kind = 'removed'")]
+        if any(total for _, total in removed):
+            rows.append(SourceRow("removed", REMOVED_LABEL, sum(u for u, _ in removed),
+                                  sum(t for _, t in removed)))
         tags: dict[str, list[int]] = {}
         for feed in self.feeds():
             c = per_feed.get(feed.id, [0, 0])
@@ -498,7 +513,7 @@ class Library:
         with self._write() as conn:
             conn.execute(
                 """INSERT INTO feeds (url, title, link, added) VALUES (?, ?, ?, ?)
-                   ON CONFLICT (url) DO UPDATE SET
+                   ON CONFLICT (url) DO UPDATE SET kind = 'feed',
                        title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END,
                        link = coalesce(excluded.link, link)""",
                 (checked, clean_line(title)[:MAX_TITLE], safe_url(link), time.time()))
@@ -508,11 +523,42 @@ class Library:
                              [(feed_id, t) for t in _clean_tags(tags)])
         return feed_id
 
-    def remove_feed(self, url: str) -> bool:
-        """Unsubscribe and drop the feed's entries; False when it was not subscribed."""
+    def starred_count(self, feed_id: int) -> int:
+        """How many of a feed's entries are starred."""
+        row = self._one("SELECT count(*) FROM entries WHERE feed_id = ? AND starred = 1",
+                        (feed_id,))
+        return int(row[0]) if row else 0
+
+    def find_feeds(self, target: str) -> list[FeedRow]:
+        """The subscriptions `target` names: its URL, its id, or its title (any case)."""
+        target = target.strip()
+        feeds = self.feeds()
+        for match in (lambda f: f.url == target, lambda f: str(f.id) == target,
+                      lambda f: f.title.casefold() == target.casefold()):
+            found = [f for f in feeds if match(f)]
+            if found:
+                return found
+        return []
+
+    def remove_feed(self, url_or_id: str | int, *, keep_all: bool = False) -> Removed | None:
+        """Unsubscribe. Starred entries (every entry with `keep_all`) stay readable under
+        "Removed feeds" (and Starred); the others are deleted. None when not subscribed."""
+        feed = self.feed(url_or_id if isinstance(url_or_id, int) else url_or_id.strip())
+        if feed is None:
+            return None
         with self._write() as conn:
-            cur = conn.execute("DELETE FROM feeds WHERE url = ? AND kind = 'feed'", (url.strip(),))
-            return cur.rowcount > 0
+            deleted = 0 if keep_all else conn.execute(
+                "DELETE FROM entries WHERE feed_id = ? AND starred = 0", (feed.id,)).rowcount
+            kept = conn.execute("SELECT count(*) FROM entries WHERE feed_id = ?",
+                                (feed.id,)).fetchone()[0]
+            if kept:
+                conn.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed.id,))
+                conn.execute("""UPDATE feeds SET kind = 'removed', etag = NULL,
+                                last_modified = NULL, retry_after_until = NULL WHERE id = ?""",
+                             (feed.id,))
+            else:
+                conn.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
+        return Removed(feed, kept, deleted)
 
     def set_tags(self, feed_id: int, tags: Iterable[str]) -> None:
         with self._write() as conn:
@@ -729,6 +775,8 @@ def _source_filter(key: str) -> tuple[str, tuple[Any, ...]]:
         return "e.starred = 1", ()
     if key == "local":
         return "e.feed_id IN (SELECT id FROM feeds WHERE kind = 'local')", ()
+    if key == "removed":
+        return "e.feed_id IN (SELECT id FROM feeds WHERE kind = 'removed')", ()
     kind, _, value = key.partition(":")
     if kind == "feed" and value.isdigit():
         return "e.feed_id = ?", (int(value),)

@@ -68,7 +68,8 @@ def test_add_feeds_refresh_list_search_remove(feed_server: Any, tmp_path: Path) 
     assert byline(data, "remove", feed_server.url("/ok")).returncode == 0
     again = byline(data, "remove", feed_server.url("/ok"))
     assert again.returncode == 1
-    assert again.stderr.strip() == f"byline: not subscribed: {feed_server.url('/ok')}"
+    assert again.stderr.strip() == (f"byline: not subscribed: {feed_server.url('/ok')} "
+                                    "(see byline feeds)")
     assert json.loads(byline(data, "list", "--format", "json").stdout) == []
 
 

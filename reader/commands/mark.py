@@ -1,0 +1,43 @@
+"""`byline mark ID … --read/--unread --star/--unstar`: change articles' read and starred state."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from typing import TYPE_CHECKING
+
+from reader.errors import BylineError
+
+if TYPE_CHECKING:
+    from reader.context import Context
+
+
+def run(args: Namespace, ctx: Context) -> int:
+    """Mark every named article (by id, URL or local path); all are found before any changes."""
+    from reader.commands.subscriptions import open_library
+
+    if args.read is None and args.star is None:
+        raise BylineError("mark: say what to mark: --read, --unread, --star or --unstar")
+    library = open_library(ctx)
+    try:
+        ids = []
+        for target in args.entries:
+            entry_id = library.find(target)
+            if entry_id is None:
+                raise BylineError(f"no article {target} in the library (see byline list)")
+            ids.append(entry_id)
+        changes = []
+        if args.read is not None:
+            changes.append("read" if args.read else "unread")
+        if args.star is not None:
+            changes.append("starred" if args.star else "unstarred")
+        with library.transaction():
+            for entry_id in ids:
+                if args.read is not None:
+                    library.set_read(entry_id, args.read)
+                if args.star is not None:
+                    library.set_starred(entry_id, args.star)
+    finally:
+        library.close()
+    shown = ", ".join(str(i) for i in dict.fromkeys(ids))
+    print(f"Marked {shown} {' and '.join(changes)}")
+    return 0
