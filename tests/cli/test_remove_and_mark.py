@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reader.library.store import Library
-
 from test_library_cli import REPO, byline, rss
+
+from reader.library.store import Library
 
 
 def subscribed(feed_server: Any, tmp_path: Path, count: int = 5,
@@ -66,7 +66,7 @@ def test_removing_a_feed_keeps_its_starred_articles_readable_offline(feed_server
 
 
 def test_keep_all_keeps_every_article(feed_server, tmp_path):
-    data, url, listed = subscribed(feed_server, tmp_path, count=4)
+    data, url, _listed = subscribed(feed_server, tmp_path, count=4)
     removed = byline(data, "remove", url, "--keep-all")
     assert removed.stdout.strip() == (f"Unsubscribed from Harbour Desk ({url}): kept 4 articles "
                                       "(under Removed feeds), deleted 0")
@@ -83,7 +83,7 @@ def test_nothing_starred_deletes_the_feed_and_its_articles(feed_server, tmp_path
 
 
 def test_a_feed_is_named_by_title_or_id(feed_server, tmp_path):
-    data, url, _ = subscribed(feed_server, tmp_path, count=1)
+    data, _url, _ = subscribed(feed_server, tmp_path, count=1)
     other = feed_server.add("/other.xml", rss("other", 1, title="Other Desk"))
     assert byline(data, "add", other).returncode == 0
     feeds = {f["title"]: f["id"] for f in json.loads(byline(data, "feeds", "--format",
@@ -154,7 +154,7 @@ def test_yes_skips_the_question_on_a_terminal(feed_server, tmp_path):
     try:
         done = subprocess.run([sys.executable, "-m", "reader", "--data-dir", str(data),
                                "remove", url, "--yes"], cwd=REPO, stdin=follower,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              capture_output=True, text=True,
                               timeout=60)
     finally:
         os.close(follower)
@@ -163,7 +163,7 @@ def test_yes_skips_the_question_on_a_terminal(feed_server, tmp_path):
 
 
 def test_mark_and_read_by_id(feed_server, tmp_path):
-    data, url, listed = subscribed(feed_server, tmp_path, count=3)
+    data, _url, listed = subscribed(feed_server, tmp_path, count=3)
     first, second = listed[0]["id"], listed[1]["id"]
     assert not any(e["read"] for e in listed)
     assert byline(data, "--offline", "read", str(first)).returncode == 0
@@ -182,7 +182,7 @@ def test_mark_and_read_by_id(feed_server, tmp_path):
 
 
 def test_mark_refuses_unknown_articles_and_missing_flags(feed_server, tmp_path):
-    data, url, listed = subscribed(feed_server, tmp_path, count=1)
+    data, _url, listed = subscribed(feed_server, tmp_path, count=1)
     unknown = byline(data, "mark", str(listed[0]["id"]), "99999", "--read")
     assert unknown.returncode == 1
     assert unknown.stderr == "byline: no article 99999 in the library (see byline list)\n"
