@@ -81,7 +81,7 @@ class _ProgressBar:
         task = bar.add_task("", total=None)
 
         def update(done: int, total: int, label: str) -> None:
-            bar.update(task, completed=done, total=total, description=label[:40])
+            bar.update(task, completed=done, total=total, description=label[:60])
 
         return update
 

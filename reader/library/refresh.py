@@ -43,6 +43,9 @@ MIN_BATCH = 16
 BATCH_WAIT = 0.05
 # At most this many fetched feeds are waiting to be parsed and stored.
 PIPELINE = 40
+# Progress names the hosts it waits on once a request has run this long; checked every TICK.
+SLOW_SHOWN = 2.0
+TICK = 0.5
 
 Progress = Callable[[int, int, str], None]
 
@@ -124,6 +127,25 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def _by_host(feeds: list[FeedRow]) -> list[FeedRow]:
+    """Feeds of the hosts with the most feeds first: with a few connections a host, those
+    hosts take longest, so they start at once instead of at the back of the queue."""
+    counts: dict[str, int] = {}
+    for feed in feeds:
+        counts[_host(feed.url)] = counts.get(_host(feed.url), 0) + 1
+    return sorted(feeds, key=lambda f: -counts[_host(f.url)])
+
+
+def _waiting(waits: list[tuple[str, float]]) -> str:
+    """`waiting on a.example 12 s, b.example 9 s +3`: the longest requests on the wire."""
+    seen: dict[str, float] = {}
+    for host, seconds in waits:
+        seen.setdefault(host, seconds)
+    shown = list(seen.items())[:2]
+    text = "waiting on " + ", ".join(f"{host} {seconds:.0f} s" for host, seconds in shown)
+    return text + (f" +{len(seen) - len(shown)}" if len(seen) > len(shown) else "")
+
+
 @dataclass
 class _Outcome:
     """A fetch that brought no body (a 304, a failure, a skip), waiting for the writer."""
@@ -156,6 +178,7 @@ class _Run:
         self.host_wait: dict[str, float] = {}  # host -> epoch seconds before which we wait
         self.written = 0
         self.total = 0
+        self.label = ""
         # Bounds the fetched bodies held in memory, waiting to be parsed and stored.
         self.pipeline = asyncio.Semaphore(PIPELINE)
         self.bodies: asyncio.Queue[tuple[FeedRow, Body] | None] = asyncio.Queue()
@@ -183,10 +206,15 @@ class _Run:
         queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
         writer = asyncio.create_task(self._writer(queue))
         consumers = [asyncio.create_task(self._consume()) for _ in range(WORKERS)]
+        ticker = None
         try:
             async with Fetcher(**self.fetcher_options) as fetcher:
-                await asyncio.gather(*(self._one(fetcher, f, queue) for f in due))
+                if self.progress:
+                    ticker = asyncio.create_task(self._tick(fetcher))
+                await asyncio.gather(*(self._one(fetcher, f, queue) for f in _by_host(due)))
         finally:
+            if ticker is not None:
+                ticker.cancel()
             await self.bodies.put(None)
             await asyncio.gather(*consumers)
             await queue.put(None)
@@ -207,6 +235,10 @@ class _Run:
             result = await fetcher.fetch(feed.url, etag=feed.etag,
                                          last_modified=feed.last_modified)
         except FetchError as exc:
+            if not exc.tried and exc.retry_after is not None:  # another feed's Retry-After
+                until = time.time() + exc.retry_after
+                await queue.put(_Outcome(feed, skipped=f"asked to wait until {_clock(until)}"))
+                return
             await queue.put(self._failure(feed, exc.kind, _reason(exc, feed.url),
                                           exc.retry_after))
             return
@@ -340,8 +372,19 @@ class _Run:
 
     def _advance(self, count: int, label: str) -> None:
         self.written += count
+        self.label = label
         if self.progress:
             self.progress(self.written, self.total, label)
+
+    async def _tick(self, fetcher: Any) -> None:
+        """Say what the refresh waits on: the hosts whose requests have run longest, once
+        one has run for `SLOW_SHOWN` seconds (a silent host no longer looks like a hang)."""
+        assert self.progress is not None
+        while True:
+            await asyncio.sleep(TICK)
+            waits = fetcher.waiting_on()
+            if waits and waits[0][1] >= SLOW_SHOWN:
+                self.progress(self.written, self.total, _waiting(waits))
 
     async def pages(self, feed_ids: list[int]) -> None:
         """`--full`: fetch the linked page of summary-only entries and cache its clean text."""

@@ -14,6 +14,7 @@ import re
 import ssl
 import time
 import zlib
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -30,6 +31,11 @@ PROJECT_URL = "https://github.com/byline-reader/byline"
 USER_AGENT = f"Byline/{__version__} (+{PROJECT_URL})"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_DEADLINE = 30.0
+# A body arriving slower than this (bytes a second, measured once it has run SLOW_AFTER
+# seconds) is cut as "too slow": a host dripping bytes would otherwise hold its slot until
+# the whole-request deadline.
+MIN_RATE = 1024
+SLOW_AFTER = 5.0
 MAX_RETRY_AFTER = 24 * 3600.0
 ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
           "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, "
@@ -64,20 +70,26 @@ class FetchResult:
 
 
 class FetchError(BylineError):
-    """A fetch that produced no usable body; `kind` is a short status for the feed list."""
+    """A fetch that produced no usable body; `kind` is a short status for the feed list.
+
+    `tried` is False when no request was sent: the host had asked this fetcher to wait
+    (`retry_after` then says how long is left) or had not answered another feed.
+    """
 
     def __init__(self, kind: str, url: str, detail: str = "", *,
-                 retry_after: float | None = None, status: int | None = None) -> None:
+                 retry_after: float | None = None, status: int | None = None,
+                 tried: bool = True) -> None:
         self.kind = kind
         self.url = url
         self.detail = detail
         self.retry_after = retry_after
         self.status = status
+        self.tried = tried
         super().__init__(f"cannot fetch {url}: {kind}" + (f" ({detail})" if detail else ""))
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable across worker processes
         return (self.__class__, (self.kind, self.url, self.detail),
-                {"retry_after": self.retry_after, "status": self.status})
+                {"retry_after": self.retry_after, "status": self.status, "tried": self.tried})
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -171,20 +183,44 @@ class _Deadline:
         return self._at
 
 
-class Fetcher:
-    """An async HTTP client with Byline's policy. Use as `async with Fetcher() as f:`."""
+@dataclass
+class _HostState:
+    """What one fetcher learnt about a host: its connection slots, whether it ever answered,
+    why it is not tried again, until when it asked us to wait."""
 
-    def __init__(self, *, max_connections: int = 16, per_host: int = 2,
+    slots: asyncio.Semaphore
+    answered: bool = False
+    down: FetchError | None = None
+    wait_until: float = 0.0  # time.time()
+
+
+class Fetcher:
+    """An async HTTP client with Byline's policy. Use as `async with Fetcher() as f:`.
+
+    Politeness is per host: at most `per_host` connections, a Retry-After (429/503) holds back
+    the host's other requests until then, and a host that cannot be reached, or that never
+    sent a response head in `head_timeout` seconds, is not tried again by this fetcher (its
+    other feeds fail at once with that reason). A whole refresh then costs what its slowest
+    healthy host costs, plus at most one timeout for the dead ones, not a timeout per feed.
+    """
+
+    def __init__(self, *, max_connections: int = 64, per_host: int = 2,
                  deadline: float = DEFAULT_DEADLINE, max_bytes: int = DEFAULT_MAX_BYTES,
                  max_redirects: int = 5, timeout: float = 10.0, connect_timeout: float = 5.0,
+                 head_timeout: float | None = None, min_rate: float = MIN_RATE,
+                 slow_after: float = SLOW_AFTER,
                  trust_env: bool = True, user_agent: str = USER_AGENT,
                  ssl_context: ssl.SSLContext | None = None) -> None:
         """`ssl_context` replaces the default trust store (e.g. a private CA); certificate
-        verification itself cannot be turned off."""
+        verification itself cannot be turned off. `head_timeout` (default `timeout`) bounds
+        the wait for a response head, however slowly its bytes drip in."""
         self.deadline = deadline
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.per_host = per_host
+        self.head_timeout = timeout if head_timeout is None else head_timeout
+        self.min_rate = min_rate
+        self.slow_after = slow_after
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
             follow_redirects=False,
@@ -196,7 +232,9 @@ class Fetcher:
             verify=ssl_context if ssl_context is not None else trust_store(trust_env),
         )
         self._slots = asyncio.Semaphore(max_connections)
-        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._hosts: dict[str, _HostState] = {}
+        #: Requests on the wire: id -> (host, loop time it got its connection slot).
+        self.in_flight: dict[int, tuple[str, float]] = {}
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -208,11 +246,18 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    def _host_slot(self, url: str) -> asyncio.Semaphore:
+    def _host(self, url: str) -> tuple[str, _HostState]:
         host = (urlsplit(url).hostname or "").lower()
-        if host not in self._hosts:
-            self._hosts[host] = asyncio.Semaphore(self.per_host)
-        return self._hosts[host]
+        state = self._hosts.get(host)
+        if state is None:
+            state = self._hosts[host] = _HostState(asyncio.Semaphore(self.per_host))
+        return host, state
+
+    def waiting_on(self) -> list[tuple[str, float]]:
+        """(host, seconds) of the requests on the wire, the longest first."""
+        now = asyncio.get_running_loop().time()
+        return sorted(((host, now - started) for host, started in self.in_flight.values()),
+                      key=lambda item: -item[1])
 
     async def fetch(self, url: str, *, etag: str | None = None,
                     last_modified: str | None = None) -> FetchResult:
@@ -264,27 +309,55 @@ class Fetcher:
 
     async def _exchange(self, url: str, headers: dict[str, str], original: str,
                         deadline: _Deadline, *, last_try: bool) -> FetchResult | tuple[int, str]:
+        host, state = self._host(url)
+        async with state.slots:
+            _check_host(state, host, original)
+            async with self._slots, asyncio.timeout_at(deadline.when()):
+                _check_host(state, host, original)
+                key = id(asyncio.current_task())
+                self.in_flight[key] = (host, asyncio.get_running_loop().time())
+                try:
+                    return await self._request(url, headers, original, state, last_try)
+                except FetchError as exc:
+                    if not state.answered and exc.kind in ("connection failed", "timeout"):
+                        state.down = exc
+                    if exc.retry_after:
+                        state.wait_until = max(state.wait_until, time.time() + exc.retry_after)
+                    raise
+                finally:
+                    self.in_flight.pop(key, None)
+
+    async def _request(self, url: str, headers: dict[str, str], original: str,
+                       state: _HostState, last_try: bool) -> FetchResult | tuple[int, str]:
         answered = False
-        async with self._slots, self._host_slot(url), asyncio.timeout_at(deadline.when()):
-            try:
-                async with self._client.stream("GET", url, headers=headers) as response:
-                    answered = True
-                    return await self._read(response, url, original)
-            except httpx.TimeoutException:
-                raise FetchError("timeout", original) from None
-            except httpx.RemoteProtocolError as exc:
-                if not answered and not last_try:
-                    raise _Unanswered from None
-                kind = "truncated" if answered else "connection failed"
-                raise FetchError(kind, original, brief(exc)) from None
-            except (httpx.ConnectError, httpx.NetworkError, httpx.ProxyError) as exc:
-                raise FetchError("connection failed", original, brief(exc)) from None
-            except httpx.UnsupportedProtocol:
-                raise FetchError("unsafe url", original) from None
-            except httpx.InvalidURL as exc:  # also raised for a bad Location header
-                raise FetchError("unsafe url", original, brief(exc)) from None
-            except httpx.HTTPError as exc:
-                raise FetchError("connection failed", original, brief(exc)) from None
+        try:
+            async with AsyncExitStack() as stack:
+                try:
+                    async with asyncio.timeout(self.head_timeout):
+                        response = await stack.enter_async_context(
+                            self._client.stream("GET", url, headers=headers))
+                except TimeoutError:
+                    raise FetchError("timeout", original, f"no answer in {self.head_timeout:g} s"
+                                     ) from None
+                answered = state.answered = True
+                return await self._read(response, url, original)
+        except httpx.TimeoutException:
+            raise FetchError("timeout", original) from None
+        except httpx.RemoteProtocolError as exc:
+            if not answered and not last_try:
+                raise _Unanswered from None
+            kind = "truncated" if answered else "connection failed"
+            raise FetchError(kind, original, brief(exc)) from None
+        except (httpx.ConnectError, httpx.NetworkError, httpx.ProxyError) as exc:
+            # A connection reset in the middle of a body cuts that body short.
+            kind = "truncated" if answered else "connection failed"
+            raise FetchError(kind, original, brief(exc)) from None
+        except httpx.UnsupportedProtocol:
+            raise FetchError("unsafe url", original) from None
+        except httpx.InvalidURL as exc:  # also raised for a bad Location header
+            raise FetchError("unsafe url", original, brief(exc)) from None
+        except httpx.HTTPError as exc:
+            raise FetchError("connection failed", original, brief(exc)) from None
 
     async def _read(self, response: httpx.Response, url: str,
                     original: str) -> FetchResult | tuple[int, str]:
@@ -312,12 +385,18 @@ class Fetcher:
         except ValueError as exc:
             raise FetchError("bad encoding", original, str(exc)) from None
         wire = 0
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         try:
             async for chunk in response.aiter_raw():
                 wire += len(chunk)
                 if wire > self.max_bytes:
                     raise OverflowError
                 decoder.feed(chunk)
+                elapsed = loop.time() - started
+                if elapsed > self.slow_after and wire < self.min_rate * elapsed:
+                    raise FetchError("too slow", original,
+                                     f"{wire / elapsed:.0f} bytes/s after {elapsed:.0f} s")
             body = decoder.finish()
         except OverflowError:
             raise FetchError("too large", original, f"over {self.max_bytes:,} bytes") from None
@@ -325,6 +404,17 @@ class Fetcher:
             raise FetchError("bad encoding", original, brief(exc)) from None
         return FetchResult(url, status, body, h.get("content-type"), h.get("etag"),
                            h.get("last-modified"), False, None)
+
+
+def _check_host(state: _HostState, host: str, url: str) -> None:
+    """Refuse, without a request, a host that asked to wait or did not answer."""
+    if state.down is not None:
+        raise FetchError(state.down.kind, url, f"host {host} not tried again after "
+                         f"{state.down.detail or state.down.kind}", tried=False)
+    left = state.wait_until - time.time()
+    if left > 0:
+        raise FetchError("rate limited", url, f"host {host} asked to wait {left:.0f} s",
+                         retry_after=left, tried=False)
 
 
 def _deflate_wbits(head: bytes) -> int:

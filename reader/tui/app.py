@@ -332,7 +332,7 @@ class BylineApp(App[None]):
 
         def progress(done: int, total: int, label: str) -> None:
             self.call_from_thread(self._set_refresh_status,
-                                  f"Refreshing {done}/{total} {clean_line(label)[:40]}")
+                                  f"Refreshing {done}/{total} {clean_line(label)[:60]}")
 
         self.call_from_thread(self._set_refresh_status, "Refreshing…")
         try:
