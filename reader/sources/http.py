@@ -232,7 +232,8 @@ class Fetcher:
             verify=ssl_context if ssl_context is not None else trust_store(trust_env),
         )
         self._slots = asyncio.Semaphore(max_connections)
-        self._hosts: dict[str, _HostState] = {}
+        self._hosts: dict[str, _HostState] = {}  # by scheme, host and port
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
         #: Requests on the wire: id -> (host, loop time it got its connection slot).
         self.in_flight: dict[int, tuple[str, float]] = {}
 
@@ -247,10 +248,17 @@ class Fetcher:
         await self._client.aclose()
 
     def _host(self, url: str) -> tuple[str, _HostState]:
-        host = (urlsplit(url).hostname or "").lower()
-        state = self._hosts.get(host)
+        """The host's name and what is known of the server at its address and port (the
+        connection slots are shared by every port of a host name)."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        server = f"{parts.scheme}://{host}:{parts.port or ''}"
+        state = self._hosts.get(server)
         if state is None:
-            state = self._hosts[host] = _HostState(asyncio.Semaphore(self.per_host))
+            slots = self._host_slots.get(host)
+            if slots is None:
+                slots = self._host_slots[host] = asyncio.Semaphore(self.per_host)
+            state = self._hosts[server] = _HostState(slots)
         return host, state
 
     def waiting_on(self) -> list[tuple[str, float]]:
