@@ -57,7 +57,10 @@ def render_markdown(article: Article) -> str:
         out += ["## Quotes", ""]
         for quote in article.quotes:
             who = f" — {_escape(clean_line(quote.speaker))}" if quote.speaker else ""
-            out.append(f"> {_escape(clean_line(quote.text))}{who}")
+            said = _escape(clean_line(quote.text))
+            if quote.kind == "partial":  # a few words inside reported speech
+                said, who = f"“{said}”", f"{who} (partial)"
+            out.append(f"> {said}{who}")
             out.append("")
     if article.related:
         out += [f"## Related ({len(article.related)})", ""]

@@ -190,3 +190,19 @@ def test_latin1_file_is_decoded(tmp_path: Path) -> None:
                      "corner re-opened on Monday, its owner said.\n".encode("latin-1"))
     doc = read_json("read", str(path), tmp=tmp_path)
     assert doc["title"] == "Café owners welcome the new bridge"
+
+
+ARCHIVE = Path(__file__).resolve().parents[1] / "fixtures" / "quotes" / "archive-style.txt"
+
+
+def test_quote_kinds_in_json_and_markdown(tmp_path: Path) -> None:
+    doc = read_json("read", str(ARCHIVE), tmp=tmp_path)
+    check_contract(doc)
+    kinds = {q["text"]: (q["kind"], q["speaker"]) for q in doc["quotes"]}
+    assert kinds["a relief for every family on Quay Street"] == ("partial", "Tomasz Wilk")
+    assert kinds["People come here for the sea,"] == ("direct", "Dorothy Pellworth")
+    spans = [s for b in doc["blocks"] for s in b.get("quotes", [])]
+    assert [s["kind"] for s in spans] == [q["kind"] for q in doc["quotes"]]
+    proc = byline("read", str(ARCHIVE), "--format", "markdown", tmp=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "> “a relief for every family on Quay Street” — Tomasz Wilk (partial)" in proc.stdout

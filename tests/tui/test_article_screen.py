@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Collapsible, OptionList
 
+from reader.article.model import Block, Quote, QuoteSpan
 from reader.tui.screens.article import ArticleScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.library import LibraryScreen
@@ -89,6 +90,29 @@ async def test_quotes_list_jumps_to_the_chosen_quote(make_app):
         assert isinstance(app.screen, ArticleScreen)
         assert app.screen.query_one(ArticleBody).current_quote == 1
         assert app.screen.page.scroll_y > 0
+
+
+async def test_partial_quotes_are_highlighted_listed_and_reached_with_brackets(make_app):
+    article = ferry_article(paragraphs=2)
+    text = "Councillor Ines Roe called the timetable “a fair compromise” on Friday."
+    start = text.index("“")
+    article.blocks.append(Block("paragraph", text, [
+        QuoteSpan(start, text.index("”") + 1, "Ines Roe", "partial")]))
+    article.quotes.append(Quote("a fair compromise", "Ines Roe", len(article.blocks) - 1,
+                                "partial"))
+    app = make_app(opened=[article])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await article_ready(pilot)
+        body = app.screen.query_one(ArticleBody)
+        assert body.quote_count == 3
+        await pilot.press("right_square_bracket", "right_square_bracket",
+                          "right_square_bracket")
+        assert body.current_quote == 2
+        await pilot.press("Q")
+        listing = screen_text(app)
+        assert "Ines Roe — “a fair compromise”  partial" in listing
+        assert "Dev Okafor — Nobody should have to swim home" in listing
+        assert "Nobody should have to swim home,  partial" not in listing
 
 
 async def test_scroll_keys(make_app):

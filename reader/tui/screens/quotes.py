@@ -1,4 +1,5 @@
-"""The quotes list (`Q`): every quotation as "speaker — quote"; Enter jumps to it."""
+"""The quotes list (`Q`): every quotation as "speaker — quote" (partial quotes, a few words inside
+reported speech, in their marks and tagged "partial"); Enter jumps to it."""
 
 from __future__ import annotations
 
@@ -57,7 +58,11 @@ class QuotesScreen(ModalScreen[int | None]):
         for i, quote in enumerate(self.article.quotes):
             prompt = Text(clean_line(quote.speaker or "") or "(unattributed)", style="bold")
             prompt.append(" — ")
-            prompt.append(clean_line(quote.text))
+            if quote.kind == "partial":  # a few quoted words inside reported speech
+                prompt.append(f"“{clean_line(quote.text)}”")
+                prompt.append("  partial", style="italic dim")
+            else:
+                prompt.append(clean_line(quote.text))
             options.append(Option(prompt, id=str(i), disabled=self.numbers[i] < 0))
         with Vertical(id="quotes-box", classes="dialog"):
             yield Label(f"Quotes ({len(options)})", classes="dialog-title")
