@@ -153,6 +153,7 @@ class Mention:
     name: Name
     subject: bool  # can be a sentence's subject (not after "the", "of", "than")
     leading: bool  # opens its clause ("On Sunday, Smith …", "…, but Smith …", "said Smith")
+    possessive: bool = False  # "Suu Kyi’s fate …": a person in view, not a subject
 
 
 def mentions(text: str) -> list[Mention]:
@@ -162,17 +163,30 @@ def mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
     found = runs(toks)
     for n, (i, j) in enumerate(found):
-        if (not i or toks[i - 1] == ".") and toks[i].endswith(("ing", "ed")) and j - i > 1:
-            i += 1  # "Standing beside Smith", "Preceded by"
+        if _participle_opening(toks, i, j):
+            i += 1  # "Standing Smith's ground", "Preceded at the lectern by"
+            if i == j:
+                continue
         name = strip_titles(toks[i:j])
+        possessive = name is None and toks[j - 1].endswith(("’s", "'s"))
+        if possessive:
+            name = strip_titles([*toks[i:j - 1], toks[j - 1][:-2]])
         if name is not None and not _modifies_next(toks, j, found[n + 1:n + 2]):
             k = _phrase_start(toks, i)
             prev = toks[k - 1].lower() if k else ""
             subject = prev not in _NOT_BEFORE_SUBJECT and not prev.endswith(("’s", "'s"))
             leading = (not prev or prev in _CLAUSE_OPENERS or (prev in STOPWORDS
                        and prev not in _NOT_BEFORE_SUBJECT) or prev.rstrip(".") in _TIME_WORDS)
-            out.append(Mention(spans[i][0], name, subject, leading))
+            out.append(Mention(spans[i][0], name, subject and not possessive, leading,
+                               possessive))
     return out
+
+
+def _participle_opening(toks: list[str], i: int, j: int) -> bool:
+    """The run `toks[i:j]` opens its sentence with a participle, not a name."""
+    first = toks[i]
+    return ((not i or toks[i - 1] == ".") and len(first) > 4 and first.endswith(("ing", "ed"))
+            and (j - i > 1 or (j < len(toks) and toks[j].lower() in _PHRASE_END)))
 
 
 def _modifies_next(toks: list[str], j: int, following: list[tuple[int, int]]) -> bool:

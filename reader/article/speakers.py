@@ -120,7 +120,9 @@ _WINDOW = 60  # characters around a word searched for the rest of its name
 _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
 _FOCUS_SENTENCES = 8
 _PAPER_NOUNS = frozenset({"newspaper", "paper", "publication", "outlet", "magazine"})
-_SPEAKER_WORD = re.compile(rf"\b([A-Z][\w’'-]+)\s+(?:[a-z]+ly\s+|also\s+)?{VERB}(?![\w])")
+# A one-word name acting in the narration: "Trump said", "Carson defied the question".
+_SPEAKER_WORD = re.compile(
+    rf"\b([A-Z][\w’'-]+)\s+(?:[a-z]+ly\s+|also\s+)?(?:{VERB}|[a-z]{{3,}}ed\b)(?![\w])")
 # Roles that, with "the", describe someone the article has named: "the Vermont senator said".
 _DESCRIBED_ROLES = frozenset({
     "senator", "governor", "secretary", "president", "nominee", "candidate", "frontrunner",
@@ -163,6 +165,7 @@ class _Person:
     leading: bool
     speaks: bool
     subject: bool
+    owner: bool = False  # opens its clause as a possessive: "Suu Kyi’s fate is unclear"
 
 
 Ref = Name | Role | str  # a name as written, a role ("the mayor"), or a pronoun
@@ -389,6 +392,14 @@ class SpeakerBook:
         (a bare "Pellegrini" is the one introduced first, the other keeps a full name)."""
         return next((f for f in self._names_with(word) if f.split()[-1] == word), None)
 
+    def _family_first(self, word: str) -> str | None:
+        """A name written family name first ("Mr. Lou" is Lou Jiwei): `word` opens it and is
+        not a common given name."""
+        if word.lower() in GIVEN_NAME_GENDER:
+            return None
+        return next((n for n in self._names_with(word)
+                     if n.split()[0] == word and not Name(n).is_org), None)
+
     def _single_name(self, word: str) -> bool:
         """A one-word name ("Madonna", "Trump"): capitalised mid-sentence somewhere; not
         "Americans", "Officials" or a sentence's first word."""
@@ -414,7 +425,7 @@ class SpeakerBook:
                     _SPEAKS_BEFORE.search(text, max(0, m.offset - 30), m.offset) is not None
                     and _INVERTED_END.match(text, end) is not None)
                 found.append(_Person(m.offset, full, m.leading and m.subject, speaks,
-                                     m.subject))
+                                     m.subject, m.leading and m.possessive))
             self._block_mentions[block] = found
         return self._block_mentions[block]
 
@@ -426,7 +437,7 @@ class SpeakerBook:
         if len(name.tokens) >= 2:
             return name.text
         word = name.tokens[0]
-        full = self._surname(word)
+        full = self._surname(word) or (self._family_first(word) if name.titled else None)
         if full:
             return full
         return word if name.titled or (self._single_name(word) and word in self._speakers_named
@@ -645,6 +656,9 @@ class SpeakerBook:
                 return p.name
         for p in people:
             if p.leading and self._compatible(p.name, gender):
+                return p.name
+        for p in people:
+            if p.owner and self._compatible(p.name, gender):
                 return p.name
         for p in reversed(people):
             if gender and p.subject and self._gender(p.name) == gender:
