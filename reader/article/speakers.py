@@ -119,6 +119,7 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", 
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
 _FOCUS_SENTENCES = 8
+_HEADLINE_CHARS = 200
 _PAPER_NOUNS = frozenset({"newspaper", "paper", "publication", "outlet", "magazine"})
 # A one-word name acting in the narration: "Trump said", "Carson defied the question".
 _SPEAKER_WORD = re.compile(
@@ -355,8 +356,7 @@ class SpeakerBook:
         self._narration: dict[int, list[tuple[int, Name]]] = {}
         self._block_mentions: dict[int, list[_Person]] = {}
         self._gender_read: set[str] = set()
-        # one-word names seen as the subject of a speech verb ("Trump said"): people
-        self._speakers_named = {w for text in texts.values() for w in _SPEAKER_WORD.findall(text)}
+        self._acting: set[str] | None = None
 
     def _occurrences(self, word: str) -> Iterator[int]:
         """Offsets of `word` as a whole word in the article's narration."""
@@ -391,6 +391,14 @@ class SpeakerBook:
         """The full name `word` is the surname of; the first one met when two people share it
         (a bare "Pellegrini" is the one introduced first, the other keeps a full name)."""
         return next((f for f in self._names_with(word) if f.split()[-1] == word), None)
+
+    @property
+    def acting(self) -> set[str]:
+        """One-word names seen acting in the narration ("Trump said", "Carson defied"):
+        people, not places or adjectives."""
+        if self._acting is None:
+            self._acting = {w for text in self.texts.values() for w in _SPEAKER_WORD.findall(text)}
+        return self._acting
 
     def _family_first(self, word: str) -> str | None:
         """A name written family name first ("Mr. Lou" is Lou Jiwei): `word` opens it and is
@@ -440,8 +448,7 @@ class SpeakerBook:
         full = self._surname(word) or (self._family_first(word) if name.titled else None)
         if full:
             return full
-        return word if name.titled or (self._single_name(word) and word in self._speakers_named
-                                       ) else None
+        return word if name.titled or (self._single_name(word) and word in self.acting) else None
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
         """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
@@ -679,6 +686,8 @@ def _offset(person: _Person) -> int:
 def _headline(text: str) -> bool:
     """A line in Title Case ("Clinton Wades In, Urges Britain To Stay"): its capitals name no
     one."""
+    if len(text) > _HEADLINE_CHARS:
+        return False
     words = [w for w in text.split() if w[:1].isalpha() and len(w) > 3]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
