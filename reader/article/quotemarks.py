@@ -76,8 +76,10 @@ def _is_opener(text: str, i: int, mark: str, finder: _Finder) -> bool:
     """Whether `mark` at `i` opens a quotation (not an apostrophe, inch mark or closing)."""
     after = i + len(mark)
     nxt = text[after] if after < len(text) else ""
-    if not nxt or (nxt.isspace() and mark not in "«»"):
+    if not nxt:
         return False
+    if nxt.isspace() and mark not in "«»":  # “ You know, …”: a curly opening mark, spaced
+        return mark in "“„" and text[after + 1:after + 2].isalnum()
     prev = text[i - 1] if i else " "
     if mark in OPENING_ONLY:
         return True

@@ -100,6 +100,7 @@ _BEFORE_NAME_COLON = re.compile(r"\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?):\
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
 _MAX_SUBJECT_WORDS = 16
 _SHORT_SUBJECT_WORDS = 6
+_ENGLISH_PRONOUNS = frozenset({"he", "she", "they"})
 _OPENING_WORDS = frozenset({"but", "and", "yet", "so", "still", "then", "now", "when", "after",
                             "as", "while", "before", "once", "if", "although", "though",
                             "because"})
@@ -199,7 +200,7 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     m = _AFTER_SENTENCE_END.search(after)
     if m and not _AFTER_VERB_FIRST.match(after):  # “…” by the shooting in Orlando, Nefzi said.
         who = subject_name(m.group("subj"))
-        if isinstance(who, Name):
+        if isinstance(who, Name) or who in _ENGLISH_PRONOUNS:
             return who, True
     m = _AFTER_FRENCH_INVERSION.match(after)
     if m:
