@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "list": "reader.commands.listing",
     "search": "reader.commands.listing",
     "mark": "reader.commands.mark",
+    "vacuum": "reader.commands.vacuum",
 }
 
 
@@ -92,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     star = p.add_mutually_exclusive_group()
     star.add_argument("--star", dest="star", action="store_true", default=None)
     star.add_argument("--unstar", dest="star", action="store_false")
+
+    p = sub.add_parser("vacuum", help="apply [retention], merge the search index, compact "
+                       "the library (size before and after)")
+    p.add_argument("--no-retention", action="store_true",
+                   help="compact only; delete nothing")
 
     p = sub.add_parser("search", help="offline full-text search of the library")
     p.add_argument("query")

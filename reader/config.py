@@ -31,6 +31,7 @@ class Config:
     rules: dict[str, Any] = field(default_factory=dict)
     browser: list[str] = field(default_factory=list)
     browser_terminal: bool | None = None
+    retention: dict[str, int] = field(default_factory=dict)  # keep_days, keep_per_feed
     raw: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -77,12 +78,25 @@ def _command(value: Any) -> list[str]:
     return list(value)
 
 
+def _retention(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table: keep_days = N, keep_per_feed = N")
+    for name, limit in value.items():
+        if name not in ("keep_days", "keep_per_feed"):
+            raise ValueError(f"has keep_days and keep_per_feed, not {clean_line(name)[:40]!r}")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1")
+    return dict(value)
+
+
 SETTINGS: dict[str, Setting] = {
     "theme": Setting("the theme at start", _string),
     "browser": Setting("the command `o` runs, without a shell", _command),
     "browser_terminal": Setting("the browser runs in the terminal (w3m, lynx …)", _flag),
     "keys": Setting("[keys]: action = \"key\"", _key_table),
     "rules": Setting("[rules]: your own cleaning rules", _table),
+    "retention": Setting("[retention]: keep_days = N, keep_per_feed = N (starred and "
+                         "marked-unread articles are kept)", _retention),
 }
 
 
@@ -109,7 +123,8 @@ def parse_config(data: dict[str, Any], where: str = "config") -> Config:
         try:
             setattr(config, name, setting.check(value))
         except ValueError as exc:
-            shown = f"[{name}]" if isinstance(value, dict) or name in ("keys", "rules") \
+            shown = f"[{name}]" if isinstance(value, dict) or name in ("keys", "rules",
+                                                                       "retention") \
                 else f"'{name}'"
             raise BylineError(f"bad config {where}: {shown} {exc}") from None
     return config

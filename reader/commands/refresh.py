@@ -52,7 +52,30 @@ def run(args: Namespace, ctx: Context) -> int:
         print(f"  {url} is gone for good; unsubscribe with: byline remove {url}",
               file=sys.stderr)
     print(summary.line())
+    _retain(ctx)
     return 0 if summary.feeds_ok or not summary.feeds_failed else 1
+
+
+def _retain(ctx: Context) -> None:
+    """Apply `[retention]` after a refresh: what it deletes is said in one line."""
+    from reader.config import load_config
+    from reader.library import retention
+
+    config = load_config(ctx.paths)
+    policy = retention.Policy.from_config(config.retention)
+    if not policy:
+        return
+    from reader.commands.subscriptions import open_library
+    from reader.commands.vacuum import apply_retention
+
+    library = open_library(ctx)
+    try:
+        result = apply_retention(library, policy)
+    finally:
+        library.close()
+    if result.deleted:
+        print(f"Retention ({policy.describe()}): {result.deleted} old article"
+              f"{'s' if result.deleted != 1 else ''} deleted")
 
 
 class _ProgressBar:

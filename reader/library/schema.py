@@ -109,6 +109,17 @@ MIGRATIONS: list[str] = [
     DROP INDEX entries_sort;
     CREATE INDEX entries_sort ON entries(sort_time DESC, id DESC, feed_id, read, starred);
     """,
+    # 5: retention. `kept`: marked unread by the reader (kept like a starred entry); `dropped`:
+    # the keys of entries retention deleted while their feed still carries them, so the next
+    # refresh does not bring them back as new.
+    """
+    ALTER TABLE entries ADD COLUMN kept INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE dropped (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

@@ -196,10 +196,18 @@ class Library:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Group several writes into one transaction (all or nothing)."""
-        with self._write():
-            yield
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Group several writes into one transaction (all or nothing); yields the connection
+        for the library's own modules (retention)."""
+        with self._write() as conn:
+            yield conn
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held for this thread, outside any transaction (for reads and for
+        maintenance that cannot run in one, such as VACUUM)."""
+        with self._lock:
+            yield self._conn
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -219,6 +227,8 @@ class Library:
                 try:
                     conn.execute("BEGIN IMMEDIATE")
                 except sqlite3.OperationalError as exc:
+                    if conn.in_transaction:  # begun, then interrupted
+                        conn.execute("ROLLBACK")
                     raise LibraryBusy(f"the library is busy ({exc}); try again") from None
                 try:
                     newest = conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
@@ -246,6 +256,10 @@ class Library:
             yield
         finally:
             lock.release()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """The rows of a read-only query (for the library's own modules: retention)."""
+        return self._all(sql, params)
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -393,8 +407,10 @@ class Library:
         return int(row[0]) if row else None
 
     def set_read(self, entry_id: int, read: bool = True) -> None:
+        """Mark read or unread; an entry marked unread is kept by retention until read."""
         with self._write() as conn:
-            conn.execute("UPDATE entries SET read = ? WHERE id = ?", (int(read), entry_id))
+            conn.execute("UPDATE entries SET read = ?, kept = ? WHERE id = ?",
+                         (int(read), int(not read), entry_id))
 
     def mark_all_read(self, source_key: str) -> int:
         """Mark every unread entry of a source read; return how many changed."""
@@ -588,7 +604,14 @@ class Library:
         with self._write() as conn:
             existing = dict(conn.execute("SELECT key, hash FROM entries WHERE feed_id = ?",
                                          (feed_id,)).fetchall())
-            inserts = [(feed_id, *p) for p in prepared if p[0] not in existing]
+            dropped = {r[0] for r in conn.execute("SELECT key FROM dropped WHERE feed_id = ?",
+                                                  (feed_id,))}
+            if dropped:  # retention deleted them: not new again; forget those the feed left
+                carried = {p[0] for p in prepared}
+                conn.executemany("DELETE FROM dropped WHERE feed_id = ? AND key = ?",
+                                 [(feed_id, k) for k in dropped - carried])
+            inserts = [(feed_id, *p) for p in prepared
+                       if p[0] not in existing and p[0] not in dropped]
             updates = [p for p in prepared if p[0] in existing and existing[p[0]] != p[-1]]
             conn.executemany(
                 """INSERT INTO entries (feed_id, key, guid, link, title, authors, published,
