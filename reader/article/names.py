@@ -366,7 +366,7 @@ def _name_at_end(clause: str, aside: bool = False) -> Name | Role | str | None:
         if j - i >= 7:
             break
     if i == j:
-        return _possessor(toks) or _role(toks)
+        return possessor(toks) or _role(toks)
     if aside and any(t.lower() in _PREPOSITIONS for t in toks[:i]):
         return None  # "…, the head of Acme Corp, said": the name is Acme's, not the speaker's
     name = strip_titles(toks[i:j])
@@ -428,7 +428,7 @@ def _head_name(toks: list[str]) -> Name | None:
     return best
 
 
-def _possessor(toks: list[str]) -> Name | str | None:
+def possessor(toks: list[str]) -> Name | str | None:
     """Whose words a possessive subject carries: "Powell’s office", "her Twitter account",
     "Rubio’s catch phrase" -> Powell, "her", Rubio."""
     for k in range(len(toks) - 1, max(-1, len(toks) - 4), -1):

@@ -26,6 +26,7 @@ from reader.article.names import (
     mentions,
     object_name,
     only_a_name,
+    possessor,
     runs,
     sentence_start,
     strip_titles,
@@ -101,6 +102,8 @@ _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
 _MAX_SUBJECT_WORDS = 16
 _SHORT_SUBJECT_WORDS = 6
 _ENGLISH_PRONOUNS = frozenset({"he", "she", "they"})
+_CLAUSE_PRONOUN = re.compile(
+    r"(?:^|[,;]\s*|\b(?:and|but|then)\s+)(he|she|they|He|She|They)\s+[a-z]")
 _OPENING_WORDS = frozenset({"but", "and", "yet", "so", "still", "then", "now", "when", "after",
                             "as", "while", "before", "once", "if", "although", "though",
                             "because"})
@@ -152,8 +155,8 @@ _NAME_BEFORE_ROLE = re.compile(r"([^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){
 
 # A name, then (optionally) an aside in commas or adverbs, then a speech verb.
 _SPEAKS_AFTER = re.compile(
-    rf"(?:\s*,[^,.;:!?]{{1,90}},)?(?:\s+(?:who|[a-z]+ly|also|has|had|have|then|later|once|"
-    rf"again|on\s+[A-Z][a-z]+day))*\s+{VERB}(?![\w])")
+    rf"(?:\s*,[^,.;:!?]{{1,90}},|\s*,)?(?:\s+(?:who|[a-z]+ly|also|has|had|have|then|later|"
+    rf"once|again|on\s+[A-Z][a-z]+day))*\s+{VERB}(?![\w])")
 _INVERTED_END = re.compile(r"\s*(?:[,.;:!?—–(]|$)")  # "said Smith, who …", "said Smith."
 _SPEAKS_BEFORE = re.compile(rf"(?<![\w-]){VERB}\s+(?:[^\s,.]+\s+){{0,3}}$")
 
@@ -254,6 +257,10 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
         if who is not None:
             return who, attached
     finite = any(not v.group().endswith("ing") for v in verbs)
+    if finite and attached and verbs and re.search(r"\band\s*$", lead[:verbs[-1].start()]):
+        who = _last_subject(lead[:verbs[-1].start()])  # "…, he looked up and said, “…”"
+        if who is not None:
+            return who, True
     if lead.rstrip().endswith(":") or (finite and attached):
         # "Furlong was unconvinced: “…”", "Volker said he never used the term “…” and
         # added, “…”": the sentence's subject speaks
@@ -313,7 +320,16 @@ def _sentence_subject(sentence: str) -> Ref | None:
         j += 1
     if j == i or j == len(toks) or not (toks[j][:1].islower() or toks[j] == ","):
         return None
+    if toks[j - 1].endswith(("’s", "'s")):  # "Clinton’s response was: “…”"
+        return possessor(toks[i:j + 1])
     return strip_titles(toks[i:j])
+
+
+def _last_subject(clause: str) -> str | None:
+    """The pronoun nearest the end of `clause` that opens a clause of its own ("when I asked
+    Sanders if he would, he looked … and"): the subject of coordinated verbs."""
+    found = _CLAUSE_PRONOUN.findall(clause)
+    return found[-1].lower() if found else None
 
 
 def lead_in_attribution(prev_text: str) -> Ref | None:
@@ -449,7 +465,8 @@ class SpeakerBook:
         full = self._surname(word) or (self._family_first(word) if name.titled else None)
         if full:
             return full
-        return word if name.titled or (self._single_name(word) and word in self.acting) else None
+        return word if name.titled or word.lower() in GIVEN_NAME_GENDER or (
+            self._single_name(word) and word in self.acting) else None
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
         """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
@@ -654,6 +671,8 @@ class SpeakerBook:
         found = self.people(block)
         people = found[bisect_left(found, start, key=_offset):bisect_left(found, end, key=_offset)]
         opening = _OPENING_PRONOUN.match(self.texts[block], start)
+        if own and opening:
+            return None  # "He said Nunberg was …": the names after "He" are not him
         if own:  # the pronoun's own sentence: "Smith told reporters he …", not "that Jones …"
             people = [p for p in people if p.speaks or (p.leading and p.offset - start < 40)]
         elif opening and gender and _GENDER.get(opening.group(1).lower()) == gender:
@@ -671,6 +690,9 @@ class SpeakerBook:
         for p in reversed(people):
             if gender and p.subject and self._gender(p.name) == gender:
                 return p.name
+        if not own and len({p.name for p in people}) == 1 and self._compatible(
+                people[0].name, gender):
+            return people[0].name  # "Footage of Al-Awlaki appears.": the one person in view
         return None
 
     def met(self, speaker: str | None, at: Position) -> None:
