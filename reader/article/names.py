@@ -67,6 +67,8 @@ _SOURCE_NOUNS = frozenset({
     "words", "phrase", "slogan", "message", "reply", "answer", "tweet", "post", "letter", "memo",
     "email", "website", "camp", "spokesman", "spokeswoman", "spokesperson", "lawyer", "lawyers",
     "attorney", "attorneys", "counsel", "aides", "aide", "staff", "book", "memoir", "speech",
+    "dictum", "motto", "advice", "mantra", "comment", "comments", "line", "refrain", "warning",
+    "promise", "pledge", "claim", "verdict", "assessment", "column", "op-ed", "editorial",
 })
 _TIME_WORDS = frozenset({
     "week", "weekend", "night", "morning", "afternoon", "evening", "year", "month", "day",
@@ -74,6 +76,7 @@ _TIME_WORDS = frozenset({
     "saturday", "sunday", "later", "earlier", "recently", "previously",
 })
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_LINKS = frozenset({"co", "in", "of", "at", "elect", "general"})
 _ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "mx", "dr", "prof", "sen", "rep", "gov", "lt", "gen", "col", "capt", "sgt",
     "cpl", "maj", "adm", "rev", "fr", "st", "supt", "insp", "det", "pres", "sec", "mme", "mlle",
@@ -91,6 +94,7 @@ _AUXILIARIES = frozenset({
     "however", "too", "still", "now", "earlier", "repeatedly", "often", "never", "always", "even",
     "only", "first", "currently", "publicly", "privately", "initially", "subsequently",
 })
+_WHO = re.compile(r"([^,]{1,80}),\s+who(?:\s+[a-z]+ly)?\s*$")
 _WITH_OTHERS = re.compile(r"\s+(?:and|with)\s+(?:his|her|their)\s+\w+\s*$")
 _PREPOSITIONS = frozenset({
     "of", "at", "for", "from", "in", "on", "with", "by", "to", "into", "about", "against",
@@ -175,6 +179,9 @@ def mentions(text: str) -> list[Mention]:
             k = _phrase_start(toks, i)
             prev = toks[k - 1].lower() if k else ""
             subject = prev not in _NOT_BEFORE_SUBJECT and not prev.endswith(("’s", "'s"))
+            after = toks[j].lower() if j < len(toks) else ""
+            if prev == "and" and not (after.isalpha() and after not in _NOT_BEFORE_SUBJECT):
+                prev = "&"  # "between Trump and Cruz, …": an object, not a new clause
             leading = (not prev or prev in _CLAUSE_OPENERS or (prev in STOPWORDS
                        and prev not in _NOT_BEFORE_SUBJECT) or prev.rstrip(".") in _TIME_WORDS)
             out.append(Mention(spans[i][0], name, subject and not possessive, leading,
@@ -207,7 +214,8 @@ def _phrase_start(toks: list[str], i: int) -> int:
     while k > 0:
         tok = toks[k - 1]
         low = tok.lower()
-        role = is_title(tok) or low in ROLES or low in _ROLE_MODIFIERS
+        role = (is_title(tok) or low in ROLES or low in _ROLE_MODIFIERS
+                or (tok.endswith(("’s", "'s")) and is_name_token(tok)))  # "Ohio’s Ann Lee"
         if low == "of" and k >= 2 and is_title(toks[k - 2]):
             k -= 2
         elif role or (k < i and is_name_token(tok)):  # "Acme spokesman Ann Lee"
@@ -236,8 +244,8 @@ def is_title(tok: str) -> bool:
     if bare in ROLES or (len(bare) > 7 and bare.endswith(TITLE_SUFFIXES)):
         return True
     parts = bare.split("-")  # "Singer-guitarists", "Co-founder"
-    return len(parts) > 1 and all(p in ROLES or p.removesuffix("s") in ROLES or p == "co"
-                                  for p in parts)
+    return len(parts) > 1 and all(p in ROLES or p.removesuffix("s") in ROLES or p in _LINKS
+                                  for p in parts)  # "Editor-in-Chief"
 
 
 @lru_cache(maxsize=4096)
@@ -329,6 +337,10 @@ def subject_name(clause: str) -> Name | Role | str | None:
     """
     clause = clause.strip()
     clause = _WITH_OTHERS.sub("", clause)  # "Paganini and his team wrote"
+    antecedent = _WHO.search(clause)  # "… from Mike Lee, who declared"
+    if antecedent:
+        toks = tokens(antecedent.group(1))
+        return next((strip_titles(toks[i:j]) for i, j in reversed(runs(toks))), None)
     first, sep, rest = clause.partition(",")
     if sep and only_a_name(first):  # "Smith, the CEO of Acme, Inc., said"
         if first.strip() not in PLACES:
@@ -435,11 +447,14 @@ def possessor(toks: list[str]) -> Name | str | None:
         tok = toks[k]
         if not tok.islower() or tok.lower() not in _SOURCE_NOUNS:
             continue
-        owner = toks[k - 1] if k else ""
+        m = k - 1
+        while m > 0 and is_name_token(toks[m]) and not toks[m].endswith(("’s", "'s")):
+            m -= 1  # "her Twitter account"
+        owner = toks[m] if m >= 0 else ""
         if owner.lower() in ("his", "her", "their"):
             return "she" if owner.lower() == "her" else "he" if owner.lower() == "his" else "they"
         if owner.endswith(("’s", "'s")) and is_name_token(owner[:-2]):
-            j = k - 1
+            j = m
             i = j
             while i > 0 and is_name_token(toks[i - 1]):
                 i -= 1

@@ -308,7 +308,8 @@ def _is_title_case(words: list[str]) -> bool:
 def _sentence_subject(sentence: str) -> Ref | None:
     """The name or pronoun a sentence opens with ("But Mr Furlong was …"), if any."""
     toks = tokens(sentence)[:16]
-    if toks and toks[0].lower() in _INTRO_WORDS and "," in toks[:8]:
+    if toks and (toks[0].lower() in _INTRO_WORDS or toks[0].endswith(("ed", "ing"))) and (
+            "," in toks[:8]):  # "Preceded at the lectern by Arpaio, Trump launched …"
         toks = toks[toks.index(",") + 1:]  # "On Saturday, Trump issued …"
     i = 0
     while i < len(toks) and toks[i].lower() in _OPENING_WORDS:
