@@ -94,7 +94,7 @@ _AUXILIARIES = frozenset({
     "however", "too", "still", "now", "earlier", "repeatedly", "often", "never", "always", "even",
     "only", "first", "currently", "publicly", "privately", "initially", "subsequently",
 })
-_WHO = re.compile(r"([^,]{1,80}),\s+who(?:\s+[a-z]+ly)?\s*$")
+_WHO = re.compile(r"([^,]{1,80}),\s+who(?:\s+(?:has|had|have|also|[a-z]+ly))*\s*$")
 _WITH_OTHERS = re.compile(r"\s+(?:and|with)\s+(?:his|her|their)\s+\w+\s*$")
 _PREPOSITIONS = frozenset({
     "of", "at", "for", "from", "in", "on", "with", "by", "to", "into", "about", "against",
@@ -180,7 +180,9 @@ def mentions(text: str) -> list[Mention]:
             prev = toks[k - 1].lower() if k else ""
             subject = prev not in _NOT_BEFORE_SUBJECT and not prev.endswith(("’s", "'s"))
             after = toks[j].lower() if j < len(toks) else ""
-            if prev == "and" and not (after.isalpha() and after not in _NOT_BEFORE_SUBJECT):
+            opens = k < 2 or toks[k - 2] in ".;:"  # "And Ohio’s Ann Lee, …, said"
+            if prev == "and" and not opens and not (after.isalpha()
+                                                    and after not in _NOT_BEFORE_SUBJECT):
                 prev = "&"  # "between Trump and Cruz, …": an object, not a new clause
             leading = (not prev or prev in _CLAUSE_OPENERS or (prev in STOPWORDS
                        and prev not in _NOT_BEFORE_SUBJECT) or prev.rstrip(".") in _TIME_WORDS)

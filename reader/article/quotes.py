@@ -199,7 +199,7 @@ def _names_a_work(pre: str, inner: str) -> bool:
     if not pre or not _is_title(words) or not (len(words) > 1 or inner[:1].isupper()):
         return False
     last = pre.rsplit(None, 1)[-1].lower()
-    return last in _BEFORE_TITLE or last.endswith(("’s", "'s")) or (
+    return last in _BEFORE_TITLE or last.endswith(("’s", "'s", "s'", "s’")) or (
         last.endswith(",") and last[:-1].isalpha() and last[:-1] not in _SPEECH_ENDINGS)
 
 

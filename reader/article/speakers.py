@@ -308,8 +308,11 @@ def _is_title_case(words: list[str]) -> bool:
 def _sentence_subject(sentence: str) -> Ref | None:
     """The name or pronoun a sentence opens with ("But Mr Furlong was …"), if any."""
     toks = tokens(sentence)[:16]
-    if toks and (toks[0].lower() in _INTRO_WORDS or toks[0].endswith(("ed", "ing"))) and (
-            "," in toks[:8]):  # "Preceded at the lectern by Arpaio, Trump launched …"
+    participle = bool(toks) and toks[0].endswith(("ed", "ing")) and toks[1:2] != [","] and (
+        len(toks) > 1 and toks[1][:1].islower())  # "Holding signs …", "Preceded at … by"
+    if toks and (toks[0].lower() in _INTRO_WORDS or participle):
+        if "," not in toks[:10]:
+            return None
         toks = toks[toks.index(",") + 1:]  # "On Saturday, Trump issued …"
     i = 0
     while i < len(toks) and toks[i].lower() in _OPENING_WORDS:
