@@ -122,15 +122,34 @@ def _close(text: str, start: int, opener: str, finder: _Finder) -> tuple[int, in
         i = _single_close(text, start, opener)
         return None if i is None else (i, 1)
     found = [(i, len(c)) for c in _CLOSERS[opener] if (i := finder.find(c, start)) >= 0]
-    if not found and opener in _FALLBACK:  # “… " (a curly opening, a straight closing)
-        i = finder.find(_FALLBACK[opener], start)
-        found = [(i, 1)] if i >= 0 else []
+    if opener in _FALLBACK:  # “… ," said X. "…”: a curly opening closed by a straight mark
+        straight = _straight_close(text, start, min(found)[0] if found else len(text))
+        if straight is not None:
+            found = [(straight, 1)]
     if not found:
         return None
     i, width = min(found)
     if width == 2 and text[i:i + 3] == "'''":
         i += 1  # ‘…'.''’: a single mark closes first, then the double one
     return i, width
+
+
+def _straight_close(text: str, start: int, limit: int) -> int | None:
+    """A straight mark before `limit` that closes rather than opens a nested quotation
+    (“He said "no" to me” has none; “… publicity," said Guardian. "…” has one)."""
+    depth = 0
+    i = text.find('"', start, limit)
+    while i >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if before.isspace() or before in "([{—–":
+            depth += 1  # opens a quotation nested in ours
+        elif depth:
+            depth -= 1
+        elif after.isspace() or after in ".,;:!?)—–":
+            return i
+        i = text.find('"', i + 1, limit)
+    return None
 
 
 def _scan(text: str, marks: re.Pattern[str]) -> list[MarkSpan]:

@@ -411,7 +411,8 @@ class SpeakerBook:
     def _surname(self, word: str) -> str | None:
         """The full name `word` is the surname of; the first one met when two people share it
         (a bare "Pellegrini" is the one introduced first, the other keeps a full name)."""
-        return next((f for f in self._names_with(word) if f.split()[-1] == word), None)
+        return next((f for f in self._names_with(word)
+                     if f.split()[-1] == word and not Name(f).is_org), None)
 
     @property
     def acting(self) -> set[str]:

@@ -761,3 +761,24 @@ def test_partial_quotes_carry_their_speaker(text: str, speaker: str) -> None:
 ])
 def test_titles_nicknames_and_markup_are_not_quotes(text: str) -> None:
     assert found(text) == []
+
+
+def test_curly_opening_closed_by_a_straight_mark_before_a_curly_closing() -> None:
+    text = ("“At this point there is no bad news,\" said Mayor Don Okafor. \"We have made "
+            "mistakes for fifty years and we will fix them.”")
+    assert found(text) == [
+        ("At this point there is no bad news,", "Don Okafor", 0),
+        ("We have made mistakes for fifty years and we will fix them.", "Don Okafor", 0)]
+
+
+def test_straight_marks_nested_in_curly_ones_stay_inside() -> None:
+    text = "“He told me \"never again\" and left the room,” said Ines Marlowe."
+    assert found(text) == [
+        ('He told me "never again" and left the room,', "Ines Marlowe", 0)]
+
+
+def test_who_after_a_name_is_that_person_even_after_an_auxiliary() -> None:
+    assert speakers(
+        "Dana Whitfield praised the pastor Eli Brandt, who has publicly vowed to keep the "
+        "shelter open “for as long as the winter lasts.”",
+    ) == ["Eli Brandt"]
