@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", metavar="PATH_OR_URL")
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     p.add_argument("--raw", action="store_true", help="print the original, boilerplate included")
+    p.add_argument("--no-pager", action="store_true",
+                   help="on a terminal, print long articles without a pager ($PAGER, less)")
 
     p = sub.add_parser("add", help="subscribe to a feed (a web page URL: discover its feed)")
     p.add_argument("url")

@@ -79,22 +79,27 @@ def _colour_terminal() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _print_articles(articles: list[Article], fmt: str) -> None:
+def _print_articles(articles: list[Article], fmt: str, *, paging: bool = True) -> None:
+    """Markdown, styled text on a colour terminal, else plain text; on a terminal, long
+    output goes through a pager."""
     if fmt == "markdown":
         from reader.render.markdown import render_markdown
 
-        sys.stdout.write("\n---\n\n".join(render_markdown(a) for a in articles))
+        text = "\n---\n\n".join(render_markdown(a) for a in articles)
     elif _colour_terminal():
-        from reader.render.terminal import print_article
+        from reader.render.terminal import render_article
 
-        for i, article in enumerate(articles):
-            if i:
-                sys.stdout.write("\n" + "─" * 40 + "\n\n")
-            print_article(article)
+        text = ("\n" + "─" * 40 + "\n\n").join(render_article(a) for a in articles)
     else:
         from reader.render.plain import render_plain
 
-        sys.stdout.write(("\n" + "-" * 40 + "\n\n").join(render_plain(a) for a in articles))
+        text = ("\n" + "-" * 40 + "\n\n").join(render_plain(a) for a in articles)
+    if sys.stdout.isatty():
+        from reader.commands.pager import show
+
+        show(text, paging=paging)
+    else:
+        sys.stdout.write(text)
 
 
 def run(args: Namespace, ctx: Context) -> int:
@@ -125,7 +130,7 @@ def run(args: Namespace, ctx: Context) -> int:
         if args.format == "json":
             print(json.dumps(loaded.to_dict(), ensure_ascii=False, indent=2))
         else:
-            _print_articles([loaded], args.format)
+            _print_articles([loaded], args.format, paging=not args.no_pager)
         return 0
     from reader.sources.targets import articles_of
 
@@ -136,5 +141,5 @@ def run(args: Namespace, ctx: Context) -> int:
                "articles": [a.to_dict() for a in articles]}
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        _print_articles(articles, args.format)
+        _print_articles(articles, args.format, paging=not args.no_pager)
     return 0

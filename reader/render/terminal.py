@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import IO
+import io
+from typing import Any
 
 from rich.console import Console, Group
 from rich.padding import Padding
@@ -69,8 +70,13 @@ def article_renderable(article: Article) -> Group:
     return Group(*parts)
 
 
-def print_article(article: Article, file: IO[str] | None = None) -> None:
-    """Print an article within a comfortable measure."""
-    console = Console(file=file, highlight=False, emoji=False, soft_wrap=False)
-    console.width = min(console.width, MEASURE)
+def render_article(article: Article) -> str:
+    """The article as this terminal shows it (its colours, within a comfortable measure),
+    as a string: printed, or handed to a pager."""
+    terminal = Console(highlight=False)
+    colours: Any = terminal.color_system   # the name of the terminal's colour system, or None
+    console = Console(file=io.StringIO(), force_terminal=True, color_system=colours,
+                      width=min(terminal.width, MEASURE), highlight=False, emoji=False,
+                      soft_wrap=False)
     console.print(article_renderable(article))
+    return console.file.getvalue()  # type: ignore[attr-defined]
