@@ -42,7 +42,8 @@ SEARCH_WINDOW = 5000  # matches of one query that are ranked, newest first
 
 @dataclass
 class SourceRow:
-    """A line of the library screen; keys: all, unread, starred, local, feed:<id>, tag:<name>."""
+    """A line of the library screen; keys: all, unread, starred, local, removed, feed:<id>,
+    tag:<name> (and, for lists, ids:<id>,<id>…)."""
 
     key: str
     label: str
@@ -434,13 +435,26 @@ class Library:
         return int(row[0]) if row else 0
 
     def add_local(self, article: Article) -> int:
-        """Keep an opened local file under "Local files"; reopening the same path updates it."""
+        """Keep an opened local file under "Local files"; reopening the same path updates it.
+
+        An article that is an entry of a subscribed (or removed) feed, by its link, is not
+        copied: its id in that feed is returned (a saved copy of a subscribed feed adds
+        nothing twice). Local files sort by their date, else by when they were first opened.
+        """
         if _text_path(article.source) != article.source:
             article = replace(article, source=_text_path(article.source))
         key = _local_key(article.source)
+        link = safe_url(article.url)
         text = "\n".join(b.text for b in article.blocks)
         now = time.time()
         with self._write() as conn:
+            if link is not None:
+                known = conn.execute(
+                    """SELECT e.id FROM entries e JOIN feeds f ON f.id = e.feed_id
+                       WHERE e.link = ? AND f.kind IN ('feed', 'removed')
+                       ORDER BY e.id LIMIT 1""", (link,)).fetchone()
+                if known is not None:
+                    return int(known[0])
             feed_id = self._local_feed_id(conn)
             row = conn.execute(
                 """INSERT INTO entries (feed_id, key, link, title, authors, published, sort_time,
@@ -450,11 +464,14 @@ class Library:
                    ON CONFLICT (feed_id, key) DO UPDATE SET
                        link = excluded.link, title = excluded.title, authors = excluded.authors,
                        published = excluded.published, raw = excluded.raw,
+                       sort_time = CASE WHEN excluded.published IS NULL THEN sort_time
+                                        ELSE excluded.sort_time END,
                        article = excluded.article, text = excluded.text,
                        reading_minutes = excluded.reading_minutes, hash = excluded.hash
                    RETURNING id""",
-                (feed_id, key, safe_url(article.url), clean_line(article.title)[:MAX_TITLE],
-                 json.dumps(article.authors), article.published, now, now,
+                (feed_id, key, link, clean_line(article.title)[:MAX_TITLE],
+                 json.dumps(article.authors), article.published,
+                 sort_time(article.published, now), now,
                  clean_text(article.raw), json.dumps(article.to_dict(), ensure_ascii=False),
                  clean_text(text), article.reading_minutes, _digest(article.raw)),
             ).fetchone()
@@ -800,6 +817,9 @@ def _source_filter(key: str) -> tuple[str, tuple[Any, ...]]:
         return "e.feed_id IN (SELECT id FROM feeds WHERE kind = 'local')", ()
     if key == "removed":
         return "e.feed_id IN (SELECT id FROM feeds WHERE kind = 'removed')", ()
+    if key.startswith("ids:"):   # the entries given, e.g. the files just opened
+        ids = tuple(int(i) for i in key[4:].split(",") if i.isdigit())
+        return f"e.id IN ({','.join('?' * len(ids))})", ids
     kind, _, value = key.partition(":")
     if kind == "feed" and value.isdigit():
         return "e.feed_id = ?", (int(value),)

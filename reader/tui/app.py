@@ -104,8 +104,10 @@ class BylineApp(App[None]):
         from reader.tui.screens.library import LibraryScreen
 
         targets = len(self.opened) + len(self.urls)
-        return LibraryScreen(self.library, "local" if targets else "all",
-                             focus_entries=targets > 0)
+        if not targets:
+            return LibraryScreen(self.library)
+        return LibraryScreen(self.library, "opened", focus_entries=True,
+                             opened=list(self.opened_ids))
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
@@ -113,7 +115,7 @@ class BylineApp(App[None]):
         if len(ids) == 1 and not self.urls:
             self.open_articles(ids, 0)
         for url in self.urls:
-            self.open_url_as_article(url, show=len(ids) + len(self.urls) == 1)
+            self.open_url_as_article(url, show=len(ids) + len(self.urls) == 1, target=True)
         for notice in self.notices:
             self.notify(notice, markup=False, severity="warning", timeout=8)
         if not ids and not self.urls and self.library.is_empty():
@@ -149,8 +151,9 @@ class BylineApp(App[None]):
                          lambda _: self.reload_lists())
 
     @work(thread=True, group="open-url")
-    def open_url_as_article(self, url: str, show: bool = True) -> None:
-        """Fetch a page or feed, keep it in the library, and open it."""
+    def open_url_as_article(self, url: str, show: bool = True, target: bool = False) -> None:
+        """Fetch a page or feed, keep it in the library, and open it (`target`: one of the
+        command line's, listed under "Opened now")."""
         from reader.sources.targets import load_url
 
         try:
@@ -163,9 +166,19 @@ class BylineApp(App[None]):
             self.call_from_thread(self.notify, f"cannot open {clean_line(url)[:200]}: internal "
                                   f"error ({type(exc).__name__})", markup=False, severity="error")
             return
+        if target:
+            self.call_from_thread(self._add_opened, ids)
         self.call_from_thread(self.reload_lists)
         if show and ids:
             self.call_from_thread(self.open_articles, ids, 0)
+
+    def _add_opened(self, ids: list[int]) -> None:
+        from reader.tui.screens.library import LibraryScreen
+
+        self.opened_ids += ids
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen) and screen.opened is not None:
+                screen.show_opened(self.opened_ids)
 
     def toggle_flag(self, entry_id: int | None, flag: str) -> None:
         """Flip an entry's starred or read state (written off the UI thread)."""

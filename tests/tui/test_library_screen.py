@@ -209,16 +209,65 @@ async def test_first_run_imports_the_bundled_samples(make_app):
         assert app.screen.entries.count > 0
 
 
-async def test_several_opened_files_show_as_a_list(make_app):
+async def test_several_opened_files_show_as_a_list_of_just_those(make_app, library):
+    library.add_local(ferry_article(source="older.txt", title="Opened last week"))
     articles = [ferry_article(source=f"f{i}.txt", title=f"Opened {i}") for i in range(3)]
     app = make_app(opened=articles)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
-        assert screen.source_key == "local" and screen.focused is screen.entries
+        assert screen.source_key == "opened" and screen.focused is screen.entries
+        assert screen.entries.count == 3
         text = screen_text(app)
         assert all(f"Opened {i}" in text for i in range(3))
+        assert "Opened last week" not in text
+        assert "Opened now  3/3" in text and "Local files  4/4" in text
+        await pilot.press("enter")
+        await article_ready(pilot)
+        assert len(app.screen.items) == 3   # n/p walk what was opened
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("q", "down", "down", "down", "down")   # sources: Opened now … Local
+        await pilot.pause()
+        assert screen.source_key == "local" and screen.entries.count == 4
+
+
+async def test_local_files_sort_by_the_date_they_show(make_app, library):
+    old = library.add_local(ferry_article(source="old.txt", title="Old news",
+                                          published="2024-01-05"))
+    new = library.add_local(ferry_article(source="new.txt", title="New news",
+                                          published="2026-02-01"))
+    undated = library.add_local(ferry_article(source="undated.txt", title="No date",
+                                              published=None))
+    # opened again later: an old date stays where its date puts it
+    library.add_local(ferry_article(source="old.txt", title="Old news", published="2024-01-05"))
+    assert library.entry_ids("local") == [undated, new, old]
+    rows = library.entries("local", limit=10)
+    assert [r.published for r in rows] == [None, "2026-02-01", "2024-01-05"]
+
+
+async def test_a_saved_copy_of_a_subscribed_feed_adds_nothing_twice(make_app, library,
+                                                                      tmp_path):
+    from reader.sources.targets import load_path
+
+    body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+            + "".join(f"<item><title>Tide {i}</title><link>https://harbour.example/{i}</link>"
+                      f"<guid>tide-{i}</guid><description>Calm seas {i}.</description></item>"
+                      for i in range(3)) + "</channel></rss>")
+    feed = library.add_feed("https://harbour.example/feed.xml", title="Harbour News")
+    library.store_entries(feed, [
+        NewEntry(key=f"tide-{i}", title=f"Tide {i}", raw=f"<p>Calm seas {i}.</p>",
+                 guid=f"tide-{i}", link=f"https://harbour.example/{i}") for i in range(3)])
+    copy = tmp_path / "harbour-copy.xml"
+    copy.write_text(body, encoding="utf-8")
+    app = make_app(opened=load_path(str(copy)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.library.count("all") == 3 and app.library.count("local") == 0
+        screen = app.screen
+        assert screen.source_key == "opened" and screen.entries.count == 3
+        assert sorted(app.opened_ids) == sorted(app.library.entry_ids(f"feed:{feed}"))
 
 
 async def test_refresh_all_against_the_loopback_server(make_app, library, feed_server):
@@ -283,3 +332,8 @@ async def test_a_feed_url_target_is_fetched_kept_and_opened(make_app, feed_serve
         assert len(app.screen.items) == 2  # n/p walk the feed's entries
         assert app.library.count("local") == 2
         assert app.screen.article.title in ("First story", "Second story")
+        await pilot.press("q")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert screen.source_key == "opened" and screen.entries.count == 2

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from reader.library.store import Library, SourceRow
 
 NARROW = 100   # below this many columns, one pane at a time
+OPENED_LABEL = "Opened now"   # the files and URLs given to `byline PATH_OR_URL …`
 
 
 class LibraryScreen(Screen[None]):
@@ -36,11 +37,13 @@ class LibraryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("screen", "library")
 
     def __init__(self, library: Library, source_key: str = "all", *,
-                 focus_entries: bool = False) -> None:
+                 focus_entries: bool = False, opened: list[int] | None = None) -> None:
         super().__init__()
         self.library = library
         self.source_key = source_key
         self._focus_entries = focus_entries
+        #: The entries of `byline PATH_OR_URL …` (source "opened"), None when none was given.
+        self.opened = opened
         self.sources: list[SourceRow] = []
         self.problems: dict[str, str] = {}   # source key -> why its last refresh failed
 
@@ -71,6 +74,8 @@ class LibraryScreen(Screen[None]):
         library = self.library
         try:
             self.sources = library.sources()
+            if self.opened is not None:
+                self.sources.insert(0, self._opened_row())
             self.problems = {f"feed:{feed.id}": feed.last_error or feed.last_status or ""
                              for feed in library.feeds() if feed.last_status in ("error", "gone")}
         except BylineError as exc:
@@ -86,6 +91,24 @@ class LibraryScreen(Screen[None]):
         listing.highlighted = keys_.index(self.source_key)
         self._show_source(self.source_key, cursor=self.entries.cursor)
 
+    def show_opened(self, entry_ids: list[int]) -> None:
+        """The entries of the targets given on the command line (URLs arrive later)."""
+        self.opened = list(dict.fromkeys(entry_ids))
+        self.reload()
+
+    def _opened_row(self) -> SourceRow:
+        from reader.library.store import SourceRow
+
+        ids = self.opened or []
+        rows = self.library.entries(self._query_key("opened"), limit=len(ids))
+        return SourceRow("opened", OPENED_LABEL, sum(not r.read for r in rows), len(rows))
+
+    def _query_key(self, key: str) -> str:
+        """The library's source key for a row of the sources pane."""
+        if key == "opened":
+            return "ids:" + ",".join(str(i) for i in self.opened or [])
+        return key
+
     @staticmethod
     def _source_prompt(row: SourceRow, failing: bool) -> Text:
         prompt = Text(clean_line(row.label) or row.key, style="bold" if row.unread else "")
@@ -98,12 +121,14 @@ class LibraryScreen(Screen[None]):
     def _show_source(self, key: str, cursor: int = 0) -> None:
         library = self.library
         self.source_key = key
+        query = self._query_key(key)
         try:
-            count = library.count(key)
+            count = library.count(query)
         except BylineError as exc:
             self.notify(exc.message, markup=False, severity="error")
             return
-        self.entries.show(lambda offset, limit: library.entries(key, limit=limit, offset=offset),
+        self.entries.show(lambda offset, limit: library.entries(query, limit=limit,
+                                                                offset=offset),
                           count, cursor)
         self._update_status()
 
@@ -131,7 +156,7 @@ class LibraryScreen(Screen[None]):
     @on(EntryList.Selected)
     def _entry_selected(self, event: EntryList.Selected) -> None:
         try:
-            ids = self.library.entry_ids(self.source_key)
+            ids = self.library.entry_ids(self._query_key(self.source_key))
         except BylineError as exc:
             self.notify(exc.message, markup=False, severity="error")
             return
