@@ -120,6 +120,23 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (feed_id, key)
     ) WITHOUT ROWID;
     """,
+    # 6: tags ignore case ("News" from OPML and "news" from a URL list are one tag, spelt
+    # the first way seen); feeds.kind may also be 'removed' (`byline remove` kept some of its
+    # entries: no refresh, listed under "Removed feeds").
+    """
+    CREATE TABLE feed_tags_nocase (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (feed_id, tag)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO feed_tags_nocase (feed_id, tag)
+        SELECT feed_id, (SELECT min(other.tag) FROM feed_tags other
+                         WHERE lower(other.tag) = lower(feed_tags.tag))
+        FROM feed_tags ORDER BY feed_id, tag;
+    DROP TABLE feed_tags;
+    ALTER TABLE feed_tags_nocase RENAME TO feed_tags;
+    CREATE INDEX feed_tags_tag ON feed_tags(tag);
+    """,
 ]
 
 

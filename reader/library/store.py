@@ -306,15 +306,16 @@ class Library:
         if any(total for _, total in removed):
             rows.append(SourceRow("removed", REMOVED_LABEL, sum(u for u, _ in removed),
                                   sum(t for _, t in removed)))
-        tags: dict[str, list[int]] = {}
+        tags: dict[str, tuple[str, list[int]]] = {}   # folded -> (spelling, counts)
         for feed in self.feeds():
             c = per_feed.get(feed.id, [0, 0])
             rows.append(SourceRow(f"feed:{feed.id}", feed.label, c[0], c[1]))
-            for tag in feed.tags:
-                slot = tags.setdefault(tag, [0, 0])
+            for folded, tag in {t.casefold(): t for t in feed.tags}.items():   # any case: one
+                _, slot = tags.setdefault(folded, (tag, [0, 0]))
                 slot[0] += c[0]
                 slot[1] += c[1]
-        rows.extend(SourceRow(f"tag:{t}", t, c[0], c[1]) for t, c in sorted(tags.items()))
+        rows.extend(SourceRow(f"tag:{name}", name, c[0], c[1])
+                    for _, (name, c) in sorted(tags.items()))
         return rows
 
     def count(self, source_key: str) -> int:
@@ -553,7 +554,7 @@ class Library:
             feed_id = int(conn.execute("SELECT id FROM feeds WHERE url = ?", (checked,))
                           .fetchone()[0])
             conn.executemany("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
-                             [(feed_id, t) for t in _clean_tags(tags)])
+                             [(feed_id, t) for t in _clean_tags(tags, conn)])
         return feed_id
 
     def starred_count(self, feed_id: int) -> int:
@@ -595,9 +596,10 @@ class Library:
 
     def set_tags(self, feed_id: int, tags: Iterable[str]) -> None:
         with self._write() as conn:
+            cleaned = _clean_tags(tags, conn)   # spelt as before, this feed's own included
             conn.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
             conn.executemany("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
-                             [(feed_id, t) for t in _clean_tags(tags)])
+                             [(feed_id, t) for t in cleaned])
 
     # -- refresh bookkeeping ---------------------------------------------------------------
 
@@ -824,7 +826,8 @@ def _source_filter(key: str) -> tuple[str, tuple[Any, ...]]:
     if kind == "feed" and value.isdigit():
         return "e.feed_id = ?", (int(value),)
     if kind == "tag" and value:
-        return "e.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)", (value,)
+        return ("e.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ? COLLATE NOCASE)",
+                (value,))
     raise BylineError(f"unknown library source: {clean_line(key)[:100]}")
 
 
@@ -840,8 +843,18 @@ def _feed_row(r: sqlite3.Row) -> FeedRow:
     )
 
 
-def _clean_tags(tags: Iterable[str]) -> list[str]:
-    return sorted({t for t in (clean_line(tag)[:100] for tag in tags) if t})
+def _clean_tags(tags: Iterable[str], conn: sqlite3.Connection) -> list[str]:
+    """Tags as stored: cleaned, one per spelling regardless of case, and spelt as the library
+    already spells them ("news" from a URL list joins "News" from OPML)."""
+    known = {tag.casefold(): tag for (tag,) in
+             conn.execute("SELECT DISTINCT tag FROM feed_tags ORDER BY tag")}
+    chosen: dict[str, str] = {}
+    for tag in tags:
+        cleaned = clean_line(tag)[:100]
+        if cleaned:
+            folded = cleaned.casefold()
+            chosen.setdefault(folded, known.get(folded, cleaned))
+    return sorted(chosen.values())
 
 
 def _local_key(source: str) -> str:

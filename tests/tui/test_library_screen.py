@@ -337,3 +337,26 @@ async def test_a_feed_url_target_is_fetched_kept_and_opened(make_app, feed_serve
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         assert screen.source_key == "opened" and screen.entries.count == 2
+
+
+async def test_tags_look_like_tags_and_a_feed_without_title_keeps_one_line(make_app, library):
+    long = "https://a-very-long-host-name.example.org/some/long/path/to/the/feed.xml"
+    titled = library.add_feed("https://feeds.example/harbour.xml", title="Harbour News",
+                              tags=["News"])
+    untitled = library.add_feed(long, tags=["news"])
+    library.store_entries(titled, [NewEntry(key="a", title="Tide report", raw="<p>x</p>")])
+    library.store_entries(untitled, [NewEntry(key="b", title="Storm", raw="<p>x</p>")])
+    for width in (120, 70):
+        app = make_app()
+        async with app.run_test(size=(width, 24)) as pilot:
+            await pilot.pause()
+            lines = screen_text(app).splitlines()
+            pane = [line[:31] if width == 120 else line for line in lines]
+            feed_line = next(i for i, line in enumerate(pane) if "a-very-long-host" in line)
+            assert "https://" not in pane[feed_line]
+            assert pane[feed_line].rstrip().endswith("…  1/1")          # cut, counts kept
+            assert pane[feed_line + 1].lstrip().startswith("─")        # nothing wrapped below
+            assert "# News  2/2" in "\n".join(pane)                    # one tag, marked
+            assert "# news" not in "\n".join(pane)
+            rule = next(i for i, line in enumerate(pane) if "Local files" in line) + 1
+            assert pane[rule].strip().startswith("─")   # a rule before the feeds

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -81,15 +82,32 @@ class LibraryScreen(Screen[None]):
         except BylineError as exc:
             self.notify(exc.message, markup=False, severity="error")
             return
-        listing = self.query_one("#sources", OptionList)
-        listing.clear_options()
-        listing.add_options(Option(self._source_prompt(row, row.key in self.problems), id=row.key)
-                            for row in self.sources)
+        self._render_sources()
         keys_ = [row.key for row in self.sources]
         if self.source_key not in keys_:
             self.source_key = "all"
-        listing.highlighted = keys_.index(self.source_key)
+        self.query_one("#sources", OptionList).highlighted = keys_.index(self.source_key)
         self._show_source(self.source_key, cursor=self.entries.cursor)
+
+    def _render_sources(self) -> None:
+        """The sources pane from `self.sources`: one line each, cut to the pane's width; a
+        rule before the feeds and before the tags, and tags marked `#`."""
+        listing = self.query_one("#sources", OptionList)
+        width = listing.scrollable_content_region.width or 30
+        highlighted = listing.highlighted
+        listing.clear_options()
+        options: list[Option | None] = []
+        previous = ""
+        for row in self.sources:
+            group = row.key.partition(":")[0] if ":" in row.key else ""
+            if group != previous and group in ("feed", "tag") and options:
+                options.append(None)
+            previous = group
+            options.append(Option(self._source_prompt(row, row.key in self.problems, width),
+                                  id=row.key))
+        listing.add_options(options)
+        if highlighted is not None and highlighted < len(self.sources):
+            listing.highlighted = highlighted
 
     def show_opened(self, entry_ids: list[int]) -> None:
         """The entries of the targets given on the command line (URLs arrive later)."""
@@ -110,12 +128,25 @@ class LibraryScreen(Screen[None]):
         return key
 
     @staticmethod
-    def _source_prompt(row: SourceRow, failing: bool) -> Text:
-        prompt = Text(clean_line(row.label) or row.key, style="bold" if row.unread else "")
-        prompt.append(f"  {row.unread}/{row.total}" if row.unread else f"  {row.total}",
-                      style="dim")
+    def _source_prompt(row: SourceRow, failing: bool, width: int) -> Text:
+        """`label  unread/total` on one line: a long label is cut (…) so the counts show; a
+        feed without a title shows its URL without the scheme; a tag is marked `#`."""
+        label = clean_line(row.label) or row.key
+        if row.key.startswith("feed:"):
+            label = _short_url(label)
+        elif row.key.startswith("tag:"):
+            label = f"# {label}"
+        counts = f"  {row.unread}/{row.total}" if row.unread else f"  {row.total}"
+        mark = "  ⚠" if failing else ""
+        room = max(4, width - cell_len(counts + mark))
+        prompt = Text(label, style="bold" if row.unread else "", no_wrap=True)
+        if cell_len(label) > room:
+            prompt.truncate(room, overflow="ellipsis")
+        if row.key.startswith("tag:"):
+            prompt.stylize("dim", 0, 1)
+        prompt.append(counts, style="dim")
         if failing:
-            prompt.append("  ⚠", style="bold red")
+            prompt.append(mark, style="bold red")
         return prompt
 
     def _show_source(self, key: str, cursor: int = 0) -> None:
@@ -170,6 +201,8 @@ class LibraryScreen(Screen[None]):
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < NARROW, "-narrow")
+        if self.sources:
+            self.call_after_refresh(self._render_sources)  # labels cut to the new width
 
     def on_descendant_focus(self) -> None:
         self.set_class(self.focused is self.entries, "-entries-focused")
@@ -249,10 +282,19 @@ class LibraryScreen(Screen[None]):
         if key.startswith("feed:"):
             only = [key.removeprefix("feed:")]
         elif key.startswith("tag:"):
-            tag = key.removeprefix("tag:")
-            only = [str(feed.id) for feed in self.library.feeds() if tag in feed.tags]
+            tag = key.removeprefix("tag:").casefold()
+            only = [str(feed.id) for feed in self.library.feeds()
+                    if tag in {t.casefold() for t in feed.tags}]
         else:
             self.notify("Choose a feed or a tag to refresh it (R refreshes every feed)",
                         timeout=3)
             return
         self.app.post_message(RefreshFeeds(only))
+
+
+def _short_url(label: str) -> str:
+    """A feed URL shown as a label (no title): without `https://` and a final `/`."""
+    for scheme in ("https://", "http://"):
+        if label.startswith(scheme):
+            return label[len(scheme):].rstrip("/") or label
+    return label
