@@ -428,7 +428,7 @@ def _head_name(toks: list[str]) -> Name | None:
     """The name heading a noun phrase after a verb: its last capitalised run before a
     preposition ("Oversight ranking Democrat Elijah Cummings", "Kimora Powell of Rainbow
     Road"), not one that qualifies a role ("Rainbow Road executive director")."""
-    stop = next((k for k, t in enumerate(toks) if k and t.lower() in _PHRASE_END
+    stop = next((k for k, t in enumerate(toks) if k and t in _PHRASE_END
                  and not (t == "and" and is_title(toks[k - 1]))), len(toks))
     best: Name | None = None
     for i, j in runs(toks[:stop]):

@@ -83,6 +83,12 @@ _AFTER_SUBJECT_FIRST = re.compile(
 _AFTER_SENTENCE_END = re.compile(
     rf"^[^“”\"«»„\n]*?,\s+(?P<subj>[^\W\d_][^,“”\"«»„\n]{{1,60}}?)\s+{VERB}(?![\w])"
     rf"(?:\s+(?:on\s+)?[A-Z][a-z]+day)?\s*[.!?]?\s*$")
+_AFTER_SENTENCE_END_INVERTED = re.compile(
+    rf"^[^“”\"«»„\n]*?,\s+(?!told\b|tells\b|asked\b)(?:{VERB})\s+"
+    rf"(?P<who>[A-Z][^“”\"«»„\n]{{1,160}}?)[.!?]?\s*$")
+# “…,” Trump fretted. (a verb not in the lists, right after a name)
+_AFTER_NAME_PAST = re.compile(
+    r"[\s,]*(?P<who>(?:[A-Z][\w.’'-]+\s+){0,3}[A-Z][\w’'-]+)\s+[a-z]{3,}ed\b(?![\w-])")
 # A subject does not open with a preposition or conjunction ("in the way the U.S. responds").
 _LOWER_OPENING = re.compile(r"\s*(?:in|on|at|of|for|from|with|by|to|that|which|when|where|"
                             r"because|as|if|and|but|or|than|about|after|before|into)\b")
@@ -97,7 +103,8 @@ _BEFORE_VERB_FIRST = re.compile(rf"\s*(?i:{VERB})\s+(?P<rest>[A-Z].*)$", re.DOTA
 _BEFORE_ACCORDING = re.compile(rf"\b{_ACCORDING}\s+(?P<who>[^,.!?]+),\s*$")
 _AFTER_GERMAN_SO = re.compile(r"\s*,\s*so\s+(?P<who>[^\W\d_][^!?;:“”\"«»„\n,]{1,60}?)\s*[.,]")
 _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?)[\s.]*$")
-_BEFORE_NAME_COLON = re.compile(r"\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?):\s*$")
+_BEFORE_NAME_COLON = re.compile(
+    r"(?:^|\s[-—–]\s)\s*(?P<who>[^!?;:“”\"«»„\n,—–]{2,60}?):\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
 _MAX_SUBJECT_WORDS = 16
 _SHORT_SUBJECT_WORDS = 6
@@ -200,11 +207,13 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
         return None, False  # "the “Iron Lady” said …": a phrase, not a quotation
     if inner.rstrip()[-1:] == "." and after.lstrip()[:1].isupper():
         return None, False  # “… broken.” Clinton said …: a new sentence, not an attribution
-    m = _AFTER_SENTENCE_END.search(after)
-    if m and not _AFTER_VERB_FIRST.match(after):  # “…” by the shooting in Orlando, Nefzi said.
-        who = subject_name(m.group("subj"))
-        if isinstance(who, Name) or who in _ENGLISH_PRONOUNS:
-            return who, True
+    if not _AFTER_VERB_FIRST.match(after):
+        m = _AFTER_SENTENCE_END.search(after)  # “…” by the shooting in Orlando, Nefzi said.
+        if m:
+            who = subject_name(m.group("subj"))
+            if isinstance(who, Name) or who in _ENGLISH_PRONOUNS:
+                return who, True
+
     m = _AFTER_FRENCH_INVERSION.match(after)
     if m:
         return m.group("p").lower(), True
@@ -221,12 +230,20 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
             _LOWER_OPENING.match(m.group("subj"))):
         who = subject_name(m.group("subj"))
         return who, who is not None or bool(_UNNAMED_SUBJECT.match(m.group("subj")))
+    m = _AFTER_NAME_PAST.match(after)  # “…,” Trump fretted.
+    if m and inner.rstrip()[-1:] in ",?!" and only_a_name(m.group("who")):
+        return subject_name(m.group("who")), True
     m = _AFTER_GERMAN_SO.match(after)  # „…“, so Geschäftsführerin Annette Vogt.
     if m and only_a_name(m.group("who")):
         return subject_name(m.group("who")), True
     m = _AFTER_DASH_NAME.match(after)  # “…” — Jane Smith (a signed quotation)
     if m and only_a_name(m.group("who")):
         return subject_name(m.group("who")), True
+    m = _AFTER_SENTENCE_END_INVERTED.search(after)  # “…” since …, said Lee Epstein, who …
+    if m:
+        named = object_name(m.group("who"))
+        if isinstance(named, Name):
+            return named, True
     return None, False
 
 
@@ -239,9 +256,9 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     m = _BEFORE_ACCORDING.search(lead)
     if m:
         return object_name(m.group("who")), True
-    m = _BEFORE_NAME_COLON.match(lead)  # an interview transcript: "Smith: “…”"
-    if m and only_a_name(m.group("who")):
-        who = m.group("who")
+    m = _BEFORE_NAME_COLON.search(lead)  # an interview transcript: "Smith: “…”"
+    if m and only_a_name(m.group("who").split(" and ")[0]):
+        who = m.group("who").split(" and ")[0]  # "Ann Lee and Jon Roe: “…”"
         return subject_name(who.title() if who.isupper() else who), True  # "OSEI: “…”"
     m = _BEFORE_VERB_FIRST.match(lead)  # "Said Dorothy Pellworth, who runs the shelter, “…”"
     if m:
@@ -307,11 +324,11 @@ def _is_title_case(words: list[str]) -> bool:
 
 def _sentence_subject(sentence: str) -> Ref | None:
     """The name or pronoun a sentence opens with ("But Mr Furlong was …"), if any."""
-    toks = tokens(sentence)[:16]
+    toks = tokens(sentence)[:30]
     participle = bool(toks) and toks[0].endswith(("ed", "ing")) and toks[1:2] != [","] and (
         len(toks) > 1 and toks[1][:1].islower())  # "Holding signs …", "Preceded at … by"
     if toks and (toks[0].lower() in _INTRO_WORDS or participle):
-        if "," not in toks[:10]:
+        if "," not in toks[:24]:
             return None
         toks = toks[toks.index(",") + 1:]  # "On Saturday, Trump issued …"
     i = 0
