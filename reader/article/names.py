@@ -94,6 +94,7 @@ _AUXILIARIES = frozenset({
     "however", "too", "still", "now", "earlier", "repeatedly", "often", "never", "always", "even",
     "only", "first", "currently", "publicly", "privately", "initially", "subsequently",
 })
+_AS_NAME = re.compile(r"(?:^|[,;]\s*|\b)[Aa]s\s+((?:[A-Z][\w.’'-]*\s*)+(?:of\s+[^,]{1,40})?)$")
 _WHO = re.compile(r"([^,]{1,80}),\s+who(?:\s+(?:has|had|have|also|[a-z]+ly))*\s*$")
 _WITH_OTHERS = re.compile(r"\s+(?:and|with)\s+(?:his|her|their)\s+\w+\s*$")
 _PREPOSITIONS = frozenset({
@@ -339,6 +340,11 @@ def subject_name(clause: str) -> Name | Role | str | None:
     """
     clause = clause.strip()
     clause = _WITH_OTHERS.sub("", clause)  # "Paganini and his team wrote"
+    parenthetical = _AS_NAME.search(clause)  # "Of course, as Joel Pollak of Breitbart noted"
+    if parenthetical:
+        named = _head_name(tokens(parenthetical.group(1)))
+        if named is not None:
+            return named
     antecedent = _WHO.search(clause)  # "… from Mike Lee, who declared"
     if antecedent:
         toks = tokens(antecedent.group(1))
@@ -365,9 +371,14 @@ def only_a_name(phrase: str) -> bool:
 def _name_at_end(clause: str, aside: bool = False) -> Name | Role | str | None:
     """The name (or pronoun) that ends `clause`; in an `aside`, not one after a preposition."""
     toks = tokens(clause)
-    while toks and (toks[-1].lower() in _AUXILIARIES
-                    or (toks[-1].endswith("ly") and toks[-1].islower())):
-        toks.pop()  # "Thomas allegedly told", "Smith has also said"
+    while toks:
+        if toks[-1].lower() in _AUXILIARIES or (toks[-1].endswith("ly") and toks[-1].islower()):
+            toks.pop()  # "Thomas allegedly told", "Smith has also said"
+        elif len(toks) > 2 and toks[-1].lower() in _TIME_WORDS and toks[-2].lower() in (
+                "on", "last", "this", "late", "early", "that", "next"):
+            del toks[-2:]  # "Sanders on Saturday criticized", "Smith last week said"
+        else:
+            break
     if not toks:
         return None
     if toks[-1].lower() in PRONOUNS:

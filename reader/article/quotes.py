@@ -171,7 +171,7 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str],
             s.speech = bool(speech)
             s.partial = s.chain is None and _embedded(pre, inner)
             if (speech is None and s.closed) or (speech and ref is None and s.chain is None):
-                framing = framing_attribution(pre, inner)
+                framing = framing_attribution(pre, inner, short=not speech)
                 if framing is not None:
                     s.speech, s.ref = True, framing[0]
                 elif speech is None and s.closed:

@@ -100,6 +100,7 @@ _BEFORE_ADJACENT = re.compile(
     rf"(?:(?<![\w-]){VERB}(?:(?:\s+(?:to\s+)?[^\s.!?“”:]+){{0,5}}\s*[:,]|\s+that)?"
     rf"|\b{_ACCORDING}\s+[^,.!?]+,)\s*$")
 _BEFORE_VERB_FIRST = re.compile(rf"\s*(?i:{VERB})\s+(?P<rest>[A-Z].*)$", re.DOTALL)
+_OPENING_ACCORDING = re.compile(rf"\s*{_ACCORDING}\s+(?P<who>[^,.!?]+),")
 _BEFORE_ACCORDING = re.compile(rf"\b{_ACCORDING}\s+(?P<who>[^,.!?]+),\s*$")
 _AFTER_GERMAN_SO = re.compile(r"\s*,\s*so\s+(?P<who>[^\W\d_][^!?;:“”\"«»„\n,]{1,60}?)\s*[.,]")
 _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{2,60}?)[\s.]*$")
@@ -253,7 +254,7 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     `before` runs from the previous quotation; `context` is the text right before the quote
     including earlier quotations, for a sentence that opens before a quoted title."""
     lead = last_sentence(before)
-    m = _BEFORE_ACCORDING.search(lead)
+    m = _BEFORE_ACCORDING.search(lead) or _OPENING_ACCORDING.match(lead)
     if m:
         return object_name(m.group("who")), True
     m = _BEFORE_NAME_COLON.search(lead)  # an interview transcript: "Smith: “…”"
@@ -281,7 +282,9 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     if lead.rstrip().endswith(":") or (finite and attached):
         # "Furlong was unconvinced: “…”", "Volker said he never used the term “…” and
         # added, “…”": the sentence's subject speaks
-        return _sentence_subject(last_sentence(context or lead)), True
+        who = _sentence_subject(last_sentence(context or lead))
+        return who, who is not None or finite  # "Then, later on CNN: “…”" names no one
+
     return None, attached
 
 
@@ -290,16 +293,18 @@ def ends_with_speech_verb(text: str) -> bool:
     return _ENDS_WITH_VERB.search(text) is not None
 
 
-def framing_attribution(pre: str, inner: str) -> tuple[Ref | None] | None:
+def framing_attribution(pre: str, inner: str, short: bool = True) -> tuple[Ref | None] | None:
     """A quotation inside a sentence that reports someone's words or views ("Obama called the
     claims “just not true”", "Smith said the plan was “a disaster”"): `(who,)` when `pre`, the
-    sentence up to the quote, has such a verb; None for a scare quote or a title."""
+    sentence up to the quote, has such a verb; None for a scare quote or a title. A quotation
+    that is speech on its own (not `short`) takes the sentence's subject even without one
+    ("While Mr. Ryan … laid out a vision for “…”")."""
     words = inner.split()
     if not words or _is_title_case(words):
         return None
     verbs = list(_CUE_RE.finditer(pre))
     if not verbs:
-        return None
+        return None if short else (_sentence_subject(pre),)
     last = verbs[-1]
     m = _NAMING_CALL.search(pre, 0, last.end() + len(pre) - last.end())
     if m and pre[last.end():].strip() == "" and m.group().split()[0] not in _NOT_NOUNS:
