@@ -276,7 +276,8 @@ def _inherited(prev: int | None, spans: dict[int, list[_Span]], texts: dict[int,
                book: SpeakerBook, at: Position) -> str | None:
     """The speaker a paragraph-opening quotation inherits from the paragraph before: the speaker
     of its last quotation; else the one its lead-in names ("Smith told reporters:"); else the
-    last person it reports as speaking ("Marsh said she was not surprised.")."""
+    last person it reports as speaking ("Marsh said she was not surprised."); else the person
+    it is about."""
     if prev is None:
         return None
     earlier = [t for t in spans[prev] if t.speech]
@@ -286,7 +287,9 @@ def _inherited(prev: int | None, spans: dict[int, list[_Span]], texts: dict[int,
     if lead_in is not None:
         return book.resolve(lead_in, at)
     reported = narration_speakers(book.texts[prev])
-    return book.resolve(reported[-1][1], at) if reported else None
+    if reported:
+        return book.resolve(reported[-1][1], at)
+    return book.paragraph_focus(prev)  # "Viguerie is upbeat about Cruz’s chances. ¶ “…”"
 
 
 def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev: int | None,

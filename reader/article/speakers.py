@@ -669,6 +669,16 @@ class SpeakerBook:
                 return found
         return None
 
+    def paragraph_focus(self, block: int) -> str | None:
+        """The person a paragraph of narration is about, its last sentences first."""
+        for b, start, end, _ in self._sentences_before((block, len(self.texts.get(block, "")))):
+            if b != block:
+                return None
+            found = self._focus(b, start, end, None, own=False)
+            if found:
+                return found
+        return None
+
     def _sentences_before(self, at: Position) -> Iterator[tuple[int, int, int, bool]]:
         """(block, start, end, holds `at`) of the sentences before `at`, nearest first."""
         seen = 0
