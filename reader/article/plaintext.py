@@ -57,7 +57,8 @@ _LINK = re.compile(
 _REF_LINK = re.compile(r"\[([^\[\]]{1,500})\]\[([^\[\]]{0,100})\]")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*[\"')])?\s*$")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_CODE = re.compile(r"`+([^`]{1,2000})`+")
+# A code span: a run of backticks, then text up to the same run (so ``a ` b`` holds a backtick).
+_CODE = re.compile(r"(`+)(?!`)(.{1,2000}?)(?<!`)\1(?!`)", re.DOTALL)
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.{1,1000}?)(?<=\S)\1")
 _EMPH_STAR = re.compile(r"(?<![\w*\\])\*(?=\S)(.{1,1000}?)(?<=[^\s\\])\*(?![\w*])")
 _EMPH_UNDER = re.compile(r"(?<![\w\\])_(?=\S)(.{1,1000}?)(?<=[^\s\\])_(?!\w)")
@@ -338,7 +339,7 @@ def strip_markdown(
 
 def _inline(text: str) -> str:
     if "`" in text:
-        text = _CODE.sub(r"\1", text)
+        text = _CODE.sub(r"\2", text)
     if "*" in text or "_" in text:
         for _ in range(2):  # nested emphasis (**_x_**)
             text = _STRONG.sub(r"\2", text)
