@@ -44,8 +44,8 @@ def inline_markup(original: str) -> dict[str, str]:
 
     found: dict[str, str] = {}
     parser = MarkdownIt("commonmark", {"html": True}).enable("strikethrough")
-    parser.validateLink = lambda url: True   # read every link as the engine does; written
-    #                                          only when `safe_url` passes it
+    # Read every link as the engine does; one is written only when `safe_url` passes it.
+    setattr(parser, "validateLink", lambda url: True)  # noqa: B010
     for token in parser.parse(clean_text(original)):
         if token.type == "inline" and token.children:
             plain, markdown = _render_inline(token.children)
