@@ -20,7 +20,7 @@ import pytest
 from hostile import payloads as P
 from hostile.checks import assert_one_line_error, integrity
 from reader.errors import BylineError
-from reader.library import store
+from reader.library import database, store
 from reader.library.ingest import store_parsed
 from reader.library.refresh import refresh_feeds
 from reader.library.store import Library
@@ -140,7 +140,7 @@ def _hold_lock(db: Path, seconds: float) -> subprocess.Popen[bytes]:
 
 def test_locked_library_is_a_clear_busy_message(tmp_path: Path, monkeypatch) -> None:
     """Case 54: another process holds `BEGIN IMMEDIATE` longer than the busy timeout."""
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
     db = _seeded(tmp_path, "http://127.0.0.1:1/lock.xml") / "library.db"
     library = Library.open(db)
     holder = _hold_lock(db, 30)
@@ -175,7 +175,7 @@ async def test_refresh_while_locked_keeps_going_and_waits_once_per_batch(
     """A refresh that cannot write reports it per feed; nothing crashes, nothing is lost. Under
     a lock held past the busy timeout a batch is reported not stored at once: no second wait
     per feed (a refresh of 200 feeds would otherwise wait 200 timeouts)."""
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
     urls = [feed_server.add(f"/locked/{i}.xml", P.plain_rss(2, prefix=f"F{i}"))
             for i in range(6)]
     db = _seeded(tmp_path, urls[0]) / "library.db"

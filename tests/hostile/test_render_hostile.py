@@ -281,12 +281,12 @@ async def test_tui_while_another_process_holds_the_library(tmp_path: Path,
     import subprocess
     import sys
 
-    from reader.library import store
+    from reader.library import database
     from reader.library.store import NewEntry
     from reader.tui.app import BylineApp
     from reader.tui.screens.article import ArticleScreen
 
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
     paths = resolve_paths(tmp_path / "data")
     with Library.open(paths.library_file) as library:
         feed = library.add_feed("http://127.0.0.1:1/lock.xml", title="Locked feed")

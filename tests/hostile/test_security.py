@@ -46,11 +46,11 @@ REVIEWED_PROGRAMS = {
 }
 # Every place that may create, replace or write a file, reviewed: (module, function).
 FILE_WRITERS = {
-    ("reader/library/store.py", "open"),        # mkdir of the library's folder
-    ("reader/library/store.py", "_connect"),    # library.db itself (and its WAL files)
-    ("reader/library/store.py", "feed_count"),  # a read-only connection (mode=ro)
+    ("reader/library/database.py", "open"),        # mkdir of the library's folder
+    ("reader/library/database.py", "_connect"),    # library.db itself (and its WAL files)
+    ("reader/library/database.py", "feed_count"),  # a read-only connection (mode=ro)
     ("reader/cli.py", "main"),                  # /dev/null over a closed stdout pipe
-    ("reader/library/store.py", "_set_aside"),  # renames a damaged library.db beside itself
+    ("reader/library/database.py", "_set_aside"),  # renames a damaged library.db beside itself
     ("reader/tui/themes.py", "save_theme_choice"),  # state.json in the data dir
 }
 # (`.replace` is left out: statically, `Path.replace` and `str.replace` look the same.)
@@ -178,7 +178,7 @@ def test_file_writes_are_the_reviewed_few() -> None:
                                 "sqlite3.connect")):
                 writers.add((module, function))
     assert writers <= FILE_WRITERS, sorted(writers - FILE_WRITERS)
-    assert ("reader/library/store.py", "_connect") in writers  # the scanner does see writes
+    assert ("reader/library/database.py", "_connect") in writers  # the scanner does see writes
 
 
 def test_app_open_url_refuses_unsafe_schemes(tmp_path: Path, monkeypatch) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from reader import sanitize as text
 from reader.library import search_text
-from reader.library.store import NewEntry, _digest, _prepare
+from reader.library.entry_rows import NewEntry, _prepare, digest
 
 PIECES = ["a", "Zb", " ", "  ", "\t", "\n", "\r\n", "\r", "\x1b[2J", "\x1b]0;title\x07", "\x1b",
           "\x07", "\x00", "\x7f", "\x85", "\x9b31m", "\x9d8;;x\x9c", "\xa0", "\u2000", "\u3000",
@@ -112,7 +112,7 @@ def test_reading_minutes_from_the_one_line_text() -> None:
 
 def test_entry_hash_layout_is_unchanged() -> None:
     """Stored hashes decide whether a refetched entry changed: the layout must not move."""
-    assert _digest("Title", "https://example.org/a", None, "<p>caf\u00e9 \ud800</p>", "[]") == (
+    assert digest("Title", "https://example.org/a", None, "<p>caf\u00e9 \ud800</p>", "[]") == (
         "976278bea2b1929d57c67ff30e63634c0e457c15c7e8d458199d2d737afdd94f")
 
 
