@@ -2,8 +2,9 @@
 
 Only regular files are read (a FIFO, a device or a symlink to `/dev/zero` is refused), the
 size is capped before and while reading, binary files are refused, and text is decoded in a
-fixed order: BOM, strict UTF-8, the charset the document declares, charset-normalizer, then
-cp1252 with replacement characters (reliability-notes 3.7, case 52).
+fixed order: BOM, strict UTF-8, the charset the document declares, cp1252 when the bytes read
+as Latin-script text in it, charset-normalizer, then cp1252 with replacement characters
+(reliability-notes 3.7, case 52).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import codecs
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -44,6 +46,12 @@ _LATIN_GUESSES = frozenset({
     "iso8859-13", "iso8859-15", "iso8859-16", "mac-latin2", "mac-roman", "latin-1",
 })
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
+# cp1252's punctuation and symbols (outside words), and those that may sit inside one.
+_CP1252_SYMBOLS = frozenset("‘’‚“”„–—…•€™†‡‰‹›ˆ˜\u00a0¡¢£¤¥¦§¨©«¬\u00ad®¯°±²³´·¸¹»¼½¾¿×÷ªºµ")
+_WORD_SYMBOLS = frozenset("’·\u00ad")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[¦¨¬¯°±²³´¸¹¼½¾¿×÷](?=[^\W\d_])")
 
 
 @dataclass
@@ -128,7 +136,8 @@ def decode_bytes(data: bytes, path: str | Path = "input", *,
     """(encoding, text) for a file's or page's bytes; refuses binary data with a `BylineError`.
 
     Order: BOM, strict UTF-8, `charset` (an HTTP header's), the charset the document declares,
-    charset-normalizer, cp1252 with replacement characters.
+    cp1252 when the text reads as Latin script in it, charset-normalizer, cp1252 with
+    replacement characters.
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -148,10 +157,56 @@ def decode_bytes(data: bytes, path: str | Path = "input", *,
                 return codecs.lookup(declared).name, data.decode(declared)
             except (UnicodeDecodeError, LookupError):
                 pass
+    western = _as_cp1252(data)
+    if western is not None:
+        return "cp1252", western
     guess = _guess(data)
     if guess:
         return guess, data.decode(guess, "replace")
     return "cp1252", data.decode("cp1252", "replace")
+
+
+def _as_cp1252(data: bytes) -> str | None:
+    """The text, when the bytes are cp1252 and read as Latin-script prose.
+
+    charset-normalizer weighs rare encodings as high as common ones, and on a short text it
+    often picks a wrong one (cp775 made "Café owner Renée" into "Cafķ owner Renķe"). cp1252
+    is far likelier whenever it fits: every accented letter then sits in a word with plain
+    letters (or is a word of its own, like "à"), accented letters are a minority, and no
+    symbol sits inside a word. Cyrillic, Greek, Hebrew or Arabic text read as cp1252 fails
+    the first two, Central European text the last (ł reads as ³, ą as ¹).
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = len(_ASCII_LETTERS.findall(text))
+    accented = lonely = 0
+    for found in _NOT_ASCII.finditer(text):
+        index, char = found.start(), found.group()
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if char in _WORD_SYMBOLS:
+            continue
+        if not char.isalpha():
+            if char not in _CP1252_SYMBOLS or (before.isalpha() and after.isalpha()):
+                return None
+            continue
+        if not unicodedata.name(char, "").startswith("LATIN"):
+            return None
+        letters += 1
+        accented += 1
+        start = index
+        while start and text[start - 1].isalpha():
+            start -= 1
+        end = index
+        while end + 1 < len(text) and text[end + 1].isalpha():
+            end += 1
+        if end > start and not _ASCII_LETTERS.search(text, start, end + 1):
+            lonely += 1
+    if accented > letters // 2 or lonely > max(1, accented // 10):
+        return None
+    return text
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -198,13 +253,15 @@ def _guess(data: bytes) -> str | None:
     except LookupError:
         return None
     if name in _LATIN_GUESSES:
-        # On short Western text charset-normalizer often says cp1250 (è becomes č);
-        # cp1252 is the likelier legacy encoding whenever it decodes the bytes cleanly.
+        # On short Western text charset-normalizer often says cp1250 (è becomes č); cp1252 is
+        # the likelier legacy encoding whenever it decodes the bytes with no symbol inside a
+        # word (Polish ł and ą read in cp1252 as "³" and "¹" in the middle of words).
         try:
-            data.decode("cp1252")
-            return "cp1252"
+            text = data.decode("cp1252")
         except UnicodeDecodeError:
-            pass
+            return name
+        if not _SYMBOL_IN_WORD.search(text):
+            return "cp1252"
     return name
 
 

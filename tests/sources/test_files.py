@@ -131,6 +131,29 @@ def test_legacy_western_text_is_cp1252(tmp_path, text):
     assert (doc.encoding, doc.text) == ("cp1252", text * 3)
 
 
+@pytest.mark.parametrize("text", [
+    "Café owner Renée", "Café owner Renée said the crêpes were fine.\n", "Café", "Renée",
+    "résumé", "déjà déjà", "town über market market.\n", "closed to élan.\n", "naïve.\n",
+    "to the señor naïve fine fjörd año", "coffee in were façade façade fine señor market.\n",
+    "in he Ångström owner fine Noël morning she niño.\n", "Zoë’s naïve café, à la carte",
+    "He said “no” – twice…", "Nº 5 costs 3½ € at 20 °C.\n",
+])
+def test_short_western_text_is_cp1252(text):
+    # charset-normalizer alone read these as cp775, big5, utf-16, cp037, johab …
+    assert decode_bytes(text.encode("cp1252")) == ("cp1252", text)
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Zażółć gęślą jaźń", "cp1250"),          # ż ł ą read in cp1252 as ¿ ³ ¹ inside words
+    ("Příliš žluťoučký kůň", "cp1250"),
+    ("Καλημέρα κόσμε", "cp1253"),
+    ("Съешь же ещё этих мягких французских булок, да выпей чаю.\n", "cp1251"),
+    ("مرحبا بالعالم", "cp1256"),
+])
+def test_other_scripts_are_not_taken_for_cp1252(text, encoding):
+    assert decode_bytes(text.encode(encoding))[1] == text
+
+
 def test_legacy_cyrillic_is_not_forced_to_cp1252(tmp_path):
     text = "Съешь же ещё этих мягких французских булок, да выпей чаю.\n" * 3
     doc = load_file(write(tmp_path, "ru.txt", text.encode("cp1251")))
