@@ -254,7 +254,8 @@ def is_title(tok: str) -> bool:
 @lru_cache(maxsize=4096)
 def is_name_token(tok: str) -> bool:
     """A capitalised word that could be part of a name (not a stopword, not punctuation)."""
-    return tok[:1].isupper() and tok[:1].isalpha() and tok.lower() not in STOPWORDS
+    return (tok[:1].isupper() and tok[:1].isalpha() and tok.lower() not in STOPWORDS
+            and not tok.startswith(("I’", "I'")))  # I'm, I’ve
 
 
 def strip_titles(run: list[str]) -> Name | None:

@@ -28,6 +28,8 @@ _CLOSERS: dict[str, tuple[str, ...]] = {
     "'": ("'",),
 }
 _FALLBACK: dict[str, str] = {"“": '"', "''": '"'}
+# An opening-shaped mark used as a closing one: after a word or punctuation, before a space.
+_CURLY_AS_CLOSING = re.compile(r"(?<=[\w.,!?;])“(?=[\s.,;:!?)—–]|$)")
 SINGLE = frozenset({"‘", "'"})
 # Marks that open a quotation for certain wherever they stand.
 OPENING_ONLY = frozenset({"“", "„", "«", "``", "‘‘"})
@@ -123,9 +125,14 @@ def _close(text: str, start: int, opener: str, finder: _Finder) -> tuple[int, in
         return None if i is None else (i, 1)
     found = [(i, len(c)) for c in _CLOSERS[opener] if (i := finder.find(c, start)) >= 0]
     if opener in _FALLBACK:  # “… ," said X. "…”: a curly opening closed by a straight mark
-        straight = _straight_close(text, start, min(found)[0] if found else len(text))
+        limit = min(found)[0] if found else len(text)
+        straight = _straight_close(text, start, limit)
         if straight is not None:
             found = [(straight, 1)]
+        elif opener == "“":
+            curly = _CURLY_AS_CLOSING.search(text, start, limit)  # “It's unusual,“ said X
+            if curly is not None:
+                found = [(curly.start(), 1)]
     if not found:
         return None
     i, width = min(found)

@@ -22,6 +22,7 @@ from reader.article.names import (
     WORDS,
     Name,
     Role,
+    is_abbreviation,
     is_name_token,
     mentions,
     object_name,
@@ -107,6 +108,10 @@ _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{
 _BEFORE_NAME_COLON = re.compile(
     r"(?:^|\s[-—–]\s)\s*(?P<who>[^!?;:“”\"«»„\n,—–]{2,60}?):\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
+_WORD_END = re.compile(r"\S+\Z")
+_STRAY_CLOSING = re.compile(r"^\s*[”’\"]+(?=[\s,])|^,[”’\"]+(?=\s)")
+# A full stop that ends a sentence inside a would-be subject (not "Mr.", "U.S.", "site.com").
+_STOP_IN_SUBJECT = re.compile(r"\b[a-z]{2,}\.(?:\s|$)")
 _MAX_SUBJECT_WORDS = 16
 _SHORT_SUBJECT_WORDS = 6
 _ENGLISH_PRONOUNS = frozenset({"he", "she", "they"})
@@ -189,6 +194,9 @@ def last_sentence(text: str) -> str:
     """The tail of `text` after its last sentence break."""
     start = 0
     for m in _SENTENCE_BREAK.finditer(text):
+        word = _WORD_END.search(text, max(0, m.start() - 30), m.start() + 1)
+        if word and is_abbreviation(word.group()):
+            continue  # "wrote of Ms. Merkel:", "Sen. Ada Moe said"
         start = m.end()
     return text[start:]
 
@@ -197,12 +205,12 @@ def _subject_ok(subj: str, short: bool) -> bool:
     """Not too long (a short quotation needs its verb close by), and no full stop except in
     abbreviations ("Mr. Trump", "the U.S. attorney")."""
     limit = _SHORT_SUBJECT_WORDS if short else _MAX_SUBJECT_WORDS
-    return len(subj.split()) <= limit and "." not in tokens(subj)
+    return len(subj.split()) <= limit and not _STOP_IN_SUBJECT.search(subj)
 
 
 def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     """Attribution in the words following a quote. Returns (who, attached)."""
-    after = after.lstrip(" ”’\"")  # a stray closing mark: “… he’s like 6’2”,” Rubio said
+    after = _STRAY_CLOSING.sub("", after, count=1)  # “… he’s like 6’2”,” Rubio said
     if not (inner.rstrip()[-1:] in _CLOSING_PUNCT or after.lstrip()[:1] in _CLOSING_PUNCT
             or len(inner.split()) > _SHORT):
         return None, False  # "the “Iron Lady” said …": a phrase, not a quotation
