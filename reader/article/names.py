@@ -396,6 +396,13 @@ def _name_at_end(clause: str, aside: bool = False) -> Name | Role | str | None:
     if aside and any(t.lower() in _PREPOSITIONS for t in toks[:i]):
         return None  # "…, the head of Acme Corp, said": the name is Acme's, not the speaker's
     name = strip_titles(toks[i:j])
+    if i >= 2 and toks[i - 1] == "and" and is_name_token(toks[i - 2]):
+        h = i - 2  # "Edward Dovere and Gabriel Debenedetti wrote": the first of the two
+        while h > 0 and is_name_token(toks[h - 1]):
+            h -= 1
+        first = strip_titles(toks[h:i - 1])
+        if first is not None and len(first.tokens) >= 2 and name and len(name.tokens) >= 2:
+            return first
     k = i - 1 if i > 0 and toks[i - 1].lower() not in ("the", "a", "an") else i - 2
     if k >= 0 and toks[k].lower() in _PREPOSITIONS and not (
             name and len(name.tokens) >= 2 and any(is_title(t) for t in toks[i:j - 1])):
