@@ -158,7 +158,7 @@ class Mention:
     name: Name
     subject: bool  # can be a sentence's subject (not after "the", "of", "than")
     leading: bool  # opens its clause ("On Sunday, Smith …", "…, but Smith …", "said Smith")
-    possessive: bool = False  # "Suu Kyi’s fate …": a person in view, not a subject
+    possessive: bool = False  # opens its sentence as a possessive: "Suu Kyi’s fate …"
 
 
 def mentions(text: str) -> list[Mention]:
@@ -188,7 +188,7 @@ def mentions(text: str) -> list[Mention]:
             leading = (not prev or prev in _CLAUSE_OPENERS or (prev in STOPWORDS
                        and prev not in _NOT_BEFORE_SUBJECT) or prev.rstrip(".") in _TIME_WORDS)
             out.append(Mention(spans[i][0], name, subject and not possessive, leading,
-                               possessive))
+                               possessive and prev in ("", ".")))
     return out
 
 
@@ -225,6 +225,8 @@ def _phrase_start(toks: list[str], i: int) -> int:
             k -= 1
         else:
             break
+    if k < i and k > 0 and toks[k - 1].lower() in ("the", "a", "an"):
+        k -= 1  # "The Washington Post columnist Ruth Marcus has been …"
     return k
 
 

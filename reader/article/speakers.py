@@ -140,7 +140,8 @@ _HEADLINE_CHARS = 200
 _PAPER_NOUNS = frozenset({"newspaper", "paper", "publication", "outlet", "magazine"})
 # A one-word name acting in the narration: "Trump said", "Carson defied the question".
 _SPEAKER_WORD = re.compile(
-    rf"\b([A-Z][\w’'-]+)\s+(?:[a-z]+ly\s+|also\s+)?(?:{VERB}|[a-z]{{3,}}ed\b)(?![\w])")
+    rf"\b([A-Z][\w’'-]+)(?:,[^,.;:]{{1,60}},)?\s+(?:[a-z]+ly\s+|also\s+)?"
+    rf"(?:{VERB}|[a-z]{{3,}}ed\b|has|had|was|is)(?![\w])")
 # Roles that, with "the", describe someone the article has named: "the Vermont senator said".
 _DESCRIBED_ROLES = frozenset({
     "senator", "governor", "secretary", "president", "nominee", "candidate", "frontrunner",
@@ -159,6 +160,9 @@ _OPENING_PRONOUN = re.compile(r"\s*(?:(?:But|And|So|Yet|Still|Then|Now|Later|Ins
 _MAX_LOOKS = 15  # occurrences of a word examined (names are introduced early)
 _GENDER_REACH = 80  # characters after a name searched for the pronoun that refers to it
 # The first he/his/him/she/her in the rest of the name's sentence, before any other name.
+# A name in a phrase after a preposition: the pronouns after it are someone else's.
+_OBJECT_BEFORE = re.compile(r"\b(?:with|by|of|to|for|from|at|in|on|about|against|than)\s+"
+                            r"(?:(?:[A-Z][\w.’'-]*|the|a|an|former|then)\s+){0,4}\Z")
 _TAIL_PRONOUN = re.compile(r"[^.!?A-Z]*?\b(he|his|him|she|her|hers)\b")
 _NARRATION_REACH = 6  # blocks looked back for a reported speaker
 _ROLE_REACH = 20  # blocks looked back for the person who holds a role ("the mayor")
@@ -501,7 +505,7 @@ class SpeakerBook:
         if full:
             return full
         return word if name.titled or word.lower() in GIVEN_NAME_GENDER or (
-            self._single_name(word) and word in self.acting) else None
+            word in self.acting and not word.endswith("s")) else None
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
         """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
@@ -615,6 +619,8 @@ class SpeakerBook:
                     break
                 tail = self.joined[at + len(word):at + len(word) + _GENDER_REACH]
                 m = _TAIL_PRONOUN.match(tail)
+                if m and _OBJECT_BEFORE.search(self.joined, max(0, at - 40), at):
+                    continue  # "with Mayor Marty Walsh by her side, Clinton …": her is Clinton
                 if m:
                     votes["m" if m.group(1) in ("he", "his", "him") else "f"] += 1
             given = GIVEN_NAME_GENDER.get(name.split()[0].lower()) if " " in name else None
