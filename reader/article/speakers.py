@@ -115,6 +115,7 @@ _STOP_IN_SUBJECT = re.compile(r"\b[a-z]{2,}\.(?:\s|$)")
 _MAX_SUBJECT_WORDS = 16
 _SHORT_SUBJECT_WORDS = 6
 _ENGLISH_PRONOUNS = frozenset({"he", "she", "they"})
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "him": "he", "them": "they"}
 _CLAUSE_PRONOUN = re.compile(
     r"(?:^|[,;]\s*|\b(?:and|but|then)\s+)(he|she|they|He|She|They)\s+[a-z]")
 _OPENING_WORDS = frozenset({"but", "and", "yet", "so", "still", "then", "now", "when", "after",
@@ -357,7 +358,7 @@ def _sentence_subject(sentence: str) -> Ref | None:
     while j < len(toks) and is_name_token(toks[j]):
         j += 1
     if j == i or j == len(toks) or not (toks[j][:1].islower() or toks[j] == ","):
-        return None
+        return _last_subject(sentence)  # "But back on American soil, he returned …"
     if toks[j - 1].endswith(("’s", "'s")):  # "Clinton’s response was: “…”"
         return possessor(toks[i:j + 1])
     return strip_titles(toks[i:j])
@@ -512,7 +513,7 @@ class SpeakerBook:
         if ref is None:
             return None
         if isinstance(ref, str):
-            return self._pronoun(ref, at)
+            return self._pronoun(_POSSESSIVE_PRONOUNS.get(ref, ref), at)  # "his call for …"
         if isinstance(ref, Role):
             if ref.word in ORG_NOUNS:
                 return self._organisation(ref.word, at)
