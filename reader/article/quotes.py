@@ -158,10 +158,12 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str],
             prev_end = block_spans[k - 1].end if k else 0
             next_start = block_spans[k + 1].start if k + 1 < len(block_spans) else len(text)
             inner = s.inner(text)
-            ref, attached = after_attribution(text[s.end:next_start], inner)
+            ref, attached = after_attribution(
+                text[s.end:min(next_start, s.end + _SENTENCE_REACH)], inner)
             if ref is None:
                 ref_before, attached_before = before_attribution(
-                    text[prev_end:s.start], text[max(0, s.start - _CONTEXT):s.start])
+                    text[max(prev_end, s.start - _SENTENCE_REACH):s.start],
+                    text[max(0, s.start - _CONTEXT):s.start])
                 ref = ref_before
                 attached = attached or attached_before
             s.ref, s.attached = ref, attached
