@@ -51,6 +51,12 @@ def run(args: Namespace, ctx: Context) -> int:
     for url in summary.gone:
         print(f"  {url} is gone for good; unsubscribe with: byline remove {url}",
               file=sys.stderr)
+    pages = list(summary.page_errors.items())
+    for url, reason in pages[:MAX_ERRORS_LISTED]:
+        print(f"  {url}: full text not cached: {clean_line(reason)[:300]}", file=sys.stderr)
+    if len(pages) > MAX_ERRORS_LISTED:
+        print(f"  … and {len(pages) - MAX_ERRORS_LISTED} more full texts not cached",
+              file=sys.stderr)
     print(summary.line())
     _retain(ctx)
     return 0 if summary.feeds_ok or not summary.feeds_failed else 1

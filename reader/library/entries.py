@@ -95,13 +95,14 @@ class Entries(Database):
         return article
 
     def entry_meta(self, entry_id: int) -> dict[str, Any]:
-        """An entry's feed metadata: title, link, authors (list), published."""
-        row = self._one("SELECT title, link, authors, published FROM entries WHERE id = ?",
-                        (entry_id,))
+        """An entry's feed metadata: title, link, authors (list), published, and how many
+        words its own text has (`words`)."""
+        row = self._one("SELECT title, link, authors, published, text FROM entries "
+                        "WHERE id = ?", (entry_id,))
         if row is None:
             raise BylineError(f"no article {entry_id} in the library")
         return {"title": row[0], "link": row[1], "authors": json.loads(row[2]),
-                "published": row[3]}
+                "published": row[3], "words": len(row[4].split())}
 
     def _cache_article(self, entry_id: int, article: Article) -> None:
         """Keep a built article for next time; a busy library only means building it again."""
@@ -244,7 +245,8 @@ class Entries(Database):
                 """UPDATE entries SET guid = ?, link = ?, title = ?, authors = ?, published = ?,
                        published_raw = ?, sort_time = CASE WHEN ? IS NULL THEN sort_time ELSE ?
                        END, raw = ?, raw_kind = ?, summary_only = ?, text = ?,
-                       reading_minutes = ?, hash = ?, article = NULL, page = NULL
+                       reading_minutes = ?, hash = ?, article = NULL, page = NULL,
+                       page_status = NULL, page_retry = NULL
                    WHERE feed_id = ? AND key = ?""",
                 [(p[1], p[2], p[3], p[4], p[5], p[6], p[5], p[7], p[9], p[10], p[11], p[12],
                   p[13], p[14], feed_id, p[0]) for p in updates])
@@ -259,23 +261,32 @@ class Entries(Database):
                  clean_line("; ".join(problems))[:500] or None, now, feed_id))
         return new
 
-    def summary_only_entries(self, feed_ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
-        """(entry id, link) of entries that carry only a summary and have no fetched page."""
+    def summary_only_entries(self, feed_ids: Sequence[int] | None = None, *,
+                             now: float | None = None) -> list[tuple[int, str]]:
+        """(entry id, link) of entries that carry only a summary and whose page is still to
+        fetch: never tried, or failed and due again (`now`: the clock)."""
         sql = ("SELECT id, link FROM entries WHERE summary_only = 1 AND page IS NULL "
-               "AND link IS NOT NULL")
-        params: tuple[Any, ...] = ()
+               "AND link IS NOT NULL AND (page_status IS NULL OR page_retry <= ?)")
+        params: tuple[Any, ...] = (time.time() if now is None else now,)
         if feed_ids is not None:
             sql += f" AND feed_id IN ({','.join('?' * len(feed_ids))})"
-            params = tuple(feed_ids)
+            params += tuple(feed_ids)
         return [(r[0], r[1]) for r in self._all(sql + " ORDER BY sort_time DESC", params)]
 
     def store_page(self, entry_id: int, page_html: str, article: Article) -> None:
         """Cache the linked page of a summary-only entry and the article cleaned from it."""
         with self._write() as conn:
-            conn.execute("""UPDATE entries SET page = ?, article = ?, reading_minutes = ?
-                            WHERE id = ?""",
+            conn.execute("""UPDATE entries SET page = ?, article = ?, reading_minutes = ?,
+                            page_status = 'cached', page_retry = NULL WHERE id = ?""",
                          (clean_text(page_html), json.dumps(article.to_dict(), ensure_ascii=False),
                           article.reading_minutes, entry_id))
+
+    def record_page(self, entry_id: int, status: str, retry_at: float | None = None) -> None:
+        """Remember a page `refresh --full` did not cache: 'not needed', or 'failed: …' with
+        when it may be tried again (None: never)."""
+        with self._write() as conn:
+            conn.execute("UPDATE entries SET page_status = ?, page_retry = ? WHERE id = ?",
+                         (clean_line(status)[:300], retry_at, entry_id))
 
 
 

@@ -10,8 +10,10 @@ handler.
 
 from __future__ import annotations
 
+import html
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
@@ -26,8 +28,14 @@ from typing import Any
 from reader.errors import BylineError
 from reader.library.store import Library, LibraryBusy, NewEntry, feed_count, prepare_entries
 
-# An entry whose HTML is shorter than this is a summary: `--full` fetches its page.
+# An entry with only a description shorter than this (HTML) is a summary: `--full` fetches
+# its page. An entry with content of its own is full text unless it ends cut short.
 FULL_TEXT_MIN_HTML = 1000
+# How an entry cut short ends: "…", "[…]", "Read more", "Continue reading …".
+_CUT_SHORT = re.compile(
+    r"(?:\.\.\.|…|\[(?:\.\.\.|…)\]|\b(?:read more|continue reading|read the full "
+    r"(?:story|article|post)|full story|more\s*(?:»|>>|→))\W*)\s*$", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 WORKERS = 2
 ORPHAN_CHECK_SECONDS = 0.25
 # Parsing runs in worker processes only when there is enough work to pay for them.
@@ -71,10 +79,30 @@ def new_entries(parsed: Any) -> list[NewEntry]:
     return [
         NewEntry(key=e.key, title=e.title, raw=e.content_html or e.summary_html, guid=e.guid,
                  link=e.link, authors=e.authors, published=e.published,
-                 published_raw=e.published_raw,
-                 summary_only=len(e.content_html or "") < FULL_TEXT_MIN_HTML)
+                 published_raw=e.published_raw, summary_only=summary_only(e))
         for e in parsed.entries
     ]
+
+
+def summary_only(entry: Any) -> bool:
+    """Whether a feed entry carries only a summary of its article (`refresh --full` fetches
+    its page): it ends cut short ("…", "Read more"), or it has no content of its own beside
+    its description and that description is short. A short entry with its own content (a
+    link post, a note) is the whole article."""
+    if not entry.link:
+        return False
+    content = entry.content_html or ""
+    body = content or entry.summary_html or ""
+    tail = html.unescape(_TAG.sub(" ", body[-600:]))
+    if _CUT_SHORT.search(tail):
+        return True
+    if content.strip() and _words(content) != _words(entry.summary_html or ""):
+        return False
+    return len(body) < FULL_TEXT_MIN_HTML
+
+
+def _words(fragment: str) -> list[str]:
+    return html.unescape(_TAG.sub(" ", fragment)).split()
 
 
 def store_parsed(library: Library, feed_id: int, parsed: Any, *, etag: str | None,

@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,12 @@ from reader.library.store import FeedRow, Library
 
 # Pages fetched per `--full` refresh, newest first (the rest on the next run).
 FULL_TEXT_PER_RUN = 300
+# A page that failed is tried again after this long (a week), unless it is not there at all.
+PAGE_RETRY = 7 * 86400.0
+# A page is worth caching when its article has more words than the entry: more than
+# PAGE_GAIN times as many, plus PAGE_GAIN_WORDS.
+PAGE_GAIN = 1.2
+PAGE_GAIN_WORDS = 20
 # Backoff after a server error without Retry-After: 60 s doubling per failure, at most 6 h.
 BACKOFF_BASE = 60.0
 BACKOFF_MAX = 6 * 3600.0
@@ -62,6 +68,8 @@ class RefreshSummary:
     skipped: dict[str, str] = field(default_factory=dict)  # feed URL -> why it was not fetched
     gone: list[str] = field(default_factory=list)          # feeds that answered 410
     pages: int = 0                                         # full-text pages cached (--full)
+    pages_not_needed: int = 0      # pages with no more text than their entry (--full)
+    page_errors: dict[str, str] = field(default_factory=dict)  # page URL -> why not cached
 
     def line(self) -> str:
         """The one summary line: `12 feeds ok, 1 failed, 340 new articles in 3.2 s`."""
@@ -73,6 +81,11 @@ class RefreshSummary:
         text += f", {self.new_articles} new article{'s' if self.new_articles != 1 else ''}"
         if self.pages:
             text += f", {self.pages} full text{'s' if self.pages != 1 else ''} cached"
+        if self.page_errors:
+            failed = len(self.page_errors)
+            text += f", {failed} full text{'s' if failed != 1 else ''} failed"
+        if self.pages_not_needed:
+            text += f", {self.pages_not_needed} already complete"
         return f"{text} in {self.seconds:.1f} s"
 
 
@@ -387,7 +400,12 @@ class _Run:
                 self.progress(self.written, self.total, _waiting(waits))
 
     async def pages(self, feed_ids: list[int]) -> None:
-        """`--full`: fetch the linked page of summary-only entries and cache its clean text."""
+        """`--full`: fetch the linked page of summary-only entries and cache its clean text.
+
+        A page that fails is remembered with when to try it again (a 404 or 410: never), a
+        page with no more text than its entry as 'not needed', so the next run fetches
+        neither; failures are listed in the summary.
+        """
         from reader.sources.files import decode_bytes
         from reader.sources.http import Fetcher, FetchError
 
@@ -406,17 +424,28 @@ class _Run:
             except FetchError as exc:
                 if exc.retry_after is not None:
                     self.host_wait[_host(link)] = time.time() + exc.retry_after
+                if exc.tried:
+                    await self._page_failed(entry_id, link, _reason(exc, link),
+                                            _page_retry(exc))
                 return
             try:
                 page = decode_bytes(result.body, link, charset=result.charset)[1]
-                article = await loop.run_in_executor(None, _page_article, self.library,
-                                                     entry_id, page, result.url)
+                article, words = await loop.run_in_executor(None, _page_article, self.library,
+                                                            entry_id, page, result.url)
+                if article.word_count <= words * PAGE_GAIN + PAGE_GAIN_WORDS:
+                    await loop.run_in_executor(None, self.library.record_page, entry_id,
+                                               "not needed")
+                    self.summary.pages_not_needed += 1
+                    return
                 await loop.run_in_executor(None, self.library.store_page, entry_id, page,
                                            article)
-            except BylineError:  # not a page (binary), or the library stayed busy
+            except BylineError as exc:  # not a page (binary), or the library stayed busy
+                await self._page_failed(entry_id, link, exc.message, time.time() + PAGE_RETRY)
                 return
-            except Exception:  # an engine bug on a hostile page must not end the refresh
-                return  # the entry keeps its summary; the next --full tries again
+            except Exception as exc:  # an engine bug on a hostile page must not end the refresh
+                await self._page_failed(entry_id, link, f"internal error ({type(exc).__name__})",
+                                        time.time() + PAGE_RETRY)
+                return
             self.summary.pages += 1
 
         done = 0
@@ -427,14 +456,31 @@ class _Run:
                 if self.progress:
                     self.progress(done, len(todo), "full text")
 
+    async def _page_failed(self, entry_id: int, link: str, reason: str,
+                           retry_at: float | None) -> None:
+        """Count and remember a page that could not be cached (a busy library: not this time)."""
+        self.summary.page_errors[link] = reason
+        with suppress(BylineError):
+            await asyncio.get_running_loop().run_in_executor(
+                None, self.library.record_page, entry_id, f"failed: {reason}", retry_at)
 
-def _page_article(library: Library, entry_id: int, page: str, url: str) -> Any:
+
+def _page_retry(exc: Any) -> float | None:
+    """When a page that failed may be fetched again: never when it is not there (404, 410)
+    or not fit to fetch, after the server's Retry-After, else after `PAGE_RETRY`."""
+    if exc.status in (404, 410) or exc.kind in ("gone", "http 404", "unsafe url", "too large"):
+        return None
+    return time.time() + (exc.retry_after if exc.retry_after is not None else PAGE_RETRY)
+
+
+def _page_article(library: Library, entry_id: int, page: str, url: str) -> tuple[Any, int]:
+    """The article cleaned from an entry's page, and the word count of the entry's own text."""
     from reader.article.build import Meta, from_html
 
     row = library.entry_meta(entry_id)
     meta = Meta(title=row["title"] or None, url=row["link"], authors=row["authors"],
                 published=row["published"])
-    return from_html(page, url, url=url, meta=meta, extra_rules=library.extra_rules)
+    return from_html(page, url, url=url, meta=meta, extra_rules=library.extra_rules), row["words"]
 
 
 def _reason(exc: BylineError, url: str) -> str:

@@ -137,6 +137,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE feed_tags_nocase RENAME TO feed_tags;
     CREATE INDEX feed_tags_tag ON feed_tags(tag);
     """,
+    # 7: what `refresh --full` made of an entry's page: 'cached', 'not needed' (no more text
+    # than the entry), or 'failed: <reason>', and when a failed page may be tried again (NULL:
+    # never, e.g. a 404), so a run does not fetch the same pages over and over.
+    """
+    ALTER TABLE entries ADD COLUMN page_status TEXT;
+    ALTER TABLE entries ADD COLUMN page_retry REAL;
+    """,
 ]
 
 
