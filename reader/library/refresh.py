@@ -38,7 +38,7 @@ PAGE_RETRY = 7 * 86400.0
 # A page is worth caching when its article has more words than the entry: more than
 # PAGE_GAIN times as many, plus PAGE_GAIN_WORDS.
 PAGE_GAIN = 1.2
-PAGE_GAIN_WORDS = 20
+PAGE_GAIN_WORDS = 5
 # Backoff after a server error without Retry-After: 60 s doubling per failure, at most 6 h.
 BACKOFF_BASE = 60.0
 BACKOFF_MAX = 6 * 3600.0
