@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="list articles in the library")
     p.add_argument("--unread", action="store_true")
+    p.add_argument("--filter", metavar="EXPR", default="",
+                   help="filter terms: words, \"a phrase\", unread, starred, tag:T, feed:F, "
+                   "author:A, title:T, has:quotes, @7d, @2026-11-01.., -TERM (docs/filters.md)")
+    p.add_argument("--view", metavar="NAME", help="a saved view of config.toml ([[views]])")
+    p.add_argument("--sort", choices=["date", "feed", "title", "minutes"], default="date")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--limit", type=int, default=50)
 
@@ -102,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="compact only; delete nothing")
 
     p = sub.add_parser("search", help="offline full-text search of the library")
-    p.add_argument("query")
+    p.add_argument("query", help="words and phrases, ranked; filter terms (unread, tag:T, @7d "
+                   "…) narrow the matches")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--limit", type=int, default=20)
     return parser

@@ -22,6 +22,14 @@ from reader.paths import Paths
 from reader.sanitize import clean_line
 
 
+@dataclass(frozen=True)
+class View:
+    """A saved filter shown as a source in the reader (`[[views]]`)."""
+
+    name: str
+    filter: str
+
+
 @dataclass
 class Config:
     """Settings with their defaults; `problems` are warnings about the file, one line each."""
@@ -32,6 +40,7 @@ class Config:
     browser: list[str] = field(default_factory=list)
     browser_terminal: bool | None = None
     retention: dict[str, int] = field(default_factory=dict)  # keep_days, keep_per_feed
+    views: list[View] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -89,6 +98,18 @@ def _retention(value: Any) -> dict[str, int]:
     return dict(value)
 
 
+def _views(value: Any) -> list[View]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ValueError("must be tables: [[views]] name = \"…\" filter = \"…\"")
+    views = []
+    for number, table in enumerate(value, start=1):
+        name, text = table.get("name"), table.get("filter")
+        if not isinstance(name, str) or not name.strip() or not isinstance(text, str):
+            raise ValueError(f"number {number} needs a name and a filter, both strings")
+        views.append(View(clean_line(name)[:100], text))
+    return views
+
+
 SETTINGS: dict[str, Setting] = {
     "theme": Setting("the theme at start", _string),
     "browser": Setting("the command `o` runs, without a shell", _command),
@@ -97,6 +118,7 @@ SETTINGS: dict[str, Setting] = {
     "rules": Setting("[rules]: your own cleaning rules", _table),
     "retention": Setting("[retention]: keep_days = N, keep_per_feed = N (starred and "
                          "marked-unread articles are kept)", _retention),
+    "views": Setting("[[views]]: saved filters shown as sources (name, filter)", _views),
 }
 
 
@@ -124,7 +146,7 @@ def parse_config(data: dict[str, Any], where: str = "config") -> Config:
             setattr(config, name, setting.check(value))
         except ValueError as exc:
             shown = f"[{name}]" if isinstance(value, dict) or name in ("keys", "rules",
-                                                                       "retention") \
+                                                                       "retention", "views") \
                 else f"'{name}'"
             raise BylineError(f"bad config {where}: {shown} {exc}") from None
     return config

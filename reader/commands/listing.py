@@ -11,7 +11,8 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from reader.context import Context
-    from reader.library.store import EntryRow, SearchHit
+    from reader.library.listings import EntryRow, Listing
+    from reader.library.store import SearchHit
 
 
 def run(args: Namespace, ctx: Context) -> int:
@@ -20,11 +21,32 @@ def run(args: Namespace, ctx: Context) -> int:
     library = open_library(ctx)
     try:
         if args.command == "list":
-            rows = library.entries("unread" if args.unread else "all", limit=args.limit)
+            rows = library.listing_page(_listing(args, ctx), limit=args.limit)
             return _print_entries(rows, args.format)
         return _print_hits(library.search(args.query, limit=args.limit), args.format)
     finally:
         library.close()
+
+
+def _listing(args: Namespace, ctx: Context) -> Listing:
+    """What `byline list` shows: its filter, a saved view's filter, or both (AND)."""
+    from reader.library.listings import Listing
+
+    terms = [args.filter]
+    if args.view is not None:
+        from reader.config import load_config
+        from reader.errors import BylineError
+        from reader.sanitize import clean_line
+
+        views = load_config(ctx.paths).views
+        wanted = clean_line(args.view).casefold()
+        view = next((v for v in views if v.name.casefold() == wanted), None)
+        if view is None:
+            known = ", ".join(repr(v.name) for v in views) or "none in config.toml"
+            raise BylineError(f"no view named {clean_line(args.view)[:60]!r} (views: {known})")
+        terms.append(view.filter)
+    return Listing(filter=" ".join(t for t in terms if t.strip()), unread_only=args.unread,
+                   sort=args.sort)
 
 
 def _print_entries(rows: list[EntryRow], fmt: str) -> int:

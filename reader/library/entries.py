@@ -8,68 +8,32 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from reader.article.model import Article
 from reader.errors import BylineError
-from reader.library.database import Database
 from reader.library.entry_rows import MAX_TITLE, NewEntry, digest, prepare_entries, sort_time
 from reader.library.feeds import LOCAL_LABEL
+from reader.library.listings import EntryRow, Listing, Listings
 from reader.sanitize import clean_line, clean_text, safe_url
 
 LOCAL_FEED_URL = "byline:local"
 
 
-@dataclass
-class EntryRow:
-    """One line of an article list."""
-
-    id: int
-    title: str
-    source: str
-    published: str | None
-    read: bool
-    starred: bool
-    reading_minutes: int
-    url: str | None
-
-
-class Entries(Database):
+class Entries(Listings):
     """The entries of the library and their state."""
 
     def count(self, source_key: str) -> int:
-        where, params = _source_filter(source_key)
-        row = self._one(f"SELECT count(*) FROM entries e WHERE {where}", params)
-        return int(row[0]) if row else 0
+        return self.listing_count(Listing(source_key))
 
     def entries(self, source_key: str, *, limit: int, offset: int = 0) -> list[EntryRow]:
         """A page of a source's entries, newest first."""
-        where, params = _source_filter(source_key)
-        # The page's ids come from the index alone; only those rows are then read.
-        rows = self._all(
-            f"""SELECT e.id, e.title, f.title, f.url, e.published, e.read, e.starred,
-                       e.reading_minutes, e.link
-                FROM entries e JOIN feeds f ON f.id = e.feed_id
-                WHERE e.id IN (SELECT e.id FROM entries e WHERE {where}
-                               ORDER BY e.sort_time DESC, e.id DESC LIMIT ? OFFSET ?)
-                ORDER BY e.sort_time DESC, e.id DESC""",
-            (*params, max(0, limit), max(0, offset)),
-        )
-        return [
-            EntryRow(r[0], r[1], r[2] or r[3], r[4], bool(r[5]), bool(r[6]), r[7], r[8])
-            for r in rows
-        ]
+        return self.listing_page(Listing(source_key), limit=limit, offset=offset)
 
     def entry_ids(self, source_key: str) -> list[int]:
         """Every id of a source, newest first (100,000 in about 50 ms)."""
-        where, params = _source_filter(source_key)
-        with self._lock:
-            cursor = self._conn.cursor()
-            cursor.row_factory = None  # plain tuples: no Row object per id
-            cursor.execute(f"SELECT e.id FROM entries e WHERE {where} "
-                           "ORDER BY e.sort_time DESC, e.id DESC", params)
-            return [r[0] for r in cursor]
+        return self.listing_ids(Listing(source_key))
 
     # -- one article -----------------------------------------------------------------------
 
@@ -108,9 +72,10 @@ class Entries(Database):
         """Keep a built article for next time; a busy library only means building it again."""
         try:
             with self._write() as conn:
-                conn.execute("UPDATE entries SET article = ?, reading_minutes = ? WHERE id = ?",
+                conn.execute("UPDATE entries SET article = ?, reading_minutes = ?, quotes = ? "
+                             "WHERE id = ?",
                              (json.dumps(article.to_dict(), ensure_ascii=False),
-                              article.reading_minutes, entry_id))
+                              article.reading_minutes, len(article.quotes), entry_id))
         except BylineError:
             pass
 
@@ -137,11 +102,7 @@ class Entries(Database):
 
     def mark_all_read(self, source_key: str) -> int:
         """Mark every unread entry of a source read; return how many changed."""
-        where, params = _source_filter(source_key)
-        with self._write() as conn:
-            cur = conn.execute(f"UPDATE entries SET read = 1 WHERE read = 0 AND id IN "
-                               f"(SELECT e.id FROM entries e WHERE {where})", params)
-            return cur.rowcount
+        return len(self.mark_listing_read(Listing(source_key)))
 
     def set_starred(self, entry_id: int, starred: bool) -> None:
         with self._write() as conn:
@@ -181,21 +142,23 @@ class Entries(Database):
             row = conn.execute(
                 """INSERT INTO entries (feed_id, key, link, title, authors, published, sort_time,
                                         first_seen, raw, raw_kind, article, text,
-                                        reading_minutes, hash)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'text', ?, ?, ?, ?)
+                                        reading_minutes, hash, quotes)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'text', ?, ?, ?, ?, ?)
                    ON CONFLICT (feed_id, key) DO UPDATE SET
                        link = excluded.link, title = excluded.title, authors = excluded.authors,
                        published = excluded.published, raw = excluded.raw,
                        sort_time = CASE WHEN excluded.published IS NULL THEN sort_time
                                         ELSE excluded.sort_time END,
                        article = excluded.article, text = excluded.text,
-                       reading_minutes = excluded.reading_minutes, hash = excluded.hash
+                       reading_minutes = excluded.reading_minutes, hash = excluded.hash,
+                       quotes = excluded.quotes
                    RETURNING id""",
                 (feed_id, key, link, clean_line(article.title)[:MAX_TITLE],
                  json.dumps(article.authors), article.published,
                  sort_time(article.published, now), now,
                  clean_text(article.raw), json.dumps(article.to_dict(), ensure_ascii=False),
-                 clean_text(text), article.reading_minutes, digest(article.raw)),
+                 clean_text(text), article.reading_minutes, digest(article.raw),
+                 len(article.quotes)),
             ).fetchone()
         return int(row[0])
 
@@ -246,7 +209,7 @@ class Entries(Database):
                        published_raw = ?, sort_time = CASE WHEN ? IS NULL THEN sort_time ELSE ?
                        END, raw = ?, raw_kind = ?, summary_only = ?, text = ?,
                        reading_minutes = ?, hash = ?, article = NULL, page = NULL,
-                       page_status = NULL, page_retry = NULL
+                       page_status = NULL, page_retry = NULL, quotes = NULL
                    WHERE feed_id = ? AND key = ?""",
                 [(p[1], p[2], p[3], p[4], p[5], p[6], p[5], p[7], p[9], p[10], p[11], p[12],
                   p[13], p[14], feed_id, p[0]) for p in updates])
@@ -277,9 +240,9 @@ class Entries(Database):
         """Cache the linked page of a summary-only entry and the article cleaned from it."""
         with self._write() as conn:
             conn.execute("""UPDATE entries SET page = ?, article = ?, reading_minutes = ?,
-                            page_status = 'cached', page_retry = NULL WHERE id = ?""",
+                            page_status = 'cached', page_retry = NULL, quotes = ? WHERE id = ?""",
                          (clean_text(page_html), json.dumps(article.to_dict(), ensure_ascii=False),
-                          article.reading_minutes, entry_id))
+                          article.reading_minutes, len(article.quotes), entry_id))
 
     def record_page(self, entry_id: int, status: str, retry_at: float | None = None) -> None:
         """Remember a page `refresh --full` did not cache: 'not needed', or 'failed: …' with
@@ -287,31 +250,6 @@ class Entries(Database):
         with self._write() as conn:
             conn.execute("UPDATE entries SET page_status = ?, page_retry = ? WHERE id = ?",
                          (clean_line(status)[:300], retry_at, entry_id))
-
-
-
-def _source_filter(key: str) -> tuple[str, tuple[Any, ...]]:
-    """SQL condition on `entries e` for a library source key."""
-    if key == "all":
-        return "1", ()
-    if key == "unread":
-        return "e.read = 0", ()
-    if key == "starred":
-        return "e.starred = 1", ()
-    if key == "local":
-        return "e.feed_id IN (SELECT id FROM feeds WHERE kind = 'local')", ()
-    if key == "removed":
-        return "e.feed_id IN (SELECT id FROM feeds WHERE kind = 'removed')", ()
-    if key.startswith("ids:"):   # the entries given, e.g. the files just opened
-        ids = tuple(int(i) for i in key[4:].split(",") if i.isdigit())
-        return f"e.id IN ({','.join('?' * len(ids))})", ids
-    kind, _, value = key.partition(":")
-    if kind == "feed" and value.isdigit():
-        return "e.feed_id = ?", (int(value),)
-    if kind == "tag" and value:
-        return ("e.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ? COLLATE NOCASE)",
-                (value,))
-    raise BylineError(f"unknown library source: {clean_line(key)[:100]}")
 
 
 

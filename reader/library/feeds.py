@@ -97,7 +97,7 @@ class Feeds(Database):
             rows.append(SourceRow("removed", REMOVED_LABEL, sum(u for u, _ in removed),
                                   sum(t for _, t in removed)))
         tags: dict[str, tuple[str, list[int]]] = {}   # folded -> (spelling, counts)
-        for feed in self.feeds():
+        for feed in self.feeds(counts=False):
             c = per_feed.get(feed.id, [0, 0])
             rows.append(SourceRow(f"feed:{feed.id}", feed.label, c[0], c[1]))
             for folded, tag in {t.casefold(): t for t in feed.tags}.items():   # any case: one
@@ -108,15 +108,18 @@ class Feeds(Database):
                     for _, (name, c) in sorted(tags.items()))
         return rows
 
-    def feeds(self) -> list[FeedRow]:
-        """Every subscription (not the local-files pseudo-feed), in title order."""
+    def feeds(self, *, counts: bool = True) -> list[FeedRow]:
+        """Every subscription (not the local-files pseudo-feed), in title order; without
+        `counts`, unread and total are 0 and no entry is read (the library screen counts
+        once for every source)."""
+        counted = """LEFT JOIN (SELECT feed_id, sum(read = 0) AS unread, count(*) AS total
+                     FROM entries GROUP BY feed_id) c ON c.feed_id = f.id""" if counts else \
+            "LEFT JOIN (SELECT NULL AS feed_id, 0 AS unread, 0 AS total) c ON 0"
         rows = self._all(
-            """SELECT f.*, coalesce(c.unread, 0), coalesce(c.total, 0),
+            f"""SELECT f.*, coalesce(c.unread, 0), coalesce(c.total, 0),
                       (SELECT group_concat(tag, char(31)) FROM
                           (SELECT tag FROM feed_tags t WHERE t.feed_id = f.id ORDER BY tag))
-               FROM feeds f LEFT JOIN
-                   (SELECT feed_id, sum(read = 0) AS unread, count(*) AS total
-                    FROM entries GROUP BY feed_id) c ON c.feed_id = f.id
+               FROM feeds f {counted}
                WHERE f.kind = 'feed' ORDER BY lower(coalesce(nullif(f.title, ''), f.url)), f.id""")
         return [_feed_row(r) for r in rows]
 

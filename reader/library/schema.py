@@ -144,6 +144,28 @@ MIGRATIONS: list[str] = [
     ALTER TABLE entries ADD COLUMN page_status TEXT;
     ALTER TABLE entries ADD COLUMN page_retry REAL;
     """,
+    # 8: filters and sorts (reader.library.filters, listings). `quotes` counts the cleaned
+    # article's quotations (NULL until it is cleaned); `hidden` marks entries a kill rule hid.
+    # The newest-first index also covers title, authors and quotes, so `title:`, `author:`
+    # and `has:quotes` never read the wide rows; more indexes serve the other sorts (by
+    # feed: feeds in title order, then each feed's entries newest first).
+    """
+    ALTER TABLE entries ADD COLUMN quotes INTEGER;
+    ALTER TABLE entries ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    UPDATE entries SET quotes = json_array_length(article, '$.quotes')
+    WHERE article IS NOT NULL AND json_valid(article);
+    DROP INDEX entries_sort;
+    CREATE INDEX entries_sort ON entries(sort_time DESC, id DESC, feed_id, read, starred, hidden,
+                                         quotes, title, authors);
+    CREATE INDEX entries_title ON entries(title COLLATE NOCASE, id DESC, feed_id, read, starred,
+                                          hidden);
+    CREATE INDEX entries_minutes ON entries(reading_minutes, sort_time DESC, id DESC, feed_id,
+                                            read, starred, hidden);
+    DROP INDEX entries_feed_sort;
+    CREATE INDEX entries_feed_sort ON entries(feed_id, sort_time DESC, id DESC, read, starred,
+                                              hidden);
+    CREATE INDEX feeds_sort ON feeds(lower(coalesce(nullif(title, ''), url)), id);
+    """,
 ]
 
 

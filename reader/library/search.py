@@ -1,5 +1,5 @@
-"""Full-text search: user queries made safe for FTS5, ranked hits, snippets with highlight
-spans."""
+"""Full-text search: ranked hits (words ranked, other filter terms narrowing them), snippets
+with highlight spans."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from reader.errors import BylineError
-from reader.library.database import Database
+from reader.library.filters import fts_query, split_words
+from reader.library.listings import Listing, Listings
+from reader.sanitize import clean_line
 
 # Markers FTS5 puts around matched terms in snippets. Stored text never contains them:
 # `clean_text` strips every C0 control before anything is written.
@@ -16,35 +18,6 @@ HIT_START = "\x02"
 HIT_END = "\x03"
 
 SEARCH_WINDOW = 5000  # matches of one query that are ranked, newest first
-_OPERATORS = frozenset({"OR", "NOT"})
-_TERM = re.compile(r"[\w][\w'’.-]*\*?|\"[^\"]*\"")
-
-
-def fts_query(query: str) -> str | None:
-    """Turn what a user typed into an FTS5 query: every term quoted, all terms required.
-
-    Punctuation and FTS5 syntax in the input are treated as text, so no input is a syntax
-    error. Kept: a trailing `*` (prefix search), `"a phrase"`, and `AND`/`OR`/`NOT` in capitals
-    between two terms. Returns None when the query holds no searchable term.
-    """
-    parts: list[str] = []
-    for match in _TERM.finditer(query):
-        term = match.group()
-        if term == "AND":  # the default between terms
-            continue
-        if term in _OPERATORS:
-            if parts and parts[-1] not in _OPERATORS:
-                parts.append(term)
-            continue
-        prefix = term.endswith("*") and not term.startswith('"')
-        words = term.strip('"*').strip("'’.-")
-        if not re.search(r"\w", words):
-            continue
-        quoted = '"' + words.replace('"', '""') + '"'
-        parts.append(quoted + ("*" if prefix else ""))
-    while parts and parts[-1] in _OPERATORS:
-        parts.pop()
-    return " ".join(parts) or None
 
 
 def split_snippet(marked: str) -> tuple[str, list[tuple[int, int]]]:
@@ -80,20 +53,27 @@ class SearchHit:
     published: str | None = None
 
 
-
-class Search(Database):
+class Search(Listings):
     """Full-text search of the library."""
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Ranked full-text search (bm25, a title match weighs ten body matches).
 
-        Any input is a valid query (see `fts_query`). A term that matches a large part of
-        the library is ranked among its newest `SEARCH_WINDOW` matches only, which keeps a
-        search for a very common word fast on a big library.
+        Words and phrases are ranked; the query's other filter terms (`unread`, `tag:news`,
+        `@7d`, `-word` …, see `reader.library.filters`) narrow the matches, and a query of
+        such terms alone lists its matches newest first. No input is an error (see
+        `fts_query`, `split_words`). A term that matches a large part of the library is
+        ranked among its newest `SEARCH_WINDOW` matches only, which keeps a search for a very
+        common word fast on a big library.
         """
-        match = fts_query(query)
+        words, rest = split_words(query, lenient=True)
+        match = fts_query(words)
         if match is None:
-            return []
+            if not rest:
+                return []
+            return [SearchHit(r.id, r.title, r.source, "", 0.0, [], r.url, r.published)
+                    for r in self.listing_page(Listing(filter=rest), limit=max(1, limit))]
+        where, params = Listing(filter=rest).where()
         try:
             rows = self._all(
                 f"""SELECT e.id, e.title, f.title, f.url,
@@ -101,14 +81,16 @@ class Search(Database):
                            rank, e.link, e.published
                     FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
                     JOIN feeds f ON f.id = e.feed_id
-                    WHERE entries_fts MATCH ?1 AND entries_fts.rowid >= coalesce(
-                        (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1
-                         ORDER BY rowid DESC LIMIT 1 OFFSET ?2), 0)
-                    ORDER BY rank LIMIT ?3""",
-                (match, SEARCH_WINDOW - 1, max(1, limit)),
+                    WHERE entries_fts MATCH ? AND {where} AND entries_fts.rowid >= coalesce(
+                        (SELECT entries_fts.rowid FROM entries_fts
+                         JOIN entries e ON e.id = entries_fts.rowid
+                         WHERE entries_fts MATCH ? AND {where}
+                         ORDER BY entries_fts.rowid DESC LIMIT 1 OFFSET ?), 0)
+                    ORDER BY rank LIMIT ?""",
+                (match, *params, match, *params, SEARCH_WINDOW - 1, max(1, limit)),
             )
         except sqlite3.OperationalError as exc:
-            raise BylineError(f"cannot search for {query!r}: {exc}") from None
+            raise BylineError(f"cannot search for {clean_line(query)[:100]!r}: {exc}") from None
         hits = []
         for r in rows:
             snippet, spans = split_snippet(r[4] or "")

@@ -11,15 +11,30 @@ here.
 from __future__ import annotations
 
 from reader.library.database import LibraryBusy, feed_count
-from reader.library.entries import LOCAL_FEED_URL, Entries, EntryRow, build_article
+from reader.library.entries import LOCAL_FEED_URL, Entries, build_article
 from reader.library.entry_rows import MAX_TITLE, NewEntry, prepare_entries, sort_time
 from reader.library.feeds import LOCAL_LABEL, REMOVED_LABEL, FeedRow, Feeds, Removed, SourceRow
+from reader.library.listings import EntryRow, Listing
 from reader.library.search import Search, SearchHit
 
 __all__ = [
-    "LOCAL_FEED_URL", "LOCAL_LABEL", "MAX_TITLE", "REMOVED_LABEL", "EntryRow", "FeedRow",
-    "Library", "LibraryBusy", "NewEntry", "Removed", "SearchHit", "SourceRow", "build_article",
-    "feed_count", "prepare_entries", "sort_time",
+    "LOCAL_FEED_URL",
+    "LOCAL_LABEL",
+    "MAX_TITLE",
+    "REMOVED_LABEL",
+    "EntryRow",
+    "FeedRow",
+    "Library",
+    "LibraryBusy",
+    "Listing",
+    "NewEntry",
+    "Removed",
+    "SearchHit",
+    "SourceRow",
+    "build_article",
+    "feed_count",
+    "prepare_entries",
+    "sort_time",
 ]
 
 
@@ -28,4 +43,5 @@ class Library(Feeds, Entries, Search):
 
     def is_empty(self) -> bool:
         """True when there is no subscription and no article."""
-        return self._one("SELECT 1 FROM entries LIMIT 1") is None and not self.feeds()
+        return self._one("SELECT 1 FROM entries LIMIT 1") is None and \
+            self._one("SELECT 1 FROM feeds WHERE kind = 'feed' LIMIT 1") is None

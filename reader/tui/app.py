@@ -16,6 +16,7 @@ from textual.screen import Screen
 from reader.article.model import Article
 from reader.config import Config
 from reader.errors import BylineError
+from reader.library.filters import view_problems
 from reader.library.store import Library
 from reader.paths import Paths, bundled_themes_dir
 from reader.sanitize import clean_line, safe_url
@@ -63,6 +64,7 @@ class BylineApp(App[None]):
         self._writes = threading.Lock()
         self.keymap, key_problems = keys.check_keys(self.config.keys)
         self.notices += key_problems
+        self.notices += view_problems(self.config.views)
         self.library = Library.open(paths.library_file, extra_rules=self.config.rules or None)
         if self.library.notice:
             self.notices.append(self.library.notice)
@@ -105,8 +107,8 @@ class BylineApp(App[None]):
 
         targets = len(self.opened) + len(self.urls)
         if not targets:
-            return LibraryScreen(self.library)
-        return LibraryScreen(self.library, "opened", focus_entries=True,
+            return LibraryScreen(self.library, views=self.config.views)
+        return LibraryScreen(self.library, "opened", focus_entries=True, views=self.config.views,
                              opened=list(self.opened_ids))
 
     def on_mount(self) -> None:

@@ -4,7 +4,7 @@ Each action has a binding id (`byline.<action>`), so `config.toml` can rebind it
 
     [keys]
     next_quote = "ctrl+n"
-    star = "s,f"
+    star = "s,x"
 
 The help screen and the command palette are both generated from this table.
 """
@@ -55,6 +55,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("bottom", "G,end", "Go to the bottom", "screen"),
     KeyAction("open", "enter", "Open", "library", "Open"),
     KeyAction("refresh", "r", "Refresh this feed", "library"),
+    KeyAction("filter", "f", "Filter the list (words, unread, tag:…, @7d …)", "library",
+              "Filter"),
     KeyAction("star", "s", "Star / unstar", "screen"),
     KeyAction("toggle_read", "m", "Mark read / unread", "screen"),
     KeyAction("next_article", "n", "Next article", "article", "Next"),

@@ -58,6 +58,7 @@ def config_report(ctx: Context, config: Config) -> tuple[list[str], list[str]]:
     start-up; notes say how settings combine (which theme wins, which browser `o` runs)."""
     from textual.theme import BUILTIN_THEMES
 
+    from reader.library.filters import view_problems
     from reader.paths import bundled_themes_dir
     from reader.sanitize import clean_line
     from reader.tui.browser import find_browser
@@ -66,6 +67,7 @@ def config_report(ctx: Context, config: Config) -> tuple[list[str], list[str]]:
 
     problems = list(config.problems)
     problems += check_keys(config.keys)[1]
+    problems += view_problems(config.views)
     loaded = load_themes(bundled_themes_dir(), ctx.paths.themes_dir)
     problems += loaded.problems
     known = {t.name for t in loaded.themes} | set(BUILTIN_THEMES)

@@ -38,7 +38,7 @@ async def test_sources_with_counts_beside_the_list(make_app, library):
             assert label in text
         assert "Tide report" in text and " ● " in text
         # wide: both panes at once
-        assert screen.query_one("#sources").display and screen.entries.display
+        assert screen.query_one("#sources").display and screen.query_one("#list-pane").display
         await pilot.press("down", "down", "down")  # -> Local files
         await pilot.pause()
         assert screen.source_key == "local"
@@ -86,29 +86,29 @@ async def test_narrow_terminal_shows_one_pane_at_a_time(make_app, library):
         await pilot.pause()
         screen = app.screen
         sources = screen.query_one("#sources")
-        assert sources.display and not screen.entries.display
+        assert sources.display and not screen.query_one("#list-pane").display
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.entries.display and not sources.display
+        assert screen.query_one("#list-pane").display and not sources.display
         assert "Tide report" in screen_text(app)
         await pilot.press("q")
         await pilot.pause()
-        assert sources.display and not screen.entries.display
+        assert sources.display and not screen.query_one("#list-pane").display
         await pilot.resize_terminal(120, 24)
         await pilot.pause()
-        assert sources.display and screen.entries.display
+        assert sources.display and screen.query_one("#list-pane").display
 
 
 async def test_ten_thousand_entries_are_virtual(make_app, library, monkeypatch):
     _fill(library, 10_000)
     calls = []
-    original = type(library).entries
+    original = type(library).listing_page
 
-    def counting(self, key, *, limit, offset=0):
-        calls.append((key, limit, offset))
-        return original(self, key, limit=limit, offset=offset)
+    def counting(self, listing, *, limit, offset=0):
+        calls.append((listing, limit, offset))
+        return original(self, listing, limit=limit, offset=offset)
 
-    monkeypatch.setattr(type(library), "entries", counting)
+    monkeypatch.setattr(type(library), "listing_page", counting)
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()

@@ -6,19 +6,24 @@ back to the sources.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 
+from reader.config import View
 from reader.errors import BylineError
+from reader.library.listings import Listing
+from reader.library.store import SourceRow
 from reader.sanitize import clean_line
 from reader.tui import keys
 from reader.tui.messages import OpenArticles, RefreshFeeds, ToggleFlag
@@ -26,10 +31,11 @@ from reader.tui.widgets.entry_list import EntryList
 from reader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from reader.library.store import Library, SourceRow
+    from reader.library.store import Library
 
 NARROW = 100   # below this many columns, one pane at a time
 OPENED_LABEL = "Opened now"   # the files and URLs given to `byline PATH_OR_URL …`
+FILTER_DELAY = 0.15   # seconds of no typing before the live filter applies
 
 
 class LibraryScreen(Screen[None]):
@@ -38,25 +44,35 @@ class LibraryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("screen", "library")
 
     def __init__(self, library: Library, source_key: str = "all", *,
-                 focus_entries: bool = False, opened: list[int] | None = None) -> None:
+                 focus_entries: bool = False, opened: list[int] | None = None,
+                 views: Sequence[View] = ()) -> None:
         super().__init__()
         self.library = library
         self.source_key = source_key
         self._focus_entries = focus_entries
         #: The entries of `byline PATH_OR_URL …` (source "opened"), None when none was given.
         self.opened = opened
+        self.views = list(views)
         self.sources: list[SourceRow] = []
         self.problems: dict[str, str] = {}   # source key -> why its last refresh failed
+        self.view_counts: dict[str, tuple[int, int] | None] = {}  # None: the filter is bad
+        self.live_filter = ""
+        self.filter_error = ""
+        self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield OptionList(id="sources")
-            yield EntryList(id="entries")
+            with Vertical(id="list-pane"):
+                yield Input(placeholder="filter: words, unread, starred, tag:…, feed:…, "
+                            "author:…, @7d, -word", id="filter")
+                yield EntryList(id="entries")
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(StatusBar).right = "? keys"
+        self.query_one("#filter", Input).display = False
         self.reload()
         self._apply_width(self.app.size.width)
         if self._focus_entries:
@@ -78,16 +94,24 @@ class LibraryScreen(Screen[None]):
             if self.opened is not None:
                 self.sources.insert(0, self._opened_row())
             self.problems = {f"feed:{feed.id}": feed.last_error or feed.last_status or ""
-                             for feed in library.feeds() if feed.last_status in ("error", "gone")}
+                             for feed in library.feeds(counts=False)
+                             if feed.last_status in ("error", "gone")}
         except BylineError as exc:
             self.notify(exc.message, markup=False, severity="error")
             return
+        fixed = next((i for i, row in enumerate(self.sources)
+                      if row.key.startswith(("feed:", "tag:"))), len(self.sources))
+        self.sources[fixed:fixed] = [
+            SourceRow(f"view:{i}", view.name, *self.view_counts.get(f"view:{i}") or (0, 0))
+            for i, view in enumerate(self.views)]
         self._render_sources()
         keys_ = [row.key for row in self.sources]
         if self.source_key not in keys_:
             self.source_key = "all"
         self.query_one("#sources", OptionList).highlighted = keys_.index(self.source_key)
         self._show_source(self.source_key, cursor=self.entries.cursor)
+        if self.views:
+            self.call_after_refresh(self._count_views)   # after the screen is drawn
 
     def _render_sources(self) -> None:
         """The sources pane from `self.sources`: one line each, cut to the pane's width; a
@@ -100,11 +124,10 @@ class LibraryScreen(Screen[None]):
         previous = ""
         for row in self.sources:
             group = row.key.partition(":")[0] if ":" in row.key else ""
-            if group != previous and group in ("feed", "tag") and options:
+            if group != previous and group in ("view", "feed", "tag") and options:
                 options.append(None)
             previous = group
-            options.append(Option(self._source_prompt(row, row.key in self.problems, width),
-                                  id=row.key))
+            options.append(Option(self._source_prompt(row, width), id=row.key))
         listing.add_options(options)
         if highlighted is not None and highlighted < len(self.sources):
             listing.highlighted = highlighted
@@ -115,8 +138,6 @@ class LibraryScreen(Screen[None]):
         self.reload()
 
     def _opened_row(self) -> SourceRow:
-        from reader.library.store import SourceRow
-
         ids = self.opened or []
         rows = self.library.entries(self._query_key("opened"), limit=len(ids))
         return SourceRow("opened", OPENED_LABEL, sum(not r.read for r in rows), len(rows))
@@ -127,47 +148,91 @@ class LibraryScreen(Screen[None]):
             return "ids:" + ",".join(str(i) for i in self.opened or [])
         return key
 
-    @staticmethod
-    def _source_prompt(row: SourceRow, failing: bool, width: int) -> Text:
+    def _source_prompt(self, row: SourceRow, width: int) -> Text:
         """`label  unread/total` on one line: a long label is cut (…) so the counts show; a
-        feed without a title shows its URL without the scheme; a tag is marked `#`."""
+        feed without a title shows its URL without the scheme; a tag is marked `#`, a saved
+        view `⌕` (its counts `…` until they are made, `bad filter` when it has a mistake)."""
         label = clean_line(row.label) or row.key
         if row.key.startswith("feed:"):
             label = _short_url(label)
         elif row.key.startswith("tag:"):
             label = f"# {label}"
+        elif row.key.startswith("view:"):
+            label = f"⌕ {label}"
         counts = f"  {row.unread}/{row.total}" if row.unread else f"  {row.total}"
-        mark = "  ⚠" if failing else ""
+        if row.key.startswith("view:"):
+            counted = self.view_counts.get(row.key, ())
+            counts = "  bad filter" if counted is None else counts if counted else "  …"
+        failing = row.key in self.problems or counts == "  bad filter"
+        mark = "  ⚠" if row.key in self.problems else ""
         room = max(4, width - cell_len(counts + mark))
         prompt = Text(label, style="bold" if row.unread else "", no_wrap=True)
         if cell_len(label) > room:
             prompt.truncate(room, overflow="ellipsis")
-        if row.key.startswith("tag:"):
+        if row.key.startswith(("tag:", "view:")):
             prompt.stylize("dim", 0, 1)
-        prompt.append(counts, style="dim")
+        prompt.append(counts, style="bold red" if counts == "  bad filter" else "dim")
         if failing:
             prompt.append(mark, style="bold red")
         return prompt
 
-    def _show_source(self, key: str, cursor: int = 0) -> None:
+    @work(thread=True, exclusive=True, group="view-counts")
+    def _count_views(self) -> None:
+        """Count each saved view off the UI thread (start-up does not wait for them)."""
+        counts: dict[str, tuple[int, int] | None] = {}
+        for index, view in enumerate(self.views):
+            try:
+                counts[f"view:{index}"] = self.library.listing_counts(Listing(filter=view.filter))
+            except BylineError:
+                counts[f"view:{index}"] = None
+        self.app.call_from_thread(self._views_counted, counts)
+
+    def _views_counted(self, counts: dict[str, tuple[int, int] | None]) -> None:
+        self.view_counts = counts
+        for row in self.sources:
+            if counts.get(row.key):
+                row.unread, row.total = counts[row.key] or (0, 0)
+        self._render_sources()
+
+    def listing(self, key: str | None = None) -> Listing:
+        """What the list shows for source `key` (default: the chosen one): a view's filter
+        and the live filter (`f`) narrow it."""
+        source = self._query_key(key or self.source_key)
+        terms = [self.live_filter]
+        if source.startswith("view:"):
+            index = int(source.removeprefix("view:"))
+            terms.append(self.views[index].filter if index < len(self.views) else "")
+            source = "all"
+        return Listing(source, " ".join(t for t in terms if t.strip()))
+
+    def _show_source(self, key: str, cursor: int = 0) -> bool:
+        """Show source `key` with the current filter; False (and the list unchanged) when the
+        filter cannot be read (the status bar says why)."""
         library = self.library
         self.source_key = key
-        query = self._query_key(key)
+        listing = self.listing(key)
         try:
-            count = library.count(query)
+            count = library.listing_count(listing)
+            self.filter_error = ""
         except BylineError as exc:
-            self.notify(exc.message, markup=False, severity="error")
-            return
-        self.entries.show(lambda offset, limit: library.entries(query, limit=limit,
-                                                                offset=offset),
+            self.filter_error = exc.message
+            self._update_status()
+            return False
+        self.entries.show(lambda offset, limit: library.listing_page(listing, limit=limit,
+                                                                     offset=offset),
                           count, cursor)
         self._update_status()
+        return True
 
     def _update_status(self) -> None:
         label = next((r.label for r in self.sources if r.key == self.source_key), "")
         status = self.query_one(StatusBar)
         count = self.entries.count
         status.left = f"{clean_line(label)} · {count} article{'' if count == 1 else 's'}"
+        if self.live_filter:
+            status.left += f" · filter: {clean_line(self.live_filter)[:60]}"
+        if self.filter_error:
+            status.left += f" · {clean_line(self.filter_error)}"
         problem = self.problems.get(self.source_key)
         if problem:
             status.left += f" · last refresh failed: {clean_line(problem)}"
@@ -187,7 +252,7 @@ class LibraryScreen(Screen[None]):
     @on(EntryList.Selected)
     def _entry_selected(self, event: EntryList.Selected) -> None:
         try:
-            ids = self.library.entry_ids(self._query_key(self.source_key))
+            ids = self.library.listing_ids(self.listing())
         except BylineError as exc:
             self.notify(exc.message, markup=False, severity="error")
             return
@@ -205,7 +270,50 @@ class LibraryScreen(Screen[None]):
             self.call_after_refresh(self._render_sources)  # labels cut to the new width
 
     def on_descendant_focus(self) -> None:
-        self.set_class(self.focused is self.entries, "-entries-focused")
+        self.set_class(self.focused in (self.entries, self._filter_input),
+                       "-entries-focused")
+
+    # -- the live filter (f) ----------------------------------------------------------------
+
+    @property
+    def _filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    def action_filter(self) -> None:
+        box = self._filter_input
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self._apply_filter(event.value))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self._apply_filter(event.value)
+        self.entries.focus()
+
+    def _apply_filter(self, text: str) -> None:
+        """Narrow the list to `text`; a filter with a mistake leaves the list as it was and
+        says why in the status bar."""
+        previous = self.live_filter
+        self.live_filter = text.strip()
+        if not self._show_source(self.source_key):
+            self.live_filter = previous
+            self._update_status()
+
+    def _close_filter(self) -> None:
+        box = self._filter_input
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        box.value = ""
+        box.display = False
+        self.live_filter = ""
+        self.filter_error = ""
+        self._show_source(self.source_key)
+        self.entries.focus()
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -216,13 +324,17 @@ class LibraryScreen(Screen[None]):
         return self.entries
 
     def action_back(self) -> None:
-        if self.focused is self.entries:
+        if self.focused is self._filter_input:
+            self._close_filter()
+        elif self.focused is self.entries:
             self.query_one("#sources", OptionList).focus()
         else:
             self.app.exit()
 
     def action_escape(self) -> None:
-        if self.focused is self.entries:
+        if self.focused is self._filter_input:
+            self._close_filter()
+        elif self.focused is self.entries:
             self.query_one("#sources", OptionList).focus()
 
     def action_down(self) -> None:
@@ -283,7 +395,7 @@ class LibraryScreen(Screen[None]):
             only = [key.removeprefix("feed:")]
         elif key.startswith("tag:"):
             tag = key.removeprefix("tag:").casefold()
-            only = [str(feed.id) for feed in self.library.feeds()
+            only = [str(feed.id) for feed in self.library.feeds(counts=False)
                     if tag in {t.casefold() for t in feed.tags}]
         else:
             self.notify("Choose a feed or a tag to refresh it (R refreshes every feed)",
