@@ -299,6 +299,8 @@ def _fill_unattributed(speech: list[_Span], texts: dict[int, str], i: int, prev:
     """Quotes with no attribution of their own take the paragraph's speaker (split quotes); the
     person the paragraph reports or names as a subject just before them; or, when they open the
     paragraph, the previous paragraph's speaker (continuations, "X said:" lead-ins)."""
+    if not speech:
+        return
     alone = [s for s in speech if not _own_attribution(s) and s.chain is None]
     alone_ids = {id(s) for s in alone}
     if not alone:

@@ -109,6 +109,7 @@ _BEFORE_NAME_COLON = re.compile(
     r"(?:^|\s[-—–]\s)\s*(?P<who>[^!?;:“”\"«»„\n,—–]{2,60}?):\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
 _WORD_END = re.compile(r"\S+\Z")
+_CLOSING_MARKS = frozenset("”’\"")
 _STRAY_CLOSING = re.compile(r"^\s*[”’\"]+(?=[\s,])|^,[”’\"]+(?=\s)")
 # A full stop that ends a sentence inside a would-be subject (not "Mr.", "U.S.", "site.com").
 _STOP_IN_SUBJECT = re.compile(r"\b[a-z]{2,}\.(?:\s|$)")
@@ -215,13 +216,15 @@ def _subject_ok(subj: str, short: bool) -> bool:
 
 def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     """Attribution in the words following a quote. Returns (who, attached)."""
-    after = _STRAY_CLOSING.sub("", after, count=1)  # “… he’s like 6’2”,” Rubio said
+    if after[:3].lstrip(" ,")[:1] in _CLOSING_MARKS:
+        after = _STRAY_CLOSING.sub("", after, count=1)  # “… he’s like 6’2”,” Rubio said
     if not (inner.rstrip()[-1:] in _CLOSING_PUNCT or after.lstrip()[:1] in _CLOSING_PUNCT
             or len(inner.split()) > _SHORT):
         return None, False  # "the “Iron Lady” said …": a phrase, not a quotation
     if inner.rstrip()[-1:] == "." and after.lstrip()[:1].isupper():
         return None, False  # “… broken.” Clinton said …: a new sentence, not an attribution
-    if not _AFTER_VERB_FIRST.match(after):
+    verb_first = _AFTER_VERB_FIRST.match(after)
+    if not verb_first and ", " in after:
         m = _AFTER_SENTENCE_END.search(after)  # “…” by the shooting in Orlando, Nefzi said.
         if m:
             who = subject_name(m.group("subj"))
@@ -231,7 +234,7 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     m = _AFTER_FRENCH_INVERSION.match(after)
     if m:
         return m.group("p").lower(), True
-    m = _AFTER_VERB_FIRST.match(after)
+    m = verb_first
     if m:
         if m.group("verb").endswith("ing"):
             return None, True  # "X said “…”, saying he …": X speaks, found before the quote
@@ -253,8 +256,8 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     m = _AFTER_DASH_NAME.match(after)  # “…” — Jane Smith (a signed quotation)
     if m and only_a_name(m.group("who")):
         return subject_name(m.group("who")), True
-    m = _AFTER_SENTENCE_END_INVERTED.search(after)  # “…” since …, said Lee Epstein, who …
-    if m:
+    m = _AFTER_SENTENCE_END_INVERTED.search(after) if ", " in after else None
+    if m:  # “…” since …, said Lee Epstein, who …
         named = object_name(m.group("who"))
         if isinstance(named, Name):
             return named, True
