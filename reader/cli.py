@@ -93,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50)
 
     p = sub.add_parser("mark", help="mark articles read or unread, starred or not")
-    p.add_argument("entries", nargs="+", metavar="ID_OR_URL")
+    p.add_argument("entries", nargs="*", metavar="ID_OR_URL")
+    p.add_argument("--filter", metavar="EXPR",
+                   help="every article the filter matches (docs/filters.md), e.g. 'tag:news @7d'")
     read = p.add_mutually_exclusive_group()
     read.add_argument("--read", dest="read", action="store_true", default=None)
     read.add_argument("--unread", dest="read", action="store_false")

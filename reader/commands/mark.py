@@ -1,4 +1,5 @@
-"""`byline mark ID … --read/--unread --star/--unstar`: change articles' read and starred state."""
+"""`byline mark ID … --read/--unread --star/--unstar`: change articles' read and starred state
+(`--filter EXPR`: every article the filter matches)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,15 @@ def run(args: Namespace, ctx: Context) -> int:
 
     if args.read is None and args.star is None:
         raise BylineError("mark: say what to mark: --read, --unread, --star or --unstar")
+    if not args.entries and args.filter is None:
+        raise BylineError("mark: name the articles (ids or URLs) or give --filter EXPR")
     library = open_library(ctx)
     try:
         ids = []
+        if args.filter is not None:
+            from reader.library.listings import Listing
+
+            ids = library.listing_ids(Listing(filter=args.filter))
         for target in args.entries:
             entry_id = library.find(target)
             if entry_id is None:
@@ -38,6 +45,10 @@ def run(args: Namespace, ctx: Context) -> int:
                     library.set_starred(entry_id, args.star)
     finally:
         library.close()
+    if args.filter is not None:
+        print(f"Marked {len(set(ids))} article{'s' * (len(set(ids)) != 1)} "
+              f"{' and '.join(changes)}")
+        return 0
     shown = ", ".join(str(i) for i in dict.fromkeys(ids))
     print(f"Marked {shown} {' and '.join(changes)}")
     return 0

@@ -17,12 +17,14 @@ from reader.article.model import Article
 from reader.config import Config
 from reader.errors import BylineError
 from reader.library.filters import view_problems
+from reader.library.listings import Listing
 from reader.library.store import Library
 from reader.paths import Paths, bundled_themes_dir
 from reader.sanitize import clean_line, safe_url
 from reader.tui import keys
 from reader.tui.messages import (
     CopyLink,
+    MarkListingRead,
     OpenArticles,
     OpenInBrowser,
     OpenLink,
@@ -30,6 +32,7 @@ from reader.tui.messages import (
     SavePosition,
     SearchLibrary,
     ToggleFlag,
+    UndoMarkRead,
 )
 from reader.tui.themes import (
     DEFAULT_THEME,
@@ -62,6 +65,7 @@ class BylineApp(App[None]):
         self.urls = urls or []
         self.notices = list(notices or []) + self.config.problems
         self._writes = threading.Lock()
+        self._last_marked: list[int] = []   # what the last mark-all-read changed (u undoes)
         self.keymap, key_problems = keys.check_keys(self.config.keys)
         self.notices += key_problems
         self.notices += view_problems(self.config.views)
@@ -208,6 +212,41 @@ class BylineApp(App[None]):
                 self.call_from_thread(self.notify, exc.message, markup=False, severity="error")
                 return
         self.call_from_thread(self.notify, message, timeout=2)
+        self.call_from_thread(self.reload_lists)
+
+    @work(thread=True, group="writes")
+    def mark_listing_read(self, listing: Listing) -> None:
+        """Mark a list read; remember what changed so `u` can undo it."""
+        with self._writes:
+            try:
+                ids = self.library.mark_listing_read(listing)
+            except BylineError as exc:
+                self.call_from_thread(self.notify, exc.message, markup=False, severity="error")
+                return
+            if ids:
+                self._last_marked = ids
+        count = len(ids)
+        self.call_from_thread(self.notify, f"Marked {count} article{'s' * (count != 1)} read"
+                              + (" (u undoes it)" if count else ""), timeout=4)
+        self.call_from_thread(self.reload_lists)
+
+    @work(thread=True, group="writes")
+    def undo_mark_read(self) -> None:
+        """Make the articles of the last mark-all-read unread again (once)."""
+        with self._writes:
+            ids, self._last_marked = self._last_marked, []
+            if not ids:
+                self.call_from_thread(self.notify, "Nothing to undo", timeout=2)
+                return
+            try:
+                self.library.set_read_many(ids, False)
+            except BylineError as exc:
+                self._last_marked = ids
+                self.call_from_thread(self.notify, exc.message, markup=False, severity="error")
+                return
+        count = len(ids)
+        self.call_from_thread(self.notify, f"Marked {count} article{'s' * (count != 1)} "
+                              "unread again", timeout=4)
         self.call_from_thread(self.reload_lists)
 
     @work(thread=True, group="writes")
@@ -404,6 +443,12 @@ class BylineApp(App[None]):
 
     def on_save_position(self, message: SavePosition) -> None:
         self.save_position(message.entry_id, message.block)
+
+    def on_mark_listing_read(self, message: MarkListingRead) -> None:
+        self.mark_listing_read(message.listing)
+
+    def on_undo_mark_read(self, message: UndoMarkRead) -> None:
+        self.undo_mark_read()
 
     def on_refresh_feeds(self, message: RefreshFeeds) -> None:
         self.start_refresh(message.only)

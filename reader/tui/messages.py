@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from reader.library.listings import Listing
+
 
 class OpenArticles(Message):
     """Open entry `index` of `entry_ids`; n/p walk that list."""
@@ -66,6 +68,18 @@ class SavePosition(Message):
         super().__init__()
         self.entry_id = entry_id
         self.block = block
+
+
+class MarkListingRead(Message):
+    """Mark every unread article of `listing` read (undone by `UndoMarkRead`)."""
+
+    def __init__(self, listing: Listing) -> None:
+        super().__init__()
+        self.listing = listing
+
+
+class UndoMarkRead(Message):
+    """Undo the last `MarkListingRead`: those articles are unread again."""
 
 
 class RefreshFeeds(Message):

@@ -73,3 +73,14 @@ def test_mistakes_are_one_line(data: Path, args: tuple[str, ...], says: str) -> 
     done = byline(data, *args)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and says in done.stderr
+
+
+def test_mark_every_match_of_a_filter(data: Path) -> None:
+    done = byline(data, "mark", "--filter", "climate -starred", "--read")
+    assert done.returncode == 0 and done.stdout.strip() == "Marked 2 articles read"
+    assert _titles(byline(data, "list", "--unread", "--format", "json")) == [
+        "climate story 4", "market story 3", "ferry story 1"]
+    bad = byline(data, "mark", "--filter", "tag:", "--read")
+    assert bad.returncode == 1 and bad.stderr.startswith("byline: bad filter")
+    nothing = byline(data, "mark", "--read")
+    assert nothing.returncode == 1 and "give --filter EXPR" in nothing.stderr

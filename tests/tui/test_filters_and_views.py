@@ -22,6 +22,10 @@ def _fill(library) -> None:
     library.set_read(library.entry_ids("all")[0], True)
 
 
+def _notified(app, text: str) -> bool:
+    return any(text in n.message for n in app._notifications)
+
+
 async def _settle(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -102,3 +106,47 @@ async def test_the_live_filter_narrows_a_view_and_a_feed(make_app, library):
         await pilot.press("enter")
         await article_ready(pilot)
         assert isinstance(app.screen, ArticleScreen) and len(app.screen.items) == 2
+
+
+async def test_mark_all_read_with_undo_unread_only_and_sort(make_app, library):
+    _fill(library)
+    app = make_app(config=Config(views=[View("Climate", "climate")]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        await pilot.press("down", "down", "down", "down")   # the view "Climate"
+        await pilot.pause()
+        assert screen.source_key == "view:0"
+        await pilot.press("A")
+        await _settle(pilot)
+        assert library.count("unread") == 2   # ferry and market stay unread
+        assert _notified(app, "Marked 2 articles read (u undoes it)")
+        assert "⌕ Climate  3" in screen_text(app)
+        await pilot.press("u")
+        await _settle(pilot)
+        assert library.count("unread") == 4 and _notified(app, "Marked 2 articles unread again")
+        await pilot.press("u")
+        await _settle(pilot)
+        assert _notified(app, "Nothing to undo")
+        # unread only: the story read at the start leaves the list
+        await pilot.press("U")
+        await pilot.pause()
+        assert screen.entries.count == 2 and "unread only" in screen_text(app)
+        await pilot.press("U", "S")   # all again; by feed
+        await pilot.pause()
+        assert screen.entries.count == 3 and screen.sort == "feed"
+        await pilot.press("S")
+        await pilot.pause()
+        assert screen.sort == "title" and "by title" in screen_text(app)
+        assert [screen.entries.row(i).title for i in range(3)] == [
+            "climate story 0", "climate story 2", "climate story 4"]
+        await pilot.press("S", "S")
+        assert screen.sort == "date"
+        # a filter narrows what A marks
+        await pilot.press("home")   # back to All articles
+        await pilot.press("f", *"market", "enter")
+        await pilot.pause()
+        await pilot.press("A")
+        await _settle(pilot)
+        assert [r.title for r in library.entries("unread", limit=10)] == [
+            "climate story 2", "ferry story 1", "climate story 0"]

@@ -22,11 +22,17 @@ from textual.widgets.option_list import Option
 
 from reader.config import View
 from reader.errors import BylineError
-from reader.library.listings import Listing
+from reader.library.listings import SORTS, Listing
 from reader.library.store import SourceRow
 from reader.sanitize import clean_line
 from reader.tui import keys
-from reader.tui.messages import OpenArticles, RefreshFeeds, ToggleFlag
+from reader.tui.messages import (
+    MarkListingRead,
+    OpenArticles,
+    RefreshFeeds,
+    ToggleFlag,
+    UndoMarkRead,
+)
 from reader.tui.widgets.entry_list import EntryList
 from reader.tui.widgets.status_bar import StatusBar
 
@@ -58,6 +64,8 @@ class LibraryScreen(Screen[None]):
         self.view_counts: dict[str, tuple[int, int] | None] = {}  # None: the filter is bad
         self.live_filter = ""
         self.filter_error = ""
+        self.unread_only = False
+        self.sort = "date"
         self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -203,7 +211,8 @@ class LibraryScreen(Screen[None]):
             index = int(source.removeprefix("view:"))
             terms.append(self.views[index].filter if index < len(self.views) else "")
             source = "all"
-        return Listing(source, " ".join(t for t in terms if t.strip()))
+        return Listing(source, " ".join(t for t in terms if t.strip()), self.unread_only,
+                       self.sort)
 
     def _show_source(self, key: str, cursor: int = 0) -> bool:
         """Show source `key` with the current filter; False (and the list unchanged) when the
@@ -231,6 +240,10 @@ class LibraryScreen(Screen[None]):
         status.left = f"{clean_line(label)} · {count} article{'' if count == 1 else 's'}"
         if self.live_filter:
             status.left += f" · filter: {clean_line(self.live_filter)[:60]}"
+        if self.unread_only:
+            status.left += " · unread only"
+        if self.sort != "date":
+            status.left += f" · {SORTS[self.sort][0]}"
         if self.filter_error:
             status.left += f" · {clean_line(self.filter_error)}"
         problem = self.problems.get(self.source_key)
@@ -388,6 +401,25 @@ class LibraryScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         self.app.post_message(ToggleFlag(self._current_entry(), "read"))
+
+    def action_mark_all_read(self) -> None:
+        if self.filter_error:
+            self.notify(self.filter_error, markup=False, severity="error", timeout=3)
+            return
+        self.app.post_message(MarkListingRead(self.listing()))
+
+    def action_undo_mark_all(self) -> None:
+        self.app.post_message(UndoMarkRead())
+
+    def action_unread_only(self) -> None:
+        self.unread_only = not self.unread_only
+        self._show_source(self.source_key)
+
+    def action_sort(self) -> None:
+        names = list(SORTS)
+        self.sort = names[(names.index(self.sort) + 1) % len(names)]
+        self._show_source(self.source_key)
+        self.notify(f"Sorted {SORTS[self.sort][0]}", timeout=2)
 
     def action_refresh(self) -> None:
         key = self.source_key
