@@ -84,8 +84,9 @@ def wall(cmd: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
-def first_screen(cmd: list[str], cols: int = 120, rows: int = 40, timeout: float = 20) -> float:
-    """Seconds from starting `cmd` in a pty until FIRST_ROW appears in what it draws."""
+def first_screen(cmd: list[str], cols: int = 120, rows: int = 40, timeout: float = 20,
+                 marker: bytes = FIRST_ROW) -> float:
+    """Seconds from starting `cmd` in a pty until `marker` appears in what it draws."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     env = dict(os.environ, TERM="xterm-256color")
@@ -102,7 +103,7 @@ def first_screen(cmd: list[str], cols: int = 120, rows: int = 40, timeout: float
                 if not chunk:
                     break
                 seen = seen[-4096:] + chunk
-                if FIRST_ROW in seen:
+                if marker in seen:
                     elapsed = time.perf_counter() - start
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -113,7 +114,7 @@ def first_screen(cmd: list[str], cols: int = 120, rows: int = 40, timeout: float
             proc.wait()
         os.close(master)
     if elapsed is None:
-        raise SystemExit(f"the first screen never showed {FIRST_ROW!r}")
+        raise SystemExit(f"the first screen never showed {marker!r}")
     return elapsed
 
 
