@@ -69,20 +69,15 @@ class Feeds(Database):
 
     def sources(self) -> list[SourceRow]:
         """All, unread, starred, local files, then every feed and every tag, with counts."""
-        counts = self._all(
-            "SELECT feed_id, read, starred, count(*) FROM entries GROUP BY feed_id, read, starred")
         per_feed: dict[int, list[int]] = {}
         total = unread = starred = starred_unread = 0
-        for feed_id, read, star, n in counts:
-            slot = per_feed.setdefault(feed_id, [0, 0])
-            slot[1] += n
+        for feed_id, n, n_unread, n_starred, n_starred_unread in self._all(
+                "SELECT feed_id, total, unread, starred, starred_unread FROM feed_counts"):
+            per_feed[feed_id] = [n_unread, n]
             total += n
-            if not read:
-                slot[0] += n
-                unread += n
-            if star:
-                starred += n
-                starred_unread += 0 if read else n
+            unread += n_unread
+            starred += n_starred
+            starred_unread += n_starred_unread
         local = self._one("SELECT id FROM feeds WHERE kind = 'local'")
         local_counts = per_feed.get(local[0], [0, 0]) if local else [0, 0]
         rows = [
@@ -97,7 +92,7 @@ class Feeds(Database):
             rows.append(SourceRow("removed", REMOVED_LABEL, sum(u for u, _ in removed),
                                   sum(t for _, t in removed)))
         tags: dict[str, tuple[str, list[int]]] = {}   # folded -> (spelling, counts)
-        for feed in self.feeds(counts=False):
+        for feed in self.feeds():
             c = per_feed.get(feed.id, [0, 0])
             rows.append(SourceRow(f"feed:{feed.id}", feed.label, c[0], c[1]))
             for folded, tag in {t.casefold(): t for t in feed.tags}.items():   # any case: one
@@ -108,18 +103,14 @@ class Feeds(Database):
                     for _, (name, c) in sorted(tags.items()))
         return rows
 
-    def feeds(self, *, counts: bool = True) -> list[FeedRow]:
-        """Every subscription (not the local-files pseudo-feed), in title order; without
-        `counts`, unread and total are 0 and no entry is read (the library screen counts
-        once for every source)."""
-        counted = """LEFT JOIN (SELECT feed_id, sum(read = 0) AS unread, count(*) AS total
-                     FROM entries GROUP BY feed_id) c ON c.feed_id = f.id""" if counts else \
-            "LEFT JOIN (SELECT NULL AS feed_id, 0 AS unread, 0 AS total) c ON 0"
+    def feeds(self) -> list[FeedRow]:
+        """Every subscription (not the local-files pseudo-feed), in title order, with its
+        counts (from `feed_counts`: no entry is read)."""
         rows = self._all(
-            f"""SELECT f.*, coalesce(c.unread, 0), coalesce(c.total, 0),
+            """SELECT f.*, coalesce(c.unread, 0), coalesce(c.total, 0),
                       (SELECT group_concat(tag, char(31)) FROM
                           (SELECT tag FROM feed_tags t WHERE t.feed_id = f.id ORDER BY tag))
-               FROM feeds f {counted}
+               FROM feeds f LEFT JOIN feed_counts c ON c.feed_id = f.id
                WHERE f.kind = 'feed' ORDER BY lower(coalesce(nullif(f.title, ''), f.url)), f.id""")
         return [_feed_row(r) for r in rows]
 
@@ -148,8 +139,7 @@ class Feeds(Database):
 
     def starred_count(self, feed_id: int) -> int:
         """How many of a feed's entries are starred."""
-        row = self._one("SELECT count(*) FROM entries WHERE feed_id = ? AND starred = 1",
-                        (feed_id,))
+        row = self._one("SELECT starred FROM feed_counts WHERE feed_id = ?", (feed_id,))
         return int(row[0]) if row else 0
 
     def find_feeds(self, target: str) -> list[FeedRow]:

@@ -81,17 +81,31 @@ class Listings(Database):
     """What the library does with a `Listing` (a part of `Library`)."""
 
     def listing_count(self, listing: Listing) -> int:
-        where, params = listing.where()
-        row = self._query_one(f"SELECT count(*) FROM entries e WHERE {where}", params)
-        return int(row[0]) if row else 0
+        return self.listing_counts(listing)[1]
 
     def listing_counts(self, listing: Listing) -> tuple[int, int]:
-        """(unread, total) of a listing, in one pass."""
+        """(unread, total) of a listing, in one pass: summed from the per-feed counts
+        (`feed_counts`) when no filter or list of ids narrows it, so no entry is read."""
+        if not listing.filter.strip() and not listing.source.startswith("ids:"):
+            return self._feed_counts(listing)
         where, params = listing.where()
         row = self._query_one(
             f"SELECT coalesce(sum(e.read = 0), 0), count(*) FROM entries e WHERE {where}",
             params)
         return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def _feed_counts(self, listing: Listing) -> tuple[int, int]:
+        unread, total = {"unread": ("unread", "unread"),
+                         "starred": ("starred_unread", "starred")}.get(listing.source,
+                                                                       ("unread", "total"))
+        source = "all" if listing.source in ("unread", "starred") else listing.source
+        where, params = source_condition(source)
+        # Aliased `e`: the feed conditions of `source_condition` apply to it as they are.
+        row = self._query_one(
+            f"SELECT coalesce(sum({unread}), 0), coalesce(sum({total}), 0) FROM feed_counts e "
+            f"WHERE {where}", params)
+        counts = (int(row[0]), int(row[1])) if row else (0, 0)
+        return (counts[0], counts[0]) if listing.unread_only else counts
 
     def listing_page(self, listing: Listing, *, limit: int, offset: int = 0) -> list[EntryRow]:
         """A page of a listing, in its order."""

@@ -166,6 +166,46 @@ MIGRATIONS: list[str] = [
                                               hidden);
     CREATE INDEX feeds_sort ON feeds(lower(coalesce(nullif(title, ''), url)), id);
     """,
+    # 9: each feed's counts (all, unread, starred, starred and unread), so the library screen
+    # and the counts of every list never scan the entries (a scan of 1,000,000 takes 0.2 s).
+    # Like the search index, new entries are counted in bulk at the end of the transaction
+    # that inserted them (`Database._write`; a trigger per inserted row cost 10 µs); `counted`
+    # is the newest entry counted so far, and the triggers follow the changes of those only.
+    """
+    CREATE TABLE feed_counts (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        total INTEGER NOT NULL DEFAULT 0,
+        unread INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        starred_unread INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE counted (id INTEGER NOT NULL);
+    INSERT INTO counted SELECT coalesce(max(id), 0) FROM entries;
+    INSERT INTO feed_counts (feed_id, total, unread, starred, starred_unread)
+        SELECT feed_id, count(*), sum(read = 0), sum(starred = 1), sum(starred = 1 AND read = 0)
+        FROM entries GROUP BY feed_id;
+    CREATE TRIGGER entries_count_ad AFTER DELETE ON entries
+    WHEN old.id <= (SELECT id FROM counted) BEGIN
+        UPDATE feed_counts SET total = total - 1, unread = unread - (old.read = 0),
+            starred = starred - (old.starred = 1),
+            starred_unread = starred_unread - (old.starred = 1 AND old.read = 0)
+        WHERE feed_id = old.feed_id;
+    END;
+    CREATE TRIGGER entries_count_au AFTER UPDATE OF feed_id, read, starred ON entries
+    WHEN old.id <= (SELECT id FROM counted) AND (old.feed_id IS NOT new.feed_id
+         OR (old.read = 0) IS NOT (new.read = 0) OR (old.starred = 1) IS NOT (new.starred = 1))
+    BEGIN
+        UPDATE feed_counts SET total = total - 1, unread = unread - (old.read = 0),
+            starred = starred - (old.starred = 1),
+            starred_unread = starred_unread - (old.starred = 1 AND old.read = 0)
+        WHERE feed_id = old.feed_id;
+        INSERT INTO feed_counts (feed_id, total, unread, starred, starred_unread)
+        VALUES (new.feed_id, 1, new.read = 0, new.starred = 1, new.starred = 1 AND new.read = 0)
+        ON CONFLICT (feed_id) DO UPDATE SET total = total + 1, unread = unread + excluded.unread,
+            starred = starred + excluded.starred,
+            starred_unread = starred_unread + excluded.starred_unread;
+    END;
+    """,
 ]
 
 

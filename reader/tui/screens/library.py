@@ -102,7 +102,7 @@ class LibraryScreen(Screen[None]):
             if self.opened is not None:
                 self.sources.insert(0, self._opened_row())
             self.problems = {f"feed:{feed.id}": feed.last_error or feed.last_status or ""
-                             for feed in library.feeds(counts=False)
+                             for feed in library.feeds()
                              if feed.last_status in ("error", "gone")}
         except BylineError as exc:
             self.notify(exc.message, markup=False, severity="error")
@@ -427,7 +427,7 @@ class LibraryScreen(Screen[None]):
             only = [key.removeprefix("feed:")]
         elif key.startswith("tag:"):
             tag = key.removeprefix("tag:").casefold()
-            only = [str(feed.id) for feed in self.library.feeds(counts=False)
+            only = [str(feed.id) for feed in self.library.feeds()
                     if tag in {t.casefold() for t in feed.tags}]
         else:
             self.notify("Choose a feed or a tag to refresh it (R refreshes every feed)",
