@@ -3,8 +3,10 @@
 Builds a synthetic library (default 100,000 articles of ~150 words, words drawn with a
 Zipf-like frequency so some terms are very common and most are rare), then times a mix of
 queries: one common word, one rare word, two words, a prefix, a phrase, and a query full of
-FTS syntax. Also prints the cost of opening the library and of a full `PRAGMA quick_check`,
-of the library screen (`sources()`), and of article lists (first page, a deep page, all ids).
+FTS syntax; then types queries a letter at a time, as the reader's search does (the word
+being typed is a prefix; the listed hits with snippets and the count each time). Also prints
+the cost of opening the library and of a full `PRAGMA quick_check`, of the library screen
+(`sources()`), and of article lists (first page, a deep page, all ids).
 
 Usage: python benchmarks/search.py [--articles 100000] [--queries 200] [--keep DIR]
 (--keep reuses/keeps the library in DIR, so a second run skips the build.)
@@ -24,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reader.library.store import Library, NewEntry
+from reader.tui.screens.search import LIMIT, as_you_type
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "sto", "vu", "bel", "dar", "ni", "qua", "tes", "zor",
              "fin", "gal", "hu", "jen", "pol", "ras", "ti", "wen", "ox", "ul", "pa", "sir"]
@@ -100,6 +103,15 @@ def main() -> None:
         hits += len(lib.search(query, limit=20))
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
+    typed = []
+    for n in range(max(1, args.queries // 20)):
+        words = [rng.choice(common if k % 2 else vocab[200:]) for k in range(1 + n % 2)]
+        query = " ".join(words)
+        for end in range(1, len(query) + 1):
+            started = time.perf_counter()
+            lib.search_results(as_you_type(query[:end]), limit=LIMIT)
+            typed.append((time.perf_counter() - started) * 1000)
+    typed.sort()
     sources_ms = statistics.median(timed_ms(lib.sources) for _ in range(5))
     page_ms = statistics.median(timed_ms(lib.entries, "all", limit=50) for _ in range(5))
     unread_ms = statistics.median(timed_ms(lib.entries, "unread", limit=50) for _ in range(5))
@@ -113,6 +125,9 @@ def main() -> None:
           f"median {statistics.median(times):.2f} ms, "
           f"p95 {times[int(len(times) * 0.95) - 1]:.2f} ms, max {times[-1]:.2f} ms "
           "(target: median < 10 ms)")
+    print(f"as you type ({len(typed)} keystrokes, {LIMIT} hits and the count each): "
+          f"median {statistics.median(typed):.1f} ms, p95 {typed[int(len(typed) * 0.95) - 1]:.1f}"
+          f" ms, max {typed[-1]:.1f} ms (target: < 100 ms)")
     print(f"open: median {statistics.median(open_ms):.0f} ms (a full PRAGMA quick_check, run "
           f"after an unclean exit or below 64 MB: {check_ms:.0f} ms); "
           f"sources(): {sources_ms:.0f} ms; first page of all: {page_ms:.1f} ms; "

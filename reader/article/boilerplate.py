@@ -8,6 +8,7 @@ taken out lands in `removed` or `related`, so nothing is silently lost.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from re import Match
 
 from reader.article.draft import Cleaned
@@ -37,6 +38,32 @@ _MENU_RUN = 3
 def clean_blocks(blocks: list[Block], rules: Rules) -> Cleaned:
     """Apply `rules` to candidate blocks; return kept blocks, related links and removed text."""
     return _Cleaner(rules).run(blocks)
+
+
+# What a whole-line match does to the line itself: these take it out of the article text.
+_LINE_OUT = frozenset({"remove", "remove_heading", "related", "related_heading", "remove_until"})
+
+
+def kept_lines(lines: Iterable[str], rules: Rules) -> list[str]:
+    """The quick pass for the search index of an entry not yet cleaned: lines that a rule
+    matches whole are dropped and glued markers cut, with no sections or brackets (those
+    need the blocks the full clean builds; the index takes that text once it exists)."""
+    cleaner = _Cleaner(rules)
+    glued, anywhere = rules.glued, rules.anywhere
+    out = []
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        found = rules.family_for(line)
+        if found is not None and found[0].action in _LINE_OUT:
+            continue
+        if (glued is not None and (glued[0].match(line) or glued[1].search(line))) or (
+                anywhere is not None and rules.may_contain_anywhere(line)):
+            line = cleaner.cut_glued(line)  # only then: it also re-spaces the line
+        if line:
+            out.append(line)
+    return out
 
 
 class _Cleaner:

@@ -16,6 +16,7 @@ from reader.errors import BylineError
 from reader.library.entry_rows import MAX_TITLE, NewEntry, digest, prepare_entries, sort_time
 from reader.library.feeds import LOCAL_LABEL
 from reader.library.listings import EntryRow, Listing, Listings
+from reader.library.search_text import article_text
 from reader.sanitize import clean_line, clean_text, safe_url
 
 LOCAL_FEED_URL = "byline:local"
@@ -72,10 +73,12 @@ class Entries(Listings):
         """Keep a built article for next time; a busy library only means building it again."""
         try:
             with self._write() as conn:
-                conn.execute("UPDATE entries SET article = ?, reading_minutes = ?, quotes = ? "
-                             "WHERE id = ?",
+                # The index takes the clean text now that it exists (see `entry_text`).
+                conn.execute("UPDATE entries SET article = ?, reading_minutes = ?, quotes = ?, "
+                             "text = ? WHERE id = ?",
                              (json.dumps(article.to_dict(), ensure_ascii=False),
-                              article.reading_minutes, len(article.quotes), entry_id))
+                              article.reading_minutes, len(article.quotes),
+                              article_text(article), entry_id))
         except BylineError:
             pass
 
@@ -128,7 +131,6 @@ class Entries(Listings):
             article = replace(article, source=_text_path(article.source))
         key = _local_key(article.source)
         link = safe_url(article.url)
-        text = "\n".join(b.text for b in article.blocks)
         now = time.time()
         with self._write() as conn:
             if link is not None:
@@ -157,7 +159,7 @@ class Entries(Listings):
                  json.dumps(article.authors), article.published,
                  sort_time(article.published, now), now,
                  clean_text(article.raw), json.dumps(article.to_dict(), ensure_ascii=False),
-                 clean_text(text), article.reading_minutes, digest(article.raw),
+                 article_text(article), article.reading_minutes, digest(article.raw),
                  len(article.quotes)),
             ).fetchone()
         return int(row[0])
@@ -240,9 +242,11 @@ class Entries(Listings):
         """Cache the linked page of a summary-only entry and the article cleaned from it."""
         with self._write() as conn:
             conn.execute("""UPDATE entries SET page = ?, article = ?, reading_minutes = ?,
-                            page_status = 'cached', page_retry = NULL, quotes = ? WHERE id = ?""",
+                            page_status = 'cached', page_retry = NULL, quotes = ?, text = ?
+                            WHERE id = ?""",
                          (clean_text(page_html), json.dumps(article.to_dict(), ensure_ascii=False),
-                          article.reading_minutes, len(article.quotes), entry_id))
+                          article.reading_minutes, len(article.quotes), article_text(article),
+                          entry_id))
 
     def record_page(self, entry_id: int, status: str, retry_at: float | None = None) -> None:
         """Remember a page `refresh --full` did not cache: 'not needed', or 'failed: …' with

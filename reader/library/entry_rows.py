@@ -10,11 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from reader.library.search_text import (
-    html_to_text,
-    line_reading_minutes,
-    reading_minutes,
-)
+from reader.library.search_text import entry_text, line_reading_minutes, reading_minutes
 from reader.sanitize import clean_line, clean_text, safe_url
 
 MAX_TITLE = 500  # characters of a title kept (case 33)
@@ -78,12 +74,8 @@ def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
     """The column values of an entry, in `store_prepared` order, hash last."""
     title = clean_line(entry.title)[:MAX_TITLE]
     raw = clean_text(entry.raw)
-    if entry.raw_kind == "html":
-        text = html_to_text(raw, cleaned=True)
-        minutes = line_reading_minutes(text)
-    else:
-        text = raw
-        minutes = reading_minutes(text)
+    text = entry_text(raw, entry.raw_kind)
+    minutes = line_reading_minutes(text) if entry.raw_kind == "html" else reading_minutes(text)
     names = [name for x in entry.authors if (name := clean_line(x)[:200])]
     joined = '", "'.join(names)
     if not names:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable
 
-# Each entry upgrades the schema by one version; never edit a released step, append a new one.
-MIGRATIONS: list[str] = [
+from reader.article.model import Article
+from reader.library.search_text import article_text, entry_text
+
+# Each entry upgrades the schema by one version: a SQL script, or a function for what SQL
+# alone cannot do. Never edit a released step, append a new one.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: feeds, tags, entries, and an external-content FTS5 index kept in sync by triggers.
     """
     CREATE TABLE feeds (
@@ -206,6 +212,8 @@ MIGRATIONS: list[str] = [
             starred_unread = starred_unread + excluded.starred_unread;
     END;
     """,
+    # 10: the search index holds what the clean view shows (see `_index_clean_text`).
+    lambda conn: _index_clean_text(conn),
 ]
 
 
@@ -220,8 +228,11 @@ def migrate(conn: sqlite3.Connection) -> int:
             # Another process may have migrated while we waited for the lock.
             current = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
             if current < number:
-                for statement in _statements(script):
-                    conn.execute(statement)
+                if callable(script):
+                    script(conn)
+                else:
+                    for statement in _statements(script):
+                        conn.execute(statement)
                 conn.execute("INSERT INTO schema_version(version) VALUES (?)", (number,))
             conn.execute("COMMIT")
         except BaseException:
@@ -243,3 +254,26 @@ def _statements(script: str) -> list[str]:
     if buffer.strip():
         raise ValueError(f"incomplete SQL in migration: {buffer.strip()[:60]}")
     return statements
+
+
+def _index_clean_text(conn: sqlite3.Connection) -> None:
+    """Each entry's search text becomes what its clean view shows: its cleaned article's
+    text where one was built, else the quick clean of its original; then the index is built
+    again from those. The index is emptied first, so the update trigger (which touches only
+    rows the index holds) stays out of the way: one rebuild is faster than a row at a time."""
+    conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('delete-all')")
+    rows = conn.execute("SELECT id, raw, raw_kind, page, article FROM entries")
+    while batch := rows.fetchmany(500):
+        conn.executemany("UPDATE entries SET text = ? WHERE id = ?",
+                         [(_clean_text(raw, kind, page, article), entry_id)
+                          for entry_id, raw, kind, page, article in batch])
+    conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
+
+
+def _clean_text(raw: str, kind: str, page: str | None, cached: str | None) -> str:
+    if cached:
+        try:
+            return article_text(Article.from_dict(json.loads(cached)))
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged cache entry: the original is still there
+    return entry_text(page, "html") if page else entry_text(raw, kind)

@@ -1,11 +1,16 @@
-"""Full-text search: ranked hits (words ranked, other filter terms narrowing them), snippets
-with highlight spans."""
+"""Full-text search: ranked hits (words ranked, other filter terms narrowing them) with
+snippets, highlight spans and a count; `Searcher`, a connection of its own for searches
+another thread may stop."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from reader.errors import BylineError
 from reader.library.filters import fts_query, split_words
@@ -17,7 +22,7 @@ from reader.sanitize import clean_line
 HIT_START = "\x02"
 HIT_END = "\x03"
 
-SEARCH_WINDOW = 5000  # matches of one query that are ranked, newest first
+SEARCH_WINDOW = 5000  # matches of one query that are counted and ranked, newest first
 
 
 def split_snippet(marked: str) -> tuple[str, list[tuple[int, int]]]:
@@ -53,47 +58,180 @@ class SearchHit:
     published: str | None = None
 
 
+@dataclass
+class SearchResults:
+    """The best hits of a search, how many articles matched, and whether more than that did
+    (only the newest `SEARCH_WINDOW` matches are counted and ranked)."""
+
+    hits: list[SearchHit]
+    matches: int
+    more: bool = False
+
+
+class SearchTooSlow(BylineError):
+    """A search ran past the time it was given, or was stopped (`Searcher.interrupt`)."""
+
+
 class Search(Listings):
     """Full-text search of the library."""
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Ranked full-text search (bm25, a title match weighs ten body matches).
+        """The best `limit` hits of `query` (see `run_search`)."""
+        return self.search_results(query, limit=limit).hits
 
-        Words and phrases are ranked; the query's other filter terms (`unread`, `tag:news`,
-        `@7d`, `-word` …, see `reader.library.filters`) narrow the matches, and a query of
-        such terms alone lists its matches newest first. No input is an error (see
-        `fts_query`, `split_words`). A term that matches a large part of the library is
-        ranked among its newest `SEARCH_WINDOW` matches only, which keeps a search for a very
-        common word fast on a big library.
-        """
-        words, rest = split_words(query, lenient=True)
-        match = fts_query(words)
+    def search_results(self, query: str, *, limit: int = 20,
+                       within: float | None = None) -> SearchResults:
+        """The best `limit` hits of `query` and how many articles matched (`run_search`)."""
+        with self._lock:
+            return run_search(self._conn, query, limit, within=within)
+
+    def searcher(self) -> Searcher:
+        """A connection of its own for searches that may be stopped midway (the reader's
+        search as you type); the caller closes it."""
+        return Searcher(self.path)
+
+
+def run_search(conn: sqlite3.Connection, query: str, limit: int, *,
+               within: float | None = None) -> SearchResults:
+    """Ranked full-text search on `conn` (the caller keeps other threads off it): bm25, a
+    title match weighing ten body matches, the newer article first between equals.
+
+    Words and phrases are ranked; the query's other filter terms (`unread`, `tag:news`,
+    `@7d`, `-word` …, see `reader.library.filters`) narrow the matches, and a query of such
+    terms alone lists its matches newest first. No input is an error (see `fts_query`,
+    `split_words`). Only the newest `SEARCH_WINDOW` matches are counted and ranked, which
+    keeps a search for a very common word fast on a big library. `within` seconds: a search
+    that takes longer (a word beginning that thousands of words share) stops and raises
+    `SearchTooSlow`, as one stopped by `Connection.interrupt` does.
+    """
+    words, rest = split_words(query, lenient=True)
+    match = fts_query(words)
+    if match is None and not rest:
+        return SearchResults([], 0)
+    where, params = Listing(filter=rest).where() if rest else ("1", ())
+    if within is not None:
+        deadline = time.monotonic() + within
+        conn.set_progress_handler(lambda: time.monotonic() > deadline, 100)
+    try:
         if match is None:
-            if not rest:
-                return []
-            return [SearchHit(r.id, r.title, r.source, "", 0.0, [], r.url, r.published)
-                    for r in self.listing_page(Listing(filter=rest), limit=max(1, limit))]
-        where, params = Listing(filter=rest).where()
-        try:
-            rows = self._all(
-                f"""SELECT e.id, e.title, f.title, f.url,
-                           snippet(entries_fts, 1, '{HIT_START}', '{HIT_END}', '…', 16),
-                           rank, e.link, e.published
-                    FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
-                    JOIN feeds f ON f.id = e.feed_id
-                    WHERE entries_fts MATCH ? AND {where} AND entries_fts.rowid >= coalesce(
-                        (SELECT entries_fts.rowid FROM entries_fts
-                         JOIN entries e ON e.id = entries_fts.rowid
-                         WHERE entries_fts MATCH ? AND {where}
-                         ORDER BY entries_fts.rowid DESC LIMIT 1 OFFSET ?), 0)
-                    ORDER BY rank LIMIT ?""",
-                (match, *params, match, *params, SEARCH_WINDOW - 1, max(1, limit)),
-            )
-        except sqlite3.OperationalError as exc:
-            raise BylineError(f"cannot search for {clean_line(query)[:100]!r}: {exc}") from None
-        hits = []
-        for r in rows:
+            return _listed(conn, where, params, limit)
+        return _ranked(conn, match, where, params, limit)
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise SearchTooSlow(f"the search for {_shown(query)} was stopped") from None
+        raise BylineError(f"cannot search for {_shown(query)}: {exc}") from None
+    finally:
+        if within is not None:
+            conn.set_progress_handler(None, 0)
+
+
+def _shown(query: str) -> str:
+    return repr(clean_line(query)[:100])
+
+
+def _ranked(conn: sqlite3.Connection, match: str, where: str, params: tuple[object, ...],
+            limit: int) -> SearchResults:
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    # The newest matches with their ranks: the index hands them out newest first and stops
+    # at the window. Filter terms read the entry's row (only when there are some).
+    joined = "" if where == "1" else f"JOIN entries e ON e.id = entries_fts.rowid AND {where}"
+    ranked: list[tuple[int, float]] = cursor.execute(
+        f"SELECT entries_fts.rowid, rank FROM entries_fts {joined} WHERE entries_fts MATCH ? "
+        "ORDER BY entries_fts.rowid DESC LIMIT ?", (*params, match, SEARCH_WINDOW + 1)).fetchall()
+    more = len(ranked) > SEARCH_WINDOW
+    del ranked[SEARCH_WINDOW:]
+    best = _best(cursor, ranked, max(1, limit))
+    if not best:
+        return SearchResults([], 0)
+    # Titles and snippets of the best only. The bounds go to the index; the list is checked
+    # row by row (`rowid + 0`): handed to the index, it would run the whole query once per id.
+    rows = {r[0]: r for r in cursor.execute(
+        f"""SELECT e.id, e.title, f.title, f.url,
+                   snippet(entries_fts, 1, '{HIT_START}', '{HIT_END}', '…', 12),
+                   rank, e.link, e.published
+            FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
+            JOIN feeds f ON f.id = e.feed_id
+            WHERE entries_fts MATCH ? AND entries_fts.rowid BETWEEN ? AND ?
+                AND entries_fts.rowid + 0 IN ({",".join("?" * len(best))})""",
+        (match, min(best), max(best), *best))}
+    return SearchResults(_hits(best, rows), len(ranked), more)
+
+
+def _listed(conn: sqlite3.Connection, where: str, params: tuple[object, ...],
+            limit: int) -> SearchResults:
+    """A search of filter terms alone: its matches newest first, no snippet."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    ids = [r[0] for r in cursor.execute(
+        f"SELECT e.id FROM entries e WHERE {where} ORDER BY e.sort_time DESC, e.id DESC "
+        "LIMIT ?", (*params, SEARCH_WINDOW + 1))]
+    more = len(ids) > SEARCH_WINDOW
+    del ids[SEARCH_WINDOW:]
+    best = ids[:max(1, limit)]
+    rows = {r[0]: r for r in cursor.execute(
+        f"""SELECT e.id, e.title, f.title, f.url, '', 0.0, e.link, e.published
+            FROM entries e JOIN feeds f ON f.id = e.feed_id
+            WHERE e.id IN ({",".join("?" * len(best))})""", best)}
+    return SearchResults(_hits(best, rows), len(ids), more)
+
+
+def _hits(best: list[int], rows: dict[int, tuple[Any, ...]]) -> list[SearchHit]:
+    """The hits in `best` order from their rows (id, title, feed title, feed URL, marked
+    snippet, rank, link, published)."""
+    hits = []
+    for entry_id in best:
+        r = rows.get(entry_id)
+        if r is not None:
             snippet, spans = split_snippet(r[4] or "")
-            hits.append(SearchHit(r[0], r[1], r[2] or r[3], snippet.replace("\n", " "), r[5],
-                                  spans, r[6], r[7]))
-        return hits
+            hits.append(SearchHit(entry_id, r[1], r[2] or r[3], snippet.replace("\n", " "),
+                                  r[5], spans, r[6], r[7]))
+    return hits
+
+
+def _best(cursor: sqlite3.Cursor, ranked: list[tuple[int, float]], limit: int) -> list[int]:
+    """The ids of the `limit` best of (id, rank) pairs; between equal ranks the article that
+    sorts newer comes first (its date, then its id)."""
+    ranked.sort(key=lambda r: (r[1], -r[0]))
+    best = ranked[:limit]
+    ranks = {rank for _, rank in best}
+    if len(ranks) == len(best) and (len(ranked) == len(best) or ranked[len(best)][1] not in ranks):
+        return [entry_id for entry_id, _ in best]   # no tie among them, none at the edge
+    tied = [(entry_id, rank) for entry_id, rank in ranked if rank in ranks]
+    times: dict[int, float] = {}
+    for start in range(0, len(tied), 500):
+        chunk = [entry_id for entry_id, _ in tied[start:start + 500]]
+        times.update(cursor.execute(
+            f"SELECT id, sort_time FROM entries WHERE id IN ({','.join('?' * len(chunk))})",
+            chunk).fetchall())
+    tied.sort(key=lambda r: (r[1], -times.get(r[0], 0.0), -r[0]))
+    return [entry_id for entry_id, _ in tied[:limit]]
+
+
+class Searcher:
+    """Searches on a read-only connection of their own, which `interrupt` stops from any
+    thread: the reader searches the beginning of the word being typed here (thousands of
+    words may share it), while the library's connection answers everything else at once."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self._conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                                         timeout=10, isolation_level=None,
+                                         check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise BylineError(f"cannot open the library {path}: {exc}") from None
+        self._lock = threading.Lock()
+
+    def search_results(self, query: str, *, limit: int = 20) -> SearchResults:
+        """As `run_search`; `SearchTooSlow` when `interrupt` stopped it."""
+        with self._lock:
+            return run_search(self._conn, query, limit)
+
+    def interrupt(self) -> None:
+        """Stop the search running now, if any (it raises `SearchTooSlow`)."""
+        self._conn.interrupt()
+
+    def close(self) -> None:
+        self._conn.interrupt()
+        with self._lock:
+            self._conn.close()

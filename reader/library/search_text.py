@@ -1,15 +1,22 @@
-"""The search text of an entry: cheap HTML-to-words for the index and reading-time estimates.
+"""The search text of an entry: what the clean view shows, as words for the index.
 
 The full article engine (`reader.article.build.from_html`) runs lazily when an entry is
-opened; refresh only needs words, so this is a regex pass that never recurses.
+opened, and the index then takes that article's text (`article_text`). Until then refresh
+indexes a quick version of it (`entry_text`): regex passes that never recurse, block by
+block, with the boilerplate rules that match whole lines applied.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from reader.sanitize import clean_text
+
+if TYPE_CHECKING:
+    from reader.article.model import Article
+    from reader.article.rules import Rules
 
 _HIDDEN = re.compile(r"<(?:script|style|noscript|template)\b", re.IGNORECASE)
 _DROP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -19,6 +26,11 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # that decoded entities bring back ends, so cleaning must still see it.
 _TAGS = re.compile(r"<[^>]*>(?:[ ]*<[^>]*>)*[ ]*")
 MAX_TEXT = 200_000  # characters of text indexed per entry
+# Tags that end a block of text: the unit the boilerplate rules match whole.
+_BLOCK_TAGS = re.compile(
+    r"<(?:br|hr|/?(?:p|div|li|dt|dd|h[1-6]|blockquote|pre|tr|td|th|figcaption|figure|section"
+    r"|article|header|footer|aside|nav|ul|ol|dl|table|main|details|summary))\b[^>]*>",
+    re.IGNORECASE)
 
 
 def html_to_text(markup: str, *, cleaned: bool = False) -> str:
@@ -59,7 +71,31 @@ def reading_minutes(text: str) -> int:
 
 
 def line_reading_minutes(line: str) -> int:
-    """`reading_minutes` of a text whose words are separated by single spaces
-    (`html_to_text` output): counts the spaces instead of splitting."""
-    words = line.count(" ") + 1 - line.endswith(" ") if line else 0
+    """`reading_minutes` of a text whose words are separated by single spaces or newlines
+    (`html_to_text` and `entry_text` output): counts the separators instead of splitting."""
+    words = line.count(" ") + line.count("\n") + 1 - line.endswith(" ") if line else 0
     return max(1, round(words / 230))
+
+
+def entry_text(raw: str, kind: str, rules: Rules | None = None) -> str:
+    """The quick clean text of a stored original (`kind` html, text or markdown), one block
+    a line: whole-line boilerplate out, so search never finds what the clean view removed.
+    `raw` went through `clean_text` already."""
+    from reader.article.boilerplate import kept_lines
+    from reader.article.rules import load_rules
+
+    if kind == "html":
+        markup = raw[: MAX_TEXT * 4]
+        if _HIDDEN.search(markup):
+            markup = _DROP.sub(" ", markup)
+        if "<!--" in markup:
+            markup = _COMMENT.sub(" ", markup)
+        pieces = [html_to_text(piece, cleaned=True) for piece in _BLOCK_TAGS.split(markup)]
+    else:
+        pieces = raw[: MAX_TEXT * 2].split("\n")
+    return "\n".join(kept_lines(pieces, rules or load_rules()))[:MAX_TEXT]
+
+
+def article_text(article: Article) -> str:
+    """A cleaned article's text for the index: its blocks (captions included), one a line."""
+    return clean_text("\n".join(block.text for block in article.blocks))[:MAX_TEXT]

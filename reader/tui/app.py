@@ -350,13 +350,7 @@ class BylineApp(App[None]):
 
         if isinstance(self.screen, SearchScreen):
             return
-
-        def chosen(result: tuple[list[int], int] | None) -> None:
-            if result is not None:
-                ids, index = result
-                self.open_articles(list(ids), index)
-
-        self.push_screen(SearchScreen(self.library, query), chosen)
+        self.push_screen(SearchScreen(self.library, query))
 
     def action_pick_theme(self) -> None:
         self.search_themes()

@@ -336,3 +336,22 @@ def test_commands_exit_quickly_with_their_status_and_output(tmp_path: Path) -> N
     exported = byline(data, "export")  # ~40 KB through a pipe, written just before the exit
     assert exported.returncode == 0 and exported.stdout.rstrip().endswith("</opml>")
     assert exported.stdout.count("<outline ") == 300
+
+ITEM = ("<item><title>Quay story {n}</title><guid>quay-{n}</guid><description>"
+        "&lt;p&gt;The bakery on the quay opened at {n} o'clock.&lt;/p&gt;"
+        "&lt;p&gt;Share this article&lt;/p&gt;</description></item>")
+
+
+def test_search_never_finds_what_cleaning_removed(feed_server: Any, tmp_path: Path) -> None:
+    items = "".join(ITEM.format(n=n) for n in range(3))
+    url = feed_server.add("/quay.xml", (f'<?xml version="1.0"?><rss version="2.0"><channel>'
+                                        f"<title>Quay</title>{items}</channel></rss>").encode(),
+                          headers={"Content-Type": "application/rss+xml"})
+    data = tmp_path / "home"
+    assert byline(data, "add", url).returncode == 0
+    removed = byline(data, "search", "share this article")
+    assert removed.returncode == 0 and removed.stdout == ""
+    assert removed.stderr.strip() == "No matches"
+    found = json.loads(byline(data, "search", "bakery", "--format", "json").stdout)
+    assert len(found) == 3
+    assert all("Share" not in hit["snippet"] for hit in found)

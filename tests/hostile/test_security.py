@@ -49,6 +49,7 @@ FILE_WRITERS = {
     ("reader/library/database.py", "open"),        # mkdir of the library's folder
     ("reader/library/database.py", "_connect"),    # library.db itself (and its WAL files)
     ("reader/library/database.py", "feed_count"),  # a read-only connection (mode=ro)
+    ("reader/library/search.py", "__init__"),      # Searcher: a read-only connection (mode=ro)
     ("reader/cli.py", "main"),                  # /dev/null over a closed stdout pipe
     ("reader/library/database.py", "_set_aside"),  # renames a damaged library.db beside itself
     ("reader/tui/themes.py", "save_theme_choice"),  # state.json in the data dir

@@ -314,7 +314,7 @@ def test_import_samples_reports_a_busy_library(library, monkeypatch):
 
 
 def test_search_snippet_marks_the_matches_without_markup():
-    from reader.library.store import SearchHit
+    from reader.library.search import SearchHit
     from reader.tui.screens.search import snippet_text
 
     hit = SearchHit(1, "t", "s", "the [bold]lamps[/] were lit", 0.0, spans=[(11, 16)])
