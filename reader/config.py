@@ -39,6 +39,8 @@ class Config:
     rules: dict[str, Any] = field(default_factory=dict)
     browser: list[str] = field(default_factory=list)
     browser_terminal: bool | None = None
+    player: list[str] = field(default_factory=list)
+    player_terminal: bool = False
     retention: dict[str, int] = field(default_factory=dict)  # keep_days, keep_per_feed
     views: list[View] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
@@ -114,6 +116,8 @@ SETTINGS: dict[str, Setting] = {
     "theme": Setting("the theme at start", _string),
     "browser": Setting("the command `o` runs, without a shell", _command),
     "browser_terminal": Setting("the browser runs in the terminal (w3m, lynx …)", _flag),
+    "player": Setting("the command that plays an enclosure, without a shell", _command),
+    "player_terminal": Setting("the player runs in the terminal (mpv --no-video …)", _flag),
     "keys": Setting("[keys]: action = \"key\"", _key_table),
     "rules": Setting("[rules]: your own cleaning rules", _table),
     "retention": Setting("[retention]: keep_days = N, keep_per_feed = N (starred and "

@@ -69,6 +69,37 @@ class RelatedLink:
 
 
 @dataclass
+class Enclosure:
+    """A file the feed attached to an entry (a podcast episode, a video, an image): an absolute
+    http(s) `url`, its MIME `type` ("" when unknown), `length` in bytes and `duration` in
+    seconds as the feed stated them (None when unknown or absurd), and a `title`."""
+
+    url: str
+    type: str = ""
+    length: int | None = None
+    duration: int | None = None
+    title: str = ""
+
+    @property
+    def kind(self) -> str:
+        """`audio`, `video`, `image` or `file`, from the type."""
+        major = self.type.split("/", 1)[0]
+        return major if major in ("audio", "video", "image") else "file"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "type": self.type, "length": self.length,
+                "duration": self.duration, "title": self.title}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Enclosure:
+        length, duration = data.get("length"), data.get("duration")
+        return cls(url=str(data.get("url") or ""), type=str(data.get("type") or ""),
+                   length=length if isinstance(length, int) else None,
+                   duration=duration if isinstance(duration, int) else None,
+                   title=str(data.get("title") or ""))
+
+
+@dataclass
 class Article:
     """A cleaned article. `raw` holds the original text and is not part of the JSON contract."""
 
@@ -82,6 +113,7 @@ class Article:
     related: list[RelatedLink] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     raw: str = ""
+    enclosures: list[Enclosure] = field(default_factory=list)  # a feed entry's attachments
 
     @property
     def word_count(self) -> int:
@@ -104,7 +136,7 @@ class Article:
             "quotes": [q.to_dict() for q in self.quotes],
             "related": [r.to_dict() for r in self.related],
             "removed": list(self.removed),
-        }
+        } | ({"enclosures": [e.to_dict() for e in self.enclosures]} if self.enclosures else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], raw: str = "") -> Article:

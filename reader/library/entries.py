@@ -11,9 +11,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from reader.article.model import Article
+from reader.article.model import Article, Enclosure
 from reader.errors import BylineError
-from reader.library.entry_rows import MAX_TITLE, NewEntry, digest, prepare_entries, sort_time
+from reader.library.entry_rows import (
+    MAX_TITLE,
+    NewEntry,
+    digest,
+    prepare_entries,
+    read_enclosures,
+    sort_time,
+)
 from reader.library.feeds import LOCAL_LABEL
 from reader.library.listings import EntryRow, Listing, Listings
 from reader.library.search_text import article_text
@@ -42,22 +49,31 @@ class Entries(Listings):
         """The cleaned article (built from the stored original on first open), `.raw` filled."""
         row = self._one(
             """SELECT e.title, e.link, e.authors, e.published, e.raw, e.raw_kind, e.page,
-                      e.article, f.url
+                      e.article, f.url, e.enclosures
                FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE e.id = ?""",
             (entry_id,),
         )
         if row is None:
             raise BylineError(f"no article {entry_id} in the library")
-        title, link, authors, published, raw, raw_kind, page, cached, feed_url = row
+        title, link, authors, published, raw, raw_kind, page, cached, feed_url, attached = row
         original = page or raw
         if cached:
-            return Article.from_dict(json.loads(cached), raw=original)
-        article = build_article(original, "html" if page else raw_kind,
-                                source=link or feed_url, url=link, title=title,
-                                authors=json.loads(authors), published=published,
-                                extra_rules=self.extra_rules)
-        self._cache_article(entry_id, article)
+            article = Article.from_dict(json.loads(cached), raw=original)
+        else:
+            article = build_article(original, "html" if page else raw_kind,
+                                    source=link or feed_url, url=link, title=title,
+                                    authors=json.loads(authors), published=published,
+                                    extra_rules=self.extra_rules)
+            self._cache_article(entry_id, article)
+        article.enclosures = read_enclosures(attached)
         return article
+
+    def enclosures(self, entry_id: int) -> list[Enclosure]:
+        """The enclosures of entry `entry_id` (a `BylineError` when there is no such entry)."""
+        row = self._one("SELECT enclosures FROM entries WHERE id = ?", (entry_id,))
+        if row is None:
+            raise BylineError(f"no article {entry_id} in the library")
+        return read_enclosures(row[0])
 
     def entry_meta(self, entry_id: int) -> dict[str, Any]:
         """An entry's feed metadata: title, link, authors (list), published, and how many
@@ -204,17 +220,24 @@ class Entries(Listings):
             conn.executemany(
                 """INSERT INTO entries (feed_id, key, guid, link, title, authors, published,
                        published_raw, sort_time, first_seen, raw, raw_kind, summary_only, text,
-                       reading_minutes, hash)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserts)
+                       reading_minutes, enclosures, hash)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserts)
             conn.executemany(
                 """UPDATE entries SET guid = ?, link = ?, title = ?, authors = ?, published = ?,
                        published_raw = ?, sort_time = CASE WHEN ? IS NULL THEN sort_time ELSE ?
                        END, raw = ?, raw_kind = ?, summary_only = ?, text = ?,
-                       reading_minutes = ?, hash = ?, article = NULL, page = NULL,
-                       page_status = NULL, page_retry = NULL, quotes = NULL
+                       reading_minutes = ?, enclosures = ?, hash = ?, article = NULL,
+                       page = NULL, page_status = NULL, page_retry = NULL, quotes = NULL
                    WHERE feed_id = ? AND key = ?""",
                 [(p[1], p[2], p[3], p[4], p[5], p[6], p[5], p[7], p[9], p[10], p[11], p[12],
-                  p[13], p[14], feed_id, p[0]) for p in updates])
+                  p[13], p[14], p[15], feed_id, p[0]) for p in updates])
+            # Enclosures are not in the hash (entries stored before they were kept would all
+            # count as changed, losing their cached pages): brought up to date on their own.
+            conn.executemany(
+                "UPDATE entries SET enclosures = ? WHERE feed_id = ? AND key = ? "
+                "AND enclosures IS NOT ?",
+                [(p[14], feed_id, p[0], p[14]) for p in prepared
+                 if p[14] is not None and p[0] in existing and existing[p[0]] == p[-1]])
             new = len(inserts)
             conn.execute(
                 """UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from reader.article.model import Enclosure
 from reader.library.search_text import entry_text, line_reading_minutes, reading_minutes
 from reader.sanitize import clean_line, clean_text, safe_url
 
@@ -30,6 +31,7 @@ class NewEntry:
     published_raw: str | None = None
     raw_kind: str = "html"  # 'html', 'text' or 'markdown'
     summary_only: bool = False
+    enclosures: list[Enclosure] = field(default_factory=list)
 
 
 def digest(*parts: str | None) -> str:
@@ -90,6 +92,30 @@ def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
         clean_line(entry.key)[:2000] or digest(entry.key), guid, link, title, authors,
         entry.published, clean_line(entry.published_raw or "")[:200] or None,
         sort_time(entry.published, now), now, raw, entry.raw_kind, int(entry.summary_only),
-        text, minutes,
+        text, minutes, enclosures_json(entry.enclosures),
         digest(title, link, entry.published, raw, authors),
     )
+
+
+def read_enclosures(column: str | None) -> list[Enclosure]:
+    """The `enclosures` column back as `Enclosure`s, each URL checked again."""
+    if not column:
+        return []
+    try:
+        items = json.loads(column)
+    except ValueError:
+        return []
+    found = [Enclosure.from_dict(item) for item in items if isinstance(item, dict)] \
+        if isinstance(items, list) else []
+    return [e for e in found if safe_url(e.url)]
+
+
+def enclosures_json(enclosures: list[Enclosure]) -> str | None:
+    """The `enclosures` column: the checked enclosures as JSON, None when there are none."""
+    kept = [e.to_dict() for e in enclosures if safe_url(e.url)]
+    if not kept:
+        return None
+    for item in kept:
+        item["title"] = clean_line(item["title"])[:200]
+        item["type"] = clean_line(item["type"])[:200]
+    return json.dumps(kept, ensure_ascii=False)

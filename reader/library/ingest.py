@@ -79,7 +79,8 @@ def new_entries(parsed: Any) -> list[NewEntry]:
     return [
         NewEntry(key=e.key, title=e.title, raw=e.content_html or e.summary_html, guid=e.guid,
                  link=e.link, authors=e.authors, published=e.published,
-                 published_raw=e.published_raw, summary_only=summary_only(e))
+                 published_raw=e.published_raw, summary_only=summary_only(e),
+                 enclosures=e.enclosures)
         for e in parsed.entries
     ]
 

@@ -214,6 +214,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 10: the search index holds what the clean view shows (see `_index_clean_text`).
     lambda conn: _index_clean_text(conn),
+    # 11: enclosures (podcast episodes, videos, images the feed attached): a JSON list of
+    # `Enclosure.to_dict()`, NULL when the entry has none.
+    """
+    ALTER TABLE entries ADD COLUMN enclosures TEXT;
+    """,
 ]
 
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from reader.article.model import Article
+from reader.render.enclosures import describe
 from reader.sanitize import clean_line, clean_text, safe_url
 
 _LEADING_SYNTAX = re.compile(r"^(\s*)([#>+\-*]|\d+[.)])(\s)")
@@ -149,5 +150,9 @@ def render_markdown(article: Article) -> str:
     if article.related:
         out += [f"## Related ({len(article.related)})", ""]
         out += [f"- {_link(r.title, r.url)}" for r in article.related]
+        out.append("")
+    if article.enclosures:
+        out += [f"## Enclosures ({len(article.enclosures)})", ""]
+        out += [f"- {_link(describe(e), e.url)}" for e in article.enclosures]
         out.append("")
     return "\n".join(out).rstrip() + "\n"

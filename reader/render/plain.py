@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reader.article.model import Article, Block
+from reader.render.enclosures import describe
 from reader.sanitize import clean_line, clean_text
 
 
@@ -30,6 +31,11 @@ def speakers_of(block: Block) -> list[str]:
 def render_plain(article: Article) -> str:
     """The article as unwrapped plain text, one paragraph a line."""
     out = [clean_line(article.title), meta_line(article), ""]
+    if article.enclosures:
+        out.append(f"Enclosures ({len(article.enclosures)})")
+        out += [f"  {n}. {describe(e)} <{clean_line(e.url)}>"
+                for n, e in enumerate(article.enclosures, 1)]
+        out.append("")
     for block in article.blocks:
         text = clean_text(block.text)
         if block.kind == "heading":

@@ -11,6 +11,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from reader.article.model import Article, Block
+from reader.render.enclosures import describe
 from reader.render.plain import meta_line, speakers_of
 from reader.sanitize import clean_line, clean_text
 
@@ -57,6 +58,13 @@ def article_renderable(article: Article) -> Group:
         Text(meta_line(article), style="dim"),
         Text(""),
     ]
+    if article.enclosures:
+        parts.append(Rule(f"Enclosures ({len(article.enclosures)})", align="left", style="dim"))
+        for number, enclosure in enumerate(article.enclosures, 1):
+            line = Text(f"{number}. ") + Text(describe(enclosure), style=MEDIA_STYLE)
+            line.append("  " + clean_line(enclosure.url), style=LINK_STYLE)
+            parts.append(line)
+        parts.append(Text(""))
     for block in article.blocks:
         parts.extend(_render_block(block))
         parts.append(Text(""))

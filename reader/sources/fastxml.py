@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from reader.sources.enclosures import RawEnclosure
 from reader.sources.feedtypes import RawEntry, RawFeed, author_name, text_to_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -26,6 +27,7 @@ RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 _RSS_VERSIONS = {"2.0": "rss20", "0.91": "rss091u", "0.92": "rss092", "0.93": "rss093",
                  "0.94": "rss094", "2.0.1": "rss20"}
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
@@ -38,6 +40,12 @@ ATOM_NAME = ATOM + "name"
 ATOM_LINK = ATOM + "link"
 RDF_ABOUT = RDF + "about"
 CONTENT_ENCODED = CONTENT + "encoded"
+MEDIA_CONTENT = MEDIA + "content"
+MEDIA_GROUP = MEDIA + "group"
+ITUNES_DURATION = ITUNES + "duration"
+# The children of an item that carry its enclosures (several of each may appear).
+_ENCLOSURE_TAGS = frozenset({"enclosure", MEDIA_CONTENT, MEDIA_GROUP})
+_MEDIA_TAGS = frozenset({MEDIA_CONTENT, MEDIA_GROUP})
 _local = threading.local()
 
 
@@ -154,12 +162,14 @@ class _ItemTags:
         self.description = ns + "description"
         self.author = ns + "author"
         # The children that are not simply "the first one wins".
-        self.special = frozenset({self.link, self.author, DC_CREATOR, ATOM_AUTHOR})
+        self.special = frozenset({self.link, self.author, DC_CREATOR, ATOM_AUTHOR,
+                                  *_ENCLOSURE_TAGS})
 
 
 def _rss_item(item: etree._Element, tags: _ItemTags, ctx: _Ctx) -> RawEntry:
     first: dict[str, etree._Element] = {}
     authors: list[str] = []
+    attached: list[etree._Element] = []
     link = ""
     for child in item:  # one pass over the children: much faster than a find() per field
         tag = child.tag
@@ -174,6 +184,8 @@ def _rss_item(item: etree._Element, tags: _ItemTags, ctx: _Ctx) -> RawEntry:
             authors.append(author_name(_text(child)))
         elif tag == DC_CREATOR:
             authors.append(_text(child))
+        elif tag in _ENCLOSURE_TAGS:
+            attached.append(child)
         else:
             authors.append(_text(child.find(ATOM_NAME)))
     title = _text(first.get(tags.title)) or _text(first.get(DC_TITLE)) or _media_title(item)
@@ -192,10 +204,42 @@ def _rss_item(item: etree._Element, tags: _ItemTags, ctx: _Ctx) -> RawEntry:
         if value:
             date = value
             break
+    enclosures = _enclosures(attached, _text(first.get(ITUNES_DURATION)), ctx) if attached \
+        else []
     return RawEntry(guid=guid, link=entry_link, guid_is_link=guid_is_link, title=title,
                     authors=[a.strip() for a in authors if a and a.strip()], date=date,
                     summary=_text(first.get(tags.description)),
-                    content=_text(first.get(CONTENT_ENCODED)) or None)
+                    content=_text(first.get(CONTENT_ENCODED)) or None, enclosures=enclosures)
+
+
+def _enclosures(elements: list[etree._Element], duration: str, ctx: _Ctx) -> list[RawEnclosure]:
+    """RSS `<enclosure>`s first (an `itunes:duration` belongs to them), then Media RSS
+    `media:content`, also inside `media:group`; Atom `rel="enclosure"` links likewise."""
+    found: list[RawEnclosure] = []
+    media: list[RawEnclosure] = []
+    for el in elements:
+        tag = el.tag
+        if tag == MEDIA_GROUP:
+            media.extend(_media(c, ctx) for c in el if c.tag == MEDIA_CONTENT)
+        elif tag == MEDIA_CONTENT:
+            media.append(_media(el, ctx))
+        elif tag == ATOM_LINK:
+            found.append(RawEnclosure(url=ctx.resolve(el, (el.get("href") or "").strip()),
+                                      type=el.get("type") or "", length=el.get("length") or "",
+                                      title=el.get("title") or "", duration=duration))
+        else:
+            found.append(RawEnclosure(url=ctx.resolve(el, (el.get("url") or "").strip()),
+                                      type=el.get("type") or "", length=el.get("length") or "",
+                                      duration=duration))
+    return found + media
+
+
+def _media(el: etree._Element, ctx: _Ctx) -> RawEnclosure:
+    """A Media RSS `media:content`."""
+    return RawEnclosure(url=ctx.resolve(el, (el.get("url") or "").strip()),
+                        type=el.get("type") or "", length=el.get("fileSize") or "",
+                        duration=el.get("duration") or "", medium=el.get("medium") or "",
+                        title=_text(el.find(MEDIA + "title")))
 
 
 def _link_value(el: etree._Element) -> str:
@@ -244,12 +288,17 @@ def _atom_entry(el: etree._Element, feed_authors: list[str], ctx: _Ctx) -> RawEn
     first: dict[str, etree._Element] = {}
     links: list[etree._Element] = []
     authors: list[etree._Element] = []
+    attached: list[etree._Element] = []
     for child in el:  # one pass over the children: much faster than a find() per field
         tag = child.tag
         if tag == ATOM_LINK:
             links.append(child)
+            if (child.get("rel") or "").strip() == "enclosure":
+                attached.append(child)
         elif tag == ATOM_AUTHOR:
             authors.append(child)
+        elif tag in _MEDIA_TAGS:
+            attached.append(child)
         elif isinstance(tag, str) and tag not in first:
             first[tag] = child
     guid = _text(first.get(ATOM + "id")).strip() or None
@@ -268,7 +317,8 @@ def _atom_entry(el: etree._Element, feed_authors: list[str], ctx: _Ctx) -> RawEn
         date=(_text(first.get(ATOM + "published")).strip()
               or _text(first.get(ATOM + "updated")).strip() or None),
         summary=_atom_html(first.get(ATOM + "summary")) or "",
-        content=None if content is None or content.get("src") else _atom_html(content))
+        content=None if content is None or content.get("src") else _atom_html(content),
+        enclosures=_enclosures(attached, "", ctx) if attached else [])
 
 
 def _atom_authors(authors: list[etree._Element]) -> list[str]:

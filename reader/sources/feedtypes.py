@@ -17,9 +17,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from reader.article.model import Article
+from reader.article.model import Article, Enclosure
 from reader.errors import BylineError
 from reader.sanitize import clean_line, safe_url
+from reader.sources.enclosures import RawEnclosure, clean_enclosures
 
 MAX_TITLE = 300
 MAX_ENTRIES = 1000
@@ -71,6 +72,7 @@ class FeedEntry:
     published_raw: str | None
     summary_html: str
     content_html: str | None
+    enclosures: list[Enclosure] = field(default_factory=list)
 
     def to_article(self, feed: ParsedFeed, *, extra_rules: dict | None = None) -> Article:
         """Clean this entry's HTML through the article engine."""
@@ -78,9 +80,11 @@ class FeedEntry:
 
         meta = Meta(title=self.title or None, url=self.link, authors=list(self.authors),
                     published=self.published)
-        return from_html(self.content_html or self.summary_html,
-                         self.link or feed.url or feed.link or "", url=self.link, meta=meta,
-                         extra_rules=extra_rules)
+        article = from_html(self.content_html or self.summary_html,
+                            self.link or feed.url or feed.link or "", url=self.link, meta=meta,
+                            extra_rules=extra_rules)
+        article.enclosures = list(self.enclosures)
+        return article
 
 
 @dataclass
@@ -107,6 +111,7 @@ class RawEntry:
     date: str | None = None
     summary: str = ""
     content: str | None = None
+    enclosures: list[RawEnclosure] = field(default_factory=list)
 
 
 @dataclass
@@ -309,6 +314,7 @@ def normalise(raw: RawFeed, url: str | None, *, max_entries: int = MAX_ENTRIES) 
             authors=[a for a in (clean_line(a)[:200] for a in item.authors) if a],
             published=iso_date(item.date, now=now), published_raw=item.date, summary_html=summary,
             content_html=content,
+            enclosures=clean_enclosures(item.enclosures, base) if item.enclosures else [],
         ))
     problems = list(raw.problems)
     if duplicates:

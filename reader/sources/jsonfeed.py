@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reader.sources.enclosures import RawEnclosure
 from reader.sources.feedtypes import FeedError, RawEntry, RawFeed, text_to_html
 
 VERSION_PREFIX = "https://jsonfeed.org/version/"
@@ -92,4 +93,33 @@ def _item(item: dict[str, Any], feed_authors: list[str], problems: list[str]) ->
               or _field(item, "date_modified", problems)) or None,
         summary=text_to_html(summary) if summary else "",
         content=content or None,
+        enclosures=_attachments(item, problems),
     )
+
+
+def _attachments(item: dict[str, Any], problems: list[str]) -> list[RawEnclosure]:
+    """An item's `attachments`, each checked for its fields' types like the rest."""
+    found = item.get("attachments")
+    if found is None:
+        return []
+    if not isinstance(found, list):
+        problems.append("attachments has the wrong type")
+        return []
+    out = []
+    for attachment in found:
+        if not isinstance(attachment, dict):
+            problems.append("attachments has the wrong type")
+            continue
+        out.append(RawEnclosure(
+            url=_field(attachment, "url", problems), type=_field(attachment, "mime_type", problems),
+            title=_field(attachment, "title", problems),
+            length=_number(attachment.get("size_in_bytes")),
+            duration=_number(attachment.get("duration_in_seconds"))))
+    return out
+
+
+def _number(value: object) -> str:
+    """A JSON number as the text an XML feed would have given (checked later, as there)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    return str(int(value)) if value == value and abs(value) < 1e15 else ""

@@ -17,6 +17,7 @@ from typing import Any
 
 import feedparser
 
+from reader.sources.enclosures import RawEnclosure
 from reader.sources.feedtypes import FeedError, RawEntry, RawFeed, author_name, text_to_html
 
 
@@ -78,7 +79,23 @@ def _entry(e: dict[str, Any], version: str) -> RawEntry:
     preferred = [c for c in contents if "html" in _str(c.get("type"))] or contents
     if preferred:
         entry.content = _html_of(preferred[0], _str(preferred[0].get("value"))) or None
+    entry.enclosures = _enclosures(e)
     return entry
+
+
+def _enclosures(e: dict[str, Any]) -> list[RawEnclosure]:
+    """RSS `<enclosure>`s and Atom `rel="enclosure"` links (feedparser's `enclosures`), then
+    Media RSS `media:content` (its `media_content`)."""
+    duration = _str(e.get("itunes_duration"))
+    found = [RawEnclosure(url=_str(d.get("href")) or _str(d.get("url")), type=_str(d.get("type")),
+                          length=_str(d.get("length")), title=_str(d.get("title")),
+                          duration=duration)
+             for d in e.get("enclosures") or [] if isinstance(d, dict)]
+    found += [RawEnclosure(url=_str(d.get("url")), type=_str(d.get("type")),
+                           length=_str(d.get("filesize")) or _str(d.get("fileSize")),
+                           duration=_str(d.get("duration")), medium=_str(d.get("medium")))
+              for d in e.get("media_content") or [] if isinstance(d, dict)]
+    return found
 
 
 def _title(obj: dict[str, Any], version: str) -> str:

@@ -28,6 +28,7 @@ from reader.tui.messages import (
     OpenArticles,
     OpenInBrowser,
     OpenLink,
+    PlayMedia,
     RefreshFeeds,
     SavePosition,
     SearchLibrary,
@@ -44,6 +45,7 @@ from reader.tui.themes import (
 
 if TYPE_CHECKING:
     from reader.tui.browser import Browser
+    from reader.tui.player import Player
 
 
 class BylineApp(App[None]):
@@ -315,6 +317,48 @@ class BylineApp(App[None]):
             self.notify(f"{browser.name} exited with status {status}", markup=False,
                         severity="warning", timeout=4)
 
+    def play_media(self, target: str) -> None:
+        """Play an enclosure with the config's `player`; without one, open its http(s) URL in
+        the browser. A terminal player gets the terminal, as a terminal browser does."""
+        from reader.tui.player import Player, start_detached
+
+        if not self.config.player:
+            if safe_url(target) is None:
+                self.notify("Set player in config.toml to play downloaded files", timeout=6)
+                return
+            self.notify("No player set in config.toml (player = [\"mpv\"]): opening it in "
+                        "the browser", timeout=6)
+            self.open_in_browser(target)
+            return
+        player = Player(list(self.config.player), self.config.player_terminal)
+        try:
+            if not player.terminal:
+                start_detached(player, target)
+                self.notify(f"Playing with {player.name}", markup=False, timeout=4)
+                return
+            status = self._hand_over(player, target)
+        except OSError as exc:
+            self.notify(f"Could not start {player.name}: {exc.strerror or exc}",
+                        markup=False, severity="error")
+            return
+        if status:
+            self.notify(f"{player.name} exited with status {status}", markup=False,
+                        severity="warning", timeout=4)
+
+    def _hand_over(self, player: Player, target: str) -> int:
+        """Run a terminal player with the terminal handed over, then come back as we were."""
+        from textual.app import SuspendNotSupported
+
+        from reader.tui.player import run_attached
+
+        try:
+            with self.suspend():
+                status = run_attached(player, target)
+        except SuspendNotSupported:
+            status = run_attached(player, target, attached=False)
+        self.refresh(layout=True)
+        return status
+
     def copy_link(self, url: str) -> None:
         """Copy an http(s) link: a clipboard program if there is one, else the terminal."""
         checked = safe_url(url)
@@ -425,6 +469,9 @@ class BylineApp(App[None]):
 
     def on_open_in_browser(self, message: OpenInBrowser) -> None:
         self.open_in_browser(message.url)
+
+    def on_play_media(self, message: PlayMedia) -> None:
+        self.play_media(message.target)
 
     def on_copy_link(self, message: CopyLink) -> None:
         self.copy_link(message.url)

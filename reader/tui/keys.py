@@ -70,6 +70,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("previous_quote", "left_square_bracket", "Previous quote", "article"),
     KeyAction("quotes", "Q", "List the quotes", "article", "Quotes"),
     KeyAction("related", "l", "Fold / unfold related links", "article", "Related"),
+    KeyAction("enclosures", "e", "Enclosures: choose one (Enter plays it)", "article"),
     KeyAction("raw", "v", "Raw / clean view", "article", "Raw"),
     KeyAction("browser", "o", "Open in the browser", "article"),
     KeyAction("copy_link", "y", "Copy the link", "article"),

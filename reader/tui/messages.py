@@ -36,6 +36,14 @@ class OpenInBrowser(Message):
         self.url = url
 
 
+class PlayMedia(Message):
+    """Play an enclosure: an http(s) URL or a downloaded file's path (checked by the player)."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.target = target
+
+
 class CopyLink(Message):
     """Copy a link (checked again by the app) and say how it was copied."""
 

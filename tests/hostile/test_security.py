@@ -40,6 +40,8 @@ BROWSER_CALLS = {"webbrowser.open", "webbrowser.open_new", "webbrowser.open_new_
 REVIEWED_PROGRAMS = {
     ("reader/tui/browser.py", "launch_detached"): "url",
     ("reader/tui/browser.py", "run_in_terminal"): "url",
+    ("reader/tui/player.py", "start_detached"): "url",   # or a file Byline downloaded
+    ("reader/tui/player.py", "run_attached"): "url",
     ("reader/tui/clipboard.py", "copy_with"): "url",
     ("reader/tui/clipboard.py", "_tmux_clipboard"): "url",
     ("reader/commands/pager.py", "page"): "text",

@@ -15,8 +15,9 @@ from textual.widget import Widget
 from textual.widgets import Collapsible, Footer, OptionList
 from textual.widgets.option_list import Option
 
-from reader.article.model import Article
+from reader.article.model import Article, Enclosure
 from reader.errors import BylineError
+from reader.render.enclosures import describe
 from reader.sanitize import clean_line, safe_url
 from reader.tui import keys
 from reader.tui.layout import MAX_TITLE
@@ -24,6 +25,7 @@ from reader.tui.messages import (
     CopyLink,
     OpenInBrowser,
     OpenLink,
+    PlayMedia,
     SavePosition,
     SearchLibrary,
     ToggleFlag,
@@ -95,6 +97,13 @@ class ArticleScreen(Screen[None]):
         await page.remove_children()
         body = ArticleBody(article, id="body")
         widgets: list[Widget] = [body]
+        if article.enclosures:
+            options = [Option(self._enclosure_prompt(e), id=str(i))
+                       for i, e in enumerate(article.enclosures)]
+            enclosures = Collapsible(OptionList(*options, id="enclosure-list"),
+                                     title=f"Enclosures ({len(article.enclosures)}): e to "
+                                     "choose, Enter to play", collapsed=False, id="enclosures")
+            widgets.insert(0, enclosures)
         if article.related:
             options = [Option(self._related_prompt(link.title, link.url), id=str(i))
                        for i, link in enumerate(article.related)]
@@ -104,6 +113,12 @@ class ArticleScreen(Screen[None]):
         await page.mount_all(widgets)
         page.scroll_home(animate=False)
         self._update_status()
+
+    @staticmethod
+    def _enclosure_prompt(enclosure: Enclosure) -> Text:
+        prompt = Text(describe(enclosure))
+        prompt.append("\n" + clean_line(enclosure.url), style="dim")
+        return prompt
 
     @staticmethod
     def _related_prompt(title: str, url: str | None) -> Text:
@@ -117,7 +132,8 @@ class ArticleScreen(Screen[None]):
         if self._restore_block:
             body = self.body
             if body is not None:
-                self.page.scroll_to(y=body.block_line(self._restore_block), animate=False)
+                self.page.scroll_to(y=body.virtual_region.y + body.block_line(self._restore_block),
+                                    animate=False)
             self._restore_block = 0
         self._update_status()
 
@@ -316,6 +332,42 @@ class ArticleScreen(Screen[None]):
             return
         self.notify(f"Opening {url}", markup=False, timeout=3)
         self.app.post_message(OpenLink(url))
+
+    # -- enclosures -------------------------------------------------------------------------
+
+    def action_enclosures(self) -> None:
+        """Move into the enclosure list (unfolding it), or back to the text."""
+        found = self.query("#enclosures").results(Collapsible)
+        enclosures = next(iter(found), None)
+        if enclosures is None:
+            self.notify("This article has no enclosures", timeout=2)
+            return
+        listing = self.query_one("#enclosure-list", OptionList)
+        if self.focused is listing:
+            self.page.focus()
+            return
+        enclosures.collapsed = False
+        listing.focus()
+        if listing.highlighted is None:
+            listing.highlighted = 0
+        self.call_after_refresh(self.page.scroll_to_widget, enclosures, animate=False)
+
+    def chosen_enclosure(self) -> Enclosure | None:
+        """The highlighted enclosure, else the first (None when there are none)."""
+        article = self.article
+        if article is None or not article.enclosures:
+            return None
+        listing = next(iter(self.query("#enclosure-list").results(OptionList)), None)
+        index = listing.highlighted if listing is not None else None
+        return article.enclosures[index if index is not None and
+                                  index < len(article.enclosures) else 0]
+
+    @on(OptionList.OptionSelected, "#enclosure-list")
+    def _play_enclosure(self, event: OptionList.OptionSelected) -> None:
+        article = self.article
+        if article is None or event.option.id is None:
+            return
+        self.app.post_message(PlayMedia(article.enclosures[int(event.option.id)].url))
 
     # -- the rest ---------------------------------------------------------------------------
 
