@@ -2,7 +2,9 @@
 
 1. a ~200 KB article built by repeating the quote fixtures (very quote-dense: two of three
    paragraphs hold a quotation), as paragraphs and as one single block;
-2. the real article bodies of the shared scrapinghub corpus, when `../shared` is present.
+2. the real article bodies of the shared scrapinghub corpus, when `../shared` is present;
+3. 200 KB of real news: PolNeAR train articles (read from $TMPDIR/polnear, where
+   ../shared/tools/polnear/prep.py puts them, when present) one after another as one article.
 
 Run: python benchmarks/quotes_speed.py
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from reader.article.quotes import find_quotes
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "quotes"
 CORPUS = ROOT / ".." / "shared" / "corpora" / "scrapinghub" / "ground-truth.json"
+POLNEAR = Path(tempfile.gettempdir()) / "polnear" / "articles" / "train"
 TARGET_BYTES = 200_000
 RUNS = 20
 
@@ -67,6 +71,24 @@ def corpus() -> None:
           f"slowest article {max(t for t, _ in runs):.1f} ms")
 
 
+def real_news() -> None:
+    if not POLNEAR.is_dir():
+        print(f"(no PolNeAR articles at {POLNEAR}: skipped)")
+        return
+    paragraphs: list[str] = []
+    for path in sorted(POLNEAR.glob("*.txt")):
+        paragraphs += [p for p in path.read_text(encoding="utf-8").split("\n") if p.strip()]
+        if sum(len(p.encode()) for p in paragraphs) >= TARGET_BYTES:
+            break
+    size = sum(len(p.encode()) for p in paragraphs)
+    runs = [timed([Block("paragraph", p) for p in paragraphs]) for _ in range(RUNS)]
+    ms = [t for t, _ in runs]
+    print(f"real news (PolNeAR train, one after another): {size / 1000:.0f} KB, "
+          f"{len(paragraphs)} paragraphs, {runs[0][1]} quotes: median "
+          f"{statistics.median(ms):.1f} ms, min {min(ms):.1f} ms over {RUNS} runs")
+
+
 if __name__ == "__main__":
     dense()
     corpus()
+    real_news()

@@ -138,6 +138,9 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", 
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
 _FOCUS_SENTENCES = 8
+# A capitalised whole word as `_occurrences` sees one (letters, digits, ’ ' - _ inside); other
+# words are searched for directly.
+_CAPITALISED_WORD = re.compile(r"(?<![\w’'-])[A-ZÀ-ÖØ-Þ][\w’'-]*")
 _HEADLINE_CHARS = 200
 _PAPER_NOUNS = frozenset({"newspaper", "paper", "publication", "outlet", "magazine"})
 # A one-word name acting in the narration: "Trump said", "Carson defied the question".
@@ -416,17 +419,28 @@ class SpeakerBook:
         self._block_mentions: dict[int, list[_Person]] = {}
         self._gender_read: set[str] = set()
         self._acting: set[str] | None = None
+        self._index: dict[str, list[int]] | None = None
 
-    def _occurrences(self, word: str) -> Iterator[int]:
-        """Offsets of `word` as a whole word in the article's narration."""
+    def _occurrences(self, word: str) -> list[int]:
+        """Offsets of `word` as a whole word in the article's narration (capitalised words are
+        indexed in one pass, so a long article is not searched once per name)."""
+        if self._index is None:
+            index: dict[str, list[int]] = {}
+            for m in _CAPITALISED_WORD.finditer(self.joined):
+                index.setdefault(m.group(), []).append(m.start())
+            self._index = index
+        if _CAPITALISED_WORD.fullmatch(word):
+            return self._index.get(word, [])
         text = self.joined
+        found = []
         i = text.find(word)
         while i >= 0:
             end = i + len(word)
             if (i == 0 or not _word_char(text[i - 1])) and (
                     end == len(text) or not _word_char(text[end])):
-                yield i
+                found.append(i)
             i = text.find(word, end)
+        return found
 
     def _names_with(self, word: str) -> list[str]:
         """Names of two or more words that contain `word`, in order of appearance."""
