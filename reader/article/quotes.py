@@ -137,8 +137,14 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
             if s.speech:
                 kind: QuoteKind = "partial" if s.partial else "direct"
                 blocks[i].quotes.append(QuoteSpan(s.start, s.end, s.speaker, kind))
-                quotes.append(Quote(s.inner(texts[i]), s.speaker, i, kind))
+                quotes.append(Quote(_clause(s.inner(texts[i])), s.speaker, i, kind))
     return quotes
+
+
+def _clause(inner: str) -> str:
+    """A quotation's words without the comma, semicolon or colon that joins them to the
+    narration (“It was magical,” she said: It was magical); its own . ? ! … and dashes stay."""
+    return inner.rstrip(",;:").rstrip() or inner
 
 
 def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str],

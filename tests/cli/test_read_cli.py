@@ -200,7 +200,7 @@ def test_quote_kinds_in_json_and_markdown(tmp_path: Path) -> None:
     check_contract(doc)
     kinds = {q["text"]: (q["kind"], q["speaker"]) for q in doc["quotes"]}
     assert kinds["a relief for every family on Quay Street"] == ("partial", "Tomasz Wilk")
-    assert kinds["People come here for the sea,"] == ("direct", "Dorothy Pellworth")
+    assert kinds["People come here for the sea"] == ("direct", "Dorothy Pellworth")
     spans = [s for b in doc["blocks"] for s in b.get("quotes", [])]
     assert [s["kind"] for s in spans] == [q["kind"] for q in doc["quotes"]]
     proc = byline("read", str(ARCHIVE), "--format", "markdown", tmp=tmp_path)

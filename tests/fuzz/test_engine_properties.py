@@ -83,6 +83,7 @@ def assert_quotes_consistent(blocks: list[Block], quotes: list) -> None:
             for closing in ("''", "’’", *QUOTE_MARKS):
                 if inner.endswith(closing):
                     candidates.add(inner[:-len(closing)].strip(WS))
+            candidates |= {c.rstrip(",;:").rstrip() or c for c in candidates}
             assert said in candidates, (said, spanned)
 
 

@@ -44,8 +44,8 @@ def ferry_article(source: str = "ferry.txt", *, title: str = "Harbour council ke
     return Article(
         title=title, source=source, url=url, authors=["Ada Lane"], published=published,
         blocks=blocks,
-        quotes=[Quote("We kept the lamps lit for every crossing,", "Mara Quillon", 1),
-                Quote("Nobody should have to swim home,", "Dev Okafor", len(blocks) - 1)],
+        quotes=[Quote("We kept the lamps lit for every crossing", "Mara Quillon", 1),
+                Quote("Nobody should have to swim home", "Dev Okafor", len(blocks) - 1)],
         related=[RelatedLink("Lighthouse keepers look back", "https://news.example/lights"),
                  RelatedLink("Tides and timetables", None)],
         removed=["Story continues below advertisement"],

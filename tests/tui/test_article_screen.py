@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Collapsible, OptionList
 
+from reader.article.build import from_text
 from reader.article.model import Block, Quote, QuoteSpan
 from reader.tui.screens.article import ArticleScreen
 from reader.tui.screens.help import HelpScreen
@@ -92,6 +93,21 @@ async def test_quotes_list_jumps_to_the_chosen_quote(make_app):
         assert app.screen.page.scroll_y > 0
 
 
+async def test_quotes_list_drops_the_comma_that_joins_a_quote_to_its_narration(make_app):
+    article = from_text("Lantern festival returns to the harbour\n\n“It was magical,” said "
+                        "Oona Brisk, who has run the festival since 2011.\n\n“We will be back "
+                        "next year; the boats are already booked,” Brisk added.\n", "lanterns.txt")
+    app = make_app(opened=[article])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await article_ready(pilot)
+        await pilot.press("Q")
+        options = app.screen.query_one("#quotes-list", OptionList)
+        listing = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert listing[0].startswith("Oona Brisk — It was magical")
+        assert not any(line.endswith(",") or ",  " in line for line in listing), listing
+        assert "the boats are already booked" in listing[1]
+
+
 async def test_partial_quotes_are_highlighted_listed_and_reached_with_brackets(make_app):
     article = ferry_article(paragraphs=2)
     text = "Councillor Ines Roe called the timetable “a fair compromise” on Friday."
@@ -112,7 +128,7 @@ async def test_partial_quotes_are_highlighted_listed_and_reached_with_brackets(m
         listing = screen_text(app)
         assert "Ines Roe — “a fair compromise”  partial" in listing
         assert "Dev Okafor — Nobody should have to swim home" in listing
-        assert "Nobody should have to swim home,  partial" not in listing
+        assert "Nobody should have to swim home  partial" not in listing
 
 
 async def test_scroll_keys(make_app):
