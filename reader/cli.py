@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="filter terms: words, \"a phrase\", unread, starred, tag:T, feed:F, "
                    "author:A, title:T, has:quotes, @7d, @2026-11-01.., -TERM (docs/filters.md)")
     p.add_argument("--view", metavar="NAME", help="a saved view of config.toml ([[views]])")
+    p.add_argument("--hidden", action="store_true",
+                   help="the articles kill rules hid ([[hide]]) instead of the others")
     p.add_argument("--sort", choices=["date", "feed", "title", "minutes"], default="date")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--limit", type=int, default=50)
@@ -102,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     star = p.add_mutually_exclusive_group()
     star.add_argument("--star", dest="star", action="store_true", default=None)
     star.add_argument("--unstar", dest="star", action="store_false")
+    hide = p.add_mutually_exclusive_group()
+    hide.add_argument("--hide", dest="hide", action="store_true", default=None,
+                      help="hide them as a kill rule would (they stay under Hidden)")
+    hide.add_argument("--unhide", dest="hide", action="store_false",
+                      help="bring hidden articles back to their lists")
 
     p = sub.add_parser("vacuum", help="apply [retention], merge the search index, compact "
                        "the library (size before and after)")

@@ -12,6 +12,7 @@ The config file is the only place that may name an external command.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ class Config:
     player_terminal: bool = False
     retention: dict[str, int] = field(default_factory=dict)  # keep_days, keep_per_feed
     views: list[View] = field(default_factory=list)
+    hide: list[HideRule] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -112,6 +114,50 @@ def _views(value: Any) -> list[View]:
     return views
 
 
+#: What a kill rule may test: the feed is its title or URL, the author any of the names.
+HIDE_FIELDS = {"title": "the article's title", "author": "any of its authors",
+          "feed": "its feed's title or URL", "link": "its link", "text": "its text"}
+MAX_HIDE_PATTERN = 500
+
+
+@dataclass(frozen=True)
+class HideRule:
+    """One `[[hide]]` kill rule: field name -> compiled pattern (all must match); a pattern
+    is searched anywhere in the field, ignoring case unless it says otherwise (`(?-i:…)`)."""
+
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def matches(self, fields: dict[str, list[str]]) -> bool:
+        return all(any(p.search(value) for value in fields[name])
+                   for name, p in self.patterns)
+
+
+def hide_rules(value: Any) -> list[HideRule]:
+    """The `[[hide]]` tables as rules; `ValueError` (one line) on the first mistake."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ValueError("must be tables: [[hide]] title = \"regular expression\"")
+    rules = []
+    for number, table in enumerate(value, start=1):
+        if not table:
+            raise ValueError(f"number {number} is empty: name at least one of "
+                             f"{', '.join(HIDE_FIELDS)}")
+        patterns = []
+        for name, pattern in table.items():
+            if name not in HIDE_FIELDS:
+                raise ValueError(f"number {number}: unknown field {clean_line(str(name))[:40]!r}"
+                                 f" (fields: {', '.join(HIDE_FIELDS)})")
+            if not isinstance(pattern, str) or not pattern or len(pattern) > MAX_HIDE_PATTERN:
+                raise ValueError(f"number {number}: {name} must be a regular expression of 1 "
+                                 f"to {MAX_HIDE_PATTERN} characters")
+            try:
+                patterns.append((name, re.compile(pattern, re.IGNORECASE)))
+            except re.error as exc:
+                raise ValueError(f"number {number}: {name}: bad regular expression "
+                                 f"{clean_line(pattern)[:60]!r} ({exc})") from None
+        rules.append(HideRule(tuple(patterns)))
+    return rules
+
+
 SETTINGS: dict[str, Setting] = {
     "theme": Setting("the theme at start", _string),
     "browser": Setting("the command `o` runs, without a shell", _command),
@@ -123,6 +169,8 @@ SETTINGS: dict[str, Setting] = {
     "retention": Setting("[retention]: keep_days = N, keep_per_feed = N (starred and "
                          "marked-unread articles are kept)", _retention),
     "views": Setting("[[views]]: saved filters shown as sources (name, filter)", _views),
+    "hide": Setting("[[hide]]: kill rules, regular expressions on title, author, feed, link "
+                    "or text; matches are hidden at refresh", hide_rules),
 }
 
 
@@ -149,9 +197,8 @@ def parse_config(data: dict[str, Any], where: str = "config") -> Config:
         try:
             setattr(config, name, setting.check(value))
         except ValueError as exc:
-            shown = f"[{name}]" if isinstance(value, dict) or name in ("keys", "rules",
-                                                                       "retention", "views") \
-                else f"'{name}'"
+            tables = ("keys", "rules", "retention", "views", "hide")
+            shown = f"[{name}]" if isinstance(value, dict) or name in tables else f"'{name}'"
             raise BylineError(f"bad config {where}: {shown} {exc}") from None
     return config
 

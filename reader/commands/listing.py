@@ -45,7 +45,8 @@ def _listing(args: Namespace, ctx: Context) -> Listing:
             known = ", ".join(repr(v.name) for v in views) or "none in config.toml"
             raise BylineError(f"no view named {clean_line(args.view)[:60]!r} (views: {known})")
         terms.append(view.filter)
-    return Listing(filter=" ".join(t for t in terms if t.strip()), unread_only=args.unread,
+    return Listing("hidden" if args.hidden else "all",
+                   filter=" ".join(t for t in terms if t.strip()), unread_only=args.unread,
                    sort=args.sort)
 
 

@@ -1,5 +1,5 @@
-"""`byline mark ID … --read/--unread --star/--unstar`: change articles' read and starred state
-(`--filter EXPR`: every article the filter matches)."""
+"""`byline mark ID … --read/--unread --star/--unstar --hide/--unhide`: change articles' read,
+starred and hidden state (`--filter EXPR`: every article the filter matches)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ def run(args: Namespace, ctx: Context) -> int:
     """Mark every named article (by id, URL or local path); all are found before any changes."""
     from reader.commands.subscriptions import open_library
 
-    if args.read is None and args.star is None:
-        raise BylineError("mark: say what to mark: --read, --unread, --star or --unstar")
+    if args.read is None and args.star is None and args.hide is None:
+        raise BylineError("mark: say what to mark: --read, --unread, --star, --unstar, "
+                          "--hide or --unhide")
     if not args.entries and args.filter is None:
         raise BylineError("mark: name the articles (ids or URLs) or give --filter EXPR")
     library = open_library(ctx)
@@ -26,7 +27,8 @@ def run(args: Namespace, ctx: Context) -> int:
         if args.filter is not None:
             from reader.library.listings import Listing
 
-            ids = library.listing_ids(Listing(filter=args.filter))
+            source = "hidden" if args.hide is False else "all"
+            ids = library.listing_ids(Listing(source, filter=args.filter))
         for target in args.entries:
             entry_id = library.find(target)
             if entry_id is None:
@@ -37,12 +39,16 @@ def run(args: Namespace, ctx: Context) -> int:
             changes.append("read" if args.read else "unread")
         if args.star is not None:
             changes.append("starred" if args.star else "unstarred")
+        if args.hide is not None:
+            changes.append("hidden" if args.hide else "shown")
         with library.transaction():
             for entry_id in ids:
                 if args.read is not None:
                     library.set_read(entry_id, args.read)
                 if args.star is not None:
                     library.set_starred(entry_id, args.star)
+            if args.hide is not None:
+                library.set_hidden(ids, args.hide)
     finally:
         library.close()
     if args.filter is not None:

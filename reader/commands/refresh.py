@@ -7,6 +7,7 @@ from argparse import Namespace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from reader.config import Config
     from reader.context import Context
     from reader.library.refresh import Progress
 
@@ -22,7 +23,9 @@ def run(args: Namespace, ctx: Context) -> int:
               "the library stays readable offline", file=sys.stderr)
         return 1
     from reader.commands.subscriptions import open_library
+    from reader.config import load_config
 
+    config = load_config(ctx.paths)
     # Fork the workers before importing asyncio and httpx, and load the trust store (mostly
     # outside the GIL) while the library opens and they are imported.
     with open_for_refresh(ctx.paths.library_file, args.feeds or None, meanwhile=prepare_trust,
@@ -38,7 +41,8 @@ def run(args: Namespace, ctx: Context) -> int:
         with _ProgressBar() as progress:
             summary = asyncio.run(refresh_feeds(library, full=args.full,
                                                 only=args.feeds or None,
-                                                progress=progress, workers=workers))
+                                                progress=progress, workers=workers,
+                                                hide=config.hide))
     from reader.sanitize import clean_line
 
     for url, reason in list(summary.errors.items())[:MAX_ERRORS_LISTED]:
@@ -58,16 +62,14 @@ def run(args: Namespace, ctx: Context) -> int:
         print(f"  … and {len(pages) - MAX_ERRORS_LISTED} more full texts not cached",
               file=sys.stderr)
     print(summary.line())
-    _retain(ctx)
+    _retain(ctx, config)
     return 0 if summary.feeds_ok or not summary.feeds_failed else 1
 
 
-def _retain(ctx: Context) -> None:
+def _retain(ctx: Context, config: Config) -> None:
     """Apply `[retention]` after a refresh: what it deletes is said in one line."""
-    from reader.config import load_config
     from reader.library import retention
 
-    config = load_config(ctx.paths)
     policy = retention.Policy.from_config(config.retention)
     if not policy:
         return

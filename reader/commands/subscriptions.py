@@ -41,10 +41,14 @@ def run(args: Namespace, ctx: Context) -> int:
 def _add(args: Namespace, ctx: Context, library: Library) -> int:
     import asyncio
 
+    from reader.config import load_config
     from reader.library.subscribe import subscribe
 
+    hide = load_config(ctx.paths).hide
     known = {f.url for f in library.feeds()}
+    newest = library.last_entry_id()
     done = asyncio.run(subscribe(library, args.url, tags=args.tag, offline=ctx.offline))
+    hidden = library.hide_matching(hide, after_id=newest)
     if done.url in known:
         tags = f"; tags: {', '.join(args.tag)}" if args.tag else ""
         print(f"Already subscribed to {done.url}{tags}")
@@ -54,7 +58,8 @@ def _add(args: Namespace, ctx: Context, library: Library) -> int:
         return 0
     via = f", found on {done.discovered_from}" if done.discovered_from else ""
     print(f"Subscribed to {done.title or done.url} ({done.url}{via}): "
-          f"{done.new_articles} new article{'s' if done.new_articles != 1 else ''}")
+          f"{done.new_articles} new article{'s' if done.new_articles != 1 else ''}"
+          + (f" ({hidden} hidden by rules)" if hidden else ""))
     return 0
 
 

@@ -176,12 +176,17 @@ def _count_new(conn: sqlite3.Connection) -> None:
     library's back) and moves `counted` down when the newest entries were deleted; at its
     end it counts the entries the transaction inserted, as they are then."""
     conn.execute(
-        """INSERT INTO feed_counts (feed_id, total, unread, starred, starred_unread)
-           SELECT feed_id, count(*), sum(read = 0), sum(starred = 1), sum(starred = 1 AND read = 0)
+        """INSERT INTO feed_counts (feed_id, total, unread, starred, starred_unread, hidden,
+                                  hidden_unread)
+           SELECT feed_id, sum(hidden = 0), sum(hidden = 0 AND read = 0),
+                  sum(hidden = 0 AND starred = 1), sum(hidden = 0 AND starred = 1 AND read = 0),
+                  sum(hidden = 1), sum(hidden = 1 AND read = 0)
            FROM entries WHERE id > (SELECT id FROM counted) GROUP BY feed_id
            ON CONFLICT (feed_id) DO UPDATE SET total = total + excluded.total,
                unread = unread + excluded.unread, starred = starred + excluded.starred,
-               starred_unread = starred_unread + excluded.starred_unread""")
+               starred_unread = starred_unread + excluded.starred_unread,
+               hidden = hidden + excluded.hidden,
+               hidden_unread = hidden_unread + excluded.hidden_unread""")
     conn.execute("""UPDATE counted SET id = (SELECT coalesce(max(id), 0) FROM entries)
                     WHERE id IS NOT (SELECT coalesce(max(id), 0) FROM entries)""")
 

@@ -15,11 +15,13 @@ from reader.sanitize import clean_line, safe_url
 
 LOCAL_LABEL = "Local files"
 REMOVED_LABEL = "Removed feeds"   # what `remove` kept of feeds no longer subscribed
+HIDDEN_LABEL = "Hidden"           # what kill rules hid (`[[hide]]`)
 
 
 @dataclass
 class SourceRow:
-    """A line of the library screen; keys: all, unread, starred, local, removed, feed:<id>,
+    """A line of the library screen; keys: all, unread, starred, local, removed, hidden,
+    feed:<id>,
     tag:<name> (and, for lists, ids:<id>,<id>…)."""
 
     key: str
@@ -68,16 +70,20 @@ class Feeds(Database):
     """The subscriptions of the library."""
 
     def sources(self) -> list[SourceRow]:
-        """All, unread, starred, local files, then every feed and every tag, with counts."""
+        """All, unread, starred, local files, then every feed and every tag, with counts
+        (hidden entries count under Hidden only)."""
         per_feed: dict[int, list[int]] = {}
-        total = unread = starred = starred_unread = 0
-        for feed_id, n, n_unread, n_starred, n_starred_unread in self._all(
-                "SELECT feed_id, total, unread, starred, starred_unread FROM feed_counts"):
+        total = unread = starred = starred_unread = hidden = hidden_unread = 0
+        for feed_id, n, n_unread, n_starred, n_starred_unread, n_hidden, n_hidden_unread in \
+                self._all("SELECT feed_id, total, unread, starred, starred_unread, hidden, "
+                          "hidden_unread FROM feed_counts"):
             per_feed[feed_id] = [n_unread, n]
             total += n
             unread += n_unread
             starred += n_starred
             starred_unread += n_starred_unread
+            hidden += n_hidden
+            hidden_unread += n_hidden_unread
         local = self._one("SELECT id FROM feeds WHERE kind = 'local'")
         local_counts = per_feed.get(local[0], [0, 0]) if local else [0, 0]
         rows = [
@@ -91,6 +97,8 @@ class Feeds(Database):
         if any(total for _, total in removed):
             rows.append(SourceRow("removed", REMOVED_LABEL, sum(u for u, _ in removed),
                                   sum(t for _, t in removed)))
+        if hidden:
+            rows.append(SourceRow("hidden", HIDDEN_LABEL, hidden_unread, hidden))
         tags: dict[str, tuple[str, list[int]]] = {}   # folded -> (spelling, counts)
         for feed in self.feeds():
             c = per_feed.get(feed.id, [0, 0])

@@ -96,10 +96,11 @@ class Listings(Database):
 
     def _feed_counts(self, listing: Listing) -> tuple[int, int]:
         unread, total = {"unread": ("unread", "unread"),
-                         "starred": ("starred_unread", "starred")}.get(listing.source,
-                                                                       ("unread", "total"))
-        source = "all" if listing.source in ("unread", "starred") else listing.source
-        where, params = source_condition(source)
+                         "starred": ("starred_unread", "starred"),
+                         "hidden": ("hidden_unread", "hidden")}.get(listing.source,
+                                                                    ("unread", "total"))
+        source = "all" if listing.source in ("unread", "starred", "hidden") else listing.source
+        where, params = _shown_source(source)
         # Aliased `e`: the feed conditions of `source_condition` apply to it as they are.
         row = self._query_one(
             f"SELECT coalesce(sum({unread}), 0), coalesce(sum({total}), 0) FROM feed_counts e "
@@ -165,7 +166,17 @@ class Listings(Database):
 
 
 def source_condition(key: str) -> tuple[str, tuple[Any, ...]]:
-    """SQL condition on `entries e` for a library source key (see `SourceRow`)."""
+    """SQL condition on `entries e` for a library source key (see `SourceRow`): entries a
+    kill rule hid are in the source "hidden" only (and "any": every entry, for search)."""
+    if key == "hidden":
+        return "+e.hidden = 1", ()
+    if key == "any":
+        return "1", ()
+    where, params = _shown_source(key)
+    return f"+e.hidden = 0 AND {where}", params
+
+
+def _shown_source(key: str) -> tuple[str, tuple[Any, ...]]:
     if key == "all":
         return "1", ()
     if key == "unread":

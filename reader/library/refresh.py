@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reader.errors import BylineError
+from reader.library.hiding import HideRule
 from reader.library.ingest import (
     WORKERS,
     Body,
@@ -70,6 +71,7 @@ class RefreshSummary:
     pages: int = 0                                         # full-text pages cached (--full)
     pages_not_needed: int = 0      # pages with no more text than their entry (--full)
     page_errors: dict[str, str] = field(default_factory=dict)  # page URL -> why not cached
+    hidden: int = 0                # new articles a kill rule hid (`[[hide]]`)
 
     def line(self) -> str:
         """The one summary line: `12 feeds ok, 1 failed, 340 new articles in 3.2 s`."""
@@ -79,6 +81,8 @@ class RefreshSummary:
             parts.append(f"{len(self.skipped)} skipped")
         text = ", ".join(parts)
         text += f", {self.new_articles} new article{'s' if self.new_articles != 1 else ''}"
+        if self.hidden:
+            text += f" ({self.hidden} hidden by rules)"
         if self.pages:
             text += f", {self.pages} full text{'s' if self.pages != 1 else ''} cached"
         if self.page_errors:
@@ -92,7 +96,8 @@ class RefreshSummary:
 async def refresh_feeds(library: Path | Library, *, full: bool = False, offline: bool = False,
                         only: list[str] | None = None, progress: Progress | None = None,
                         fetcher_options: dict[str, Any] | None = None,
-                        workers: Workers | None = None) -> RefreshSummary:
+                        workers: Workers | None = None,
+                        hide: Sequence[HideRule] = ()) -> RefreshSummary:
     """Fetch all feeds (or the URLs/ids in `only`) and store what changed.
 
     `library` is a path, or an open `Library` (used and left open: opening checks the file).
@@ -102,6 +107,7 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
     `workers` (opened with an open `library` by `ingest.open_for_refresh`) parse and store;
     without them, threads of this process do, unless `library` is a path and
     `open_for_refresh` finds the refresh big enough for worker processes.
+    New entries that a kill rule of `hide` matches are hidden before it returns.
     """
     started = time.perf_counter()
     with ExitStack() as stack:
@@ -118,7 +124,11 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
                 lib.write_lock = workers.lock
                 stack.callback(setattr, lib, "write_lock", None)
             run = _Run(lib, summary, progress, fetcher_options or {}, workers)
+            newest = lib.last_entry_id()
             await run.feeds(feeds)
+            if hide:
+                summary.hidden = await asyncio.get_running_loop().run_in_executor(
+                    None, lambda: lib.hide_matching(hide, after_id=newest))
             if full:
                 await run.pages([f.id for f in feeds])
         summary.seconds = time.perf_counter() - started

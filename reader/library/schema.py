@@ -218,6 +218,57 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # `Enclosure.to_dict()`, NULL when the entry has none.
     """
     ALTER TABLE entries ADD COLUMN enclosures TEXT;
+    # 12: kill rules (reader.library.hiding): entries with `hidden` set count apart, in
+    # `hidden` and `hidden_unread`, and not in the other counts; the count triggers follow
+    # `hidden` too.
+    """
+    ALTER TABLE feed_counts ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feed_counts ADD COLUMN hidden_unread INTEGER NOT NULL DEFAULT 0;
+    DELETE FROM feed_counts;
+    INSERT INTO feed_counts (feed_id, total, unread, starred, starred_unread, hidden,
+                             hidden_unread)
+        SELECT feed_id, sum(hidden = 0), sum(hidden = 0 AND read = 0),
+               sum(hidden = 0 AND starred = 1), sum(hidden = 0 AND starred = 1 AND read = 0),
+               sum(hidden = 1), sum(hidden = 1 AND read = 0)
+        FROM entries WHERE id <= (SELECT id FROM counted) GROUP BY feed_id;
+    DROP TRIGGER entries_count_ad;
+    DROP TRIGGER entries_count_au;
+    CREATE TRIGGER entries_count_ad AFTER DELETE ON entries
+    WHEN old.id <= (SELECT id FROM counted) BEGIN
+        UPDATE feed_counts SET total = total - (old.hidden = 0),
+            unread = unread - (old.hidden = 0 AND old.read = 0),
+            starred = starred - (old.hidden = 0 AND old.starred = 1),
+            starred_unread = starred_unread - (old.hidden = 0 AND old.starred = 1
+                                               AND old.read = 0),
+            hidden = hidden - (old.hidden = 1),
+            hidden_unread = hidden_unread - (old.hidden = 1 AND old.read = 0)
+        WHERE feed_id = old.feed_id;
+    END;
+    CREATE TRIGGER entries_count_au AFTER UPDATE OF feed_id, read, starred, hidden ON entries
+    WHEN old.id <= (SELECT id FROM counted) AND (old.feed_id IS NOT new.feed_id
+         OR (old.read = 0) IS NOT (new.read = 0) OR (old.starred = 1) IS NOT (new.starred = 1)
+         OR (old.hidden = 1) IS NOT (new.hidden = 1))
+    BEGIN
+        UPDATE feed_counts SET total = total - (old.hidden = 0),
+            unread = unread - (old.hidden = 0 AND old.read = 0),
+            starred = starred - (old.hidden = 0 AND old.starred = 1),
+            starred_unread = starred_unread - (old.hidden = 0 AND old.starred = 1
+                                               AND old.read = 0),
+            hidden = hidden - (old.hidden = 1),
+            hidden_unread = hidden_unread - (old.hidden = 1 AND old.read = 0)
+        WHERE feed_id = old.feed_id;
+        INSERT INTO feed_counts (feed_id, total, unread, starred, starred_unread, hidden,
+                                 hidden_unread)
+        VALUES (new.feed_id, new.hidden = 0, new.hidden = 0 AND new.read = 0,
+                new.hidden = 0 AND new.starred = 1,
+                new.hidden = 0 AND new.starred = 1 AND new.read = 0,
+                new.hidden = 1, new.hidden = 1 AND new.read = 0)
+        ON CONFLICT (feed_id) DO UPDATE SET total = total + excluded.total,
+            unread = unread + excluded.unread, starred = starred + excluded.starred,
+            starred_unread = starred_unread + excluded.starred_unread,
+            hidden = hidden + excluded.hidden,
+            hidden_unread = hidden_unread + excluded.hidden_unread;
+    END;
     """,
 ]
 

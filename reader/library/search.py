@@ -108,7 +108,8 @@ def run_search(conn: sqlite3.Connection, query: str, limit: int, *,
     match = fts_query(words)
     if match is None and not rest:
         return SearchResults([], 0)
-    where, params = Listing(filter=rest).where() if rest else ("1", ())
+    # "any": hidden articles are found too, as they are without filter terms
+    where, params = Listing("any", filter=rest).where() if rest else ("1", ())
     if within is not None:
         deadline = time.monotonic() + within
         conn.set_progress_handler(lambda: time.monotonic() > deadline, 100)

@@ -13,11 +13,21 @@ from __future__ import annotations
 from reader.library.database import LibraryBusy, feed_count
 from reader.library.entries import LOCAL_FEED_URL, Entries, build_article
 from reader.library.entry_rows import MAX_TITLE, NewEntry, prepare_entries, sort_time
-from reader.library.feeds import LOCAL_LABEL, REMOVED_LABEL, FeedRow, Feeds, Removed, SourceRow
+from reader.library.feeds import (
+    HIDDEN_LABEL,
+    LOCAL_LABEL,
+    REMOVED_LABEL,
+    FeedRow,
+    Feeds,
+    Removed,
+    SourceRow,
+)
+from reader.library.hiding import Hiding
 from reader.library.listings import EntryRow, Listing
 from reader.library.search import Search, SearchHit
 
 __all__ = [
+    "HIDDEN_LABEL",
     "LOCAL_FEED_URL",
     "LOCAL_LABEL",
     "MAX_TITLE",
@@ -38,7 +48,7 @@ __all__ = [
 ]
 
 
-class Library(Feeds, Entries, Search):
+class Library(Feeds, Entries, Search, Hiding):
     """The library API (thread-safe): open with `Library.open(path)`."""
 
     def is_empty(self) -> bool:

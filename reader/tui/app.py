@@ -189,7 +189,7 @@ class BylineApp(App[None]):
                 screen.show_opened(self.opened_ids)
 
     def toggle_flag(self, entry_id: int | None, flag: str) -> None:
-        """Flip an entry's starred or read state (written off the UI thread)."""
+        """Flip an entry's starred, read or hidden state (written off the UI thread)."""
         if entry_id is None:
             self.notify("Nothing selected", timeout=2)
             return
@@ -202,12 +202,14 @@ class BylineApp(App[None]):
         library = self.library
         with self._writes:
             try:
+                now = library.entry_flags(entry_id)[flag]
                 if flag == "starred":
-                    now = entry_id in set(library.entry_ids("starred"))
                     library.set_starred(entry_id, not now)
                     message = "Unstarred" if now else "Starred"
+                elif flag == "hidden":
+                    library.set_hidden([entry_id], not now)
+                    message = "Shown again" if now else "Hidden (see Hidden)"
                 else:
-                    now = entry_id not in set(library.entry_ids("unread"))
                     library.set_read(entry_id, not now)
                     message = "Marked unread" if now else "Marked read"
             except BylineError as exc:
@@ -429,7 +431,7 @@ class BylineApp(App[None]):
         self.call_from_thread(self._set_refresh_status, "Refreshing…")
         try:
             summary = asyncio.run(refresh_feeds(self.paths.library_file, only=only,
-                                                progress=progress))
+                                                progress=progress, hide=self.config.hide))
         except BylineError as exc:
             self.call_from_thread(self._refresh_done, [exc.message], severity="error")
             return

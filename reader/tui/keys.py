@@ -59,6 +59,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("undo_mark_all", "u", "Undo the last mark-all-read", "library"),
     KeyAction("unread_only", "U", "Show unread only / all", "library"),
     KeyAction("sort", "S", "Sort: date, feed, title, reading time", "library"),
+    KeyAction("hide", "H", "Hide / unhide the article (shown under Hidden)", "library"),
     KeyAction("filter", "f", "Filter the list (words, unread, tag:…, @7d …)", "library",
               "Filter"),
     KeyAction("star", "s", "Star / unstar", "screen"),

@@ -61,7 +61,7 @@ class SearchLibrary(Message):
 
 
 class ToggleFlag(Message):
-    """Flip an entry's `starred` or `read` state (no entry: nothing is selected)."""
+    """Flip an entry's `starred`, `read` or `hidden` state (no entry: nothing is selected)."""
 
     def __init__(self, entry_id: int | None, flag: str) -> None:
         super().__init__()

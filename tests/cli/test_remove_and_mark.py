@@ -188,6 +188,7 @@ def test_mark_refuses_unknown_articles_and_missing_flags(feed_server, tmp_path):
     assert unknown.stderr == "byline: no article 99999 in the library (see byline list)\n"
     assert not json.loads(byline(data, "list", "--format", "json").stdout)[0]["read"]
     nothing = byline(data, "mark", str(listed[0]["id"]))
-    assert nothing.returncode == 1 and "--read, --unread, --star or --unstar" in nothing.stderr
+    assert nothing.returncode == 1
+    assert "--read, --unread, --star, --unstar, --hide or --unhide" in nothing.stderr
     both = byline(data, "mark", str(listed[0]["id"]), "--read", "--unread")
     assert both.returncode == 2 and "not allowed with" in both.stderr

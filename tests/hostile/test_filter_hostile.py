@@ -47,3 +47,20 @@ def test_a_view_with_control_bytes_is_reported_cleanly(byline: Run, tmp_path) ->
     unknown = byline("list", "--view", "\x1b[2JNope")
     assert_one_line_error(unknown, "no view named 'Nope' (views: 'Evil')")
     assert_clean_bytes(unknown.stderr)
+
+
+@pytest.mark.parametrize(("rule", "reason"), [
+    ('title = "\\u001b[31m(("', "title: bad regular expression '[31m(('"),
+    ('"\\u001b]0;x\\u0007field" = "a"', "unknown field ']0;xfield'"),
+    ('title = ""', "title must be a regular expression of 1 to 500 characters"),
+    ('author = ["a"]', "author must be a regular expression"),
+])
+def test_bad_kill_rules_are_one_clean_line(byline: Run, tmp_path, rule: str,
+                                           reason: str) -> None:
+    data = tmp_path / "byline-data"
+    data.mkdir()
+    (data / "config.toml").write_text(f"[[hide]]\n{rule}\n", encoding="utf-8")
+    for args in (("refresh",), ("--check-config",), ("add", "http://127.0.0.1:9/feed")):
+        done = byline(*args)
+        assert_one_line_error(done, reason, "[hide] number 1")
+        assert_clean_bytes(done.stderr)

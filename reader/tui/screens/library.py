@@ -411,6 +411,9 @@ class LibraryScreen(Screen[None]):
     def action_toggle_read(self) -> None:
         self.app.post_message(ToggleFlag(self._current_entry(), "read"))
 
+    def action_hide(self) -> None:
+        self.app.post_message(ToggleFlag(self._current_entry(), "hidden"))
+
     def action_mark_all_read(self) -> None:
         if self.filter_error:
             self.notify(self.filter_error, markup=False, severity="error", timeout=3)
