@@ -1,7 +1,7 @@
 """Kill rules (`[[hide]]` in config.toml, read by `reader.config.hide_rules`): entries they
 match are hidden when a refresh brings them, never deleted. Hidden entries leave every list
-and count (search still finds them) and show under the source "Hidden"; `byline mark ID --unhide` (or `H` in
-the reader) brings one back.
+and count (search still finds them) and show under the source "Hidden"; `byline mark ID
+--unhide` (or `H` in the reader) brings one back.
 """
 
 from __future__ import annotations

@@ -218,6 +218,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # `Enclosure.to_dict()`, NULL when the entry has none.
     """
     ALTER TABLE entries ADD COLUMN enclosures TEXT;
+    """,
     # 12: kill rules (reader.library.hiding): entries with `hidden` set count apart, in
     # `hidden` and `hidden_unread`, and not in the other counts; the count triggers follow
     # `hidden` too.
