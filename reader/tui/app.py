@@ -92,6 +92,7 @@ class BylineApp(App[None]):
             wanted = DEFAULT_THEME
         self.theme = wanted
         self._persist_theme = theme is None
+        self.refresh_activity = ""   # a refresh's progress, for every status bar
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(READER_VARIABLES)
@@ -151,11 +152,13 @@ class BylineApp(App[None]):
             if isinstance(screen, LibraryScreen):
                 screen.reload()
 
-    def open_articles(self, entry_ids: Sequence[int], index: int) -> None:
-        """Open entry `index` of `entry_ids`; n/p walk the list. Lists re-read on return."""
+    def open_articles(self, entry_ids: Sequence[int], index: int,
+                      quote: int | None = None) -> None:
+        """Open entry `index` of `entry_ids` (at quote `quote`); n/p walk the list. Lists
+        re-read on return."""
         from reader.tui.screens.article import ArticleScreen
 
-        self.push_screen(ArticleScreen(self.library, list(entry_ids), index),
+        self.push_screen(ArticleScreen(self.library, list(entry_ids), index, quote=quote),
                          lambda _: self.reload_lists())
 
     @work(thread=True, group="open-url")
@@ -399,7 +402,11 @@ class BylineApp(App[None]):
         self.push_screen(SearchScreen(self.library, query))
 
     def action_pick_theme(self) -> None:
-        self.search_themes()
+        from textual.theme import ThemeProvider
+
+        from reader.tui.screens.palette import Palette
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def watch_theme(self, name: str) -> None:
         if getattr(self, "_persist_theme", False):
@@ -439,32 +446,32 @@ class BylineApp(App[None]):
             self.call_from_thread(self._refresh_done, [f"refresh failed: internal error "
                                   f"({type(exc).__name__})"], severity="error")
             return
-        lines = [summary.line()] + [f"{clean_line(url)[:80]}: {clean_line(reason)[:120]}"
-                                    for url, reason in summary.errors.items()]
-        self.call_from_thread(self._refresh_done, lines,
+        text = summary.line()   # one line; the failed feeds are marked ⚠ in the sources
+        if summary.errors:
+            text += " · failed feeds are marked ⚠"
+        self.call_from_thread(self._refresh_done, [text],
                               severity="warning" if summary.errors else "information")
 
     def _refresh_done(self, lines: list[str], severity: SeverityLevel) -> None:
-        """Clear the progress, show the summary and each feed's error, re-read the lists."""
+        """Clear the progress, show one summary notification, re-read the lists."""
         self._set_refresh_status("")
-        for line in lines:
-            self.notify(line, markup=False, severity=severity, timeout=10)
+        self.notify(" ".join(lines), markup=False, severity=severity, timeout=8)
         self.reload_lists()
 
     def _set_refresh_status(self, text: str) -> None:
-        """Show refresh progress on the right of the status bar (every library screen keeps it)."""
-        from reader.tui.screens.library import LibraryScreen
+        """Show refresh progress in the status bar of every screen (beside, never instead of,
+        what the screen itself shows there: the reading progress, "? keys")."""
         from reader.tui.widgets.status_bar import StatusBar
 
-        screens = {screen for screen in self.screen_stack if isinstance(screen, LibraryScreen)}
-        for screen in screens | {self.screen}:
+        self.refresh_activity = text
+        for screen in {*self.screen_stack, self.screen}:
             for bar in screen.query(StatusBar):
-                bar.right = text or "? keys"
+                bar.activity = text
 
     # -- what screens ask for (reader.tui.messages; handled by name) ------------------------
 
     def on_open_articles(self, message: OpenArticles) -> None:
-        self.open_articles(message.entry_ids, message.index)
+        self.open_articles(message.entry_ids, message.index, message.quote)
 
     def on_open_link(self, message: OpenLink) -> None:
         self.open_url_as_article(message.url)
@@ -504,5 +511,13 @@ class BylineApp(App[None]):
             target: App[None] | Screen = self if action.scope == "app" else screen
             method = getattr(target, f"action_{action.name}", None)
             if method is not None and action.name != "escape":
-                yield SystemCommand(action.description, f"Byline: {action.name}", method)
+                yield SystemCommand(action.description, action.help or action.description,
+                                    method)
+
+    def action_command_palette(self) -> None:
+        """The command palette, where j and k move while nothing is typed."""
+        from reader.tui.screens.palette import Palette
+
+        if self.use_command_palette and not isinstance(self.screen, Palette):
+            self.push_screen(Palette(id="--command-palette"))
 

@@ -12,12 +12,13 @@ from reader.library.listings import Listing
 
 
 class OpenArticles(Message):
-    """Open entry `index` of `entry_ids`; n/p walk that list."""
+    """Open entry `index` of `entry_ids`; n/p walk that list. `quote`: jump to that quote."""
 
-    def __init__(self, entry_ids: list[int], index: int) -> None:
+    def __init__(self, entry_ids: list[int], index: int, quote: int | None = None) -> None:
         super().__init__()
         self.entry_ids = entry_ids
         self.index = index
+        self.quote = quote
 
 
 class OpenLink(Message):

@@ -12,7 +12,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Collapsible, Footer, OptionList
+from textual.widgets import Collapsible, OptionList
 from textual.widgets.option_list import Option
 
 from reader.article.model import Article, Enclosure
@@ -31,6 +31,7 @@ from reader.tui.messages import (
     ToggleFlag,
 )
 from reader.tui.widgets.article_body import ArticleBody
+from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ class ArticleScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("screen", "article")
 
-    def __init__(self, library: Library, entry_ids: list[int], index: int = 0) -> None:
+    def __init__(self, library: Library, entry_ids: list[int], index: int = 0, *,
+                 quote: int | None = None) -> None:
         super().__init__()
         self.library = library
         self.items = entry_ids
@@ -50,11 +52,12 @@ class ArticleScreen(Screen[None]):
         self.article: Article | None = None
         self.entry_id: int | None = None
         self._restore_block = 0
+        self._jump_quote = quote   # a quote chosen in the list's `Q`: shown once laid out
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="page")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         page = self.query_one("#page", VerticalScroll)
@@ -129,6 +132,9 @@ class ArticleScreen(Screen[None]):
 
     @on(ArticleBody.LaidOut)
     def _laid_out(self) -> None:
+        if self._jump_quote is not None:
+            number, self._jump_quote, self._restore_block = self._jump_quote, None, 0
+            self.call_after_refresh(self.jump_to_quote, number)
         if self._restore_block:
             body = self.body
             if body is not None:

@@ -13,7 +13,7 @@ from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from reader.tui.keys import ACTIONS
+from reader.tui.keys import ACTIONS, BY_NAME
 
 SCOPES = (("app", "Everywhere"), ("screen", "Lists and articles"), ("library", "Library"),
           ("article", "Article"))
@@ -29,10 +29,13 @@ def key_label(keys: str) -> str:
 class HelpScreen(ModalScreen[None]):
     """Lists every action with its keys (rebound keys from `[keys]` included)."""
 
+    # The reading keys move here too, under their binding ids, so [keys] rebinding applies.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss(None)", "Close"),
-        Binding("j,down", "scroll(1)", show=False),
-        Binding("k,up", "scroll(-1)", show=False),
+        Binding("down", "down", show=False),
+        Binding("up", "up", show=False),
+        *(BY_NAME[name].binding() for name in ("down", "up", "page_down", "page_up", "top",
+                                                "bottom")),
     ]
 
     def __init__(self, keymap: dict[str, str]) -> None:
@@ -55,6 +58,24 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Keys", classes="dialog-title")
             yield Static(table, id="help-table")
 
-    def action_scroll(self, step: int) -> None:
-        box = self.query_one("#help-box", VerticalScroll)
-        box.scroll_relative(y=step, animate=False)
+    @property
+    def _box(self) -> VerticalScroll:
+        return self.query_one("#help-box", VerticalScroll)
+
+    def action_down(self) -> None:
+        self._box.scroll_relative(y=1, animate=False)
+
+    def action_up(self) -> None:
+        self._box.scroll_relative(y=-1, animate=False)
+
+    def action_page_down(self) -> None:
+        self._box.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self._box.scroll_page_up(animate=False)
+
+    def action_top(self) -> None:
+        self._box.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self._box.scroll_end(animate=False)

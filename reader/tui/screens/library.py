@@ -17,26 +17,30 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from reader.config import View
 from reader.errors import BylineError
 from reader.library.listings import SORTS, Listing
-from reader.library.store import SourceRow
-from reader.sanitize import clean_line
+from reader.library.store import EntryRow, SourceRow
+from reader.sanitize import clean_line, safe_url
 from reader.tui import keys
 from reader.tui.messages import (
+    CopyLink,
     MarkListingRead,
     OpenArticles,
+    OpenInBrowser,
     RefreshFeeds,
     ToggleFlag,
     UndoMarkRead,
 )
 from reader.tui.widgets.entry_list import EntryList
+from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from reader.article.model import Article
     from reader.library.store import Library
 
 NARROW = 100   # below this many columns, one pane at a time
@@ -77,7 +81,7 @@ class LibraryScreen(Screen[None]):
                             "author:…, @7d, -word", id="filter")
                 yield EntryList(id="entries")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(StatusBar).right = "? keys"
@@ -404,6 +408,72 @@ class LibraryScreen(Screen[None]):
     def _current_entry(self) -> int | None:
         row = self.entries.current
         return row.id if row is not None else None
+
+    def _chosen_row(self) -> EntryRow | None:
+        """The highlighted article, when the list is on screen; else None, and why not."""
+        row = self.entries.current
+        if row is None:
+            self.notify("No article here: this list is empty", timeout=3)
+        elif self.has_class("-narrow") and not self.has_class("-entries-focused"):
+            self.notify("Open a source (Enter) and highlight an article first", timeout=3)
+            return None
+        return row
+
+    def action_browser(self) -> None:
+        row = self._chosen_row()
+        if row is None:
+            return
+        url = safe_url(row.url)
+        if url is None:
+            self.notify("This article has no web link (only http/https links open)", timeout=3)
+            return
+        self.app.post_message(OpenInBrowser(url))
+
+    def action_copy_link(self) -> None:
+        row = self._chosen_row()
+        if row is None:
+            return
+        url = safe_url(row.url)
+        if url is None:
+            self.notify("This article has no web link to copy", timeout=3)
+            return
+        self.app.post_message(CopyLink(url))
+
+    def action_quotes(self) -> None:
+        row = self._chosen_row()
+        if row is not None:
+            self._quotes_of(row.id)
+
+    @work(thread=True, exclusive=True, group="quotes")
+    def _quotes_of(self, entry_id: int) -> None:
+        """The quotes list of a highlighted article (cleaned off the UI thread on first use)."""
+        try:
+            article = self.library.article(entry_id)
+        except BylineError as exc:
+            self.app.call_from_thread(self.notify, exc.message, markup=False, severity="error")
+            return
+        self.app.call_from_thread(self._show_quotes, entry_id, article)
+
+    def _show_quotes(self, entry_id: int, article: Article) -> None:
+        from reader.tui.screens.quotes import QuotesScreen
+
+        if not article.quotes:
+            self.notify("This article has no quotes", timeout=2)
+            return
+
+        def chosen(number: int | None) -> None:
+            if number is None:
+                return
+            try:
+                ids = self.library.listing_ids(self.listing())
+            except BylineError as exc:
+                self.notify(exc.message, markup=False, severity="error")
+                return
+            if entry_id not in ids:
+                ids = [entry_id]
+            self.app.post_message(OpenArticles(list(ids), ids.index(entry_id), quote=number))
+
+        self.app.push_screen(QuotesScreen(article), chosen)
 
     def action_star(self) -> None:
         self.app.post_message(ToggleFlag(self._current_entry(), "starred"))

@@ -1,4 +1,5 @@
-"""A one-line status bar: what is shown on the left, progress or activity on the right."""
+"""A one-line status bar: what is shown on the left, the screen's own figures on the right
+(reading progress, "? keys"), and the app's activity (a refresh's progress) before them."""
 
 from __future__ import annotations
 
@@ -24,9 +25,16 @@ class StatusBar(Widget):
 
     left: reactive[str] = reactive("")
     right: reactive[str] = reactive("")
+    activity: reactive[str] = reactive("")   # set by the app; never replaces `right`
+
+    def on_mount(self) -> None:
+        self.activity = str(getattr(self.app, "refresh_activity", ""))
 
     def render(self) -> Content:
         left, right = clean_line(self.left), clean_line(self.right)
+        activity = clean_line(self.activity)
+        if activity:
+            right = f"{activity}  {right}" if right else activity
         width = self.content_size.width
         room = width - text_width(right) - 1
         if text_width(left) > room:
