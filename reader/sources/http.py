@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 import ssl
 import time
 import zlib
@@ -24,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from reader import __version__
-from reader.errors import BylineError, brief
+from reader.errors import BylineError
 from reader.sources.trust import trust_store
 
 PROJECT_URL = "https://github.com/byline-reader/byline"
@@ -350,22 +351,25 @@ class Fetcher:
                 answered = state.answered = True
                 return await self._read(response, url, original)
         except httpx.TimeoutException:
-            raise FetchError("timeout", original) from None
-        except httpx.RemoteProtocolError as exc:
+            raise FetchError("timeout", original, "the server stopped answering") from None
+        except httpx.RemoteProtocolError:
             if not answered and not last_try:
                 raise _Unanswered from None
-            kind = "truncated" if answered else "connection failed"
-            raise FetchError(kind, original, brief(exc)) from None
+            if answered:
+                raise FetchError("truncated", original, _CUT_SHORT) from None
+            raise FetchError("connection failed", original,
+                             "the server closed the connection without answering") from None
         except (httpx.ConnectError, httpx.NetworkError, httpx.ProxyError) as exc:
             # A connection reset in the middle of a body cuts that body short.
-            kind = "truncated" if answered else "connection failed"
-            raise FetchError(kind, original, brief(exc)) from None
+            if answered:
+                raise FetchError("truncated", original, _CUT_SHORT) from None
+            raise FetchError("connection failed", original, connect_reason(exc, url)) from None
         except httpx.UnsupportedProtocol:
             raise FetchError("unsafe url", original) from None
-        except httpx.InvalidURL as exc:  # also raised for a bad Location header
-            raise FetchError("unsafe url", original, brief(exc)) from None
+        except httpx.InvalidURL:  # also raised for a bad Location header
+            raise FetchError("unsafe url", original, "malformed URL") from None
         except httpx.HTTPError as exc:
-            raise FetchError("connection failed", original, brief(exc)) from None
+            raise FetchError("connection failed", original, connect_reason(exc, url)) from None
 
     async def _read(self, response: httpx.Response, url: str,
                     original: str) -> FetchResult | tuple[int, str]:
@@ -390,7 +394,7 @@ class Fetcher:
                              f"{int(declared):,} bytes declared, limit {self.max_bytes:,}")
         try:
             decoder = _BoundedDecoder(h.get("content-encoding"), self.max_bytes)
-        except ValueError as exc:
+        except ValueError as exc:   # our own words: an encoding we do not decode
             raise FetchError("bad encoding", original, str(exc)) from None
         wire = 0
         loop = asyncio.get_running_loop()
@@ -408,10 +412,47 @@ class Fetcher:
             body = decoder.finish()
         except OverflowError:
             raise FetchError("too large", original, f"over {self.max_bytes:,} bytes") from None
-        except zlib.error as exc:
-            raise FetchError("bad encoding", original, brief(exc)) from None
+        except zlib.error:
+            raise FetchError("bad encoding", original,
+                             "the compressed answer is corrupt") from None
         return FetchResult(url, status, body, h.get("content-type"), h.get("etag"),
                            h.get("last-modified"), False, None)
+
+
+_CUT_SHORT = "the connection broke before the whole answer arrived"
+
+
+def connect_reason(exc: BaseException, url: str) -> str:
+    """Why a connection failed, in one plain phrase of our own (never the HTTP library's
+    wording): no such host, refused, a certificate not accepted, or not reachable."""
+    host = urlsplit(url).hostname or "the server"
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        cause = pending.pop()
+        if cause is None or id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror):
+            return f"no such host: {host}"
+        if isinstance(cause, ConnectionRefusedError):
+            return f"{host} refused the connection"
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"the certificate of {host} was not accepted"
+        if isinstance(cause, ssl.SSLError):
+            return f"the secure connection to {host} failed"
+        if isinstance(cause, BaseExceptionGroup):
+            pending.extend(cause.exceptions)
+        pending += [cause.__cause__, cause.__context__]
+    text = str(exc).lower()
+    if "name or service not known" in text or "nodename nor servname" in text or \
+            "name resolution" in text:
+        return f"no such host: {host}"
+    if "refused" in text:
+        return f"{host} refused the connection"
+    if "certificate" in text:
+        return f"the certificate of {host} was not accepted"
+    return f"{host} could not be reached"
 
 
 def _check_host(state: _HostState, host: str, url: str) -> None:

@@ -335,11 +335,21 @@ async def test_connection_refused():
         port = sock.getsockname()[1]
     error = await failure(f"http://127.0.0.1:{port}/feed")
     assert error.kind == "connection failed"
+    # one plain sentence of our own, never the HTTP library's ("All connection attempts failed")
+    assert error.message == (f"cannot fetch http://127.0.0.1:{port}/feed: connection failed "
+                             "(127.0.0.1 refused the connection)")
 
 
 async def test_dns_failure():
     error = await failure("http://nonexistent.invalid/feed")
     assert error.kind == "connection failed"
+    assert error.message.endswith("connection failed (no such host: nonexistent.invalid)")
+
+
+async def test_a_connection_cut_mid_answer_says_so(feed_server):
+    error = await failure(feed_server.url("/short"))
+    assert error.kind == "truncated"
+    assert error.message.endswith("(the connection broke before the whole answer arrived)")
 
 
 async def test_wrong_charset_body_is_returned_raw(feed_server):

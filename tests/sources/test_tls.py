@@ -101,6 +101,7 @@ async def test_untrusted_certificate_fails(tls_server):
         with pytest.raises(FetchError) as info:
             await fetcher.fetch(f"{tls_server}/up")
     assert info.value.kind == "connection failed"
+    assert info.value.message.endswith("(the certificate of 127.0.0.1 was not accepted)")
 
 
 async def test_the_trust_store_is_loaded_once_and_shared(
