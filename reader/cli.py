@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "search": "reader.commands.listing",
     "mark": "reader.commands.mark",
     "vacuum": "reader.commands.vacuum",
+    "sync": "reader.commands.sync",
 }
 
 
@@ -79,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("refresh", help="fetch every feed")
     p.add_argument("feeds", nargs="*", metavar="URL", help="only these feeds (URL or id)")
+    p.add_argument("--full", action="store_true",
+                   help="also fetch and cache the full text of summary-only entries")
+
+    p = sub.add_parser("sync", help="sync with the [sync] feed server: push queued read/star "
+                       "changes, pull feeds and new items")
+    p.add_argument("--check", action="store_true",
+                   help="log in and say what the server supports; change nothing")
     p.add_argument("--full", action="store_true",
                    help="also fetch and cache the full text of summary-only entries")
 

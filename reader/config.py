@@ -1,4 +1,5 @@
-"""`config.toml`: user settings (theme, key bindings, extra cleaning rules, browser command).
+"""`config.toml`: user settings (theme, key bindings, extra cleaning rules, browser command,
+retention, the feed server to sync with).
 
 Every top-level setting is one row of `SETTINGS` (its name is the `Config` field it fills, its
 check turns the TOML value into that field or says what is wrong), so a new setting is a field
@@ -12,11 +13,13 @@ The config file is the only place that may name an external command.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from reader.errors import BylineError
 from reader.paths import Paths
@@ -45,6 +48,7 @@ class Config:
     retention: dict[str, int] = field(default_factory=dict)  # keep_days, keep_per_feed
     views: list[View] = field(default_factory=list)
     hide: list[HideRule] = field(default_factory=list)
+    sync: dict[str, Any] = field(default_factory=dict)  # api, url, user, password_command/_env
     raw: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -114,6 +118,57 @@ def _views(value: Any) -> list[View]:
     return views
 
 
+SYNC_APIS = ("fever", "greader")
+SYNC_KEYS = ("api", "url", "user", "password_command", "password_env")
+
+
+def is_loopback(url: str) -> bool:
+    """True for a URL whose host is this machine (127.0.0.0/8, ::1, localhost)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _sync(value: Any) -> dict[str, Any]:
+    """[sync]: the server's API, URL and user, and where the password comes from (a command or
+    an environment variable, never the file)."""
+    if not isinstance(value, dict):
+        raise ValueError("must be a table: api, url, user, password_command or password_env")
+    if "password" in value:
+        raise ValueError("must not hold the password: name a password_command (run without a "
+                         "shell) or a password_env variable instead")
+    for name in value:
+        if name not in SYNC_KEYS:
+            close = difflib.get_close_matches(name, SYNC_KEYS, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"has {', '.join(SYNC_KEYS)}, not {clean_line(name)[:40]!r}{hint}")
+    for name in ("api", "url", "user", "password_env"):
+        if name in value and not isinstance(value[name], str):
+            raise ValueError(f"{name} must be a string")
+    if value.get("api") not in SYNC_APIS:
+        raise ValueError(f"api must be one of {', '.join(map(repr, SYNC_APIS))}")
+    url = value.get("url", "")
+    parts = urlsplit(url) if url else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("url must be the server's http(s) address")
+    if parts.scheme != "https" and not is_loopback(url):
+        raise ValueError("url must use https (plain http only to this machine: 127.0.0.1, "
+                         "::1, localhost)")
+    if not value.get("user"):
+        raise ValueError("user must name the account on the server")
+    command = value.get("password_command")
+    if command is not None and (not isinstance(command, list) or not command
+                                or not all(isinstance(w, str) and w for w in command)):
+        raise ValueError('password_command must be a list of words, e.g. ["pass", "show", "rss"]')
+    if command is not None and "password_env" in value:
+        raise ValueError("takes password_command or password_env, not both")
+    return dict(value)
+
+
 #: What a kill rule may test: the feed is its title or URL, the author any of the names.
 HIDE_FIELDS = {"title": "the article's title", "author": "any of its authors",
           "feed": "its feed's title or URL", "link": "its link", "text": "its text"}
@@ -171,6 +226,8 @@ SETTINGS: dict[str, Setting] = {
     "views": Setting("[[views]]: saved filters shown as sources (name, filter)", _views),
     "hide": Setting("[[hide]]: kill rules, regular expressions on title, author, feed, link "
                     "or text; matches are hidden at refresh", hide_rules),
+    "sync": Setting("[sync]: api = \"fever\" or \"greader\", url, user, and password_command "
+                    "or password_env", _sync),
 }
 
 
@@ -197,7 +254,7 @@ def parse_config(data: dict[str, Any], where: str = "config") -> Config:
         try:
             setattr(config, name, setting.check(value))
         except ValueError as exc:
-            tables = ("keys", "rules", "retention", "views", "hide")
+            tables = ("keys", "rules", "retention", "views", "hide", "sync")
             shown = f"[{name}]" if isinstance(value, dict) or name in tables else f"'{name}'"
             raise BylineError(f"bad config {where}: {shown} {exc}") from None
     return config

@@ -89,8 +89,9 @@ def _retain(ctx: Context, config: Config) -> None:
 class _ProgressBar:
     """A Rich progress bar on stderr when it is a terminal; otherwise no callback at all."""
 
-    def __init__(self) -> None:
+    def __init__(self, verb: str = "Refreshing") -> None:
         self._bar: Any = None
+        self._verb = verb
 
     def __enter__(self) -> Progress | None:
         if not sys.stderr.isatty():
@@ -105,7 +106,7 @@ class _ProgressBar:
         )
 
         self._bar = bar = Progress(
-            TextColumn("Refreshing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn(self._verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TextColumn("{task.description}", markup=False),  # feed titles are untrusted
             console=Console(stderr=True), transient=True)
         bar.start()

@@ -51,6 +51,7 @@ class FeedRow:
     failures: int = 0
     permanent_url: str | None = None
     redirect_count: int = 0
+    remote_id: str | None = None    # the sync server's id: synced, not fetched by refresh
 
     @property
     def label(self) -> str:
@@ -174,7 +175,7 @@ class Feeds(Database):
                                 (feed.id,)).fetchone()[0]
             if kept:
                 conn.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed.id,))
-                conn.execute("""UPDATE feeds SET kind = 'removed', etag = NULL,
+                conn.execute("""UPDATE feeds SET kind = 'removed', etag = NULL, remote_id = NULL,
                                 last_modified = NULL, retry_after_until = NULL WHERE id = ?""",
                              (feed.id,))
             else:
@@ -240,6 +241,7 @@ def _feed_row(r: sqlite3.Row) -> FeedRow:
         gone=bool(r["gone"]), etag=r["etag"], last_modified=r["last_modified"],
         retry_after_until=r["retry_after_until"], failures=r["failures"],
         permanent_url=r["permanent_url"], redirect_count=r["redirect_count"],
+        remote_id=r["remote_id"],
     )
 
 

@@ -115,7 +115,7 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
             lib = library
         else:
             lib, workers = stack.enter_context(open_for_refresh(library, only, start=not offline))
-        feeds = _selected(lib.feeds(), only)
+        feeds = _selected([f for f in lib.feeds() if f.remote_id is None], only)  # not synced
         summary = RefreshSummary(0, 0, 0, 0.0)
         if offline:
             summary.skipped = {f.url: "offline" for f in feeds}
@@ -133,6 +133,15 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
                 await run.pages([f.id for f in feeds])
         summary.seconds = time.perf_counter() - started
         return summary
+
+
+async def cache_pages(library: Library, feed_ids: list[int], *,
+                      progress: Progress | None = None) -> int:
+    """`--full`'s page step on its own (for `byline sync --full`): cache the linked page of the
+    feeds' summary-only entries; returns how many pages were cached."""
+    summary = RefreshSummary(0, 0, 0, 0.0)
+    await _Run(library, summary, progress, {}, None).pages(feed_ids)
+    return summary.pages
 
 
 def _selected(feeds: list[FeedRow], only: Sequence[str] | None) -> list[FeedRow]:

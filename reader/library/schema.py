@@ -271,6 +271,46 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
             hidden_unread = hidden_unread + excluded.hidden_unread;
     END;
     """,
+    # 13: sync with a feed server (reader/sync/). A synced feed has the server's `remote_id`
+    # (refresh leaves it to sync); a synced entry's key is `i:` and the server's item id.
+    # `sync_state`: the one server and where the next pull starts (never a secret).
+    # `sync_queue`: read/star changes made here, in order, for the next sync; the triggers
+    # queue them in the transaction that makes them, unless sync itself is applying the
+    # server's state (a row in `sync_quiet`, inside that transaction only).
+    """
+    ALTER TABLE feeds ADD COLUMN remote_id TEXT;
+    CREATE UNIQUE INDEX feeds_remote ON feeds(remote_id) WHERE remote_id IS NOT NULL;
+    CREATE TABLE sync_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        server TEXT NOT NULL,                       -- api and URL, nothing secret
+        cursor TEXT,                                -- where the next pull of items starts
+        last_sync REAL,
+        last_error TEXT
+    );
+    CREATE TABLE sync_queue (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        item TEXT NOT NULL,                         -- the server's item id
+        change TEXT NOT NULL,                       -- 'read', 'unread', 'star', 'unstar'
+        made REAL NOT NULL
+    );
+    CREATE TABLE sync_quiet (applying INTEGER);
+    CREATE TRIGGER sync_queue_read AFTER UPDATE OF read ON entries
+    WHEN old.read != new.read AND substr(new.key, 1, 2) = 'i:'
+         AND EXISTS (SELECT 1 FROM sync_state) AND NOT EXISTS (SELECT 1 FROM sync_quiet)
+    BEGIN
+        INSERT INTO sync_queue (item, change, made)
+        VALUES (substr(new.key, 3), CASE WHEN new.read THEN 'read' ELSE 'unread' END,
+                (julianday('now') - 2440587.5) * 86400.0);
+    END;
+    CREATE TRIGGER sync_queue_star AFTER UPDATE OF starred ON entries
+    WHEN old.starred != new.starred AND substr(new.key, 1, 2) = 'i:'
+         AND EXISTS (SELECT 1 FROM sync_state) AND NOT EXISTS (SELECT 1 FROM sync_quiet)
+    BEGIN
+        INSERT INTO sync_queue (item, change, made)
+        VALUES (substr(new.key, 3), CASE WHEN new.starred THEN 'star' ELSE 'unstar' END,
+                (julianday('now') - 2440587.5) * 86400.0);
+    END;
+    """,
 ]
 
 

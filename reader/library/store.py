@@ -4,27 +4,28 @@ search, behind one `Library` object shared by the CLI commands, refresh and the 
 Each concern lives in its own module, and `Library` is their sum: `database` (the file and
 its write transactions), `feeds` (subscriptions and the library screen's counts), `entries`
 (lists, articles, read/starred state, storing fetched entries), `entry_rows` (entries cleaned
-into column values), `search` (full-text search). The names callers use are importable from
-here.
+into column values), `search` (full-text search), `sync_state` (the feed server's feeds,
+entries, cursor and the queue of changes for it; built on feeds and entries). The names
+callers use are importable from here.
 """
 
 from __future__ import annotations
 
 from reader.library.database import LibraryBusy, feed_count
-from reader.library.entries import LOCAL_FEED_URL, Entries, build_article
+from reader.library.entries import LOCAL_FEED_URL, build_article
 from reader.library.entry_rows import MAX_TITLE, NewEntry, prepare_entries, sort_time
 from reader.library.feeds import (
     HIDDEN_LABEL,
     LOCAL_LABEL,
     REMOVED_LABEL,
     FeedRow,
-    Feeds,
     Removed,
     SourceRow,
 )
 from reader.library.hiding import Hiding
 from reader.library.listings import EntryRow, Listing
 from reader.library.search import Search, SearchHit
+from reader.library.sync_state import SyncedFeed, SyncState, SyncStatus
 
 __all__ = [
     "HIDDEN_LABEL",
@@ -41,6 +42,8 @@ __all__ = [
     "Removed",
     "SearchHit",
     "SourceRow",
+    "SyncStatus",
+    "SyncedFeed",
     "build_article",
     "feed_count",
     "prepare_entries",
@@ -48,7 +51,7 @@ __all__ = [
 ]
 
 
-class Library(Feeds, Entries, Search, Hiding):
+class Library(SyncState, Search, Hiding):   # SyncState is Feeds and Entries
     """The library API (thread-safe): open with `Library.open(path)`."""
 
     def is_empty(self) -> bool:

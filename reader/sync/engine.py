@@ -1,0 +1,138 @@
+"""One sync: push what was queued here, then pull the server's feeds, new items and state.
+
+Order matters for convergence. Queued changes go first, oldest first, so the server holds
+every local action before its state is read back; then the server's unread and starred lists
+are applied to every synced entry, except a field whose change is still queued (a push cut
+short). An item read on the phone and starred here ends read and starred; one marked unread
+here after the phone read it ends unread (the latest local action wins, the other change is
+kept).
+
+Items are stored a page at a time, each page with the cursor past it in one transaction, so
+a sync killed at any point resumes where it stopped and leaves no half-stored page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reader.library.ingest import FULL_TEXT_MIN_HTML
+from reader.library.store import Library, NewEntry, prepare_entries
+from reader.library.sync_state import ITEM_PREFIX
+from reader.sync.api import SyncError
+from reader.sync.backend import Backend, Item
+from reader.sync.settings import Secret, SyncSettings
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class SyncSummary:
+    """What a sync did."""
+
+    feeds: int = 0
+    new: int = 0          # entries added
+    pushed: int = 0       # queued changes the server took
+    unknown: int = 0      # queued changes for items the server no longer has (dropped)
+    changed: int = 0      # entries whose read/starred state came from the server
+    pages: int = 0        # full pages cached (--full)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        text = (f"Synced {self.feeds} feed{'s' if self.feeds != 1 else ''}: {self.new} new, "
+                f"{self.pushed} change{'s' if self.pushed != 1 else ''} sent, {self.changed} "
+                f"updated from the server")
+        if self.unknown:
+            text += f", {self.unknown} for items the server no longer has"
+        if self.pages:
+            text += f", {self.pages} full text{'s' if self.pages != 1 else ''} cached"
+        return f"{text} ({self.seconds:.1f} s)"
+
+
+def open_backend(settings: SyncSettings, password: Secret | None = None) -> Backend:
+    """The backend for `[sync]`; the password is fetched now unless given."""
+    secret = password if password is not None else settings.password()
+    if settings.api == "fever":
+        from reader.sync.fever import Fever
+
+        return Fever(settings, secret)
+    from reader.sync.greader import GoogleReader
+
+    return GoogleReader(settings, secret)
+
+
+def sync(library: Library, settings: SyncSettings, backend: Backend, *,
+         progress: Progress | None = None) -> SyncSummary:
+    """Push the queue, pull feeds, items and state; on failure the library records the error
+    (what was done stays done) and the `SyncError` goes on."""
+    started = time.perf_counter()
+    summary = SyncSummary()
+    cursor = library.sync_start(settings.server)
+    tell = progress or (lambda done, total, label: None)
+    try:
+        tell(0, 0, "logging in")
+        backend.login()
+        _push(library, backend, summary, tell)
+        tell(0, 0, "feeds")
+        feeds = library.sync_feeds(backend.feeds())
+        summary.feeds = len(feeds)
+        for page in backend.items(cursor):
+            if any(i.feed_id not in feeds for i in page.items):
+                feeds = library.sync_feeds(backend.feeds())   # subscribed since the list
+            summary.new += library.store_synced(_rows(page.items, feeds),
+                                                {i.id: (i.read, i.starred) for i in page.items},
+                                                page.cursor)
+            tell(summary.new, 0, f"{summary.new} new items")
+        tell(0, 0, "read and starred")
+        unread, starred = backend.unread_and_starred()
+        summary.changed = library.apply_server_state(unread, starred)
+    except SyncError as exc:
+        library.sync_finished(exc.message)
+        raise
+    library.sync_finished(None)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _push(library: Library, backend: Backend, summary: SyncSummary, tell: Progress) -> None:
+    """Send the queue oldest first; each run of one kind of change goes in one call where the
+    API allows, and leaves the queue only once the server has taken it."""
+    while batch := library.queued():
+        tell(summary.pushed, 0, "sending changes")
+        # Only the last change of an item's read (or starred) state counts, where it was made.
+        last: dict[tuple[str, bool], int] = {}
+        for q in batch:
+            last[(q.item, "star" in q.change)] = q.seq
+        todo = [q for q in batch if last[(q.item, "star" in q.change)] == q.seq]
+        runs: list[list[int]] = []
+        for index, q in enumerate(todo):
+            if index and todo[index - 1].change == q.change:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+        sent_upto = 0
+        for run in runs:
+            items = [todo[i].item for i in run]
+            unknown = backend.mark(items, todo[run[0]].change)
+            summary.pushed += len(items) - len(unknown)
+            summary.unknown += len(unknown)
+            upto = todo[run[-1]].seq
+            library.unqueue(q.seq for q in batch if sent_upto < q.seq <= upto)
+            sent_upto = upto
+        library.unqueue(q.seq for q in batch)   # superseded changes after the last run
+
+
+def _rows(items: list[Item], feeds: dict[str, int]) -> dict[int, list[tuple[object, ...]]]:
+    """Items as `prepare_entries` rows by library feed id (items of unknown feeds dropped)."""
+    now = time.time()
+    by_feed: dict[int, list[NewEntry]] = {}
+    for item in items:
+        feed_id = feeds.get(item.feed_id)
+        if feed_id is None:
+            continue
+        by_feed.setdefault(feed_id, []).append(NewEntry(
+            key=ITEM_PREFIX + item.id, title=item.title, raw=item.html, link=item.url,
+            authors=[item.author] if item.author else [], published=item.published,
+            summary_only=len(item.html) < FULL_TEXT_MIN_HTML))
+    return {feed_id: prepare_entries(entries, now) for feed_id, entries in by_feed.items()}
