@@ -20,7 +20,6 @@ import sys
 
 def main(argv: list[str]) -> int:
     import coldsweat
-    import coldsweat.commands  # noqa: F401  (registers the CLI commands on the app)
     import coldsweat.fetcher as fetcher
 
     app = coldsweat.create_app()
