@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -87,9 +87,15 @@ class ApiClient:
 
     def request(self, method: str, url: str, *, params: Any = None, data: Any = None,
                 headers: dict[str, str] | None = None) -> Answer:
-        """One exchange; 2xx answers come back, anything else is an error."""
+        """One exchange; 2xx answers come back, anything else is an error. `data` (a dict,
+        or pairs for repeated names) is sent as a form."""
+        content = None
+        if data is not None:
+            content = urlencode(list(data.items()) if isinstance(data, dict) else data).encode()
+            headers = {**(headers or {}),
+                       "Content-Type": "application/x-www-form-urlencoded"}
         try:
-            with self._client.stream(method, url, params=params, data=data,
+            with self._client.stream(method, url, params=params, content=content,
                                      headers=headers) as response:
                 encoding = response.headers.get("content-encoding", "identity").lower()
                 if encoding not in ("", "identity"):

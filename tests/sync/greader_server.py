@@ -16,8 +16,8 @@ for clients, as they document it:
 
 `expire_tokens()` makes every login and write token stale (a server restart or a timeout).
 Item ids use the top of the 64-bit range, so the signed decimal form is exercised. `canned`
-answers a path prefix with fixed bytes, whatever the method: hostile answers for the tests
-(the Fever ones included).
+answers requests whose path and query start with a prefix with fixed bytes, whatever the
+method (the first prefix that matches): hostile answers for the tests, the Fever ones too.
 """
 
 from __future__ import annotations
@@ -105,7 +105,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
+        if "Content-Length" not in (headers or {}):   # a canned answer may declare its own
+            self.send_header("Content-Length", str(len(data)))
+        else:
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(data)
 
@@ -127,7 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = parts.path
         query = parse_qs(parts.query)
         for prefix, (status, body, headers) in state.canned.items():
-            if path.startswith(prefix):
+            if self.path.startswith(prefix):
                 self._reply(status, body, headers)
                 return
         if path == f"{BASE}/accounts/ClientLogin" and method == "POST":

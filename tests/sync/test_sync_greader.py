@@ -1,0 +1,172 @@
+"""Sync over the Google Reader API, against the protocol fixture (greader_server.py: the API
+as FreshRSS and Miniflux document it, not a real server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from greader_server import PASSWORD, USER, long_id
+from sync_helpers import entry_ids, mismatches, settings, with_password
+
+from reader.library.store import Library
+from reader.sync import greader as api
+from reader.sync.api import AuthError
+from reader.sync.engine import open_backend, sync
+
+
+def _server_lists(server: Any) -> tuple[set[str], set[str]]:
+    def signed(number: int) -> str:
+        return str(number - (1 << 64) if number >= 1 << 63 else number)
+
+    items = [i for i in server.state.items.values() if i.feed in server.state.feeds]
+    return ({signed(i.id) for i in items if not i.read},
+            {signed(i.id) for i in items if i.starred})
+
+
+def _sync(library: Library, server: Any, password: str = PASSWORD) -> Any:
+    with_password(password)
+    config = settings("greader", server.url, USER)
+    backend = open_backend(config)
+    try:
+        return sync(library, config, backend)
+    finally:
+        backend.close()
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Any:
+    lib = Library.open(tmp_path / "library.db")
+    yield lib
+    lib.close()
+
+
+def test_first_sync_pages_with_continuation(library: Library, greader: Any,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api, "PAGE", 40)          # 180 items: five pages
+    monkeypatch.setattr(api, "IDS_PAGE", 25)      # id lists paged too
+    items = list(greader.state.items.values())
+    items[0].read = True
+    items[1].starred = True
+    summary = _sync(library, greader)
+    assert summary.feeds == 6 and summary.new == 180
+    assert library.count("all") == 180
+    keys = {r[0] for r in library.query("SELECT key FROM entries")}
+    assert any(k.startswith("i:-") for k in keys) and any(k[2:].isdigit() for k in keys)
+    assert {tuple(f.tags) for f in library.feeds()} == {("Harbour",)}
+    assert mismatches(library, *_server_lists(greader)) == []
+
+
+def test_incremental_sync_asks_only_for_newer_items(library: Library, greader: Any) -> None:
+    _sync(library, greader)
+    for n in range(3):
+        greader.state.add_item(2, f"Late story {n}")
+    summary = _sync(library, greader)
+    assert summary.new == 3 and library.count("all") == 183
+    assert _sync(library, greader).new == 0
+
+
+def test_changes_go_out_with_edit_tag_in_order(library: Library, greader: Any) -> None:
+    _sync(library, greader)
+    first, second, third = sorted(greader.state.items)[:3]
+    signed = [str(i - (1 << 64) if i >= 1 << 63 else i) for i in (first, second, third)]
+    a, b, c = entry_ids(library, signed)
+    library.set_read(a, True)
+    library.set_read(b, True)
+    library.set_starred(c, True)
+    library.set_read(a, False)
+    summary = _sync(library, greader)
+    assert summary.pushed == 3
+    edits = [dict(form) for form in greader.state.edits]
+    assert [e.get("a") or e.get("r") for e in edits] == [
+        "user/-/state/com.google/read", "user/-/state/com.google/starred",
+        "user/-/state/com.google/read"]
+    assert dict(greader.state.edits[-1])["i"] == long_id(first) and "r" in edits[-1]
+    assert not greader.state.items[first].read and greader.state.items[second].read
+    assert greader.state.items[third].starred
+    assert mismatches(library, *_server_lists(greader)) == []
+
+
+def test_an_expired_token_is_renewed_once(library: Library, greader: Any) -> None:
+    with_password(PASSWORD)
+    config = settings("greader", greader.url, USER)
+    backend = open_backend(config)
+    try:
+        sync(library, config, backend)
+        assert greader.state.logins == 1
+        library.set_read(library.entries("all", limit=1)[0].id, True)
+
+        def expire_before_sending(done: int, total: int, label: str) -> None:
+            if label == "sending changes":
+                greader.expire_tokens()    # login and write tokens both stale mid-sync
+
+        summary = sync(library, config, backend, progress=expire_before_sending)
+    finally:
+        backend.close()
+    assert summary.pushed == 1
+    assert greader.state.logins == 3       # each sync logs in, and once more when it expired
+    assert mismatches(library, *_server_lists(greader)) == []
+
+
+def test_a_stale_write_token_is_renewed(library: Library, greader: Any) -> None:
+    _sync(library, greader)
+    library.set_starred(library.entries("all", limit=1)[0].id, True)
+    with_password(PASSWORD)
+    config = settings("greader", greader.url, USER)
+    backend = open_backend(config)
+
+    def stale_write_token(done: int, total: int, label: str) -> None:
+        if label == "sending changes":
+            backend._write_token()             # type: ignore[attr-defined]
+            greader.state.tokens.clear()       # FreshRSS: 401 with X-Reader-Google-Bad-Token
+
+    try:
+        summary = sync(library, config, backend, progress=stale_write_token)
+    finally:
+        backend.close()
+    assert summary.pushed == 1 and len(greader.state.edits) == 1
+
+
+def test_a_wrong_password_is_refused(library: Library, greader: Any) -> None:
+    with pytest.raises(AuthError) as caught:
+        _sync(library, greader, password="sea-fog-and-wrong")
+    assert "sea-fog" not in str(caught.value)
+    assert library.count("all") == 0
+
+
+def test_subscribe_and_unsubscribe_where_the_server_allows(library: Library,
+                                                            greader: Any) -> None:
+    with_password(PASSWORD)
+    config = settings("greader", greader.url, USER)
+    backend = open_backend(config)
+    try:
+        assert isinstance(backend, api.GoogleReader)
+        backend.login()
+        backend.subscribe("https://news.example/new/feed.xml")
+        assert any(f["url"] == "https://news.example/new/feed.xml"
+                   for f in greader.state.feeds.values())
+        backend.unsubscribe("feed/1")
+        sync(library, config, backend)
+    finally:
+        backend.close()
+    assert len(library.feeds()) == 6 and all(f.title != "Desk 1" for f in library.feeds())
+
+
+def test_a_feed_gone_from_the_server_keeps_its_starred_articles(library: Library,
+                                                                 greader: Any) -> None:
+    _sync(library, greader)
+    starred = library.entries("feed:1", limit=1)[0].id
+    library.set_starred(starred, True)
+    _sync(library, greader)
+    del greader.state.feeds[1]
+    _sync(library, greader)
+    assert len(library.feeds()) == 5
+    assert library.count("removed") == 1 and library.count("starred") == 1
+
+
+def test_long_and_signed_ids_round_trip() -> None:
+    for number in (1, (1 << 63) - 1, 1 << 63, (1 << 64) - 1):
+        decimal = api.decimal_id(long_id(number))
+        assert api.decimal_id(decimal) == decimal
+        assert api.long_id(decimal) == long_id(number)
