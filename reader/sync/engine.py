@@ -16,8 +16,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from reader.library.ingest import FULL_TEXT_MIN_HTML
+from reader.library.ingest import summary_only
 from reader.library.store import Library, NewEntry, prepare_entries
 from reader.library.sync_state import ITEM_PREFIX
 from reader.sync.api import SyncError
@@ -134,5 +135,6 @@ def _rows(items: list[Item], feeds: dict[str, int]) -> dict[int, list[tuple[obje
         by_feed.setdefault(feed_id, []).append(NewEntry(
             key=ITEM_PREFIX + item.id, title=item.title, raw=item.html, link=item.url,
             authors=[item.author] if item.author else [], published=item.published,
-            summary_only=len(item.html) < FULL_TEXT_MIN_HTML))
+            summary_only=summary_only(SimpleNamespace(   # one body: like a feed's description
+                link=item.url, content_html="", summary_html=item.html))))
     return {feed_id: prepare_entries(entries, now) for feed_id, entries in by_feed.items()}
