@@ -152,7 +152,8 @@ class _Cleaner:
         elif action == "media":
             groups = found.groupdict()
             caption = (groups.get("caption") or groups.get("head") or line).strip()
-            self.out.append(Block("media", caption))
+            if caption:     # an empty caption ("Click to play video: ' '") is no block
+                self.out.append(Block("media", caption))
             if caption != line:
                 self.removed.append(line)
             self.absorber = family if family.absorbs is not None else None

@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reader.article.boilerplate import clean_blocks
@@ -132,6 +132,7 @@ texts = st.lists(st.tuples(st.sampled_from(TOKENS), st.sampled_from(SEPARATORS))
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(texts, st.booleans())
+@example("Click to play video: ' ' ", False)     # a media line with an empty caption
 def test_nothing_is_dropped_from_generated_text(text: str, markdown: bool) -> None:
     draft = parse_text(text, markdown=markdown)
     out = clean_blocks(draft.blocks, load_rules())
