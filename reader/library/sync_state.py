@@ -2,7 +2,7 @@
 to and where the next pull starts, the synced feeds (`feeds.remote_id`), the synced entries
 (key `i:<item id>`), and the queue of read/star changes made here.
 
-The queue is filled by triggers (schema step 11) in the very transaction that changes an
+The queue is filled by triggers (the schema step for sync) in the transaction that changes an
 entry, so a change is queued exactly when it is made, whoever makes it (the reader, `byline
 mark`, mark-all-read), and a kill -9 loses neither. Sync applies the server's state with a row
 in `sync_quiet`, so what it writes is not queued back.

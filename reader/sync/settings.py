@@ -74,7 +74,7 @@ class SyncSettings:
 def _from_command(argv: tuple[str, ...]) -> Secret:
     name = os.path.basename(argv[0])
     try:
-        done = subprocess.run(list(argv), shell=False, stdin=subprocess.DEVNULL,
+        done = subprocess.run([*argv], shell=False, stdin=subprocess.DEVNULL,
                               capture_output=True, timeout=COMMAND_TIMEOUT, check=False)
     except FileNotFoundError:
         raise BylineError(f"sync: password_command {name!r} was not found") from None
