@@ -23,6 +23,10 @@ HIT_START = "\x02"
 HIT_END = "\x03"
 
 SEARCH_WINDOW = 5000  # matches of one query that are counted and ranked, newest first
+# A library of more than RANKED_LIBRARY articles ranks a query with up to LARGE_WINDOW matches
+# only; one with more lists its newest (see `run_search`).
+RANKED_LIBRARY = 100_000
+LARGE_WINDOW = 200
 
 
 def split_snippet(marked: str) -> tuple[str, list[tuple[int, int]]]:
@@ -66,6 +70,7 @@ class SearchResults:
     hits: list[SearchHit]
     matches: int
     more: bool = False
+    ranked: bool = True   # False: the newest matches, those matching by their title first
 
 
 class SearchTooSlow(BylineError):
@@ -100,7 +105,11 @@ def run_search(conn: sqlite3.Connection, query: str, limit: int, *,
     `@7d`, `-word` …, see `reader.library.filters`) narrow the matches, and a query of such
     terms alone lists its matches newest first. No input is an error (see `fts_query`,
     `split_words`). Only the newest `SEARCH_WINDOW` matches are counted and ranked, which
-    keeps a search for a very common word fast on a big library. `within` seconds: a search
+    keeps a search for a very common word fast on a big library. In a library of more than
+    `RANKED_LIBRARY` articles, a query with more than `LARGE_WINDOW` matches lists the newest
+    of them, those matching by their title first, unranked: bm25 reads every match of each
+    term to weigh it (30–60 ms for a word in half of 1,000,000 articles), where the newest
+    matches lie at the end of the index. `within` seconds: a search
     that takes longer (a word beginning that thousands of words share) stops and raises
     `SearchTooSlow`, as one stopped by `Connection.interrupt` does.
     """
@@ -137,12 +146,28 @@ def _ranked(conn: sqlite3.Connection, match: str, where: str, params: tuple[obje
     # The newest matches with their ranks: the index hands them out newest first and stops
     # at the window. Filter terms read the entry's row (only when there are some).
     joined = "" if where == "1" else f"JOIN entries e ON e.id = entries_fts.rowid AND {where}"
+    walk = (f"SELECT entries_fts.rowid, {{rank}} FROM entries_fts {joined} "
+            "WHERE entries_fts MATCH ? AND entries_fts.rowid >= ? "
+            "ORDER BY entries_fts.rowid DESC LIMIT ?")
+    articles = cursor.execute("SELECT coalesce(sum(total + hidden), 0) FROM feed_counts")
+    large = articles.fetchone()[0] > RANKED_LIBRARY
     ranked: list[tuple[int, float]] = cursor.execute(
-        f"SELECT entries_fts.rowid, rank FROM entries_fts {joined} WHERE entries_fts MATCH ? "
-        "ORDER BY entries_fts.rowid DESC LIMIT ?", (*params, match, SEARCH_WINDOW + 1)).fetchall()
+        walk.format(rank="0.0" if large else "rank"),
+        (*params, match, 0, SEARCH_WINDOW + 1)).fetchall()
     more = len(ranked) > SEARCH_WINDOW
     del ranked[SEARCH_WINDOW:]
-    best = _best(cursor, ranked, max(1, limit))
+    newest = large and len(ranked) > LARGE_WINDOW
+    if newest:   # of the newest matches, those matching by their title first
+        window = [entry_id for entry_id, _ in ranked[:LARGE_WINDOW]]
+        titled = [r[0] for r in cursor.execute(
+            walk.format(rank="0.0"), (*params, f"({match}) AND title : ({match})",
+                                      window[-1], max(1, limit)))]
+        best = list(dict.fromkeys(titled + window))[:max(1, limit)]
+    else:
+        if large and ranked:   # few matches: ranked after all
+            ranked = cursor.execute(walk.format(rank="rank"),
+                                    (*params, match, ranked[-1][0], len(ranked))).fetchall()
+        best = _best(cursor, ranked, max(1, limit))
     if not best:
         return SearchResults([], 0)
     # Titles and snippets of the best only. The bounds go to the index; the list is checked
@@ -150,13 +175,13 @@ def _ranked(conn: sqlite3.Connection, match: str, where: str, params: tuple[obje
     rows = {r[0]: r for r in cursor.execute(
         f"""SELECT e.id, e.title, f.title, f.url,
                    snippet(entries_fts, 1, '{HIT_START}', '{HIT_END}', '…', 12),
-                   rank, e.link, e.published
+                   {"0.0" if newest else "rank"}, e.link, e.published
             FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
             JOIN feeds f ON f.id = e.feed_id
             WHERE entries_fts MATCH ? AND entries_fts.rowid BETWEEN ? AND ?
                 AND entries_fts.rowid + 0 IN ({",".join("?" * len(best))})""",
         (match, min(best), max(best), *best))}
-    return SearchResults(_hits(best, rows), len(ranked), more)
+    return SearchResults(_hits(best, rows), len(ranked), more, ranked=not newest)
 
 
 def _listed(conn: sqlite3.Connection, where: str, params: tuple[object, ...],

@@ -147,3 +147,31 @@ def test_a_searcher_searches_on_its_own_connection(lib: Library) -> None:
     finally:
         searcher.close()
     assert lib.count("all") == 3
+
+
+def test_a_large_library_lists_the_newest_of_many_matches(lib: Library, monkeypatch) -> None:
+    """Past RANKED_LIBRARY articles, a query with more than LARGE_WINDOW matches lists the
+    newest, title matches first, unranked; one with fewer is still ranked (both shrunk)."""
+    from reader.tui.screens.search import count_text
+
+    monkeypatch.setattr("reader.library.search.RANKED_LIBRARY", 5)
+    monkeypatch.setattr("reader.library.search.LARGE_WINDOW", 4)
+    feed = lib.add_feed("https://quay.example/feed", title="Quay Weekly")
+    stories = [("Harbour history", "Nothing new at the harbour."),
+               *[(f"Report {i}", f"Ferries left the harbour {i} times.") for i in range(5)],
+               ("Harbour lights", "Lamps were lit."), ("Newest note", "The harbour was quiet."),
+               ("Gulls", "Gulls, and a rare ketch.")]
+    lib.store_entries(feed, [NewEntry(key=f"k{i}", title=title, raw=f"<p>{body}</p>",
+                                      published=f"2026-01-{10 + i}")
+                             for i, (title, body) in enumerate(stories)])
+    results = lib.search_results("harbour", limit=3)
+    # Eight matches; of the newest four, the title match first, then the newest.
+    assert [h.title for h in results.hits] == ["Harbour lights", "Newest note", "Report 4"]
+    assert (results.matches, results.more, results.ranked) == (8, False, False)
+    assert all(h.rank == 0 for h in results.hits) and results.hits[1].spans
+    assert count_text(results) == "8 matches, the newest 3 listed (title matches first)"
+    narrowed = lib.search("harbour -title:lights", limit=2)
+    assert [h.title for h in narrowed] == ["Newest note", "Report 4"]
+    few = lib.search_results("harbour history OR ketch")   # two matches: ranked
+    assert sorted(h.title for h in few.hits) == ["Gulls", "Harbour history"] and few.ranked
+    assert all(h.rank < 0 for h in few.hits)

@@ -65,10 +65,13 @@ def count_text(results: SearchResults) -> str:
     if not results.matches:
         return "No match"
     if results.more:
-        found = f"More than {SEARCH_WINDOW:,} matches: the newest {SEARCH_WINDOW:,} are ranked"
+        found = f"More than {SEARCH_WINDOW:,} matches"
+        found += f": the newest {SEARCH_WINDOW:,} are ranked" if results.ranked else ""
     else:
         found = f"{results.matches:,} match{'' if results.matches == 1 else 'es'}"
-    if len(results.hits) < results.matches:
+    if not results.ranked:
+        found += f", the newest {len(results.hits)} listed (title matches first)"
+    elif len(results.hits) < results.matches:
         found += f", the best {len(results.hits)} listed"
     return found
 
