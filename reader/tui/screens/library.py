@@ -129,10 +129,14 @@ class LibraryScreen(Screen[None]):
     def _render_sources(self, *, resized: bool = False) -> None:
         """The sources pane from `self.sources`: one line each, cut to the pane's width; a
         rule before the feeds and before the tags, and tags marked `#`. After a resize, only
-        when the pane's width changed (1,000 feeds take 0.3 s to draw)."""
+        when the pane's width changed (1,000 feeds take 0.3 s to draw), and not before the
+        pane is laid out (the pass after the first refresh draws it: `_apply_width`)."""
         listing = self.query_one("#sources", OptionList)
-        width = listing.scrollable_content_region.width or 30
-        if resized and width == self._drawn_width:
+        region = listing.scrollable_content_region
+        width = region.width
+        if width and not listing.show_vertical_scrollbar and len(self.sources) + 2 > region.height:
+            width -= listing.styles.scrollbar_size_vertical   # the scrollbar these will need
+        if not width or (resized and width == self._drawn_width):
             return
         self._drawn_width = width
         highlighted = listing.highlighted
@@ -146,6 +150,9 @@ class LibraryScreen(Screen[None]):
             previous = group
             options.append(Option(self._source_prompt(row, width), id=row.key))
         listing.add_options(options)
+        if highlighted is None:   # drawn for the first time
+            highlighted = next((i for i, row in enumerate(self.sources)
+                                if row.key == self.source_key), None)
         if highlighted is not None and highlighted < len(self.sources):
             listing.highlighted = highlighted
 
