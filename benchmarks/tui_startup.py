@@ -85,11 +85,12 @@ def wall(cmd: list[str], runs: int) -> float:
 
 
 def first_screen(cmd: list[str], cols: int = 120, rows: int = 40, timeout: float = 20,
-                 marker: bytes = FIRST_ROW) -> float:
-    """Seconds from starting `cmd` in a pty until `marker` appears in what it draws."""
+                 marker: bytes = FIRST_ROW, env: dict[str, str] | None = None) -> float:
+    """Seconds from starting `cmd` (in `env`, default this one's) in a pty until `marker`
+    appears in what it draws."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color")
+    env = dict(os.environ if env is None else env, TERM="xterm-256color")
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
                             start_new_session=True)
