@@ -116,8 +116,11 @@ class Name:
 
     @property
     def is_org(self) -> bool:
-        """An organisation or a place ("Trump University", "Atlantic City", "New Hampshire")."""
-        return self.text in PLACES or any(t.lower() in ORG_WORDS for t in self.tokens)
+        """An organisation or a place ("Trump University", "Atlantic City", "New Hampshire"),
+        or one word in capitals: an acronym or a dateline ("CIA", "PHILADELPHIA")."""
+        toks = self.tokens
+        return (self.text in PLACES or any(t.lower() in ORG_WORDS for t in toks)
+                or (len(toks) == 1 and len(self.text) > 1 and self.text.isupper()))
 
 
 @dataclass(frozen=True)

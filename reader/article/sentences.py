@@ -1,8 +1,9 @@
 """Sentence boundaries in a paragraph that holds quotations.
 
-A sentence ends at `. ! ? …` (closing marks allowed) before a capital, a digit or an opening
-mark; not after an abbreviation ("Mr.", "Sen.", "U.S.", an initial). A quotation that ends with
-such a stop ends its sentence too (“We won.” Then …), wherever else its own sentences end.
+A wire dateline ("PORTHALLOW, May 2 — ") is a sentence of its own. A sentence ends at
+`. ! ? …` (closing marks allowed) before a capital, a digit or an opening mark; not after an
+abbreviation ("Mr.", "Sen.", "U.S.", an initial). A quotation that ends with such a stop ends
+its sentence too (“We won.” Then …), wherever else its own sentences end.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ _SPACE = re.compile(r"\s*")
 _OPENING = "“‘\"'«„(`["
 _WORD_BEFORE = re.compile(r"(\S+)\Z")
 _ABBREVIATED = re.compile(r"(?:[A-Za-z]\.){2,}\Z")  # U.S., D.C.
+# A wire dateline opening a paragraph ("PORTHALLOW, May 2 (Reuters) — "): its own sentence.
+DATELINE = re.compile(r"[A-Z][A-Z.'’ -]+[A-Z.](?:,[^—–\n]{1,40}?)?(?: \([^)\n]{1,30}\))?"
+                      r"\s*(?:—|–|--)\s*(?=\S)")
 
 
 def blank_spans(text: str, spans: Sequence[MarkSpan]) -> str:
@@ -42,6 +46,9 @@ def sentence_starts(text: str, narration: str, spans: Sequence[MarkSpan]) -> lis
     """Offsets where the sentences of `text` begin (0 first). `narration` is `text` with its
     quotations blanked, so stops inside them do not count."""
     starts = {0}
+    dateline = DATELINE.match(text)
+    if dateline:
+        starts.add(dateline.end())
     for m in _BREAK.finditer(narration):
         start = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
         if start >= len(text) or not _starts_sentence(text[start]):

@@ -34,7 +34,7 @@ from reader.article.names import (
     subject_name,
     tokens,
 )
-from reader.article.sentences import sentence_starts
+from reader.article.sentences import DATELINE, sentence_starts
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -200,8 +200,9 @@ Position = tuple[int, int]  # (block index, character offset)
 
 
 def last_sentence(text: str) -> str:
-    """The tail of `text` after its last sentence break."""
-    start = 0
+    """The tail of `text` after its last sentence break (or its dateline)."""
+    dateline = DATELINE.match(text)
+    start = dateline.end() if dateline else 0
     for m in _SENTENCE_BREAK.finditer(text):
         word = _WORD_END.search(text, max(0, m.start() - 30), m.start() + 1)
         if word and is_abbreviation(word.group()):

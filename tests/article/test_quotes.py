@@ -796,3 +796,21 @@ def test_a_quotation_leaves_the_punctuation_joining_it_to_the_narration(text: st
                                                                         said: str) -> None:
     [(quote, who, _)] = found(text)
     assert (quote, who) == (said, "Oona Brisk")
+
+
+def test_acronyms_and_datelines_are_not_the_person_a_pronoun_means() -> None:
+    assert found(
+        "Ruth Calloway spent a decade at the treasury before she ran for the council.",
+        "In 2012, she warned the FSA against cutting rates, because she thought it “invites a "
+        "bubble that nobody can see until it bursts.”",
+        "PORTHALLOW, May 2 — The harbour board offered “a full and sincere apology” to the "
+        "fishing families on Monday.",
+        "“We got the timetable wrong and we said so,” she said.",
+    ) == [("invites a bubble that nobody can see until it bursts.", "Ruth Calloway", 1),
+          ("a full and sincere apology", None, 2),
+          ("We got the timetable wrong and we said so", "Ruth Calloway", 3)]
+
+
+def test_a_dateline_is_not_the_subject_of_its_sentence() -> None:
+    assert speakers("MARSTON QUAY, Jan. 9 (Coastwire) — Mayor Ilse Brandvold called the "
+                    "new pier “a promise kept” on Friday.") == ["Ilse Brandvold"]
