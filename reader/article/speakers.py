@@ -181,6 +181,11 @@ _SPEAKS_AFTER = re.compile(
     rf"once|again|on\s+[A-Z][a-z]+day))*\s+{VERB}(?![\w])")
 _INVERTED_END = re.compile(r"\s*(?:[,.;:!?—–(]|$)")  # "said Smith, who …", "said Smith."
 _SPEAKS_BEFORE = re.compile(rf"(?<![\w-]){VERB}\s+(?:[^\s,.]+\s+){{0,3}}$")
+# "he said Ryan": the verb has its subject already; Ryan is what was said, not who said it.
+_PRONOUN_SUBJECT = re.compile(r"(?<![\w’'-])(?:he|she|they|i|we|you)\s+\Z", re.IGNORECASE)
+# "Asked who leads the party, he said Ryan.": a sentence whose speaker is a pronoun before any
+# name in it is about someone named earlier.
+_PRONOUN_SPEAKS = re.compile(rf"(?<![\w’'-])([Hh]e|[Ss]he)\s+(?:[a-z]+ly\s+)?{VERB}(?![\w])")
 
 
 @dataclass(frozen=True)
@@ -504,9 +509,11 @@ class SpeakerBook:
                 if m.name.gender:
                     self.genders.setdefault(full, m.name.gender)
                 end = m.offset + len(m.name.text)
+                before = _SPEAKS_BEFORE.search(text, max(0, m.offset - 30), m.offset)
                 speaks = _SPEAKS_AFTER.match(text, end) is not None or (
-                    _SPEAKS_BEFORE.search(text, max(0, m.offset - 30), m.offset) is not None
-                    and _INVERTED_END.match(text, end) is not None)
+                    before is not None and _INVERTED_END.match(text, end) is not None
+                    and not _PRONOUN_SUBJECT.search(text, max(0, before.start() - 6),
+                                                    before.start()))
                 found.append(_Person(m.offset, full, m.leading and m.subject, speaks,
                                      m.subject, m.leading and m.possessive))
             self._block_mentions[block] = found
@@ -747,6 +754,10 @@ class SpeakerBook:
             people = [p for p in people if p.speaks or (p.leading and p.offset - start < 40)]
         elif opening and gender and _GENDER.get(opening.group(1).lower()) == gender:
             return None  # "But he suggested that Lew …": he is someone named before
+        elif gender and people and (speaking := _PRONOUN_SPEAKS.search(
+                self.texts[block], start, people[0].offset)) and _GENDER.get(
+                speaking.group(1).lower()) == gender:
+            return None  # "Asked who leads, he said Ryan.": he is someone named before
 
         for p in people:
             if p.speaks and self._compatible(p.name, gender):

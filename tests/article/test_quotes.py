@@ -814,3 +814,11 @@ def test_acronyms_and_datelines_are_not_the_person_a_pronoun_means() -> None:
 def test_a_dateline_is_not_the_subject_of_its_sentence() -> None:
     assert speakers("MARSTON QUAY, Jan. 9 (Coastwire) — Mayor Ilse Brandvold called the "
                     "new pier “a promise kept” on Friday.") == ["Ilse Brandvold"]
+
+
+def test_a_pronoun_speaking_before_a_name_leaves_the_sentence_to_someone_named_before() -> None:
+    assert speakers(
+        "Councillor Rhys Madoc will meet the board chair, Owen Llewellyn, on Thursday.",
+        "On the eve of the meeting, Madoc softened his tone. Asked on the radio who leads the "
+        "council in his view, he said Llewellyn. “I would say Owen for the time being, and "
+        "maybe for a long time,” he said.") == ["Rhys Madoc"]
