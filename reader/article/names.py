@@ -182,9 +182,10 @@ def mentions(text: str) -> list[Mention]:
         if name is not None and not _modifies_next(toks, j, found[n + 1:n + 2]):
             k = _phrase_start(toks, i)
             prev = toks[k - 1].lower() if k else ""
-            subject = prev not in _NOT_BEFORE_SUBJECT and not prev.endswith(("’s", "'s"))
-            after = toks[j].lower() if j < len(toks) else ""
             opens = k < 2 or toks[k - 2] in ".;:"  # "And Ohio’s Ann Lee, …, said"
+            subject = (prev not in _NOT_BEFORE_SUBJECT or (prev == "and" and opens)) and not \
+                prev.endswith(("’s", "'s"))
+            after = toks[j].lower() if j < len(toks) else ""
             if prev == "and" and not opens and not (after.isalpha()
                                                     and after not in _NOT_BEFORE_SUBJECT):
                 prev = "&"  # "between Trump and Cruz, …": an object, not a new clause

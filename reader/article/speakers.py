@@ -510,7 +510,7 @@ class SpeakerBook:
                     self.genders.setdefault(full, m.name.gender)
                 end = m.offset + len(m.name.text)
                 before = _SPEAKS_BEFORE.search(text, max(0, m.offset - 30), m.offset)
-                speaks = _SPEAKS_AFTER.match(text, end) is not None or (
+                speaks = (m.subject and _SPEAKS_AFTER.match(text, end) is not None) or (
                     before is not None and _INVERTED_END.match(text, end) is not None
                     and not _PRONOUN_SUBJECT.search(text, max(0, before.start() - 6),
                                                     before.start()))

@@ -822,3 +822,23 @@ def test_a_pronoun_speaking_before_a_name_leaves_the_sentence_to_someone_named_b
         "On the eve of the meeting, Madoc softened his tone. Asked on the radio who leads the "
         "council in his view, he said Llewellyn. “I would say Owen for the time being, and "
         "maybe for a long time,” he said.") == ["Rhys Madoc"]
+
+
+def test_a_name_inside_an_aside_does_not_speak_for_the_person_it_describes() -> None:
+    assert speakers(
+        "Halvard Strand, 49, a ferry engineer who now works for the Coast Guard, said the harbour "
+        "must be ready for storms. He came to the hearing, though he is still not sure whether "
+        "he will back the plan.",
+        "“I ask my wife whether she is ready for another winter of this,” he said.",
+    ) == ["Halvard Strand"]
+
+
+def test_and_opening_a_sentence_leaves_the_name_after_it_a_subject() -> None:
+    from reader.article.names import mentions
+
+    [okonkwo] = [m for m in mentions("The firm sells charts. And Okonkwo said the work goes on.")
+                 if m.name.text == "Okonkwo"]
+    assert okonkwo.subject and okonkwo.leading
+    [second] = [m for m in mentions("It was a race between Harland and Okonkwo, in the end.")
+              if m.name.text == "Okonkwo"]
+    assert not second.subject
