@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "mark": "reader.commands.mark",
     "vacuum": "reader.commands.vacuum",
     "sync": "reader.commands.sync",
+    "download": "reader.commands.download",
 }
 
 
@@ -122,6 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
                        "the library (size before and after)")
     p.add_argument("--no-retention", action="store_true",
                    help="compact only; delete nothing")
+
+    p = sub.add_parser("download", help="download an article's enclosure (podcast, video) "
+                       "to the downloads folder; run again to resume")
+    p.add_argument("entry", metavar="ID_OR_URL")
+    p.add_argument("--enclosure", "-n", type=int, default=1, metavar="N",
+                   help="which of the article's enclosures (1 = the first; see byline read ID)")
+    p.add_argument("--to", metavar="DIR", help="this folder instead of the downloads folder")
+    p.add_argument("--max-mb", type=int, metavar="MB",
+                   help="refuse a file larger than this (default: download_max_mb, 2000)")
 
     p = sub.add_parser("search", help="offline full-text search of the library")
     p.add_argument("query", help="words and phrases, ranked; filter terms (unread, tag:T, @7d "

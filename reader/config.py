@@ -45,6 +45,8 @@ class Config:
     browser_terminal: bool | None = None
     player: list[str] = field(default_factory=list)
     player_terminal: bool = False
+    downloads: str | None = None      # the folder `byline download` and `d` save to
+    download_max_mb: int = 2000       # the cap on one download, in MB
     retention: dict[str, int] = field(default_factory=dict)  # keep_days, keep_per_feed
     views: list[View] = field(default_factory=list)
     hide: list[HideRule] = field(default_factory=list)
@@ -93,6 +95,12 @@ def _command(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError("must be a command list")
     return list(value)
+
+
+def _megabytes(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("must be a whole number of megabytes, at least 1")
+    return value
 
 
 def _retention(value: Any) -> dict[str, int]:
@@ -219,6 +227,8 @@ SETTINGS: dict[str, Setting] = {
     "browser_terminal": Setting("the browser runs in the terminal (w3m, lynx …)", _flag),
     "player": Setting("the command that plays an enclosure, without a shell", _command),
     "player_terminal": Setting("the player runs in the terminal (mpv --no-video …)", _flag),
+    "downloads": Setting("the folder enclosures are downloaded to", _string),
+    "download_max_mb": Setting("the largest enclosure downloaded, in MB", _megabytes),
     "keys": Setting("[keys]: action = \"key\"", _key_table),
     "rules": Setting("[rules]: your own cleaning rules", _table),
     "retention": Setting("[retention]: keep_days = N, keep_per_feed = N (starred and "

@@ -28,6 +28,11 @@ class Paths:
         return self.config_dir / "themes"
 
     @property
+    def downloads_dir(self) -> Path:
+        """Where enclosures are downloaded unless `downloads` in config.toml says otherwise."""
+        return self.data_dir / "downloads"
+
+    @property
     def state_file(self) -> Path:
         """Small UI state (chosen theme) that the app writes itself."""
         return self.data_dir / "state.json"

@@ -15,6 +15,7 @@ routes (reliability-notes section 6, fetch layer) are listed in `BUILTIN_ROUTES`
 from __future__ import annotations
 
 import gzip
+import re
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
@@ -75,6 +77,10 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None
     last_modified: str | None = None
+    ranges: bool = False             # honour Range and If-Range (206, 416): a media server
+    length: int | None = None        # the Content-Length to declare (a lie when it differs)
+    stall_after: int | None = None   # send this many body bytes, then hang up
+    pace: float = 0.0                # seconds to wait between 64 KiB pieces of the body
 
 
 class FeedServer:
@@ -92,10 +98,12 @@ class FeedServer:
 
     def add(self, path: str, body: bytes = b"", status: int = 200,
             headers: dict[str, str] | None = None, *, etag: str | None = None,
-            last_modified: str | None = None) -> str:
-        """Register `path` (query string included, if any); returns its URL."""
+            last_modified: str | None = None, **media: Any) -> str:
+        """Register `path` (query string included, if any); returns its URL. `media`: the
+        `Route` fields of a file server (ranges, length, stall_after, pace)."""
         with self._lock:
-            self._routes[path] = Route(body, status, dict(headers or {}), etag, last_modified)
+            self._routes[path] = Route(body, status, dict(headers or {}), etag, last_modified,
+                                       **media)
         return self.url(path)
 
     def url(self, path: str) -> str:
@@ -193,7 +201,43 @@ class _Handler(BaseHTTPRequestHandler):
         if route.status == 200 and self._fresh(route.etag, route.last_modified):
             self._send(304, b"", headers)
             return
+        if route.ranges or route.length is not None or route.stall_after is not None \
+                or route.pace:
+            self._serve_file(route, headers)
+            return
         self._send(route.status, route.body, headers)
+
+    def _serve_file(self, route: Route, headers: dict[str, str]) -> None:
+        """A file server: byte ranges, a declared length that may lie, a stall, a pace."""
+        body, status = route.body, route.status
+        wanted = self.headers.get("Range")
+        if_range = self.headers.get("If-Range")
+        if route.ranges:
+            headers["Accept-Ranges"] = "bytes"
+            found = re.fullmatch(r"bytes=(\d+)-", wanted or "")
+            if found and (if_range is None or if_range in (route.etag, route.last_modified)):
+                start = int(found.group(1))
+                if start >= len(body):
+                    self._send(416, b"", {**headers, "Content-Range": f"bytes */{len(body)}"})
+                    return
+                status = 206
+                headers["Content-Range"] = f"bytes {start}-{len(body) - 1}/{len(body)}"
+                body = body[start:]
+        self.send_response(status)
+        for name, value in {"Content-Type": "application/octet-stream", **headers}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body) if route.length is None
+                                               else route.length))
+        self.end_headers()
+        limit = len(body) if route.stall_after is None else min(len(body), route.stall_after)
+        piece = 64 * 1024
+        for start in range(0, limit, piece):
+            self.wfile.write(body[start:min(start + piece, limit)])
+            if route.pace and self.server.state.stopping.wait(route.pace):
+                break
+        self.wfile.flush()
+        if limit < len(body) or route.length is not None:
+            self.close_connection = True
 
     def _fresh(self, etag: str | None, last_modified: str | None) -> bool:
         sent_etag = self.headers.get("If-None-Match")

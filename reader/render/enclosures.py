@@ -7,24 +7,9 @@ from urllib.parse import unquote, urlsplit
 
 from reader.article.model import Enclosure
 from reader.sanitize import clean_line
+from reader.sources.enclosures import human_size
 
 _KIND_MARK = {"audio": "♪", "video": "▶", "image": "▣", "file": "▤"}
-
-
-def human_size(size: int | None) -> str:
-    """`48.2 MB`, `512 KB`, `120 B` (powers of 1000, as players and browsers show them)."""
-    if size is None:
-        return ""
-    if size < 1000:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("KB", "MB", "GB"):
-        value /= 1000
-        if value < 99.95:
-            return f"{value:.1f} {unit}"
-        if value < 999.5:
-            return f"{value:.0f} {unit}"
-    return f"{value / 1000:.1f} TB"
 
 
 def human_duration(seconds: int | None) -> str:

@@ -18,7 +18,7 @@ from reader.sanitize import clean_line, safe_url
 MAX_ENCLOSURES = 20           # per entry; a feed listing more is not a podcast
 MAX_LENGTH = 1 << 40          # a stated size above 1 TiB is nonsense, not a size
 MAX_DURATION = 7 * 24 * 3600  # a stated duration above a week likewise
-_MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,99}")
+_MIME = re.compile(r"[a-z0-9][a-z0-9_.+-]{0,63}/[a-z0-9][a-z0-9_.+-]{0,99}")
 _CLOCK = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?")
 _SECONDS = re.compile(r"\d{1,9}(?:\.\d+)?")
 _MEDIUMS = {"audio": "audio", "video": "video", "image": "image"}
@@ -98,3 +98,19 @@ def seconds(value: str | None) -> int | None:
     else:
         return None
     return total if 0 < total <= MAX_DURATION else None
+
+
+def human_size(size: int | None) -> str:
+    """`48.2 MB`, `512 KB`, `120 B` (powers of 1000, as players and browsers show them)."""
+    if size is None:
+        return ""
+    if size < 1000:
+        return f"{size} B"
+    value = float(size)
+    for unit in ("KB", "MB", "GB"):
+        value /= 1000
+        if value < 99.95:
+            return f"{value:.1f} {unit}"
+        if value < 999.5:
+            return f"{value:.0f} {unit}"
+    return f"{value / 1000:.1f} TB"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -13,7 +14,7 @@ from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from reader.article.model import Article
+from reader.article.model import Article, Enclosure
 from reader.config import Config
 from reader.errors import BylineError
 from reader.library.filters import view_problems
@@ -24,6 +25,7 @@ from reader.sanitize import clean_line, safe_url
 from reader.tui import keys
 from reader.tui.messages import (
     CopyLink,
+    DownloadMedia,
     MarkListingRead,
     OpenArticles,
     OpenInBrowser,
@@ -322,6 +324,53 @@ class BylineApp(App[None]):
             self.notify(f"{browser.name} exited with status {status}", markup=False,
                         severity="warning", timeout=4)
 
+    def _enclosure(self, entry_id: int, number: int) -> tuple[Enclosure, Path] | None:
+        """Enclosure `number` of an entry and the path its download has (or would have)."""
+        from reader.sources.download import file_name
+
+        try:
+            enclosure = self.library.enclosures(entry_id)[number]
+            title = self.library.entry_meta(entry_id)["title"]
+        except (BylineError, IndexError) as exc:
+            self.notify(exc.message if isinstance(exc, BylineError) else "No such enclosure",
+                        markup=False, severity="error")
+            return None
+        folder = Path(self.config.downloads).expanduser() if self.config.downloads \
+            else self.paths.downloads_dir
+        return enclosure, folder / file_name(title, enclosure.url, enclosure.type)
+
+    @work(thread=True, group="download")
+    def _download(self, enclosure: Enclosure, path: Path, screen: Screen) -> None:
+        """Download in a worker thread; progress in the status bar of the screen that asked."""
+        from reader.sources.download import download
+        from reader.sources.enclosures import human_size
+
+        shown = [""]
+
+        def progress(done: int, total: int | None) -> None:
+            note = f"↓ {done * 100 // total}%" if total else f"↓ {human_size(done)}"
+            if note != shown[0]:  # a few dozen updates, not one per read
+                shown[0] = note
+                self.call_from_thread(self._download_note, screen, note)
+
+        try:
+            done = download(enclosure.url, path.parent, path.name, expected_type=enclosure.type,
+                            max_bytes=self.config.download_max_mb * 1_000_000,
+                            progress=progress)
+        except BylineError as exc:
+            self.call_from_thread(self._download_note, screen, "")
+            self.call_from_thread(self.notify, exc.message, markup=False, severity="error",
+                                  timeout=10)
+            return
+        self.call_from_thread(self._download_note, screen, "")
+        self.call_from_thread(self.notify, f"Saved {done.path} ({human_size(done.size)})",
+                              markup=False, timeout=8)
+
+    def _download_note(self, screen: Screen, note: str) -> None:
+        show = getattr(screen, "show_download", None)
+        if show is not None and screen.is_attached:
+            show(note)
+
     def play_media(self, target: str) -> None:
         """Play an enclosure with the config's `player`; without one, open its http(s) URL in
         the browser. A terminal player gets the terminal, as a terminal browser does."""
@@ -480,7 +529,21 @@ class BylineApp(App[None]):
         self.open_in_browser(message.url)
 
     def on_play_media(self, message: PlayMedia) -> None:
-        self.play_media(message.target)
+        found = self._enclosure(message.entry_id, message.number)
+        if found is not None:
+            enclosure, path = found
+            self.play_media(str(path) if path.is_file() else enclosure.url)
+
+    def on_download_media(self, message: DownloadMedia) -> None:
+        found = self._enclosure(message.entry_id, message.number)
+        if found is None:
+            return
+        enclosure, path = found
+        if path.is_file():
+            self.notify(f"Already downloaded: {path}", markup=False, timeout=5)
+            return
+        self.notify(f"Downloading to {path}", markup=False, timeout=4)
+        self._download(enclosure, path, self.screen)
 
     def on_copy_link(self, message: CopyLink) -> None:
         self.copy_link(message.url)

@@ -108,7 +108,11 @@ ACTIONS: tuple[KeyAction, ...] = (
               "opens"),
     KeyAction("enclosures", "e", "Enclosures: choose one (Enter plays it)", "article", "",
               "The podcast, video or file the entry carries; Enter plays it with the "
-              "configured player, or opens it in the browser"),
+              "configured player (its download once there is one), or opens it in the "
+              "browser"),
+    KeyAction("download", "d", "Download the chosen enclosure", "article", "",
+              "Download the chosen enclosure (else the first) to the downloads folder, "
+              "progress in the status bar; an interrupted one resumes"),
     KeyAction("raw", "v", "Raw / clean view", "article", "Raw",
               "The original text as stored, boilerplate included, or the clean view"),
 )

@@ -38,11 +38,22 @@ class OpenInBrowser(Message):
 
 
 class PlayMedia(Message):
-    """Play an enclosure: an http(s) URL or a downloaded file's path (checked by the player)."""
+    """Play enclosure `number` of entry `entry_id`: its download if there is one, else its
+    URL (checked by the player)."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, entry_id: int, number: int) -> None:
         super().__init__()
-        self.target = target
+        self.entry_id = entry_id
+        self.number = number
+
+
+class DownloadMedia(Message):
+    """Download enclosure `number` of entry `entry_id` to the downloads folder."""
+
+    def __init__(self, entry_id: int, number: int) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self.number = number
 
 
 class CopyLink(Message):

@@ -114,3 +114,47 @@ def test_only_urls_and_existing_absolute_files_are_played(tmp_path):
                 str(tmp_path / "missing.mp3"), "file:///etc/passwd", "javascript:alert(1)"):
         with pytest.raises(OSError):
             play_target(bad)
+
+
+async def test_d_downloads_with_progress_then_enter_plays_the_file(make_app, library, tmp_path,
+                                                                  feed_server):
+    body = bytes(range(256)) * 2048
+    url = feed_server.add("/hh-12.mp3", body, headers={"Content-Type": "audio/mpeg"},
+                          ranges=True)
+    _store(library, [Enclosure(url, "audio/mpeg", len(body), 60, "Episode 12")])
+    player = fake_browser(tmp_path / "bin", name="fake-player")
+    folder = tmp_path / "podcasts"
+    app = make_app(config=Config(player=[str(player)], downloads=str(folder)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await _open(app, pilot)
+        await pilot.press("d")
+        for _ in range(300):
+            if any(n.message.startswith("Saved ") for n in app._notifications):
+                break
+            await pilot.pause(0.02)
+        (saved,) = folder.iterdir()
+        assert saved.read_bytes() == body and saved.name.startswith("Episode-12-")
+        assert f"Saved {saved} (524 KB)" in [n.message for n in app._notifications]
+        assert screen.download_note == ""
+        await pilot.press("e", "enter")
+        info = await wait_for_record(pilot, player)
+        assert info["argv"] == [str(saved)]      # the file, not the URL
+        await pilot.press("d")
+        await pilot.pause()
+        assert any(n.message == f"Already downloaded: {saved}" for n in app._notifications)
+
+
+async def test_a_failed_download_is_one_notification(make_app, library, tmp_path, feed_server):
+    url = feed_server.add("/hh-12.mp3", b"<html>Sign in</html>",
+                          headers={"Content-Type": "text/html"})
+    _store(library, [Enclosure(url, "audio/mpeg")])
+    app = make_app(config=Config(downloads=str(tmp_path / "podcasts")))
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await _open(app, pilot)
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert errors == ["not downloaded: the server sent a web page (text/html), not "
+                          "audio/mpeg"]
+        assert screen.download_note == ""

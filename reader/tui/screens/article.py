@@ -23,6 +23,7 @@ from reader.tui import keys
 from reader.tui.layout import MAX_TITLE
 from reader.tui.messages import (
     CopyLink,
+    DownloadMedia,
     OpenInBrowser,
     OpenLink,
     PlayMedia,
@@ -53,6 +54,7 @@ class ArticleScreen(Screen[None]):
         self.entry_id: int | None = None
         self._restore_block = 0
         self._jump_quote = quote   # a quote chosen in the list's `Q`: shown once laid out
+        self.download_note = ""
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="page")
@@ -178,7 +180,7 @@ class ArticleScreen(Screen[None]):
         parts = [clean_line(article.title[:MAX_TITLE])]
         if body is not None and body.raw:
             parts.insert(0, "RAW")
-        right = []
+        right = [self.download_note] if self.download_note else []
         if body is not None and body.current_quote >= 0 and not body.raw:
             right.append(f"quote {body.current_quote + 1}/{body.quote_count}")
         if len(self.items) > 1:
@@ -358,22 +360,31 @@ class ArticleScreen(Screen[None]):
             listing.highlighted = 0
         self.call_after_refresh(self.page.scroll_to_widget, enclosures, animate=False)
 
-    def chosen_enclosure(self) -> Enclosure | None:
-        """The highlighted enclosure, else the first (None when there are none)."""
+    def chosen_enclosure(self) -> int | None:
+        """The index of the highlighted enclosure, else 0 (None when there are none)."""
         article = self.article
         if article is None or not article.enclosures:
             return None
         listing = next(iter(self.query("#enclosure-list").results(OptionList)), None)
         index = listing.highlighted if listing is not None else None
-        return article.enclosures[index if index is not None and
-                                  index < len(article.enclosures) else 0]
+        return index if index is not None and index < len(article.enclosures) else 0
 
     @on(OptionList.OptionSelected, "#enclosure-list")
     def _play_enclosure(self, event: OptionList.OptionSelected) -> None:
-        article = self.article
-        if article is None or event.option.id is None:
+        if self.entry_id is not None and event.option.id is not None:
+            self.app.post_message(PlayMedia(self.entry_id, int(event.option.id)))
+
+    def action_download(self) -> None:
+        number = self.chosen_enclosure()
+        if number is None or self.entry_id is None:
+            self.notify("This article has no enclosures", timeout=2)
             return
-        self.app.post_message(PlayMedia(article.enclosures[int(event.option.id)].url))
+        self.app.post_message(DownloadMedia(self.entry_id, number))
+
+    def show_download(self, note: str) -> None:
+        """Show how a download started from this screen is going (`""`: none)."""
+        self.download_note = note
+        self._update_status()
 
     # -- the rest ---------------------------------------------------------------------------
 
