@@ -57,6 +57,12 @@ FILE_WRITERS = {
     ("reader/cli.py", "main"),                  # /dev/null over a closed stdout pipe
     ("reader/library/database.py", "_set_aside"),  # renames a damaged library.db beside itself
     ("reader/tui/themes.py", "save_theme_choice"),  # state.json in the data dir
+    # enclosure downloads: the folder, NAME.part(.json) and NAME, NAME made by `file_name`
+    # and checked by `download` (a bare name of [A-Za-z0-9._-]; O_NOFOLLOW; no symlinks)
+    ("reader/sources/download.py", "download"),
+    ("reader/sources/download.py", "_remember"),
+    ("reader/sources/download.py", "_finish"),
+    ("reader/sources/download.py", "_discard"),
 }
 # (`.replace` is left out: statically, `Path.replace` and `str.replace` look the same.)
 WRITE_METHODS = {"write_text", "write_bytes", "mkdir", "makedirs", "touch", "symlink_to",
