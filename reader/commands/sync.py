@@ -9,18 +9,18 @@ from typing import TYPE_CHECKING
 from reader.errors import BylineError
 
 if TYPE_CHECKING:
+    from reader.config import Config
     from reader.context import Context
     from reader.library.store import Library
     from reader.sync.backend import Backend
     from reader.sync.settings import SyncSettings
 
 
-def settings_of(ctx: Context) -> SyncSettings:
+def settings_of(config: Config, ctx: Context) -> SyncSettings:
     """`[sync]` from the config, or a one-line error saying how to set it up."""
-    from reader.config import load_config
     from reader.sync.settings import SyncSettings
 
-    settings = SyncSettings.from_config(load_config(ctx.paths))
+    settings = SyncSettings.from_config(config)
     if settings is None:
         raise BylineError(f"sync: no [sync] server in {ctx.paths.config_file} (api, url, user, "
                           "password_command or password_env: see the README)")
@@ -32,7 +32,10 @@ def run(args: Namespace, ctx: Context) -> int:
         print("byline: --offline: sync needs the network; changes stay queued in the library",
               file=sys.stderr)
         return 1
-    settings = settings_of(ctx)
+    from reader.config import load_config
+
+    config = load_config(ctx.paths)
+    settings = settings_of(config, ctx)
     from reader.commands.refresh import _ProgressBar
     from reader.commands.subscriptions import open_library
     from reader.sync.engine import open_backend, sync
@@ -43,7 +46,7 @@ def run(args: Namespace, ctx: Context) -> int:
         if args.check:
             return _check(settings, backend, library)
         with _ProgressBar("Syncing") as progress:
-            summary = sync(library, settings, backend, progress=progress)
+            summary = sync(library, settings, backend, progress=progress, hide=config.hide)
             if args.full:
                 import asyncio
 

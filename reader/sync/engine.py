@@ -14,10 +14,11 @@ a sync killed at any point resumes where it stopped and leaves no half-stored pa
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from reader.config import HideRule
 from reader.library.ingest import summary_only
 from reader.library.store import Library, NewEntry, prepare_entries
 from reader.library.sync_state import ITEM_PREFIX
@@ -37,6 +38,7 @@ class SyncSummary:
     pushed: int = 0       # queued changes the server took
     unknown: int = 0      # queued changes for items the server no longer has (dropped)
     changed: int = 0      # entries whose read/starred state came from the server
+    hidden: int = 0       # new entries a kill rule (`[[hide]]`) hid
     pages: int = 0        # full pages cached (--full)
     seconds: float = 0.0
 
@@ -46,6 +48,8 @@ class SyncSummary:
                 f"updated from the server")
         if self.unknown:
             text += f", {self.unknown} for items the server no longer has"
+        if self.hidden:
+            text += f", {self.hidden} hidden by [[hide]] rules"
         if self.pages:
             text += f", {self.pages} full text{'s' if self.pages != 1 else ''} cached"
         return f"{text} ({self.seconds:.1f} s)"
@@ -64,12 +68,14 @@ def open_backend(settings: SyncSettings, password: Secret | None = None) -> Back
 
 
 def sync(library: Library, settings: SyncSettings, backend: Backend, *,
-         progress: Progress | None = None) -> SyncSummary:
+         progress: Progress | None = None, hide: Sequence[HideRule] = ()) -> SyncSummary:
     """Push the queue, pull feeds, items and state; on failure the library records the error
-    (what was done stays done) and the `SyncError` goes on."""
+    (what was done stays done) and the `SyncError` goes on. New entries that a kill rule of
+    `hide` matches are hidden, as refresh hides them."""
     started = time.perf_counter()
     summary = SyncSummary()
     cursor = library.sync_start(settings.server)
+    newest = library.last_entry_id()
     tell = progress or (lambda done, total, label: None)
     try:
         tell(0, 0, "logging in")
@@ -89,8 +95,10 @@ def sync(library: Library, settings: SyncSettings, backend: Backend, *,
         unread, starred = backend.unread_and_starred()
         summary.changed = library.apply_server_state(unread, starred)
     except SyncError as exc:
+        library.hide_matching(hide, after_id=newest)
         library.sync_finished(exc.message)
         raise
+    summary.hidden = library.hide_matching(hide, after_id=newest)
     library.sync_finished(None)
     summary.seconds = time.perf_counter() - started
     return summary

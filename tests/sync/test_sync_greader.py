@@ -10,9 +10,10 @@ import pytest
 from greader_server import PASSWORD, USER, long_id
 from sync_helpers import entry_ids, mismatches, settings, with_password
 
+from reader.config import hide_rules
 from reader.library.store import Library
 from reader.sync import greader as api
-from reader.sync.api import AuthError
+from reader.sync.api import AuthError, SyncError
 from reader.sync.engine import open_backend, sync
 
 
@@ -170,3 +171,32 @@ def test_long_and_signed_ids_round_trip() -> None:
         decimal = api.decimal_id(long_id(number))
         assert api.decimal_id(decimal) == decimal
         assert api.long_id(decimal) == long_id(number)
+
+
+def test_kill_rules_hide_synced_articles_as_refresh_does(library: Library,
+                                                         greader: Any) -> None:
+    with_password(PASSWORD)
+    config = settings("greader", greader.url, USER)
+    backend = open_backend(config)
+    try:
+        summary = sync(library, config, backend, hide=hide_rules([{"title": r"story 1\d$"}]))
+    finally:
+        backend.close()
+    assert summary.hidden == 6 * 10 and "60 hidden by [[hide]] rules" in summary.line()
+    assert library.count("all") == 180 - 60
+    hidden = {r[0] for r in library.query("SELECT title FROM entries WHERE hidden = 1")}
+    assert "Desk 2 story 14" in hidden and "Desk 2 story 1" not in hidden
+
+
+def test_a_server_that_is_down_is_one_error_and_the_queue_stays(library: Library,
+                                                                greader: Any) -> None:
+    _sync(library, greader)
+    entry = library.entries("all", limit=1)[0].id
+    library.set_read(entry, True)
+    greader.stop()
+    with pytest.raises(SyncError) as caught:
+        _sync(library, greader)
+    assert "\n" not in caught.value.message and "127.0.0.1" in caught.value.message
+    status = library.sync_status()
+    assert status is not None and status.queued == 1 and status.last_error
+    assert library.count("all") == 180
