@@ -22,6 +22,7 @@ from reader.library.listings import Listing
 from reader.library.store import Library
 from reader.paths import Paths, bundled_themes_dir
 from reader.sanitize import clean_line, safe_url
+from reader.sync.settings import Secret, SyncSettings
 from reader.tui import keys
 from reader.tui.messages import (
     CopyLink,
@@ -74,6 +75,8 @@ class BylineApp(App[None]):
         self.notices += key_problems
         self.notices += view_problems(self.config.views)
         self.library = Library.open(paths.library_file, extra_rules=self.config.rules or None)
+        self.sync_settings = SyncSettings.from_config(self.config)
+        self._sync_password: Secret | None = None
         if self.library.notice:
             self.notices.append(self.library.notice)
         self.opened_ids = [self.library.add_local(article) for article in self.opened]
@@ -475,7 +478,23 @@ class BylineApp(App[None]):
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh(self, only: list[str] | None) -> None:
-        """Run the refresh on its own event loop in a thread: the UI loop never waits on it."""
+        """Run the refresh in a thread (the UI loop never waits on it); `R` with a `[sync]`
+        server syncs with it first, then refreshes only the feeds the server does not hold."""
+        lines: list[str] = []
+        severities: list[SeverityLevel] = []
+        if only is None and self.sync_settings is not None:
+            line, severity = self._sync_now(self.sync_settings)
+            lines.append(line)
+            severities.append(severity)
+            if all(f.remote_id is not None for f in self.library.feeds()):
+                self.call_from_thread(self._refresh_done, lines, severity=_worst(severities))
+                return
+        line, severity = self._refresh_now(only)
+        self.call_from_thread(self._refresh_done, [*lines, line],
+                              severity=_worst([*severities, severity]))
+
+    def _refresh_now(self, only: list[str] | None) -> tuple[str, SeverityLevel]:
+        """Refresh on an event loop of its own; one line for the summary notification."""
         import asyncio
 
         from reader.library.refresh import refresh_feeds
@@ -489,17 +508,41 @@ class BylineApp(App[None]):
             summary = asyncio.run(refresh_feeds(self.paths.library_file, only=only,
                                                 progress=progress, hide=self.config.hide))
         except BylineError as exc:
-            self.call_from_thread(self._refresh_done, [exc.message], severity="error")
-            return
+            return exc.message, "error"
         except Exception as exc:  # stored articles stay readable whatever the refresh hit
-            self.call_from_thread(self._refresh_done, [f"refresh failed: internal error "
-                                  f"({type(exc).__name__})"], severity="error")
-            return
+            return f"refresh failed: internal error ({type(exc).__name__})", "error"
         text = summary.line()   # one line; the failed feeds are marked ⚠ in the sources
         if summary.errors:
-            text += " · failed feeds are marked ⚠"
-        self.call_from_thread(self._refresh_done, [text],
-                              severity="warning" if summary.errors else "information")
+            return text + " · failed feeds are marked ⚠", "warning"
+        return text, "information"
+
+    def _sync_now(self, settings: SyncSettings) -> tuple[str, SeverityLevel]:
+        """One sync with the `[sync]` server (the password is asked for once a session);
+        progress in the status bar, one line for the summary notification."""
+        from reader.sync.api import AuthError
+        from reader.sync.engine import open_backend, sync
+
+        def progress(done: int, total: int, label: str) -> None:
+            self.call_from_thread(self._set_refresh_status, f"Syncing: {clean_line(label)[:60]}")
+
+        self.call_from_thread(self._set_refresh_status, "Syncing…")
+        try:
+            if self._sync_password is None:
+                self._sync_password = settings.password()
+            backend = open_backend(settings, self._sync_password)
+            try:
+                summary = sync(self.library, settings, backend, progress=progress,
+                               hide=self.config.hide)
+            finally:
+                backend.close()
+        except AuthError as exc:
+            self._sync_password = None     # asked for again at the next sync
+            return exc.message, "error"
+        except BylineError as exc:         # changes made here stay queued for the next sync
+            return exc.message, "error"
+        except Exception as exc:
+            return f"sync failed: internal error ({type(exc).__name__})", "error"
+        return summary.line(), "information"
 
     def _refresh_done(self, lines: list[str], severity: SeverityLevel) -> None:
         """Clear the progress, show one summary notification, re-read the lists."""
@@ -584,3 +627,9 @@ class BylineApp(App[None]):
         if self.use_command_palette and not isinstance(self.screen, Palette):
             self.push_screen(Palette(id="--command-palette"))
 
+
+
+def _worst(severities: Sequence[SeverityLevel]) -> SeverityLevel:
+    """The most serious of the severities (one notification says them all)."""
+    order: tuple[SeverityLevel, ...] = ("information", "warning", "error")
+    return max(severities, key=order.index, default="information")

@@ -49,7 +49,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("pick_theme", "t", "Choose a theme", "app", "",
               "Preview each theme as you move; Enter keeps it, Escape goes back"),
     KeyAction("refresh_all", "R", "Refresh every feed", "app", "",
-              "Fetch every subscription; progress in the status bar, one summary at the end"),
+              "Fetch every subscription (syncing first with a [sync] server); progress in the "
+              "status bar, one summary at the end"),
     KeyAction("back", "q", "Back (quit from the library)", "screen", "Back",
               "Back to where you came from; from the sources pane, quit"),
     KeyAction("escape", "escape", "Back", "screen"),
