@@ -19,7 +19,10 @@ from dataclasses import dataclass
 
 from reader.library.store import Library
 
-BATCH = 2000
+# Each transaction writes the search index's deletions as a segment of their own: 10,000 a
+# transaction delete 200,000 of 1,000,000 articles in 20 s, 2,000 in 31 s (load 2). A batch
+# holds the write lock about a second; a refresh meanwhile waits (busy timeout 10 s).
+BATCH = 10_000
 
 Progress = Callable[[int, int], None]
 
