@@ -289,8 +289,9 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     m = _BEFORE_VERB_FIRST.match(lead)  # "Said Dorothy Pellworth, who runs the shelter, “…”"
     if m:
         return object_name(m.group("rest")), True
-    attached = bool(_BEFORE_ADJACENT.search(lead))
     verbs = list(_VERB_RE.finditer(lead))
+    attached = bool(_BEFORE_ADJACENT.search(lead)) or (lead.rstrip().endswith(":") and any(
+        not v.group().endswith("ing") for v in verbs))  # "He told his party's delegates, …:"
     for v in reversed(verbs):
         if v.group().endswith("ing"):
             continue  # "Liu said …, warning: “…”": the speaker is the main clause's subject

@@ -842,3 +842,13 @@ def test_and_opening_a_sentence_leaves_the_name_after_it_a_subject() -> None:
     [second] = [m for m in mentions("It was a race between Harland and Okonkwo, in the end.")
               if m.name.text == "Okonkwo"]
     assert not second.subject
+
+
+def test_a_long_lead_in_ending_with_a_colon_hands_its_subject_to_the_next_paragraph() -> None:
+    assert speakers(
+        "One of the central claims of President Anton Berg’s speech to the Harbour Party "
+        "Convention on Wednesday night does not stand up to scrutiny.",
+        "He told his Harbour Party audience, to rowdy applause:",
+        "“I can say with confidence that there has never been a council more ready than this "
+        "one.”",
+    ) == ["Anton Berg"]
