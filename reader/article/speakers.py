@@ -145,8 +145,8 @@ _HEADLINE_CHARS = 200
 _PAPER_NOUNS = frozenset({"newspaper", "paper", "publication", "outlet", "magazine"})
 # A one-word name acting in the narration: "Trump said", "Carson defied the question".
 _SPEAKER_WORD = re.compile(
-    rf"\b([A-Z][\w’'-]+)(?:,[^,.;:]{{1,60}},)?\s+(?:[a-z]+ly\s+|also\s+)?"
-    rf"(?:{VERB}|[a-z]{{3,}}ed\b|has|had|was|is)(?![\w])")
+    rf"\b([A-Z][\w’'-]+)(?:(?:,[^,.;:]{{1,60}},)?\s+(?:[a-z]+ly\s+|also\s+)?"
+    rf"(?:{VERB}|[a-z]{{3,}}ed\b|has|had|was|is)(?![\w])|,\s+who\s)")  # or "Rihanna, who …"
 # Roles that, with "the", describe someone the article has named: "the Vermont senator said".
 _DESCRIBED_ROLES = frozenset({
     "senator", "governor", "secretary", "president", "nominee", "candidate", "frontrunner",
@@ -569,8 +569,15 @@ class SpeakerBook:
                   if n.split()[0] == word and not Name(n).is_org]
         if firsts:
             return firsts[0]
-        # the subject of a speech verb, written once: a name ("“…,” Sweeny said")
-        return None if word in PLACES or word.lower() in ROLES else word
+        # the subject of a speech verb, written once: a name ("“…,” Sweeny said"), but not a
+        # word capitalised only where it opens a sentence and written in lower case elsewhere
+        # ("Good information can still drive out bad": "good")
+        if word in PLACES or word.lower() in ROLES:
+            return None
+        if re.search(rf"(?<![\w’'-]){re.escape(word.lower())}(?![\w’'-])", self.joined) and all(
+                sentence_start(self.joined, at) for at in self._occurrences(word)):
+            return None
+        return word
 
     def _organisation(self, noun: str, at: Position) -> str | None:
         """The organisation "the council" or "the newspaper" means: the nearest one named

@@ -852,3 +852,19 @@ def test_a_long_lead_in_ending_with_a_colon_hands_its_subject_to_the_next_paragr
         "“I can say with confidence that there has never been a council more ready than this "
         "one.”",
     ) == ["Anton Berg"]
+
+
+def test_a_one_word_name_with_a_who_clause_is_a_person() -> None:
+    assert speakers(
+        "In her speech, Mayor Ines Falk said: “Build it, and when you have built it, build it "
+        "again,” she said.",
+        "Meanwhile Ondine, who was given the festival’s lifetime award, spoke about patience. "
+        "“The minute you stop hurrying, the music finds you,” she said.",
+    ) == ["Ines Falk", "Ondine"]
+
+
+def test_a_word_capitalised_only_to_open_a_sentence_is_nobody() -> None:
+    assert speakers(
+        "It is hard to undo a rumour once it has spread, the researchers found. Good "
+        "information can still drive out bad, but usually only when “the truth is more "
+        "exciting than the lie,” and good timing helps.") == [None]
