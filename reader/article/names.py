@@ -358,6 +358,8 @@ def subject_name(clause: str) -> Name | Role | str | None:
         return next((strip_titles(toks[i:j]) for i, j in reversed(runs(toks))), None)
     first, sep, rest = clause.partition(",")
     if sep and only_a_name(first):  # "Smith, the CEO of Acme, Inc., said"
+        if only_a_name(rest) and "," not in rest:
+            return _name_at_end(rest)  # "Harland, Sexton said, has …": Sexton speaks
         if first.strip() not in PLACES:
             return _name_at_end(first)
         return _name_at_end(rest)  # "South Carolina, he said, was …"

@@ -868,3 +868,12 @@ def test_a_word_capitalised_only_to_open_a_sentence_is_nobody() -> None:
         "It is hard to undo a rumour once it has spread, the researchers found. Good "
         "information can still drive out bad, but usually only when “the truth is more "
         "exciting than the lie,” and good timing helps.") == [None]
+
+
+def test_a_name_between_commas_before_said_is_the_source_of_its_sentence() -> None:
+    assert speakers(
+        "The rallies draw thousands, said the sociologist Peter Sexton, who has studied them "
+        "for a year.",
+        "Harland, Sexton said, has created a “strange, rule-free zone.”",
+        "“So afterwards, his supporters feel justified,” he said.",
+    ) == ["Peter Sexton", "Peter Sexton"]
