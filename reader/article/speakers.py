@@ -358,7 +358,9 @@ def _sentence_subject(sentence: str) -> Ref | None:
     toks = tokens(sentence)[:30]
     participle = bool(toks) and toks[0].endswith(("ed", "ing")) and toks[1:2] != [","] and (
         len(toks) > 1 and toks[1][:1].islower())  # "Holding signs …", "Preceded at … by"
-    if toks and (toks[0].lower() in _INTRO_WORDS or participle):
+    # "Shortly after the vote, …", "Immediately after the attacks, …"
+    adverb = len(toks) > 1 and toks[0].endswith("ly") and toks[1] in _INTRO_WORDS
+    if toks and (toks[0].lower() in _INTRO_WORDS or participle or adverb):
         if "," not in toks[:24]:
             return None
         toks = toks[toks.index(",") + 1:]  # "On Saturday, Trump issued …"

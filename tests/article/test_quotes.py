@@ -877,3 +877,9 @@ def test_a_name_between_commas_before_said_is_the_source_of_its_sentence() -> No
         "Harland, Sexton said, has created a “strange, rule-free zone.”",
         "“So afterwards, his supporters feel justified,” he said.",
     ) == ["Peter Sexton", "Peter Sexton"]
+
+
+def test_an_adverb_opening_an_intro_phrase_is_not_a_name() -> None:
+    assert speakers(
+        "Immediately after the storm, Mayor Ines Falk issued a statement, “Last night our town "
+        "was hit harder than at any time since the flood of 1953.”") == ["Ines Falk"]
