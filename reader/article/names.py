@@ -117,10 +117,12 @@ class Name:
     @property
     def is_org(self) -> bool:
         """An organisation or a place ("Trump University", "Atlantic City", "New Hampshire"),
-        or one word in capitals: an acronym or a dateline ("CIA", "PHILADELPHIA")."""
+        unless written as a person ("Paris, who …"); or words in capitals: an acronym, a
+        dateline, a label ("CIA", "PHILADELPHIA", "FULL TEXT")."""
         toks = self.tokens
-        return (self.text in PLACES or any(t.lower() in ORG_WORDS for t in toks)
-                or (len(toks) == 1 and len(self.text) > 1 and self.text.isupper()))
+        return ((self.text in PLACES and not self.titled)
+                or any(t.lower() in ORG_WORDS for t in toks)
+                or (len(self.text) > 1 and all(t.isupper() for t in toks)))
 
 
 @dataclass(frozen=True)
@@ -360,6 +362,9 @@ def subject_name(clause: str) -> Name | Role | str | None:
     if sep and only_a_name(first):  # "Smith, the CEO of Acme, Inc., said"
         if only_a_name(rest) and "," not in rest:
             return _name_at_end(rest)  # "Harland, Sexton said, has …": Sexton speaks
+        if rest.split()[:1] == ["who"]:  # "Paris, who used to work on Capitol Hill, said"
+            named = _name_at_end(first)
+            return Name(named.text, named.gender, True) if isinstance(named, Name) else named
         if first.strip() not in PLACES:
             return _name_at_end(first)
         return _name_at_end(rest)  # "South Carolina, he said, was …"

@@ -550,7 +550,7 @@ class SpeakerBook:
                 holder = self._in_focus(at, _ROLE_GENDER.get(ref.word))
             return holder
         words = ref.tokens
-        if ref.text in PLACES:
+        if ref.text in PLACES and not ref.titled:
             return None
         if len(words) >= 2:
             if ref.gender:

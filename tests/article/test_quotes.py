@@ -883,3 +883,17 @@ def test_an_adverb_opening_an_intro_phrase_is_not_a_name() -> None:
     assert speakers(
         "Immediately after the storm, Mayor Ines Falk issued a statement, “Last night our town "
         "was hit harder than at any time since the flood of 1953.”") == ["Ines Falk"]
+
+
+def test_a_place_name_with_a_who_clause_is_a_person() -> None:
+    assert speakers("“You tidy the house before a party, and that is what we are doing,” "
+                    "Paris, who used to work for the port authority, said of the roadworks.",
+                    ) == ["Paris"]
+
+
+def test_a_label_in_capitals_is_nobody_a_pronoun_means() -> None:
+    assert speakers(
+        "Admiral Tove Brekke spoke to the committee on Tuesday.",
+        "FULL TEXT.",
+        "She has called the plan “reckless and expensive.” “You would have to believe the sea "
+        "is flat to think otherwise,” she said.") == ["Tove Brekke", "Tove Brekke"]
