@@ -95,7 +95,8 @@ _AUXILIARIES = frozenset({
     "only", "first", "currently", "publicly", "privately", "initially", "subsequently",
 })
 _AS_NAME = re.compile(r"(?:^|[,;]\s*|\b)[Aa]s\s+((?:[A-Z][\w.’'-]*\s*)+(?:of\s+[^,]{1,40})?)$")
-_WHO = re.compile(r"([^,]{1,80}),\s+who(?:\s+(?:has|had|have|also|[a-z]+ly))*\s*$")
+_WHO = re.compile(r"([^,]{1,80}),\s+who(?:,[^,]{1,80},)?(?:\s+(?:has|had|have|also|[a-z]+ly))*"
+                  r"\s*$")  # "Bret Stephens, who, after trading insults …, said"
 _WITH_OTHERS = re.compile(r"\s+(?:and|with)\s+(?:his|her|their)\s+\w+\s*$")
 _PREPOSITIONS = frozenset({
     "of", "at", "for", "from", "in", "on", "with", "by", "to", "into", "about", "against",

@@ -897,3 +897,10 @@ def test_a_label_in_capitals_is_nobody_a_pronoun_means() -> None:
         "FULL TEXT.",
         "She has called the plan “reckless and expensive.” “You would have to believe the sea "
         "is flat to think otherwise,” she said.") == ["Tove Brekke", "Tove Brekke"]
+
+
+def test_who_with_an_aside_before_the_verb() -> None:
+    assert speakers(
+        "First there was the Harbour Gazette’s deputy editor Lise Marrow, who, after trading "
+        "insults with the mayor over the ferry, said on the radio that “too much of the council "
+        "became an echo chamber of itself.”") == ["Lise Marrow"]
