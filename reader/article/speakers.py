@@ -546,8 +546,9 @@ class SpeakerBook:
             if ref.word in ORG_NOUNS:
                 return self._organisation(ref.word, at)
             holder = self._role_holder(ref.word, at)
-            if holder is None and ref.word in _DESCRIBED_ROLES:  # "the Vermont senator said"
-                holder = self._in_focus(at, _ROLE_GENDER.get(ref.word))
+            if ref.word in _DESCRIBED_ROLES and (holder is None or not self._named_near(
+                    holder, at)):  # "the Vermont senator said": the one in focus
+                holder = self._in_focus(at, _ROLE_GENDER.get(ref.word)) or holder
             return holder
         words = ref.tokens
         if ref.text in PLACES and not ref.titled:
@@ -596,6 +597,11 @@ class SpeakerBook:
                         else words[-1] in (noun, noun + "s") and j - i > 1):
                     return " ".join(toks[i:j])
         return None
+
+    def _named_near(self, name: str, at: Position) -> bool:
+        """`name` (or its last word) is written in this or the previous paragraph."""
+        word = name.split()[-1]
+        return any(word in self.texts.get(block, "") for block in (at[0], at[0] - 1))
 
     def _role_holder(self, role: str, at: Position) -> str | None:
         """Who holds `role` ("mayor"), named with it nearby: "Mayor Lena Osei", "Lena Osei, the

@@ -904,3 +904,12 @@ def test_who_with_an_aside_before_the_verb() -> None:
         "First there was the Harbour Gazette’s deputy editor Lise Marrow, who, after trading "
         "insults with the mayor over the ferry, said on the radio that “too much of the council "
         "became an echo chamber of itself.”") == ["Lise Marrow"]
+
+
+def test_a_described_role_named_long_ago_gives_way_to_the_person_in_focus() -> None:
+    texts = ["Gov. Rolf Christen endorsed Harland on Friday.",
+             "Marit Holloway, a former governor, called the endorsement a mistake.",
+             *[f"Filler paragraph {i} about tides and timetables." for i in range(3)],
+             "Christen defended his endorsement this week on his radio show.",
+             "“I have known him for fourteen years,” the governor said."]
+    assert speakers(*texts) == ["Rolf Christen"]
