@@ -225,7 +225,8 @@ def _phrase_start(toks: list[str], i: int) -> int:
         tok = toks[k - 1]
         low = tok.lower()
         role = (is_title(tok) or low in ROLES or low in _ROLE_MODIFIERS
-                or (tok.endswith(("’s", "'s")) and is_name_token(tok)))  # "Ohio’s Ann Lee"
+                or (tok.endswith(("’s", "'s")) and is_name_token(tok))  # "Ohio’s Ann Lee"
+                or ("-" in tok and is_title(tok.rsplit("-", 1)[1])))  # "then-President"
         if low == "of" and k >= 2 and is_title(toks[k - 2]):
             k -= 2
         elif role or (k < i and is_name_token(tok)):  # "Acme spokesman Ann Lee"

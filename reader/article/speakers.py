@@ -178,7 +178,8 @@ _NAME_BEFORE_ROLE = re.compile(r"([^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){
 # A name, then (optionally) an aside in commas or adverbs, then a speech verb.
 _SPEAKS_AFTER = re.compile(
     rf"(?:\s*,[^,.;:!?]{{1,90}},|\s*,)?(?:\s+(?:who|[a-z]+ly|also|has|had|have|then|later|"
-    rf"once|again|on\s+[A-Z][a-z]+day))*\s+{VERB}(?![\w])")
+    rf"once|again|on\s+[A-Z][a-z]+day))*\s+{VERB}(?![\w])"
+    r"(?!(?<=continued)\s+to\b)(?!(?<=continues)\s+to\b)")  # not "continued to hurt"
 _INVERTED_END = re.compile(r"\s*(?:[,.;:!?—–(]|$)")  # "said Smith, who …", "said Smith."
 _SPEAKS_BEFORE = re.compile(rf"(?<![\w-]){VERB}\s+(?:[^\s,.]+\s+){{0,3}}$")
 # "he said Ryan": the verb has its subject already; Ryan is what was said, not who said it.

@@ -913,3 +913,17 @@ def test_a_described_role_named_long_ago_gives_way_to_the_person_in_focus() -> N
              "Christen defended his endorsement this week on his radio show.",
              "“I have known him for fourteen years,” the governor said."]
     assert speakers(*texts) == ["Rolf Christen"]
+
+
+def test_a_hyphenated_title_keeps_the_name_after_it_out_of_the_subject() -> None:
+    assert speakers(
+        "Juan Ortega, a top adviser to then-Governor Rolf W. Christen, also questioned the plan.",
+        "“There is no question that the harbour needs a second pier,” he said.",
+    ) == ["Juan Ortega"]
+
+
+def test_continued_to_is_not_speech() -> None:
+    assert speakers(
+        "Brian Moss, the chairman of the harbour board in Wexbridge, for example, said Harland "
+        "continued to hurt his cause by taking on the mayor, who is in a tough race. “I don’t "
+        "think it has gone well for him,” he said, just before the vote.") == ["Brian Moss"]
