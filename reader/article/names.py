@@ -293,7 +293,10 @@ def _strip_titles(run: tuple[str, ...]) -> Name | None:
             cut = i  # a title, "Canada's …", or an acronym role ("FBI Director", "DL")
             gender = HONORIFIC_GENDER.get(_bare(tok))
             break
-    rest = [t.rstrip(",") for t in run[cut:] if not (t[:1].isupper() and t.lower() in STOPWORDS)]
+    kept = run[cut:]
+    rest = [t.rstrip(",") for k, t in enumerate(kept) if not (
+        t[:1].isupper() and t.lower() in STOPWORDS
+        and not (0 < k < len(kept) - 1 and t.lower() in PARTICLES))]  # "Marine Le Pen"
     while rest and (_bare(rest[-1]) in PARTICLES or _bare(rest[-1]) in _SUFFIXES):
         rest.pop()
     while sum(_bare(t) not in PARTICLES and not _initial(t) for t in rest) > 3:

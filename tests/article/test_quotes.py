@@ -927,3 +927,8 @@ def test_continued_to_is_not_speech() -> None:
         "Brian Moss, the chairman of the harbour board in Wexbridge, for example, said Harland "
         "continued to hurt his cause by taking on the mayor, who is in a tough race. “I don’t "
         "think it has gone well for him,” he said, just before the vote.") == ["Brian Moss"]
+
+
+def test_a_particle_inside_a_name_stays() -> None:
+    assert speakers("Solène Le Garrec spoke in Lyon.",
+                    "“We are not insiders,” Le Garrec said.") == ["Solène Le Garrec"]
