@@ -368,8 +368,8 @@ def subject_name(clause: str) -> Name | Role | str | None:
         if only_a_name(rest) and "," not in rest:
             return _name_at_end(rest)  # "Harland, Sexton said, has …": Sexton speaks
         if rest.split()[:1] == ["who"]:  # "Paris, who used to work on Capitol Hill, said"
-            named = _name_at_end(first)
-            return Name(named.text, named.gender, True) if isinstance(named, Name) else named
+            person = _name_at_end(first)
+            return Name(person.text, person.gender, True) if isinstance(person, Name) else person
         if first.strip() not in PLACES:
             return _name_at_end(first)
         return _name_at_end(rest)  # "South Carolina, he said, was …"

@@ -425,6 +425,7 @@ class SpeakerBook:
         self.genders: dict[str, str] = {}
         self._full: dict[str, list[str]] = {}
         self._single: dict[str, bool] = {}
+        self._common: dict[str, bool] = {}
         self._narration: dict[int, list[tuple[int, Name]]] = {}
         self._block_mentions: dict[int, list[_Person]] = {}
         self._gender_read: set[str] = set()
@@ -492,6 +493,15 @@ class SpeakerBook:
         return next((n for n in self._names_with(word)
                      if n.split()[0] == word and not Name(n).is_org), None)
 
+    def _common_word(self, word: str) -> bool:
+        """`word` is capitalised only where it opens a sentence and written in lower case
+        elsewhere: "Tension is rising …", "Good information can …"."""
+        if word not in self._common:
+            lower = re.compile(rf"(?<![\w’'-]){re.escape(word.lower())}(?![\w’'-])")
+            self._common[word] = lower.search(self.joined) is not None and all(
+                sentence_start(self.joined, at) for at in self._occurrences(word))
+        return self._common[word]
+
     def _single_name(self, word: str) -> bool:
         """A one-word name ("Madonna", "Trump"): capitalised mid-sentence somewhere; not
         "Americans", "Officials" or a sentence's first word."""
@@ -535,7 +545,8 @@ class SpeakerBook:
         if full:
             return full
         return word if name.titled or word.lower() in GIVEN_NAME_GENDER or (
-            word in self.acting and not word.endswith("s")) else None
+            word in self.acting and not word.endswith("s") and not self._common_word(word)
+        ) else None
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
         """A full name for `ref` (said at `at`), or None when it names no one we can tell."""
@@ -578,10 +589,7 @@ class SpeakerBook:
         # ("Good information can still drive out bad": "good")
         if word in PLACES or word.lower() in ROLES:
             return None
-        if re.search(rf"(?<![\w’'-]){re.escape(word.lower())}(?![\w’'-])", self.joined) and all(
-                sentence_start(self.joined, at) for at in self._occurrences(word)):
-            return None
-        return word
+        return None if self._common_word(word) else word
 
     def _organisation(self, noun: str, at: Position) -> str | None:
         """The organisation "the council" or "the newspaper" means: the nearest one named
@@ -664,8 +672,8 @@ class SpeakerBook:
                 m = _TAIL_PRONOUN.match(tail)
                 if m and _OBJECT_BEFORE.search(self.joined, max(0, at - 40), at):
                     continue  # "with Mayor Marty Walsh by her side, Clinton …": her is Clinton
-                if m:
-                    votes["m" if m.group(1) in ("he", "his", "him") else "f"] += 1
+                if m and not _object_pronoun(m.group(1), tail[m.end():]):
+                    votes["m" if m.group(1) in ("he", "his") else "f"] += 1
             given = GIVEN_NAME_GENDER.get(name.split()[0].lower()) if " " in name else None
             if given:
                 votes[given] += 2
@@ -811,6 +819,16 @@ def _headline(text: str) -> bool:
         return False
     words = [w for w in text.split() if w[:1].isalpha() and len(w) > 3]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+_AFTER_OBJECT = re.compile(r"\s*(?:[,.;:!?)]|(?:up|down|out|off|in|on|to|at|for|with|and|or|as|"
+                           r"that|because|back|over|again)\b)")
+
+
+def _object_pronoun(pronoun: str, after: str) -> bool:
+    """"him", or "her" as an object ("backed her up", "thanked her."): someone else than the
+    name before it, so no clue to that name's gender."""
+    return pronoun == "him" or (pronoun == "her" and _AFTER_OBJECT.match(after) is not None)
 
 
 def _word_char(ch: str) -> bool:

@@ -932,3 +932,21 @@ def test_continued_to_is_not_speech() -> None:
 def test_a_particle_inside_a_name_stays() -> None:
     assert speakers("Solène Le Garrec spoke in Lyon.",
                     "“We are not insiders,” Le Garrec said.") == ["Solène Le Garrec"]
+
+
+def test_an_object_pronoun_after_a_name_says_nothing_of_its_gender() -> None:
+    assert speakers(
+        "Mr. Dalby said the server had been open to attack for years.",
+        "Mrs. Lind herself has always maintained that the server was safe. Governor Rolf Obanye "
+        "backed her up in an interview last October. “I don’t think it posed a security "
+        "problem,” he said.",
+        "But Mr. Dalby painted a different picture.") == ["Rolf Obanye"]
+
+
+def test_seas_and_rivers_never_speak() -> None:
+    assert speakers(
+        "Admiral Harald Brekke spoke to reporters on Monday.",
+        "Tension is rising over the North Amber Sea, where patrols have doubled and the tension "
+        "shows.",
+        "“There is a natural tension between the fleet and the ministry,” he said.",
+    ) == ["Harald Brekke"]
