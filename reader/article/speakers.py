@@ -799,6 +799,11 @@ class SpeakerBook:
         if not own and len({p.name for p in people}) == 1 and self._compatible(
                 people[0].name, gender):
             return people[0].name  # "Footage of Al-Awlaki appears.": the one person in view
+        if not own and gender:  # "To professor Brigid Harrison, Christie’s stare …": the
+            # one person of the pronoun's gender in view
+            matching = {p.name for p in people if self._gender(p.name) == gender}
+            if len(matching) == 1:
+                return matching.pop()
         return None
 
     def met(self, speaker: str | None, at: Position) -> None:

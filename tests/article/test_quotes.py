@@ -950,3 +950,11 @@ def test_seas_and_rivers_never_speak() -> None:
         "shows.",
         "“There is a natural tension between the fleet and the ministry,” he said.",
     ) == ["Harald Brekke"]
+
+
+def test_the_one_person_of_the_pronouns_gender_in_the_sentence_before() -> None:
+    assert speakers(
+        "Former Gov. Marit Holloway said the endorsement was a mistake.",
+        "To Harbour College politics professor Brigid Aune, Christen’s stare seemed to "
+        "reflect sadness.",
+        "“It really looked like heartbreak,” she said.") == ["Brigid Aune"]
