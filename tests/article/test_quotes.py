@@ -954,7 +954,7 @@ def test_seas_and_rivers_never_speak() -> None:
 
 def test_the_one_person_of_the_pronouns_gender_in_the_sentence_before() -> None:
     assert speakers(
-        "Former Gov. Marit Holloway said the endorsement was a mistake.",
+        "“The endorsement was a mistake,” said former Gov. Marit Holloway.",
         "To Harbour College politics professor Brigid Aune, Christen’s stare seemed to "
         "reflect sadness.",
-        "“It really looked like heartbreak,” she said.") == ["Brigid Aune"]
+        "“It really looked like heartbreak,” she said.") == ["Marit Holloway", "Brigid Aune"]
