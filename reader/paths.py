@@ -33,6 +33,11 @@ class Paths:
         return self.data_dir / "downloads"
 
     @property
+    def images_dir(self) -> Path:
+        """The offline image cache (`refresh --full`), files named by a hash of their URL."""
+        return self.cache_dir / "images"
+
+    @property
     def state_file(self) -> Path:
         """Small UI state (chosen theme) that the app writes itself."""
         return self.data_dir / "state.json"

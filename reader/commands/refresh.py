@@ -6,6 +6,8 @@ import sys
 from argparse import Namespace
 from typing import TYPE_CHECKING, Any
 
+from reader.errors import BylineError
+
 if TYPE_CHECKING:
     from reader.config import Config
     from reader.context import Context
@@ -62,8 +64,44 @@ def run(args: Namespace, ctx: Context) -> int:
         print(f"  … and {len(pages) - MAX_ERRORS_LISTED} more full texts not cached",
               file=sys.stderr)
     print(summary.line())
+    if args.full:
+        _cache_images(ctx)
     _retain(ctx, config)
     return 0 if summary.feeds_ok or not summary.feeds_failed else 1
+
+
+MAX_IMAGES_PER_RUN = 200   # the newest articles' images first; the rest on the next run
+IMAGE_ARTICLES = 100       # how many of the newest articles' images are kept offline
+
+
+def _cache_images(ctx: Context) -> None:
+    """`--full`: cache the images of the newest articles for offline reading (each checked:
+    `reader.sources.images`); one summary line, refusals listed on stderr."""
+    from reader.article.images import image_refs
+    from reader.commands.subscriptions import open_library
+    from reader.sanitize import clean_line
+    from reader.sources.images import cache_image, cached_image
+
+    folder = ctx.paths.images_dir
+    library = open_library(ctx)
+    try:
+        sources = library.image_sources(IMAGE_ARTICLES)
+    finally:
+        library.close()
+    wanted = [ref.url for html, base in sources for ref in image_refs(html, base)
+              if cached_image(folder, ref.url) is None]
+    cached, refused = 0, []
+    for url in list(dict.fromkeys(wanted))[:MAX_IMAGES_PER_RUN]:
+        try:
+            cache_image(folder, url)
+            cached += 1
+        except BylineError as exc:
+            refused.append(f"  {clean_line(url)[:200]}: image not cached: {exc.message[:200]}")
+    for line in refused[:MAX_ERRORS_LISTED]:
+        print(line, file=sys.stderr)
+    if cached or refused:
+        print(f"{cached} image{'s' * (cached != 1)} cached for offline reading"
+              + (f", {len(refused)} refused" if refused else ""))
 
 
 def _retain(ctx: Context, config: Config) -> None:

@@ -68,6 +68,13 @@ class Entries(Listings):
         article.enclosures = read_enclosures(attached)
         return article
 
+    def image_sources(self, limit: int) -> list[tuple[str, str | None]]:
+        """(HTML, its URL) of the newest `limit` feed entries kept as HTML (the cached page
+        where there is one): where `refresh --full` looks for images to cache."""
+        rows = self._all("SELECT coalesce(page, raw), link FROM entries WHERE raw_kind = 'html' "
+                         "OR page IS NOT NULL ORDER BY sort_time DESC LIMIT ?", (limit,))
+        return [(r[0], r[1]) for r in rows]
+
     def enclosures(self, entry_id: int) -> list[Enclosure]:
         """The enclosures of entry `entry_id` (a `BylineError` when there is no such entry)."""
         row = self._one("SELECT enclosures FROM entries WHERE id = ?", (entry_id,))

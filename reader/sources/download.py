@@ -98,7 +98,8 @@ def _extension(url: str, kind: str) -> str:
 
 def download(url: str, folder: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
              expected_type: str = "", progress: Progress | None = None,
-             timeout: float = 30.0, client: httpx.Client | None = None) -> Downloaded:
+             timeout: float = 30.0, client: httpx.Client | None = None,
+             cap_name: str = "download_max_mb in config.toml") -> Downloaded:
     """Fetch `url` into `folder/name`, resuming a `.part` left by an earlier run.
 
     `name` must be a bare name made by `file_name`. Raises `DownloadError` (one line) when
@@ -129,10 +130,12 @@ def download(url: str, folder: Path, name: str, *, max_bytes: int = DEFAULT_MAX_
         verify=trust_store())
     try:
         try:
-            return _fetch(http, url, target, part, meta, max_bytes, expected_type, progress)
+            return _fetch(http, url, target, part, meta, max_bytes, expected_type, progress,
+                          cap_name)
         except _StartOver:
             _discard(part, meta)
-            return _fetch(http, url, target, part, meta, max_bytes, expected_type, progress)
+            return _fetch(http, url, target, part, meta, max_bytes, expected_type, progress,
+                          cap_name)
     except DownloadError as exc:
         if part.is_file() and meta.is_file():
             raise DownloadError(f"{exc.message}; {human_size(part.stat().st_size)} kept: run the "
@@ -144,7 +147,7 @@ def download(url: str, folder: Path, name: str, *, max_bytes: int = DEFAULT_MAX_
 
 
 def _fetch(http: httpx.Client, url: str, target: Path, part: Path, meta: Path, max_bytes: int,
-           expected_type: str, progress: Progress | None) -> Downloaded:
+           expected_type: str, progress: Progress | None, cap_name: str) -> Downloaded:
     offset, validator = _resume_point(part, meta, url)
     headers = {}
     if offset:
@@ -175,10 +178,9 @@ def _fetch(http: httpx.Client, url: str, target: Path, part: Path, meta: Path, m
             size, cap = human_size(total), human_size(max_bytes)
             if size == cap:
                 size, cap = f"{total:,} bytes", f"{max_bytes:,} bytes"
-            raise DownloadError(f"not downloaded: {size}, over the cap of {cap} "
-                                "(download_max_mb in config.toml)")
+            raise DownloadError(f"not downloaded: {size}, over the cap of {cap} ({cap_name})")
         _remember(meta, url, response)
-        done = _stream(response, part, meta, offset, total, max_bytes, progress)
+        done = _stream(response, part, meta, offset, total, max_bytes, progress, cap_name)
     if total is not None and done != total:
         raise DownloadError(f"interrupted at {human_size(done)} of {human_size(total)}")
     return _finish(part, meta, target, done, offset)
@@ -243,7 +245,7 @@ def _remember(meta: Path, url: str, response: httpx.Response) -> None:
 
 
 def _stream(response: httpx.Response, part: Path, meta: Path, offset: int, total: int | None,
-            max_bytes: int, progress: Progress | None) -> int:
+            max_bytes: int, progress: Progress | None, cap_name: str) -> int:
     """Append the body to `part` (truncated first unless resuming); the bytes on disk."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_APPEND if offset else os.O_TRUNC)
     done = offset
@@ -255,8 +257,8 @@ def _stream(response: httpx.Response, part: Path, meta: Path, offset: int, total
             done += len(chunk)
             if done > max_bytes:
                 _discard(part, meta)
-                raise DownloadError(f"not downloaded: more than the cap of {human_size(max_bytes)} "
-                                    "(download_max_mb in config.toml)")
+                raise DownloadError(f"not downloaded: more than the cap of "
+                                    f"{human_size(max_bytes)} ({cap_name})")
             view = memoryview(chunk)
             while view:
                 view = view[os.write(fd, view):]

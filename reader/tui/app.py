@@ -163,7 +163,8 @@ class BylineApp(App[None]):
         re-read on return."""
         from reader.tui.screens.article import ArticleScreen
 
-        self.push_screen(ArticleScreen(self.library, list(entry_ids), index, quote=quote),
+        self.push_screen(ArticleScreen(self.library, list(entry_ids), index, quote=quote,
+                                       images_dir=self.paths.images_dir),
                          lambda _: self.reload_lists())
 
     @work(thread=True, group="open-url")

@@ -111,6 +111,9 @@ ACTIONS: tuple[KeyAction, ...] = (
               "The podcast, video or file the entry carries; Enter plays it with the "
               "configured player (its download once there is one), or opens it in the "
               "browser"),
+    KeyAction("images", "i", "Show / hide the article's images", "article", "",
+              "The article's images above the text: drawn where the terminal can (Sixel, "
+              "kitty), else a line each naming the image, its size, and whether it is cached"),
     KeyAction("download", "d", "Download the chosen enclosure", "article", "",
               "Download the chosen enclosure (else the first) to the downloads folder, "
               "progress in the status bar; an interrupted one resumes"),

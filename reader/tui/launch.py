@@ -46,7 +46,9 @@ def run(args: Namespace, ctx: Context) -> int:
         raise BylineError(problems[0] if len(problems) == 1 else
                           f"none of the {len(targets)} files could be read: {problems[0]}")
     from reader.tui.app import BylineApp
+    from reader.tui.images import detect_graphics
 
+    detect_graphics()  # asks the terminal now: once Textual runs, it owns the input
     app = BylineApp(ctx.paths, config, offline=ctx.offline, opened=opened, urls=urls,
                     notices=problems)
     app.run()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Collapsible, OptionList
@@ -45,8 +46,9 @@ class ArticleScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("screen", "article")
 
     def __init__(self, library: Library, entry_ids: list[int], index: int = 0, *,
-                 quote: int | None = None) -> None:
+                 quote: int | None = None, images_dir: Path | None = None) -> None:
         super().__init__()
+        self.images_dir = images_dir   # the offline image cache (`i` shows what it holds)
         self.library = library
         self.items = entry_ids
         self.index = index
@@ -380,6 +382,30 @@ class ArticleScreen(Screen[None]):
             self.notify("This article has no enclosures", timeout=2)
             return
         self.app.post_message(DownloadMedia(self.entry_id, number))
+
+    async def action_images(self) -> None:
+        """Show the article's images above the text (drawn, or as placeholders), or hide them."""
+        shown = list(self.query("#images"))
+        if shown:
+            await shown[0].remove()
+            return
+        article = self.article
+        if article is None:
+            return
+        from reader.article.images import image_refs
+        from reader.sources.images import cached_image
+        from reader.tui.images import image_widget
+
+        refs = image_refs(article.raw, article.url) if "<" in article.raw else []
+        if not refs:
+            self.notify("This article has no images", timeout=2)
+            return
+        folder = self.images_dir
+        images = Vertical(*(image_widget(ref, cached_image(folder, ref.url) if folder else None)
+                            for ref in refs), id="images")
+        body = self.body
+        await self.page.mount(images, before=body if body is not None else None)
+        self.page.scroll_to_widget(images, animate=False, top=True)
 
     def show_download(self, note: str) -> None:
         """Show how a download started from this screen is going (`""`: none)."""
