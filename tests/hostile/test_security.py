@@ -63,6 +63,7 @@ FILE_WRITERS = {
     ("reader/sources/download.py", "_remember"),
     ("reader/sources/download.py", "_finish"),
     ("reader/sources/download.py", "_discard"),
+    ("reader/sources/images.py", "cache_image"),   # removes a refused image it just wrote
 }
 # (`.replace` is left out: statically, `Path.replace` and `str.replace` look the same.)
 WRITE_METHODS = {"write_text", "write_bytes", "mkdir", "makedirs", "touch", "symlink_to",
