@@ -248,10 +248,11 @@ class Searcher:
             raise BylineError(f"cannot open the library {path}: {exc}") from None
         self._lock = threading.Lock()
 
-    def search_results(self, query: str, *, limit: int = 20) -> SearchResults:
-        """As `run_search`; `SearchTooSlow` when `interrupt` stopped it."""
+    def search_results(self, query: str, *, limit: int = 20,
+                       within: float | None = None) -> SearchResults:
+        """As `run_search`; `SearchTooSlow` when `interrupt` stopped it or `within` passed."""
         with self._lock:
-            return run_search(self._conn, query, limit)
+            return run_search(self._conn, query, limit, within=within)
 
     def interrupt(self) -> None:
         """Stop the search running now, if any (it raises `SearchTooSlow`)."""

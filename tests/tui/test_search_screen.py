@@ -7,7 +7,7 @@ import threading
 
 from textual.widgets import Input, Label, OptionList
 
-from reader.library.search import Searcher
+from reader.library.search import Searcher, SearchTooSlow
 from reader.library.store import NewEntry
 from reader.tui.screens.article import ArticleScreen
 from reader.tui.screens.library import LibraryScreen
@@ -66,9 +66,9 @@ async def test_whole_words_at_once_then_the_beginning_of_the_last(make_app, libr
     release = threading.Event()
     searched = Searcher.search_results
 
-    def held(self, query, *, limit=20):
+    def held(self, query, **options):
         release.wait(10)
-        return searched(self, query, limit=limit)
+        return searched(self, query, **options)
 
     monkeypatch.setattr(Searcher, "search_results", held)
     app = make_app()
@@ -86,6 +86,23 @@ async def test_whole_words_at_once_then_the_beginning_of_the_last(make_app, libr
         assert [line.split("  ")[0] for line in found] == [
             "Tide tables", "Harbour council keeps the night ferry"]  # … and "tides"
         assert _count(app) == "2 matches"
+
+
+async def test_a_beginning_too_many_words_share_asks_for_more(make_app, library,
+                                                              monkeypatch):
+    _fill(library)
+
+    def too_slow(self, query, **options):
+        raise SearchTooSlow("stopped")
+
+    monkeypatch.setattr(Searcher, "search_results", too_slow)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"tide")
+        found = await _results(pilot)
+        assert [line.split("  ")[0] for line in found] == ["Tide tables"]  # the word whole
+        assert _count(app) == ("1 match · too many words begin with “tide” to search them "
+                               "all: type more of it")
 
 
 async def test_enter_before_the_results_land_opens_the_hit_of_what_was_typed(

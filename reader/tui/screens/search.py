@@ -36,6 +36,7 @@ LIMIT = 30   # hits listed (more only cost time: the count says how many matched
 
 
 ENTER_WITHIN = 0.5   # seconds Enter waits for the beginning of a word to be searched
+BEGINNING_WITHIN = 2.0   # seconds a beginning is searched before the reader asks for more
 _LAST_WORD = re.compile(r"(\w+)$")
 
 
@@ -98,6 +99,8 @@ class SearchScreen(ModalScreen[None]):
         self.shown: str | None = None      # the query whose hits are listed
         self.complete: str | None = None   # … when those are its final hits
         self._searcher: Searcher | None = None
+        self._found = ""                   # the count of the hits listed
+        self._gave_up: str | None = None   # a query whose beginning took too long
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box", classes="dialog"):
@@ -151,13 +154,32 @@ class SearchScreen(ModalScreen[None]):
     def _beginning(self, query: str) -> None:
         """The hits with the word being typed as a beginning, unless a newer key stops it."""
         try:
-            results = self.searcher.search_results(as_you_type(query), limit=LIMIT)
-        except SearchTooSlow:
+            results = self.searcher.search_results(as_you_type(query), limit=LIMIT,
+                                                   within=BEGINNING_WITHIN)
+        except SearchTooSlow:   # a newer key stopped it, or too many words share it
+            self.app.call_from_thread(self._too_many, query)
             return
         except BylineError as exc:
             self.app.call_from_thread(self.notify, exc.message, markup=False, severity="error")
             return
         self.app.call_from_thread(self._show, query, results, True)
+
+    def _too_many(self, query: str) -> None:
+        """The word typed as a beginning took too long: the whole-word hits stay, and the
+        count line says to type more."""
+        if query != self.query_one(Input).value:
+            return  # a newer key stopped it: its own search says what it finds
+        self._gave_up = query
+        if self.shown == query and self.complete != query:
+            self.query_one("#search-count", Label).update(self._count_line(query, False))
+
+    def _count_line(self, query: str, complete: bool) -> str:
+        if complete:
+            return self._found
+        if self._gave_up == query:
+            return (f"{self._found} · too many words begin with “{typed_word(query)}” to "
+                    "search them all: type more of it")
+        return f"{self._found} · looking for words that begin with “{typed_word(query)}”…"
 
     def _show(self, query: str, results: SearchResults, complete: bool) -> None:
         if query != self.query_one(Input).value or (self.complete == query and not complete):
@@ -165,10 +187,8 @@ class SearchScreen(ModalScreen[None]):
         self.hits = results.hits
         self.shown = query
         self.complete = query if complete else None
-        count = count_text(results) if query.strip() else ""
-        if not complete:
-            count += f" · looking for words that begin with “{typed_word(query)}”…"
-        self.query_one("#search-count", Label).update(count)
+        self._found = count_text(results) if query.strip() else ""
+        self.query_one("#search-count", Label).update(self._count_line(query, complete))
         options = []
         for i, hit in enumerate(results.hits):
             prompt = Text(clean_line(hit.title) or "Untitled", style="bold")
