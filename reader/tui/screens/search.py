@@ -100,7 +100,7 @@ class SearchScreen(ModalScreen[None]):
         self.complete: str | None = None   # … when those are its final hits
         self._searcher: Searcher | None = None
         self._found = ""                   # the count of the hits listed
-        self._gave_up: str | None = None   # a query whose beginning took too long
+        self.gave_up: str | None = None   # a query whose beginning took too long
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box", classes="dialog"):
@@ -169,14 +169,14 @@ class SearchScreen(ModalScreen[None]):
         count line says to type more."""
         if query != self.query_one(Input).value:
             return  # a newer key stopped it: its own search says what it finds
-        self._gave_up = query
+        self.gave_up = query
         if self.shown == query and self.complete != query:
             self.query_one("#search-count", Label).update(self._count_line(query, False))
 
     def _count_line(self, query: str, complete: bool) -> str:
         if complete:
             return self._found
-        if self._gave_up == query:
+        if self.gave_up == query:
             return (f"{self._found} · too many words begin with “{typed_word(query)}” to "
                     "search them all: type more of it")
         return f"{self._found} · looking for words that begin with “{typed_word(query)}”…"
