@@ -154,3 +154,21 @@ async def test_letters_typed_in_the_results_go_back_to_the_query(make_app, libra
         await pilot.press("p")
         assert app.screen.query_one(Input).value == "lamp"
         assert isinstance(app.screen.focused, Input)
+
+
+async def test_results_never_show_what_cleaning_removed(make_app, library):
+    """Issue 13, item 1: entries ending "Share this article" showed it in every snippet."""
+    feed = library.add_feed("https://feeds.example/quay.xml", title="Quay Weekly")
+    library.store_entries(feed, [
+        NewEntry(key=f"q{n}", title=f"Ferry notes {n}",
+                 raw=f"<p>The ferry left at {n} o'clock.</p><p>Share this article</p>")
+        for n in range(3)])
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"ferry")
+        assert len(await _results(pilot)) == 3
+        listing = app.screen.query_one("#search-results", OptionList)
+        shown = [str(listing.get_option_at_index(i).prompt) for i in range(3)]
+        assert all("The ferry left at" in hit and "Share" not in hit for hit in shown), shown
+        await pilot.press(*["backspace"] * 5, *"share this article")
+        assert await _results(pilot) == []
