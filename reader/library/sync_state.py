@@ -173,11 +173,13 @@ class SyncState(Feeds, Entries):
                      for p in prepared if p[2]])
                 new += self.store_prepared(feed_id, prepared)
             current = {}
-            for item in flags:
-                row = conn.execute("SELECT id, read, starred FROM entries WHERE key = ?",
-                                   (ITEM_PREFIX + item,)).fetchone()
-                if row is not None:
-                    current[item] = (int(row[0]), bool(row[1]), bool(row[2]))
+            for feed_id, prepared in rows.items():     # by (feed_id, key): the unique index
+                for p in prepared:
+                    item = str(p[0])[len(ITEM_PREFIX):]
+                    row = conn.execute("SELECT id, read, starred FROM entries "
+                                       "WHERE feed_id = ? AND key = ?", (feed_id, p[0])).fetchone()
+                    if item in flags and row is not None:
+                        current[item] = (int(row[0]), bool(row[1]), bool(row[2]))
             _set_state(conn, flags, current)
             conn.execute("UPDATE sync_state SET cursor = ?", (cursor,))
         return new
