@@ -1,7 +1,7 @@
 """Sync against a real Coldsweat (Fever API): speed, and kill -9 in the middle of a sync.
 
-One Coldsweat (the test suite's, `tests/sync/coldsweat/driver.py`: its own venv, a database in
-a temporary directory) serves FEEDS feeds of ITEMS items that it fetched from the suite's
+One Coldsweat (the test suite's, `tests/sync/coldsweat/driver.py`: the test extra, a database
+in a temporary directory) serves FEEDS feeds of ITEMS items that it fetched from the suite's
 loopback feed server. Then:
 
   * standalone: a cold `refresh_feeds` of the same feeds from the loopback server into a new
@@ -18,8 +18,8 @@ loopback feed server. Then:
 
 Usage: python benchmarks/sync_speed.py [--feeds 50] [--items 200] [--runs 5] [--trials 30]
        [--seed 1]
-Prints the figures and a summary; exits 1 on any failure. Building Coldsweat's own venv the
-first time needs PyPI (see the driver); its fetch of the feeds is set-up, not timed.
+Prints the figures and a summary; exits 1 on any failure. Needs `pip install -e '.[test]'`;
+Coldsweat's fetch of the feeds is set-up, not timed.
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ def main() -> int:
     state, http = start_feed_server()
     with tempfile.TemporaryDirectory(prefix="byline-sync-bench-") as tmp:
         workdir = Path(tmp)
-        server = driver.Coldsweat(driver.venv_python(), workdir / "coldsweat")
+        server = driver.Coldsweat(driver.server_python(), workdir / "coldsweat")
         server.workdir.mkdir()
         started = time.perf_counter()
         server.build(feeds, state)

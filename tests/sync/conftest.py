@@ -36,7 +36,7 @@ greader_server = _load("greader_server", HERE / "greader_server.py")
 @pytest.fixture(scope="session")
 def _coldsweat_template(_feed_server_session: Any,
                         tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any]]:
-    python = driver.venv_python()
+    python = driver.server_python()
     feeds = driver.FeedSet()
     template = driver.Coldsweat(python, tmp_path_factory.mktemp("coldsweat-template"))
     template.build(feeds, _feed_server_session)

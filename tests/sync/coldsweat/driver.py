@@ -1,15 +1,16 @@
 """A real Coldsweat (a Fever API aggregator from PyPI) for the sync tests and benchmarks.
 
-Coldsweat runs in a venv of its own, made once from `requirements.txt` beside this file (every
-version pinned, so a run installs what the last one did) under `.cache/` at the repository
-root, and is driven by `harness.py` in that venv: create the user, subscribe it to an OPML
-file, fetch the feeds from the loopback feed server, serve the Fever API on 127.0.0.1.
-Nothing is patched in Coldsweat; the harness only sets its minimum fetch interval to zero.
+Coldsweat is a test extra (`pip install -e '.[test]'`, version pinned in pyproject.toml). It is
+never imported by the suite: `harness.py` runs it in a process of its own (the same Python):
+create the user, subscribe it to an OPML file, fetch the feeds from the loopback feed server,
+serve the Fever API on 127.0.0.1. Nothing is patched in Coldsweat; the harness only sets its
+minimum fetch interval to zero.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import signal
@@ -22,32 +23,17 @@ from typing import Any
 import httpx
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
-REQUIREMENTS = HERE / "requirements.txt"
 HARNESS = HERE / "harness.py"
 USER = "reader@example.org"
 PASSWORD = "harbour-lights-2024"      # Coldsweat wants 12 characters at least
 DEAD_PROXY = "http://127.0.0.1:9"      # anything not on loopback goes nowhere
 
 
-def venv_python(cache: Path | None = None) -> Path:
-    """The Python of Coldsweat's venv, made (a pip install from PyPI) if it is not there."""
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:12]
-    root = (cache or REPO / ".cache") / f"coldsweat-{digest}"
-    python = root / "bin" / "python"
-    if (root / "ready").exists():
-        return python
-    if root.exists():
-        shutil.rmtree(root)
-    root.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "venv", str(root)], check=True)
-    done = subprocess.run([str(python), "-m", "pip", "install", "-q",
-                           "--disable-pip-version-check", "--no-deps", "-r", str(REQUIREMENTS)],
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"installing Coldsweat failed: {done.stderr[-3000:]}")
-    (root / "ready").write_text(digest)
-    return python
+def server_python() -> Path:
+    """The Python that runs Coldsweat: this one, where the test extra installed it."""
+    if importlib.util.find_spec("coldsweat") is None:
+        raise RuntimeError("Coldsweat is not installed: pip install -e '.[test]'")
+    return Path(sys.executable)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Drive a real Coldsweat (run by its own venv's Python, never imported by the suite).
+"""Drive a real Coldsweat (run in a process of its own, never imported by the suite).
 
     harness.py setup EMAIL PASSWORD         create the database and the user
     harness.py import OPML EMAIL            subscribe the user to an OPML file's feeds
