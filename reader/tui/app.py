@@ -77,6 +77,7 @@ class BylineApp(App[None]):
         self.library = Library.open(paths.library_file, extra_rules=self.config.rules or None)
         self.sync_settings = SyncSettings.from_config(self.config)
         self._sync_password: Secret | None = None
+        self._sync_failed = False       # the last sync failed: the status bar keeps saying so
         if self.library.notice:
             self.notices.append(self.library.notice)
         self.opened_ids = [self.library.add_local(article) for article in self.opened]
@@ -527,6 +528,7 @@ class BylineApp(App[None]):
             self.call_from_thread(self._set_refresh_status, f"Syncing: {clean_line(label)[:60]}")
 
         self.call_from_thread(self._set_refresh_status, "Syncing…")
+        self._sync_failed = True
         try:
             if self._sync_password is None:
                 self._sync_password = settings.password()
@@ -543,11 +545,13 @@ class BylineApp(App[None]):
             return exc.message, "error"
         except Exception as exc:
             return f"sync failed: internal error ({type(exc).__name__})", "error"
+        self._sync_failed = False
         return summary.line(), "information"
 
     def _refresh_done(self, lines: list[str], severity: SeverityLevel) -> None:
-        """Clear the progress, show one summary notification, re-read the lists."""
-        self._set_refresh_status("")
+        """Clear the progress (a failed sync stays said until the next one), show one summary
+        notification, re-read the lists."""
+        self._set_refresh_status("Sync failed: R retries" if self._sync_failed else "")
         self.notify(" ".join(lines), markup=False, severity=severity, timeout=8)
         self.reload_lists()
 

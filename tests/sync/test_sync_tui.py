@@ -56,9 +56,10 @@ async def test_r_with_a_wrong_password_says_so_once_and_asks_again(tmp_path: Pat
         notes = list(app._notifications)
         assert len(notes) == 1 and notes[0].severity == "error"
         assert "sea-fog" not in notes[0].message and "\n" not in notes[0].message
+        assert app.refresh_activity == "Sync failed: R retries"
         with_password(PASSWORD)      # fixed: the next R asks for the password again
         await pilot.press("R")
         await app.workers.wait_for_complete()
         await pilot.pause()
         synced = app.library.query("SELECT count(*) FROM entries WHERE key LIKE 'i:%'")
-        assert synced[0][0] == 180
+        assert synced[0][0] == 180 and app.refresh_activity == ""
