@@ -364,7 +364,8 @@ def subject_name(clause: str) -> Name | Role | str | None:
         toks = tokens(antecedent.group(1))
         return next((strip_titles(toks[i:j]) for i, j in reversed(runs(toks))), None)
     first, sep, rest = clause.partition(",")
-    if sep and only_a_name(first):  # "Smith, the CEO of Acme, Inc., said"
+    if sep and only_a_name(first) and not is_title(tokens(first)[-1]):  # "Smith, the CEO of
+        # Acme, Inc., said" (but not "Harland's attorney, Alan Garten, said")
         if only_a_name(rest) and "," not in rest:
             return _name_at_end(rest)  # "Harland, Sexton said, has …": Sexton speaks
         if rest.split()[:1] == ["who"]:  # "Paris, who used to work on Capitol Hill, said"

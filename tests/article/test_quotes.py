@@ -958,3 +958,11 @@ def test_the_one_person_of_the_pronouns_gender_in_the_sentence_before() -> None:
         "To Harbour College politics professor Brigid Aune, Christen’s stare seemed to "
         "reflect sadness.",
         "“It really looked like heartbreak,” she said.") == ["Marit Holloway", "Brigid Aune"]
+
+
+def test_a_possessive_role_before_an_apposed_name_is_not_the_speaker() -> None:
+    assert speakers(
+        "Harland’s attorney, Alan Garten, said Nunberg was “looking for free publicity using "
+        "false claims.” He said the agreement was “standard practice for every firm.”",
+        "“When you sign it, you keep it,” he said.",
+    ) == ["Alan Garten", "Alan Garten", "Alan Garten"]
