@@ -368,6 +368,8 @@ def subject_name(clause: str) -> Name | Role | str | None:
         # Acme, Inc., said" (but not "Harland's attorney, Alan Garten, said")
         if only_a_name(rest) and "," not in rest:
             return _name_at_end(rest)  # "Harland, Sexton said, has …": Sexton speaks
+        if rest.strip().lower() in PRONOUNS:
+            return rest.strip().lower()  # "Sure, he admits", "Trump, he said, is …"
         if rest.split()[:1] == ["who"]:  # "Paris, who used to work on Capitol Hill, said"
             person = _name_at_end(first)
             return Name(person.text, person.gender, True) if isinstance(person, Name) else person

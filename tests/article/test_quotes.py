@@ -966,3 +966,11 @@ def test_a_possessive_role_before_an_apposed_name_is_not_the_speaker() -> None:
         "false claims.” He said the agreement was “standard practice for every firm.”",
         "“When you sign it, you keep it,” he said.",
     ) == ["Alan Garten", "Alan Garten", "Alan Garten"]
+
+
+def test_a_word_before_a_comma_and_a_pronoun_is_not_the_subject() -> None:
+    assert speakers(
+        "Take the harbour board. Harland says that even though he would replace its chair, he "
+        "thinks she has done a “serviceable job.”",
+        "Sure, he admits that “the problem with low fees is that it is unfair to people who "
+        "saved every penny.”") == ["Harland", "Harland"]
