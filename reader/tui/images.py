@@ -9,6 +9,7 @@ terminal with no graphics protocol the placeholder is what shows.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,29 @@ from reader.errors import BylineError
 from reader.sanitize import clean_line
 
 _graphics: Any = None   # textual-image's widget class for this terminal, when it has graphics
+# Terminals known to draw Sixel or kitty graphics, by what they set in the environment. Only
+# these are asked (a terminal that does not answer costs each query's 0.1 s timeout at start).
+_GRAPHIC_TERMS = frozenset({"xterm-kitty", "foot", "foot-extra", "mlterm", "contour",
+                            "wezterm", "xterm-ghostty"})
+_GRAPHIC_PROGRAMS = frozenset({"iTerm.app", "WezTerm", "ghostty", "mintty", "vscode"})
+
+
+def graphics_terminal(env: dict[str, str]) -> bool:
+    """Whether `env` names a terminal known to draw images (`BYLINE_IMAGES=1` says so too,
+    `BYLINE_IMAGES=0` says not)."""
+    forced = env.get("BYLINE_IMAGES")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return (env.get("TERM", "") in _GRAPHIC_TERMS or "KITTY_WINDOW_ID" in env
+            or env.get("TERM_PROGRAM", "") in _GRAPHIC_PROGRAMS or "KONSOLE_VERSION" in env)
 
 
 def detect_graphics() -> None:
-    """On a terminal, let textual-image find out whether it draws Sixel or TGP graphics."""
+    """On a terminal known to draw images, let textual-image find out whether it draws Sixel
+    or TGP graphics (it asks the terminal, so before Textual reads the keyboard)."""
     global _graphics
     if not (sys.__stdout__ and sys.__stdout__.isatty() and sys.__stdin__
-            and sys.__stdin__.isatty()):
+            and sys.__stdin__.isatty() and graphics_terminal(dict(os.environ))):
         return
     try:
         from textual_image import renderable, widget

@@ -57,3 +57,14 @@ async def test_an_article_without_images_says_so(make_app, library):
         await pilot.pause()
         assert not screen.query("#images")
         assert any("has no images" in n.message for n in app._notifications)
+
+
+def test_only_terminals_known_to_draw_images_are_asked():
+    from reader.tui.images import graphics_terminal
+
+    assert graphics_terminal({"TERM": "xterm-kitty"})
+    assert graphics_terminal({"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"})
+    assert graphics_terminal({"TERM": "screen", "BYLINE_IMAGES": "1"})
+    assert not graphics_terminal({"TERM": "xterm-256color"})
+    assert not graphics_terminal({"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default"})
+    assert not graphics_terminal({"TERM": "xterm-kitty", "BYLINE_IMAGES": "0"})
