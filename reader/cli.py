@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "list": "reader.commands.listing",
     "search": "reader.commands.listing",
     "mark": "reader.commands.mark",
+    "pipe": "reader.commands.pipe",
     "vacuum": "reader.commands.vacuum",
     "sync": "reader.commands.sync",
     "download": "reader.commands.download",
@@ -118,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="hide them as a kill rule would (they stay under Hidden)")
     hide.add_argument("--unhide", dest="hide", action="store_false",
                       help="bring hidden articles back to their lists")
+
+    p = sub.add_parser("pipe", help="send an article to a command of [commands] in config.toml")
+    p.add_argument("entry", metavar="ID_OR_URL")
+    p.add_argument("name", metavar="COMMAND", help="its name in [commands]")
 
     p = sub.add_parser("vacuum", help="apply [retention], merge the search index, compact "
                        "the library (size before and after)")

@@ -51,6 +51,7 @@ class Config:
     views: list[View] = field(default_factory=list)
     hide: list[HideRule] = field(default_factory=list)
     sync: dict[str, Any] = field(default_factory=dict)  # api, url, user, password_command/_env
+    commands: dict[str, Command] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -221,6 +222,44 @@ def hide_rules(value: Any) -> list[HideRule]:
     return rules
 
 
+@dataclass(frozen=True)
+class Command:
+    """A command of `[commands]` (what `|` and `byline pipe` run for an article): its
+    arguments, and what it is sent: the URL as an argument, or the clean text or Markdown
+    on its input (`reader.render.pipe`)."""
+
+    name: str
+    run: tuple[str, ...]
+    send: str = "url"
+
+
+SENDS = ("url", "text", "markdown")
+
+
+def _commands(value: Any) -> dict[str, Command]:
+    if not isinstance(value, dict):
+        raise ValueError('must be a table: name = ["program", "argument"], or name = '
+                         '{ run = ["program"], send = "text" }')
+    commands = {}
+    for name, spec in value.items():
+        shown = clean_line(name)[:40] or "(empty name)"
+        send = "url"
+        if isinstance(spec, dict):
+            unknown = sorted(set(spec) - {"run", "send"})
+            if unknown:
+                raise ValueError(f"{shown!r}: unknown key {clean_line(unknown[0])[:40]!r} "
+                                 "(keys: run, send)")
+            send = spec.get("send", "url")
+            if send not in SENDS:
+                raise ValueError(f"{shown!r}: send must be {', '.join(SENDS)}")
+            spec = spec.get("run")
+        if not isinstance(spec, list) or not spec or not all(isinstance(a, str) for a in spec) \
+                or not spec[0].strip():
+            raise ValueError(f"{shown!r} must be a command list: [\"program\", \"argument\"]")
+        commands[name] = Command(shown, tuple(spec), send)
+    return commands
+
+
 SETTINGS: dict[str, Setting] = {
     "theme": Setting("the theme at start", _string),
     "browser": Setting("the command `o` runs, without a shell", _command),
@@ -238,6 +277,8 @@ SETTINGS: dict[str, Setting] = {
                     "or text; matches are hidden at refresh", hide_rules),
     "sync": Setting("[sync]: api = \"fever\" or \"greader\", url, user, and password_command "
                     "or password_env", _sync),
+    "commands": Setting("[commands]: name = [\"program\", \"argument\"], run for an article "
+                        "by | and byline pipe, without a shell", _commands),
 }
 
 
@@ -264,7 +305,7 @@ def parse_config(data: dict[str, Any], where: str = "config") -> Config:
         try:
             setattr(config, name, setting.check(value))
         except ValueError as exc:
-            tables = ("keys", "rules", "retention", "views", "hide", "sync")
+            tables = ("keys", "rules", "retention", "views", "hide", "sync", "commands")
             shown = f"[{name}]" if isinstance(value, dict) or name in tables else f"'{name}'"
             raise BylineError(f"bad config {where}: {shown} {exc}") from None
     return config

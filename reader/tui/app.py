@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,7 +16,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.article.model import Article, Enclosure
-from reader.config import Config
+from reader.config import Command, Config
 from reader.errors import BylineError
 from reader.library.filters import view_problems
 from reader.library.listings import Listing
@@ -31,6 +32,7 @@ from reader.tui.messages import (
     OpenArticles,
     OpenInBrowser,
     OpenLink,
+    PipeArticle,
     PlayMedia,
     RefreshFeeds,
     SavePosition,
@@ -227,6 +229,46 @@ class BylineApp(App[None]):
                 return
         self.call_from_thread(self.notify, message, timeout=2)
         self.call_from_thread(self.reload_lists)
+
+    def choose_command(self, entry_id: int | None) -> None:
+        """`|`: pick a command of `[commands]` for the article (the command palette lists
+        them with what each is sent); it runs in a worker and says what came of it."""
+        from textual.command import SimpleCommand
+        from textual.markup import escape
+
+        if entry_id is None:
+            self.notify("Nothing selected", timeout=2)
+            return
+        if not self.config.commands:
+            self.notify("No commands yet: add [commands] to config.toml, e.g. "
+                        'later = ["wallabag", "add"]', markup=False, timeout=5)
+            return
+        sent = {"url": "its link", "text": "its text", "markdown": "its Markdown"}
+        self.search_commands(
+            # the palette reads names and help as markup: escaped, and control bytes removed
+            [SimpleCommand(escape(command.name), partial(self.pipe_article, entry_id, command),
+                           escape(clean_line(" ".join(command.run))[:60]
+                                  + f" ← {sent[command.send]}"))
+             for command in self.config.commands.values()],
+            placeholder="Send the article to…")
+
+    @work(thread=True, group="pipe")
+    def pipe_article(self, entry_id: int, command: Command) -> None:
+        """Run `command` for the entry off the UI thread; its output or failure is a
+        notification (plain text, never markup)."""
+        from reader.render.pipe import pipe_article
+
+        try:
+            article = self.library.article(entry_id)
+            link = self.library.entry_meta(entry_id)["link"]
+        except BylineError as exc:
+            self.call_from_thread(self.notify, exc.message, markup=False, severity="error")
+            return
+        self.call_from_thread(self.notify, f"Sending to {command.name}…", markup=False,
+                              timeout=2)
+        result = pipe_article(command, article, link or article.url)
+        self.call_from_thread(self.notify, result.message, markup=False, timeout=8,
+                              severity="information" if result.ok else "error")
 
     @work(thread=True, group="writes")
     def mark_listing_read(self, listing: Listing) -> None:
@@ -604,6 +646,9 @@ class BylineApp(App[None]):
 
     def on_save_position(self, message: SavePosition) -> None:
         self.save_position(message.entry_id, message.block)
+
+    def on_pipe_article(self, message: PipeArticle) -> None:
+        self.choose_command(message.entry_id)
 
     def on_mark_listing_read(self, message: MarkListingRead) -> None:
         self.mark_listing_read(message.listing)

@@ -85,6 +85,9 @@ ACTIONS: tuple[KeyAction, ...] = (
               "Star or unstar the article (the highlighted one in a list)"),
     KeyAction("toggle_read", "m", "Mark read / unread", "screen", "",
               "Mark the article read or unread (the highlighted one in a list)"),
+    KeyAction("pipe", "vertical_line", "Send the article to a command ([commands])", "screen",
+              "", "Run a command of [commands] for the article (the highlighted one in a "
+              "list): its link or its text; the output is a notification"),
     KeyAction("browser", "o", "Open in the browser", "screen", "",
               "Open the article's web page (http and https only; the highlighted one in a "
               "list); in an article with a link chosen, that link"),

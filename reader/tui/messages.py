@@ -72,6 +72,14 @@ class SearchLibrary(Message):
         self.query = query
 
 
+class PipeArticle(Message):
+    """Choose a command of `[commands]` and send it entry `entry_id` (None: nothing chosen)."""
+
+    def __init__(self, entry_id: int | None) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+
+
 class ToggleFlag(Message):
     """Flip an entry's `starred`, `read` or `hidden` state (no entry: nothing is selected)."""
 

@@ -64,3 +64,42 @@ def test_bad_kill_rules_are_one_clean_line(byline: Run, tmp_path, rule: str,
         done = byline(*args)
         assert_one_line_error(done, reason, "[hide] number 1")
         assert_clean_bytes(done.stderr)
+
+
+def test_macro_output_with_control_bytes_is_shown_clean(byline: Run, tmp_path) -> None:
+    import json
+    import sys
+
+    from reader.library.store import Library, NewEntry
+    from reader.paths import resolve_paths
+
+    data = tmp_path / "byline-data"
+    with Library.open(resolve_paths(data).library_file) as lib:
+        feed = lib.add_feed("https://harbour.example/rss")
+        lib.store_entries(feed, [NewEntry(key="1", title="t", raw="<p>x</p>",
+                                          link="https://harbour.example/1")])
+    script = tmp_path / "evil.py"
+    script.write_text("import sys\nsys.stdout.write('\\x1b[2J\\x1b]0;pwned\\x07ok [bold]x[/] "
+                      "\\x9b31m')\nsys.stderr.write('\\x1b[31mboom\\r\\x00')\n"
+                      "sys.exit(int(sys.argv[-1].endswith('1')))\n", encoding="utf-8")
+    (data / "config.toml").write_text(
+        f"[commands]\nevil = [{json.dumps(sys.executable)}, {json.dumps(str(script))}]\n",
+        encoding="utf-8")
+    done = byline("pipe", "1", "evil")
+    assert_one_line_error(done, "evil failed (exit status 1)", "boom")
+    assert_clean_bytes(done.stderr)
+
+
+@pytest.mark.parametrize(("table", "reason"), [
+    ('evil = "rm -rf /"', "'evil' must be a command list"),
+    ('"\\u001b[2Jx" = { run = ["a"], send = "\\u001b]0;" }', "'[2Jx': send must be url"),
+])
+def test_bad_commands_are_one_clean_line(byline: Run, tmp_path, table: str,
+                                         reason: str) -> None:
+    data = tmp_path / "byline-data"
+    data.mkdir()
+    (data / "config.toml").write_text(f"[commands]\n{table}\n", encoding="utf-8")
+    for args in (("pipe", "1", "evil"), ("--check-config",)):
+        done = byline(*args)
+        assert_one_line_error(done, reason, "[commands]")
+        assert_clean_bytes(done.stderr)

@@ -27,6 +27,7 @@ from reader.tui.messages import (
     DownloadMedia,
     OpenInBrowser,
     OpenLink,
+    PipeArticle,
     PlayMedia,
     SavePosition,
     SearchLibrary,
@@ -447,3 +448,6 @@ class ArticleScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         self.app.post_message(ToggleFlag(self.entry_id, "read"))
+
+    def action_pipe(self) -> None:
+        self.app.post_message(PipeArticle(self.entry_id))

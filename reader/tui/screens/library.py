@@ -31,6 +31,7 @@ from reader.tui.messages import (
     MarkListingRead,
     OpenArticles,
     OpenInBrowser,
+    PipeArticle,
     RefreshFeeds,
     ToggleFlag,
     UndoMarkRead,
@@ -487,6 +488,9 @@ class LibraryScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         self.app.post_message(ToggleFlag(self._current_entry(), "read"))
+
+    def action_pipe(self) -> None:
+        self.app.post_message(PipeArticle(self._current_entry()))
 
     def action_hide(self) -> None:
         self.app.post_message(ToggleFlag(self._current_entry(), "hidden"))
