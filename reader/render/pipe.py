@@ -53,7 +53,7 @@ def pipe_article(command: Command, article: Article, url: str | None, *,
         data = render_markdown(article).encode("utf-8")
     argv = command_line(command, checked)
     try:
-        done = subprocess.run(argv, input=data, capture_output=True, timeout=timeout,
+        done = subprocess.run([*argv], input=data, capture_output=True, timeout=timeout,
                               stdin=None if data is not None else subprocess.DEVNULL,
                               start_new_session=True, check=False)
     except FileNotFoundError:

@@ -35,9 +35,10 @@ BROWSER_CALLS = {"webbrowser.open", "webbrowser.open_new", "webbrowser.open_new_
 # Process calls whose program is not spelled `[*config…]` at the call, reviewed: the program
 # comes from a `Browser` that `find_browser` made from the config's `browser` or from
 # Python's webbrowser registry ($BROWSER, xdg-open), from the fixed list of clipboard tools,
-# from $PAGER, or from the config's `[sync] password_command` (checked by `reader.config` to be
-# a list of words). "url": a checked URL is handed over; "text": no URL, only cleaned text on
-# the program's input; "nothing": the program gets no input at all (its output is read).
+# from $PAGER, or from the config's `[commands]` or `[sync] password_command` (checked by
+# `reader.config` to be lists of words). "url": a checked URL is handed over; "text": no URL,
+# only cleaned text on the program's input; "nothing": the program gets no input at all (its
+# output is read).
 REVIEWED_PROGRAMS = {
     ("reader/tui/browser.py", "launch_detached"): "url",
     ("reader/tui/browser.py", "run_in_terminal"): "url",
@@ -47,6 +48,8 @@ REVIEWED_PROGRAMS = {
     ("reader/tui/clipboard.py", "_tmux_clipboard"): "url",
     ("reader/commands/pager.py", "page"): "text",
     ("reader/sync/settings.py", "_from_command"): "nothing",
+    # `[commands]` (checked by `reader.config`): a checked URL, or cleaned article text
+    ("reader/render/pipe.py", "pipe_article"): "url",
 }
 # Every place that may create, replace or write a file, reviewed: (module, function).
 FILE_WRITERS = {
