@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from reader.errors import BylineError
 from reader.paths import Paths
-from reader.sanitize import clean_line
+from reader.sanitize import clean_line, safe_url
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class Config:
     hide: list[HideRule] = field(default_factory=list)
     sync: dict[str, Any] = field(default_factory=dict)  # api, url, user, password_command/_env
     commands: dict[str, Command] = field(default_factory=dict)
+    feed: dict[str, FeedSettings] = field(default_factory=dict)  # [[feed]] by URL
     raw: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -260,6 +261,71 @@ def _commands(value: Any) -> dict[str, Command]:
     return commands
 
 
+@dataclass(frozen=True)
+class FeedSettings:
+    """A `[[feed]]` table: one subscription's own settings, by its URL (see
+    `reader.library.feed_settings`)."""
+
+    url: str
+    title: str = ""                          # shown instead of the feed's own title
+    full: bool = False                       # every refresh caches its full pages
+    user_agent: str = ""
+    username: str = ""                       # HTTP basic auth, with one of:
+    password: str = ""                       #   written in the config by the user, or
+    password_command: tuple[str, ...] = ()   #   printed by this command (no shell)
+    rules: dict[str, Any] = field(default_factory=dict, hash=False)  # extra cleaning rules
+
+
+FEED_KEYS = ("url", "title", "full", "user_agent", "username", "password",
+             "password_command", "rules")
+
+
+def _feed_settings(value: Any) -> dict[str, FeedSettings]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ValueError('must be tables: [[feed]] url = "https://…" title = "…"')
+    feeds = {}
+    for number, table in enumerate(value, start=1):
+        where = f"number {number}"
+        unknown = sorted(set(table) - set(FEED_KEYS))
+        if unknown:
+            raise ValueError(f"{where}: unknown key {clean_line(str(unknown[0]))[:40]!r} "
+                             f"(keys: {', '.join(FEED_KEYS)})")
+        url = table.get("url")
+        if not isinstance(url, str) or safe_url(url.strip()) is None:
+            raise ValueError(f'{where} needs url = "https://…", the feed\'s http(s) address')
+        for key in ("title", "user_agent", "username", "password"):
+            if not isinstance(table.get(key, ""), str):
+                raise ValueError(f"{where}: {key} must be a string")
+        for key in ("title", "user_agent", "username"):
+            if table.get(key, "") != clean_line(table.get(key, "")):
+                raise ValueError(f"{where}: {key} must be one line of printable text")
+        if ":" in table.get("username", ""):
+            raise ValueError(f"{where}: username cannot hold ':' (HTTP basic auth)")
+        if any(ch in table.get("password", "") for ch in "\r\n\x00"):
+            raise ValueError(f"{where}: password must be one line")
+        if not isinstance(table.get("full", False), bool):
+            raise ValueError(f"{where}: full must be true or false")
+        command = table.get("password_command", [])
+        if not isinstance(command, list) or not all(isinstance(a, str) for a in command) \
+                or (command and not command[0].strip()):
+            raise ValueError(f'{where}: password_command must be a list of words, e.g. '
+                             '["pass", "show", "feeds/harbour"]')
+        secret = bool(table.get("password")) + bool(command)
+        if secret > 1:
+            raise ValueError(f"{where}: takes password or password_command, not both")
+        if bool(table.get("username")) != bool(secret):
+            raise ValueError(f"{where}: username and a password (or password_command) go "
+                             "together")
+        if not isinstance(table.get("rules", {}), dict):
+            raise ValueError(f"{where}: rules must be a table, as [rules] is")
+        checked = safe_url(url.strip()) or ""
+        feeds[checked] = FeedSettings(checked, table.get("title", ""), table.get("full", False),
+                                      table.get("user_agent", ""), table.get("username", ""),
+                                      table.get("password", ""), tuple(command),
+                                      dict(table.get("rules", {})))
+    return feeds
+
+
 SETTINGS: dict[str, Setting] = {
     "theme": Setting("the theme at start", _string),
     "browser": Setting("the command `o` runs, without a shell", _command),
@@ -279,6 +345,8 @@ SETTINGS: dict[str, Setting] = {
                     "or password_env", _sync),
     "commands": Setting("[commands]: name = [\"program\", \"argument\"], run for an article "
                         "by | and byline pipe, without a shell", _commands),
+    "feed": Setting("[[feed]]: one feed's settings by url: title, full, user_agent, username "
+                    "with password_command (or password), rules", _feed_settings),
 }
 
 
@@ -305,7 +373,7 @@ def parse_config(data: dict[str, Any], where: str = "config") -> Config:
         try:
             setattr(config, name, setting.check(value))
         except ValueError as exc:
-            tables = ("keys", "rules", "retention", "views", "hide", "sync", "commands")
+            tables = ("keys", "rules", "retention", "views", "hide", "sync", "commands", "feed")
             shown = f"[{name}]" if isinstance(value, dict) or name in tables else f"'{name}'"
             raise BylineError(f"bad config {where}: {shown} {exc}") from None
     return config

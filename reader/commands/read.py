@@ -39,6 +39,12 @@ def _from_library(ctx: Context, target: str) -> Article | None:
     from reader.library.store import Library
 
     library = Library.open(ctx.paths.library_file)
+    if ctx.paths.config_file.exists():   # [rules] and each feed's own ([[feed]] rules)
+        from reader.config import load_config
+
+        config = load_config(ctx.paths)
+        library.extra_rules = config.rules or None
+        library.feed_rules = {url: s.rules for url, s in config.feed.items() if s.rules}
     try:
         entry_id = library.find(target)
         if entry_id is None:

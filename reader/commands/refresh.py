@@ -44,7 +44,8 @@ def run(args: Namespace, ctx: Context) -> int:
             summary = asyncio.run(refresh_feeds(library, full=args.full,
                                                 only=args.feeds or None,
                                                 progress=progress, workers=workers,
-                                                hide=config.hide))
+                                                hide=config.hide,
+                                                feed_settings=config.feed))
     from reader.sanitize import clean_line
 
     for url, reason in list(summary.errors.items())[:MAX_ERRORS_LISTED]:

@@ -42,13 +42,21 @@ def _add(args: Namespace, ctx: Context, library: Library) -> int:
     import asyncio
 
     from reader.config import load_config
+    from reader.library.feed_settings import request_headers
     from reader.library.subscribe import subscribe
+    from reader.sanitize import safe_url
 
-    hide = load_config(ctx.paths).hide
+    config = load_config(ctx.paths)
+    settings = config.feed.get(safe_url(args.url.strip()) or "")
+    headers = request_headers(settings) if settings and not ctx.offline else None
     known = {f.url for f in library.feeds()}
     newest = library.last_entry_id()
-    done = asyncio.run(subscribe(library, args.url, tags=args.tag, offline=ctx.offline))
-    hidden = library.hide_matching(hide, after_id=newest)
+    done = asyncio.run(subscribe(library, args.url, tags=args.tag, offline=ctx.offline,
+                                 headers=headers))
+    if settings is not None and settings.title:
+        library.set_titles({done.feed_id: settings.title})
+        done.title = settings.title
+    hidden = library.hide_matching(config.hide, after_id=newest)
     if done.url in known:
         tags = f"; tags: {', '.join(args.tag)}" if args.tag else ""
         print(f"Already subscribed to {done.url}{tags}")

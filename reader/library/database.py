@@ -34,6 +34,8 @@ class Database:
         self._lock = threading.RLock()
         self.path = path
         self.extra_rules = extra_rules
+        #: A feed's own cleaning rules by its URL (`[[feed]] rules`), added to `extra_rules`.
+        self.feed_rules: dict[str, dict[str, Any]] = {}
         #: Taken around each write transaction when several processes write at once (a
         #: refresh's workers share a `multiprocessing.Lock`); SQLite's busy timeout still
         #: covers any other process.

@@ -21,6 +21,7 @@ from reader.library.entry_rows import (
     read_enclosures,
     sort_time,
 )
+from reader.library.feed_settings import merged_rules
 from reader.library.feeds import LOCAL_LABEL
 from reader.library.listings import EntryRow, Listing, Listings
 from reader.library.search_text import article_text
@@ -63,7 +64,8 @@ class Entries(Listings):
             article = build_article(original, "html" if page else raw_kind,
                                     source=link or feed_url, url=link, title=title,
                                     authors=json.loads(authors), published=published,
-                                    extra_rules=self.extra_rules)
+                                    extra_rules=merged_rules(self.extra_rules,
+                                                             self.feed_rules.get(feed_url)))
             self._cache_article(entry_id, article)
         article.enclosures = read_enclosures(attached)
         return article
@@ -85,12 +87,13 @@ class Entries(Listings):
     def entry_meta(self, entry_id: int) -> dict[str, Any]:
         """An entry's feed metadata: title, link, authors (list), published, and how many
         words its own text has (`words`)."""
-        row = self._one("SELECT title, link, authors, published, text FROM entries "
-                        "WHERE id = ?", (entry_id,))
+        row = self._one("SELECT e.title, e.link, e.authors, e.published, e.text, f.url "
+                        "FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE e.id = ?",
+                        (entry_id,))
         if row is None:
             raise BylineError(f"no article {entry_id} in the library")
         return {"title": row[0], "link": row[1], "authors": json.loads(row[2]),
-                "published": row[3], "words": len(row[4].split())}
+                "published": row[3], "words": len(row[4].split()), "feed_url": row[5]}
 
     def _cache_article(self, entry_id: int, article: Article) -> None:
         """Keep a built article for next time; a busy library only means building it again."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from reader.errors import BylineError
@@ -145,6 +145,13 @@ class Feeds(Database):
             conn.executemany("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
                              [(feed_id, t) for t in _clean_tags(tags, conn)])
         return feed_id
+
+    def set_titles(self, titles: Mapping[int, str]) -> None:
+        """Give feeds a title of their own (`[[feed]] title`) whatever they call themselves."""
+        with self._write() as conn:
+            conn.executemany("UPDATE feeds SET title = ? WHERE id = ? AND title IS NOT ?",
+                             [(clean_line(t)[:MAX_TITLE], i, clean_line(t)[:MAX_TITLE])
+                              for i, t in titles.items()])
 
     def starred_count(self, feed_id: int) -> int:
         """How many of a feed's entries are starred."""

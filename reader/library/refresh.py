@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from reader.config import FeedSettings, HideRule
 from reader.errors import BylineError
-from reader.library.hiding import HideRule
+from reader.library.feed_settings import merged_rules, request_headers
 from reader.library.ingest import (
     WORKERS,
     Body,
@@ -97,7 +98,9 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
                         only: list[str] | None = None, progress: Progress | None = None,
                         fetcher_options: dict[str, Any] | None = None,
                         workers: Workers | None = None,
-                        hide: Sequence[HideRule] = ()) -> RefreshSummary:
+                        hide: Sequence[HideRule] = (),
+                        feed_settings: Mapping[str, FeedSettings] | None = None,
+                        ) -> RefreshSummary:
     """Fetch all feeds (or the URLs/ids in `only`) and store what changed.
 
     `library` is a path, or an open `Library` (used and left open: opening checks the file).
@@ -108,6 +111,8 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
     without them, threads of this process do, unless `library` is a path and
     `open_for_refresh` finds the refresh big enough for worker processes.
     New entries that a kill rule of `hide` matches are hidden before it returns.
+    `feed_settings` (`[[feed]]` by URL) give feeds their own headers (User-Agent, basic
+    auth), full pages always cached (`full`) and a title of their own.
     """
     started = time.perf_counter()
     with ExitStack() as stack:
@@ -123,14 +128,21 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
             if workers is not None:
                 lib.write_lock = workers.lock
                 stack.callback(setattr, lib, "write_lock", None)
-            run = _Run(lib, summary, progress, fetcher_options or {}, workers)
+            settings = dict(feed_settings or {})
+            lib.feed_rules.update({url: s.rules for url, s in settings.items() if s.rules})
+            run = _Run(lib, summary, progress, fetcher_options or {}, workers, settings)
             newest = lib.last_entry_id()
             await run.feeds(feeds)
             if hide:
                 summary.hidden = await asyncio.get_running_loop().run_in_executor(
                     None, lambda: lib.hide_matching(hide, after_id=newest))
-            if full:
-                await run.pages([f.id for f in feeds])
+            titles = {f.id: s.title for f in feeds if (s := settings.get(f.url)) and s.title}
+            if titles:
+                await asyncio.get_running_loop().run_in_executor(None, lib.set_titles, titles)
+            paged = [f.id for f in feeds
+                     if full or ((s := settings.get(f.url)) is not None and s.full)]
+            if paged:
+                await run.pages(paged)
         summary.seconds = time.perf_counter() - started
         return summary
 
@@ -201,12 +213,14 @@ class _Run:
     """
 
     def __init__(self, library: Library, summary: RefreshSummary, progress: Progress | None,
-                 fetcher_options: dict[str, Any], workers: Workers | None) -> None:
+                 fetcher_options: dict[str, Any], workers: Workers | None,
+                 settings: dict[str, FeedSettings] | None = None) -> None:
         self.library = library
         self.summary = summary
         self.progress = progress
         self.fetcher_options = fetcher_options
         self.workers = workers
+        self.settings = settings or {}
         self.host_wait: dict[str, float] = {}  # host -> epoch seconds before which we wait
         self.written = 0
         self.total = 0
@@ -264,8 +278,13 @@ class _Run:
             await queue.put(_Outcome(feed, skipped=f"asked to wait until {_clock(wait)}"))
             return
         try:
+            headers = await self._headers(feed)
+        except BylineError as exc:  # its password command failed: the feed is not fetched
+            await queue.put(self._failure(feed, "password", exc.message, None))
+            return
+        try:
             result = await fetcher.fetch(feed.url, etag=feed.etag,
-                                         last_modified=feed.last_modified)
+                                         last_modified=feed.last_modified, headers=headers)
         except FetchError as exc:
             if not exc.tried and exc.retry_after is not None:  # another feed's Retry-After
                 until = time.time() + exc.retry_after
@@ -281,6 +300,14 @@ class _Run:
         await self.bodies.put((feed, Body(feed.id, result.url, result.body, result.content_type,
                                           result.etag, result.last_modified,
                                           result.permanent_url, bool(feed.permanent_url))))
+
+    async def _headers(self, feed: FeedRow) -> dict[str, str] | None:
+        """A feed's own request headers (`[[feed]]`), its password command run off the loop."""
+        settings = self.settings.get(feed.url)
+        if settings is None:
+            return None
+        return await asyncio.get_running_loop().run_in_executor(None, request_headers,
+                                                                settings)
 
     async def _consume(self) -> None:
         """Parse and store the bodies that are ready, one batch at a time, until the end."""
@@ -499,7 +526,8 @@ def _page_article(library: Library, entry_id: int, page: str, url: str) -> tuple
     row = library.entry_meta(entry_id)
     meta = Meta(title=row["title"] or None, url=row["link"], authors=row["authors"],
                 published=row["published"])
-    return from_html(page, url, url=url, meta=meta, extra_rules=library.extra_rules), row["words"]
+    rules = merged_rules(library.extra_rules, library.feed_rules.get(row["feed_url"]))
+    return from_html(page, url, url=url, meta=meta, extra_rules=rules), row["words"]
 
 
 def _reason(exc: BylineError, url: str) -> str:

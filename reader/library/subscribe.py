@@ -25,7 +25,8 @@ class Subscribed:
 
 async def subscribe(library: Library, url: str, *, tags: list[str] | None = None,
                     offline: bool = False,
-                    fetcher_options: dict[str, Any] | None = None) -> Subscribed:
+                    fetcher_options: dict[str, Any] | None = None,
+                    headers: dict[str, str] | None = None) -> Subscribed:
     """Fetch `url`; a feed is subscribed with its entries stored, a web page is searched for
     `<link rel="alternate">` feeds and the first one is subscribed. Offline, the URL is stored
     as it is, to be fetched by the next refresh."""
@@ -41,7 +42,7 @@ async def subscribe(library: Library, url: str, *, tags: list[str] | None = None
 
     page: str | None = None
     async with Fetcher(**(fetcher_options or {})) as fetcher:
-        result = await fetcher.fetch(checked)
+        result = await fetcher.fetch(checked, headers=headers)
         try:
             parsed = parse_feed(result.body, url=result.url, content_type=result.content_type)
         except FeedError as exc:

@@ -269,22 +269,29 @@ class Fetcher:
                       key=lambda item: -item[1])
 
     async def fetch(self, url: str, *, etag: str | None = None,
-                    last_modified: str | None = None) -> FetchResult:
-        """GET `url` under the policy; raise `FetchError` with a short `kind` on any failure."""
+                    last_modified: str | None = None,
+                    headers: dict[str, str] | None = None) -> FetchResult:
+        """GET `url` under the policy; raise `FetchError` with a short `kind` on any failure.
+
+        `headers` are sent with this request (a feed's User-Agent, its basic auth); an
+        `Authorization` header goes to the URL's own origin only, never across a redirect to
+        another scheme, host or port."""
         _check_url(url, url)
         try:
-            return await self._follow(url, etag, last_modified, _Deadline(self.deadline))
+            return await self._follow(url, etag, last_modified, _Deadline(self.deadline),
+                                      headers or {})
         except TimeoutError:
             raise FetchError("timeout", url, f"no complete answer in {self.deadline:g} s") from None
 
     async def _follow(self, url: str, etag: str | None, last_modified: str | None,
-                      deadline: _Deadline) -> FetchResult:
+                      deadline: _Deadline, extra: dict[str, str]) -> FetchResult:
         original = url
         permanent: str | None = None
         all_permanent = True
         seen = {url}
         for _hop in range(self.max_redirects + 1):
-            headers: dict[str, str] = {}
+            headers = dict(extra) if _origin(url) == _origin(original) else {
+                name: value for name, value in extra.items() if name.lower() != "authorization"}
             if etag:
                 headers["If-None-Match"] = etag
             if last_modified:
@@ -453,6 +460,11 @@ def connect_reason(exc: BaseException, url: str) -> str:
     if "certificate" in text:
         return f"the certificate of {host} was not accepted"
     return f"{host} could not be reached"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
 
 
 def _check_host(state: _HostState, host: str, url: str) -> None:

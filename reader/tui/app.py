@@ -77,6 +77,7 @@ class BylineApp(App[None]):
         self.notices += key_problems
         self.notices += view_problems(self.config.views)
         self.library = Library.open(paths.library_file, extra_rules=self.config.rules or None)
+        self.library.feed_rules = {url: s.rules for url, s in self.config.feed.items() if s.rules}
         self.sync_settings = SyncSettings.from_config(self.config)
         self._sync_password: Secret | None = None
         self._sync_failed = False       # the last sync failed: the status bar keeps saying so
@@ -550,7 +551,8 @@ class BylineApp(App[None]):
         self.call_from_thread(self._set_refresh_status, "Refreshing…")
         try:
             summary = asyncio.run(refresh_feeds(self.paths.library_file, only=only,
-                                                progress=progress, hide=self.config.hide))
+                                                progress=progress, hide=self.config.hide,
+                                                feed_settings=self.config.feed))
         except BylineError as exc:
             return exc.message, "error"
         except Exception as exc:  # stored articles stay readable whatever the refresh hit

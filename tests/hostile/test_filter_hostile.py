@@ -103,3 +103,19 @@ def test_bad_commands_are_one_clean_line(byline: Run, tmp_path, table: str,
         done = byline(*args)
         assert_one_line_error(done, reason, "[commands]")
         assert_clean_bytes(done.stderr)
+
+
+@pytest.mark.parametrize(("table", "reason"), [
+    ('url = "https://x.example/f"\nuser_agent = "a\\r\\nX-Evil: 1"', "one line of printable"),
+    ('url = "javascript:alert(1)"', 'needs url = "https://'),
+    ('url = "https://x.example/f"\n"\\u001b[2Jkey" = 1', "unknown key '[2Jkey'"),
+])
+def test_bad_feed_settings_are_one_clean_line(byline: Run, tmp_path, table: str,
+                                              reason: str) -> None:
+    data = tmp_path / "byline-data"
+    data.mkdir()
+    (data / "config.toml").write_text(f"[[feed]]\n{table}\n", encoding="utf-8")
+    for args in (("refresh",), ("--check-config",), ("add", "http://127.0.0.1:9/feed")):
+        done = byline(*args)
+        assert_one_line_error(done, reason, "[feed] number 1")
+        assert_clean_bytes(done.stderr)
