@@ -53,11 +53,16 @@ def _finish(draft: Draft, source: str, raw: str, meta: Meta | None,
             extra_rules: dict | None) -> Article:
     """Shared tail: boilerplate rules, related links, quotes, then the metadata merge."""
     from reader.article.boilerplate import clean_blocks
+    from reader.article.links import attach_links
     from reader.article.quotes import find_quotes
+    from reader.article.related import block_links
     from reader.article.rules import load_rules
 
+    anchors = draft.links or [pair for block in draft.blocks for pair in block_links(block)]
     cleaned = clean_blocks(draft.blocks, load_rules(extra_rules))
     quotes = find_quotes(cleaned.blocks)
+    related = _dedupe(draft.related + cleaned.related)
+    attach_links(cleaned.blocks, anchors, [link.url for link in related])
     meta = meta or Meta()
     return Article(
         title=clean_line(meta.title or draft.title or "") or "Untitled",
@@ -67,7 +72,7 @@ def _finish(draft: Draft, source: str, raw: str, meta: Meta | None,
         published=meta.published or draft.published,
         blocks=cleaned.blocks,
         quotes=quotes,
-        related=_dedupe(draft.related + cleaned.related),
+        related=related,
         removed=draft.removed + cleaned.removed,
         raw=raw,
     )

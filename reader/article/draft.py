@@ -18,6 +18,7 @@ class Draft:
     published: str | None = None
     related: list[RelatedLink] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (anchor text, url) in the text
 
 
 @dataclass

@@ -28,17 +28,32 @@ class QuoteSpan:
 
 
 @dataclass
+class LinkSpan:
+    """A link inside a block's text: the characters of its anchor text, and its http(s) URL."""
+
+    start: int
+    end: int
+    url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "url": self.url}
+
+
+@dataclass
 class Block:
     """One unit of the cleaned article in reading order."""
 
     kind: str
     text: str
     quotes: list[QuoteSpan] = field(default_factory=list)
+    link_spans: list[LinkSpan] = field(default_factory=list, kw_only=True)  # JSON "links"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "text": self.text}
         if self.quotes:
             out["quotes"] = [q.to_dict() for q in self.quotes]
+        if self.link_spans:
+            out["links"] = [link.to_dict() for link in self.link_spans]
         return out
 
 
@@ -154,6 +169,8 @@ class Article:
                     quotes=[QuoteSpan(q["start"], q["end"], q.get("speaker"),
                                       _kind(q.get("kind")))
                             for q in b.get("quotes", [])],
+                    link_spans=[LinkSpan(k["start"], k["end"], k["url"])
+                                for k in b.get("links", [])],
                 )
                 for b in data.get("blocks") or []
             ],

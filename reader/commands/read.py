@@ -29,9 +29,10 @@ def _extra_rules(ctx: Context) -> dict[str, Any] | None:
     return load_config(ctx.paths).rules or None
 
 
-def _from_library(ctx: Context, target: str) -> Article | None:
-    """A cached copy of `target` from the offline library, if there is one; reading it marks
-    it read (`byline mark ID --unread` undoes that)."""
+def _from_library(ctx: Context, target: str) -> tuple[Article, str] | None:
+    """A cached copy of `target` from the offline library, if there is one, and where it
+    comes from (its feed's title, or its file's name); reading it marks it read (`byline mark
+    ID --unread` undoes that)."""
     if not ctx.paths.library_file.exists():
         return None
     from contextlib import suppress
@@ -50,25 +51,27 @@ def _from_library(ctx: Context, target: str) -> Article | None:
         if entry_id is None:
             return None
         article = library.article(entry_id)
+        origin = library.entry_origin(entry_id)
         with suppress(BylineError):  # a busy library: it stays unread, no more
             library.set_read(entry_id, True)
-        return article
+        return article, origin
     finally:
         library.close()
 
 
 def _load_url(ctx: Context, target: str, rules: dict[str, Any] | None,
-              raw: bool) -> Article | ParsedFeed | str:
-    """A cached copy from the library first (the only copy when offline), else a fetch."""
+              raw: bool) -> tuple[Article | ParsedFeed | str, str]:
+    """A cached copy from the library first (the only copy when offline), else a fetch;
+    and its origin in the library ("" when fetched)."""
     from reader.sources.targets import checked_url, fetch_original, open_url
 
     url = checked_url(target)
     cached = _from_library(ctx, url)
     if cached is not None:
-        return cached.raw if raw else cached
+        return (cached[0].raw if raw else cached[0]), cached[1]
     if raw:
-        return fetch_original(url, offline=ctx.offline)
-    return open_url(url, rules, offline=ctx.offline)
+        return fetch_original(url, offline=ctx.offline), ""
+    return open_url(url, rules, offline=ctx.offline), ""
 
 
 def _load_path(target: str, rules: dict[str, Any] | None, raw: bool) -> Article | ParsedFeed | str:
@@ -85,9 +88,10 @@ def _colour_terminal() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _print_articles(articles: list[Article], fmt: str, *, paging: bool = True) -> None:
+def _print_articles(articles: list[Article], fmt: str, *, paging: bool = True,
+                    origin: str = "") -> None:
     """Markdown, styled text on a colour terminal, else plain text; on a terminal, long
-    output goes through a pager."""
+    output goes through a pager. `origin`: a library entry's feed title or file name."""
     if fmt == "markdown":
         from reader.render.markdown import render_markdown
 
@@ -95,11 +99,11 @@ def _print_articles(articles: list[Article], fmt: str, *, paging: bool = True) -
     elif _colour_terminal():
         from reader.render.terminal import render_article
 
-        text = ("\n" + "─" * 40 + "\n\n").join(render_article(a) for a in articles)
+        text = ("\n" + "─" * 40 + "\n\n").join(render_article(a, origin) for a in articles)
     else:
         from reader.render.plain import render_plain
 
-        text = ("\n" + "-" * 40 + "\n\n").join(render_plain(a) for a in articles)
+        text = ("\n" + "-" * 40 + "\n\n").join(render_plain(a, origin) for a in articles)
     if sys.stdout.isatty():
         from reader.commands.pager import show
 
@@ -113,14 +117,15 @@ def run(args: Namespace, ctx: Context) -> int:
     target: str = args.target
     rules = _extra_rules(ctx)
     loaded: Article | ParsedFeed | str
+    origin = ""
     if is_url(target):
-        loaded = _load_url(ctx, target, rules, args.raw)
+        loaded, origin = _load_url(ctx, target, rules, args.raw)
     elif target.isdigit() and not os.path.exists(target):
         cached = _from_library(ctx, target)
         if cached is None:
             raise BylineError(f"cannot read {target}: no such file, and no library entry "
                               "with that id (see `byline list`)")
-        loaded = cached.raw if args.raw else cached
+        loaded, origin = (cached[0].raw if args.raw else cached[0]), cached[1]
     else:
         loaded = _load_path(target, rules, args.raw)
     if isinstance(loaded, str):
@@ -136,7 +141,7 @@ def run(args: Namespace, ctx: Context) -> int:
         if args.format == "json":
             print(json.dumps(loaded.to_dict(), ensure_ascii=False, indent=2))
         else:
-            _print_articles([loaded], args.format, paging=not args.no_pager)
+            _print_articles([loaded], args.format, paging=not args.no_pager, origin=origin)
         return 0
     from reader.sources.targets import articles_of
 

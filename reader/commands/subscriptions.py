@@ -10,6 +10,7 @@ from argparse import Namespace
 from typing import TYPE_CHECKING
 
 from reader.errors import BylineError
+from reader.sanitize import safe_url
 
 if TYPE_CHECKING:
     from reader.context import Context
@@ -134,6 +135,8 @@ def _feeds(args: Namespace, ctx: Context, library: Library) -> int:
     for f in feeds:
         tags = f"  [{', '.join(f.tags)}]" if f.tags else ""
         status = f.last_status or "never fetched"
+        if safe_url(f.url) is None:   # the sample feed bundled with Byline
+            status = "bundled with Byline, never fetched"
         if f.last_error:
             status += f": {f.last_error}"
         if f.gone:
@@ -174,7 +177,8 @@ def _import(args: Namespace, ctx: Context, library: Library) -> int:
 def _export(args: Namespace, ctx: Context, library: Library) -> int:
     from reader.library.opml import export_opml
 
-    sys.stdout.write(export_opml([(f.url, f.title, f.link, f.tags) for f in library.feeds()]))
+    sys.stdout.write(export_opml([(f.url, f.title, f.link, f.tags) for f in library.feeds()
+                                  if safe_url(f.url)]))   # not the bundled sample feed
     return 0
 
 

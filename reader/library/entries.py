@@ -9,7 +9,9 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import urlsplit
 
 from reader.article.model import Article, Enclosure
 from reader.errors import BylineError
@@ -84,6 +86,20 @@ class Entries(Listings):
             raise BylineError(f"no article {entry_id} in the library")
         return read_enclosures(row[0])
 
+    def entry_origin(self, entry_id: int) -> str:
+        """Where an entry comes from, for people: its feed's title (or URL), or for a local
+        file its file name (a page opened by URL: its host)."""
+        row = self._one("""SELECT f.kind, f.title, f.url, e.key FROM entries e
+                           JOIN feeds f ON f.id = e.feed_id WHERE e.id = ?""", (entry_id,))
+        if row is None:
+            return ""
+        kind, title, url, key = row
+        if kind != "local":
+            return clean_line(title) or clean_line(url)
+        if safe_url(key):
+            return urlsplit(key).hostname or key
+        return clean_line(PurePath(key).name or key)
+
     def entry_meta(self, entry_id: int) -> dict[str, Any]:
         """An entry's feed metadata: title, link, authors (list), published, and how many
         words its own text has (`words`)."""
@@ -146,16 +162,17 @@ class Entries(Listings):
         row = self._one("SELECT position FROM entries WHERE id = ?", (entry_id,))
         return int(row[0]) if row else 0
 
-    def add_local(self, article: Article) -> int:
+    def add_local(self, article: Article, *, key: str | None = None) -> int:
         """Keep an opened local file under "Local files"; reopening the same path updates it.
 
         An article that is an entry of a subscribed (or removed) feed, by its link, is not
         copied: its id in that feed is returned (a saved copy of a subscribed feed adds
         nothing twice). Local files sort by their date, else by when they were first opened.
+        `key` names the entry instead of its path (the bundled samples: `byline:sample/…`).
         """
         if _text_path(article.source) != article.source:
             article = replace(article, source=_text_path(article.source))
-        key = _local_key(article.source)
+        key = key or _local_key(article.source)
         link = safe_url(article.url)
         now = time.time()
         with self._write() as conn:

@@ -14,6 +14,7 @@ from reader.library.entry_rows import MAX_TITLE
 from reader.sanitize import clean_line, safe_url
 
 LOCAL_LABEL = "Local files"
+SAMPLE_PREFIX = "byline:sample/"   # the URL of a feed bundled with Byline: never fetched
 REMOVED_LABEL = "Removed feeds"   # what `remove` kept of feeds no longer subscribed
 HIDDEN_LABEL = "Hidden"           # what kill rules hid (`[[hide]]`)
 
@@ -152,6 +153,16 @@ class Feeds(Database):
             conn.executemany("UPDATE feeds SET title = ? WHERE id = ? AND title IS NOT ?",
                              [(clean_line(t)[:MAX_TITLE], i, clean_line(t)[:MAX_TITLE])
                               for i, t in titles.items()])
+
+    def add_sample_feed(self, name: str, *, title: str, link: str | None) -> int:
+        """Subscribe to a feed bundled with Byline (`byline:sample/NAME`): listed like any
+        feed, never fetched, left out of `byline export`."""
+        url = SAMPLE_PREFIX + name
+        with self._write() as conn:
+            conn.execute("""INSERT INTO feeds (url, title, link, added) VALUES (?, ?, ?, ?)
+                            ON CONFLICT (url) DO UPDATE SET kind = 'feed'""",
+                         (url, clean_line(title)[:MAX_TITLE], safe_url(link), time.time()))
+            return int(conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()[0])
 
     def starred_count(self, feed_id: int) -> int:
         """How many of a feed's entries are starred."""

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from reader.config import FeedSettings, HideRule
 from reader.errors import BylineError
 from reader.library.feed_settings import merged_rules, request_headers
+from reader.library.feeds import SAMPLE_PREFIX
 from reader.library.ingest import (
     WORKERS,
     Body,
@@ -122,8 +123,12 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
             lib, workers = stack.enter_context(open_for_refresh(library, only, start=not offline))
         feeds = _selected([f for f in lib.feeds() if f.remote_id is None], only)  # not synced
         summary = RefreshSummary(0, 0, 0, 0.0)
+        bundled = [f for f in feeds if f.url.startswith(SAMPLE_PREFIX)]
+        if only:   # named: say why nothing happens; otherwise they are simply not fetched
+            summary.skipped = {f.url: "bundled with Byline: nothing to fetch" for f in bundled}
+        feeds = [f for f in feeds if f not in bundled]
         if offline:
-            summary.skipped = {f.url: "offline" for f in feeds}
+            summary.skipped.update({f.url: "offline" for f in feeds})
         else:
             if workers is not None:
                 lib.write_lock = workers.lock

@@ -7,14 +7,18 @@ from reader.render.enclosures import describe
 from reader.sanitize import clean_line, clean_text
 
 
-def meta_line(article: Article) -> str:
-    """Byline, date, source and reading time on one line."""
+def meta_line(article: Article, origin: str = "") -> str:
+    """Byline, date, origin (a library entry's feed title or file name), the web address (else
+    the source) and reading time on one line."""
     parts = []
     if article.authors:
         parts.append("By " + ", ".join(clean_line(a) for a in article.authors))
     if article.published:
         parts.append(clean_line(article.published))
-    parts.append(clean_line(article.url or article.source))
+    where = clean_line(article.url or article.source)
+    if clean_line(origin) and clean_line(origin) != where:
+        parts.append(clean_line(origin))
+    parts.append(where)
     parts.append(f"{article.reading_minutes} min read")
     return " · ".join(p for p in parts if p)
 
@@ -28,9 +32,9 @@ def speakers_of(block: Block) -> list[str]:
     return seen
 
 
-def render_plain(article: Article) -> str:
+def render_plain(article: Article, origin: str = "") -> str:
     """The article as unwrapped plain text, one paragraph a line."""
-    out = [clean_line(article.title), meta_line(article), ""]
+    out = [clean_line(article.title), meta_line(article, origin), ""]
     if article.enclosures:
         out.append(f"Enclosures ({len(article.enclosures)})")
         out += [f"  {n}. {describe(e)} <{clean_line(e.url)}>"

@@ -51,11 +51,11 @@ def _render_block(block: Block) -> list[Text | Padding]:
     return rendered
 
 
-def article_renderable(article: Article) -> Group:
+def article_renderable(article: Article, origin: str = "") -> Group:
     """Everything `byline read` shows, as one Rich renderable."""
     parts: list[Text | Padding | Rule] = [
         Text(clean_line(article.title), style="bold"),
-        Text(meta_line(article), style="dim"),
+        Text(meta_line(article, origin), style="dim"),
         Text(""),
     ]
     if article.enclosures:
@@ -78,7 +78,7 @@ def article_renderable(article: Article) -> Group:
     return Group(*parts)
 
 
-def render_article(article: Article) -> str:
+def render_article(article: Article, origin: str = "") -> str:
     """The article as this terminal shows it (its colours, within a comfortable measure),
     as a string: printed, or handed to a pager."""
     terminal = Console(highlight=False)
@@ -86,5 +86,5 @@ def render_article(article: Article) -> str:
     console = Console(file=io.StringIO(), force_terminal=True, color_system=colours,
                       width=min(terminal.width, MEASURE), highlight=False, emoji=False,
                       soft_wrap=False)
-    console.print(article_renderable(article))
+    console.print(article_renderable(article, origin))
     return console.file.getvalue()  # type: ignore[attr-defined]

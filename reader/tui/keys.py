@@ -65,8 +65,9 @@ ACTIONS: tuple[KeyAction, ...] = (
               "The start of the article or the list"),
     KeyAction("bottom", "G,end", "Go to the bottom", "screen", "",
               "The end of the article or the list"),
-    KeyAction("open", "enter", "Open", "library", "Open",
-              "Open the highlighted source or article"),
+    KeyAction("open", "enter", "Open", "screen", "Open",
+              "Open the highlighted source or article; in an article, the link chosen with "
+              "Tab (fetched into the reader)"),
     KeyAction("refresh", "r", "Refresh this feed", "library", "",
               "Fetch the chosen feed, or every feed of the chosen tag"),
     KeyAction("mark_all_read", "A", "Mark every article of the list read", "library", "",
@@ -107,6 +108,11 @@ ACTIONS: tuple[KeyAction, ...] = (
               "Scroll to the next quotation and highlight it"),
     KeyAction("previous_quote", "left_square_bracket", "Previous quote", "article", "",
               "Scroll to the previous quotation and highlight it"),
+    KeyAction("next_link", "tab", "Next link in the text", "article", "Links",
+              "Choose the next numbered link of the article text ([1], [2] …); o opens it, "
+              "y copies it"),
+    KeyAction("previous_link", "shift+tab", "Previous link in the text", "article", "",
+              "Choose the previous numbered link of the article text"),
     KeyAction("related", "l", "Fold / unfold related links", "article", "Related",
               "Show or hide the Related links at the end; unfolded, arrows choose and Enter "
               "opens"),

@@ -109,7 +109,12 @@ def test_feed_file_gives_feed_object(tmp_path: Path) -> None:
     assert len(doc["articles"]) == 3
     for article in doc["articles"]:
         check_contract(article)
-    assert doc["articles"][2]["title"] == "A [bold]markup[/bold] test title stays literal"
+    third = doc["articles"][2]
+    assert third["title"] == "Night swimmers brave the harbour for a midwinter charity dip"
+    links = [(b["text"][k["start"]:k["end"]], k["url"])
+             for b in third["blocks"] for k in b.get("links", [])]
+    assert links[0] == ("new lifeboat station",
+                        "https://desk.example.net/2026/10/lifeboat-station")
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])

@@ -304,7 +304,7 @@ def test_import_samples_reports_a_busy_library(library, monkeypatch):
 
         pytest.skip("no bundled samples in reader/samples")
 
-    def busy(self, article):
+    def busy(self, article, **_):
         raise BylineError("the library is busy (database is locked); try again")
 
     monkeypatch.setattr(type(library), "add_local", busy)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from reader.article.model import Block
-from reader.sanitize import clean_line, clean_text
+from reader.sanitize import clean_line, clean_text, safe_url
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -62,6 +63,21 @@ class _Builder:
         self.blocks: list[Block] = []
         self.kinds: list[str] = ["paragraph"]
         self.parts: list[str] = []
+        self.anchors: list[tuple[str, str]] = []   # (anchor text, url) in document order
+        self._open_links: list[tuple[str, int, int]] = []   # url, flushes, part index
+
+    def open_link(self, url: str) -> None:
+        self._open_links.append((url, len(self.blocks), len(self.parts)))
+
+    def close_link(self) -> None:
+        """Record the link's anchor text, unless a block boundary fell inside it."""
+        if not self._open_links:
+            return
+        url, blocks, part = self._open_links.pop()
+        if blocks == len(self.blocks) and part <= len(self.parts):
+            text = clean_line("".join(self.parts[part:])).strip()
+            if text:
+                self.anchors.append((text, url))
 
     def open(self, role: str) -> None:
         self.flush()
@@ -105,16 +121,34 @@ class _Builder:
         self.blocks.append(Block(kind, text))
 
 
+def _link_url(el: _Element, tag: str, base: str | None) -> str | None:
+    """The http(s) URL of a link element (`<a href>`, trafilatura's `<ref target>`)."""
+    href = el.get("href") if tag == "a" else el.get("target") if tag == "ref" else None
+    if not href or href.lstrip().startswith("#"):
+        return None
+    try:
+        return safe_url(urljoin(base, href.strip()) if base else href.strip())
+    except ValueError:
+        return None
+
+
 def tree_blocks(root: _Element, roles: dict[str, str],
-                keep: Callable[[_Element], bool] | None = None) -> list[Block]:
-    """Blocks of `root` in reading order; `keep(el)` False drops an element and its content."""
+                keep: Callable[[_Element], bool] | None = None, *,
+                anchors: list[tuple[str, str]] | None = None,
+                base: str | None = None) -> list[Block]:
+    """Blocks of `root` in reading order; `keep(el)` False drops an element and its content.
+
+    With `anchors`, the links inside the text are appended to it as (anchor text, url),
+    relative ones resolved against `base`."""
     out = _Builder()
     # (element, None) enters an element; (element, role) leaves it.
     stack: list[tuple[_Element, str | None]] = [(root, None)]
     while stack:
         el, leaving = stack.pop()
         if leaving is not None:
-            if leaving not in ("inline", "cell"):
+            if leaving == "link":
+                out.close_link()
+            elif leaving not in ("inline", "cell"):
                 out.close()
             out.text(el.tail)
             continue
@@ -131,8 +165,15 @@ def tree_blocks(root: _Element, roles: dict[str, str],
             out.cell()
         elif role != "inline":
             out.open(role)
+        elif anchors is not None and tag.lower() in ("a", "ref"):
+            url = _link_url(el, tag.lower(), base)
+            if url:
+                out.open_link(url)
+                role = "link"
         out.text(el.text)
         stack.append((el, role))
         stack.extend((child, None) for child in reversed(el))
     out.flush()
+    if anchors is not None:
+        anchors.extend(out.anchors)
     return out.blocks

@@ -62,16 +62,20 @@ def _parse(html: str, url: str | None) -> Draft:
     related = take_related(root, base)
     links = link_texts(root)
     captions = _prepare(root)
+    anchors: list[tuple[str, str]] = []
     if is_page and not _is_small(root):
-        blocks = _main_content(root, url)
-        blocks = recover(root, blocks) if blocks else _walk(root, skip=_BOILERPLATE_TAGS)
+        blocks = _main_content(root, url, anchors, base)
+        if not blocks:
+            blocks = _walk(root, skip=_BOILERPLATE_TAGS, anchors=anchors, base=base)
+        else:
+            blocks = recover(root, blocks)
     else:
-        blocks = _walk(root)
+        blocks = _walk(root, anchors=anchors, base=base)
     blocks, teasers, removed = take_link_runs(blocks, links, base)
     related += [t for t in teasers if t.url not in {r.url for r in related}]
     blocks = _finish_blocks(blocks, meta.title, captions)
     return Draft(blocks=blocks, title=meta.title, url=meta.url, authors=meta.authors,
-                 published=meta.published, related=related, removed=removed)
+                 published=meta.published, related=related, removed=removed, links=anchors)
 
 
 def _document(html: str) -> HtmlElement:
@@ -146,17 +150,22 @@ def _prepare(root: HtmlElement) -> set[str]:
     return captions
 
 
-def _main_content(root: HtmlElement, url: str | None) -> list[Block]:
+def _main_content(root: HtmlElement, url: str | None, anchors: list[tuple[str, str]],
+                  base: str | None) -> list[Block]:
     """trafilatura's main content as blocks (empty when it finds nothing).
 
     Precision mode first (it leaves out more trailing teasers and tag lists); when that keeps
     almost nothing and the default mode finds at least twice as much, the default's answer.
     """
-    blocks = _extract(root, url, precise=True)
+    found: list[tuple[str, str]] = []
+    blocks = _extract(root, url, precise=True, anchors=found, base=base)
     if _words(blocks) < _SHORT_WORDS:
-        recall = _extract(root, url, precise=False)
+        more: list[tuple[str, str]] = []
+        recall = _extract(root, url, precise=False, anchors=more, base=base)
         if _words(recall) >= 2 * _words(blocks) + _SHORT_WORDS // 2:
+            anchors += more
             return recall
+    anchors += found
     return blocks
 
 
@@ -164,13 +173,15 @@ def _words(blocks: list[Block]) -> int:
     return sum(len(b.text.split()) for b in blocks)
 
 
-def _extract(root: HtmlElement, url: str | None, *, precise: bool) -> list[Block]:
+def _extract(root: HtmlElement, url: str | None, *, precise: bool,
+             anchors: list[tuple[str, str]], base: str | None) -> list[Block]:
     from trafilatura import bare_extraction
 
     from reader.article.html.blocks import XML_ROLES, tree_blocks
 
     doc = bare_extraction(root, url=url, include_comments=False, include_tables=True,
-                          favor_precision=precise, output_format="xml", with_metadata=False)
+                          include_links=True, favor_precision=precise, output_format="xml",
+                          with_metadata=False)
     body = getattr(doc, "body", None)
     if body is None:
         return []
@@ -178,10 +189,11 @@ def _extract(root: HtmlElement, url: str | None, *, precise: bool) -> list[Block
         parent = code.getparent()
         if parent is not None and parent is not body and parent.tag != "code":
             code.tag = "hi"  # inline code: text, not a preformatted block
-    return tree_blocks(body, XML_ROLES)
+    return tree_blocks(body, XML_ROLES, anchors=anchors, base=base)
 
 
-def _walk(root: HtmlElement, skip: tuple[str, ...] = ()) -> list[Block]:
+def _walk(root: HtmlElement, skip: tuple[str, ...] = (), *,
+          anchors: list[tuple[str, str]] | None = None, base: str | None = None) -> list[Block]:
     """Convert the visible body whole (fragments, or when extraction finds nothing)."""
     from reader.article.html.blocks import HTML_ROLES, tree_blocks
 
@@ -194,7 +206,7 @@ def _walk(root: HtmlElement, skip: tuple[str, ...] = ()) -> list[Block]:
         return (el.get("hidden") is None and el.get("aria-hidden") != "true"
                 and not _HIDDEN_STYLE.search(el.get("style") or "") and el.tag not in skip)
 
-    return tree_blocks(start, HTML_ROLES, keep)
+    return tree_blocks(start, HTML_ROLES, keep, anchors=anchors, base=base)
 
 
 def _finish_blocks(blocks: list[Block], title: str | None, captions: set[str]) -> list[Block]:

@@ -86,6 +86,7 @@ class ArticleScreen(Screen[None]):
         try:
             article = library.article(entry_id)
             position = library.position(entry_id)
+            origin = library.entry_origin(entry_id)
         except BylineError as exc:
             self.app.call_from_thread(self.notify, exc.message, markup=False, severity="error")
             return
@@ -95,15 +96,16 @@ class ArticleScreen(Screen[None]):
             return
         with contextlib.suppress(BylineError):  # a busy library: it stays unread, no more
             library.set_read(entry_id, True)
-        self.app.call_from_thread(self.call_next, self.show, article, position)
+        self.app.call_from_thread(self.call_next, self.show, article, position, origin)
 
-    async def show(self, article: Article, position: int = 0) -> None:
-        """Replace the shown article (its body and related links) with `article`."""
+    async def show(self, article: Article, position: int = 0, origin: str = "") -> None:
+        """Replace the shown article (its body and related links) with `article`; `origin`
+        is the feed's title or the file's name, for the header."""
         self.article = article
         self._restore_block = position
         page = self.query_one("#page", VerticalScroll)
         await page.remove_children()
-        body = ArticleBody(article, id="body")
+        body = ArticleBody(article, origin=origin, id="body")
         widgets: list[Widget] = [body]
         if article.enclosures:
             options = [Option(self._enclosure_prompt(e), id=str(i))
@@ -184,6 +186,10 @@ class ArticleScreen(Screen[None]):
         if body is not None and body.raw:
             parts.insert(0, "RAW")
         right = [self.download_note] if self.download_note else []
+        link = self._chosen_link()
+        if link is not None and body is not None:
+            parts = [f"[{body.current_link}] {link}"]
+            right.append(f"link {body.current_link}/{body.link_count}")
         if body is not None and body.current_quote >= 0 and not body.raw:
             right.append(f"quote {body.current_quote + 1}/{body.quote_count}")
         if len(self.items) > 1:
@@ -199,8 +205,12 @@ class ArticleScreen(Screen[None]):
         self.dismiss()
 
     def action_escape(self) -> None:
+        body = self.body
         if self._related_focused() is not None:
             self.page.focus()
+        elif body is not None and body.current_link:
+            body.current_link = 0
+            self._update_status()
         else:
             self.action_back()
 
@@ -314,6 +324,64 @@ class ArticleScreen(Screen[None]):
     def _quote_chosen(self, number: int | None) -> None:
         if number is not None:
             self.jump_to_quote(number)
+
+    # -- links in the text ------------------------------------------------------------------
+
+    def _chosen_link(self) -> str | None:
+        """The URL of the link chosen with Tab, if one is."""
+        body = self.body
+        if body is None or body.raw or not body.current_link:
+            return None
+        return safe_url(body.link_url(body.current_link))
+
+    def _step_link(self, step: int) -> None:
+        body = self._ensure_full_layout()
+        if body is None or body.raw:
+            self.notify("The raw view has no numbered links (v: the clean view)", timeout=2)
+            return
+        count = body.link_count
+        if not count:
+            self.notify("This article has no links in its text", timeout=2)
+            return
+        if self._related_focused() is not None:
+            self.page.focus()
+        page = self.page
+        top = int(page.scroll_y) - body.virtual_region.y
+        bottom = top + page.scrollable_content_region.height
+        lines = [body.link_line(n) or 0 for n in range(1, count + 1)]
+        current = body.current_link
+        if not current or not top <= lines[current - 1] < bottom:
+            # from the screen shown: the first link on it (Tab) or the last (Shift+Tab)
+            shown = [n for n in range(1, count + 1) if top <= lines[n - 1] < bottom]
+            after = [n for n in range(1, count + 1) if lines[n - 1] >= top]
+            target = (shown[0] if shown else after[0] if after else count) if step > 0 else (
+                shown[-1] if shown else after[0] - 1 if after else count)
+        else:
+            target = current + step
+        if not 1 <= target <= count:
+            self.notify("No more links" if step > 0 else "No earlier links", timeout=2)
+            return
+        body.current_link = target
+        line = lines[target - 1]
+        if not top <= line < bottom - 1:
+            page.scroll_to(y=max(0, body.virtual_region.y + line - 2), animate=False)
+        self._update_status()
+
+    def action_next_link(self) -> None:
+        self._step_link(1)
+
+    def action_previous_link(self) -> None:
+        self._step_link(-1)
+
+    def action_open(self) -> None:
+        """Enter on a chosen link: fetch it into the reader (q comes back here)."""
+        url = self._chosen_link()
+        if url is None:
+            self.notify("Tab chooses a link of the text; Enter then opens it, o in the "
+                        "browser, y copies it", timeout=4)
+            return
+        self.notify(f"Opening {url}", markup=False, timeout=3)
+        self.app.post_message(OpenLink(url))
 
     # -- related links ----------------------------------------------------------------------
 
@@ -430,14 +498,14 @@ class ArticleScreen(Screen[None]):
         self._update_status()
 
     def action_browser(self) -> None:
-        url = safe_url(self.article.url if self.article else None)
+        url = self._chosen_link() or safe_url(self.article.url if self.article else None)
         if url is None:
             self.notify("This article has no web link (only http/https links open)", timeout=3)
             return
         self.app.post_message(OpenInBrowser(url))
 
     def action_copy_link(self) -> None:
-        url = safe_url(self.article.url if self.article else None)
+        url = self._chosen_link() or safe_url(self.article.url if self.article else None)
         if url is None:
             self.notify("This article has no web link to copy", timeout=3)
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right
+from itertools import pairwise
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -28,7 +29,7 @@ QUICK_BLOCKS = 120   # blocks laid out before the first paint
 STEP_BLOCKS = 20     # blocks laid out per step after it (a few ms, so keys stay responsive)
 # Roles with a style of their own; the others (paragraph, list item, raw, blank) use the base.
 STYLED_ROLES = ("title", "meta", "heading", "media", "blockquote", "preformatted", "speaker",
-                "quote", "quote-current")
+                "quote", "quote-current", "link", "link-current")
 
 
 class ArticleBody(Widget):
@@ -51,20 +52,24 @@ class ArticleBody(Widget):
     ArticleBody > .article-body--speaker { color: $speaker; text-style: italic; }
     ArticleBody > .article-body--quote { color: $quote; }
     ArticleBody > .article-body--quote-current { color: $quote; text-style: reverse; }
+    ArticleBody > .article-body--link { color: $link; text-style: underline; }
+    ArticleBody > .article-body--link-current { color: $link; text-style: reverse; }
     """
 
     current_quote: reactive[int] = reactive(-1)
+    current_link: reactive[int] = reactive(0)   # the chosen link's number; 0: none
     raw: reactive[bool] = reactive(False)
 
     class LaidOut(Message):
         """The full layout is ready (line positions of quotes and blocks are final)."""
 
-    def __init__(self, article: Article, *, id: str | None = None) -> None:
+    def __init__(self, article: Article, *, origin: str = "", id: str | None = None) -> None:
         super().__init__(id=id)
         self.article = article
+        self.origin = origin   # the feed's title or the file's name, for the header
         self.layout_result: Layout | None = None
         self.complete = False
-        self._cache: dict[tuple[int, bool], Strip] = {}
+        self._cache: dict[tuple[int, int, int], Strip] = {}
 
     # -- layout -------------------------------------------------------------------------
 
@@ -84,7 +89,7 @@ class ArticleBody(Widget):
             result = layout_raw(self.article.raw, width)
             self.complete = True
         else:
-            result = layout_article(self.article, width, QUICK_BLOCKS)
+            result = layout_article(self.article, width, QUICK_BLOCKS, self.origin)
             self.complete = len(result.block_lines) >= len(self.article.blocks)
             if not self.complete:
                 self._layout_rest(result)
@@ -139,6 +144,10 @@ class ArticleBody(Widget):
         self._cache.clear()
         self.refresh()
 
+    def watch_current_link(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
@@ -166,6 +175,25 @@ class ArticleBody(Widget):
             return 0
         return max(0, bisect_right(result.block_lines, line) - 1)
 
+    def link_line(self, number: int) -> int | None:
+        """The first display line of link `number` (1-based; None when unknown)."""
+        result = self.layout_result
+        if result is None or self.raw or not 1 <= number <= len(result.link_lines):
+            return None
+        line = result.link_lines[number - 1]
+        return line if line >= 0 else None
+
+    def link_url(self, number: int) -> str | None:
+        result = self.layout_result
+        if result is None or self.raw or not 1 <= number <= len(result.link_urls):
+            return None
+        return result.link_urls[number - 1]
+
+    @property
+    def link_count(self) -> int:
+        result = self.layout_result
+        return len(result.link_urls) if result is not None and not self.raw else 0
+
     @property
     def quote_count(self) -> int:
         result = self.layout_result
@@ -186,22 +214,25 @@ class ArticleBody(Widget):
         if result is None or y >= len(result.lines):
             return Strip.blank(width, base)
         line = result.lines[y]
-        current = any(n == self.current_quote for _, _, n in line.quotes)
-        key = (y, current)
+        quote = next((n for _, _, n in line.quotes if n == self.current_quote), -1)
+        link = next((n for _, _, n in line.links if n == self.current_link), 0)
+        key = (y, quote, link)
         strip = self._cache.get(key)
         if strip is not None and strip.cell_length == width:
             return strip
         role_style = self._style(line.role)
+        marks = [(s, e, "quote-current" if n == self.current_quote else "quote")
+                 for s, e, n in line.quotes]
+        marks += [(s, e, "link-current" if n == self.current_link else "link")
+                  for s, e, n in line.links]
+        cuts = sorted({0, len(line.text), *(x for s, e, _ in marks for x in (s, e))})
         segments: list[Segment] = []
-        position = 0
-        for start, end, number in line.quotes:
-            if start > position:
-                segments.append(Segment(line.text[position:start], role_style))
-            name = "quote-current" if number == self.current_quote else "quote"
-            segments.append(Segment(line.text[start:end], role_style + self._style(name)))
-            position = end
-        if position < len(line.text):
-            segments.append(Segment(line.text[position:], role_style))
+        for start, end in pairwise(cuts):
+            style = role_style
+            for s, e, name in marks:   # quotes first, so a link's colour wins inside a quote
+                if s <= start and end <= e:
+                    style = style + self._style(name)
+            segments.append(Segment(line.text[start:end], style))
         strip = Strip(segments).adjust_cell_length(width, base)
         if len(self._cache) > 2000:
             self._cache.clear()
