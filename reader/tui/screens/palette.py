@@ -18,7 +18,9 @@ class Palette(CommandPalette):
     ]
 
     def on_mount(self) -> None:
-        box = self.query_one(CommandInput)
+        box = next(iter(self.query(CommandInput)), None)
+        if box is None:   # opened while the app was closing: nothing was composed
+            return
         typing = box.check_consume_key
 
         def consumes(key: str, character: str | None) -> bool:
