@@ -47,7 +47,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("search", "slash", "Search the library", "app", "Search",
               "Full-text search of every article as you type; filter terms narrow it"),
     KeyAction("pick_theme", "t", "Choose a theme", "app", "",
-              "Preview each theme as you move; Enter keeps it, Escape goes back"),
+              "Pick one of the themes: type to narrow the list, j/k or arrows move, Enter "
+              "chooses"),
     KeyAction("refresh_all", "R", "Refresh every feed", "app", "",
               "Fetch every subscription (syncing first with a [sync] server); progress in the "
               "status bar, one summary at the end"),

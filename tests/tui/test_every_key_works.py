@@ -147,7 +147,7 @@ async def test_the_palette_explains_each_action(make_app):
             if action.description in helps:
                 assert "Byline:" not in helps[action.description]
                 assert "_" not in helps[action.description]   # no pick_theme & co
-        assert helps["Choose a theme"].startswith("Preview each theme")
+        assert helps["Choose a theme"].startswith("Pick one of the themes")
 
 
 async def test_refresh_keeps_the_reading_progress_and_says_it_once(make_app, library,
