@@ -279,7 +279,7 @@ async def test_help_lists_every_key(make_app):
     from reader.tui.keys import ACTIONS
 
     app = make_app(opened=[ferry_article()])
-    async with app.run_test(size=(100, 60)) as pilot:
+    async with app.run_test(size=(100, 70)) as pilot:   # tall enough for the whole list
         await article_ready(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
