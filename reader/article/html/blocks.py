@@ -121,7 +121,7 @@ class _Builder:
         self.blocks.append(Block(kind, text))
 
 
-def _link_url(el: _Element, tag: str, base: str | None) -> str | None:
+def link_url(el: _Element, tag: str, base: str | None) -> str | None:
     """The http(s) URL of a link element (`<a href>`, trafilatura's `<ref target>`)."""
     href = el.get("href") if tag == "a" else el.get("target") if tag == "ref" else None
     if not href or href.lstrip().startswith("#"):
@@ -166,7 +166,7 @@ def tree_blocks(root: _Element, roles: dict[str, str],
         elif role != "inline":
             out.open(role)
         elif anchors is not None and tag.lower() in ("a", "ref"):
-            url = _link_url(el, tag.lower(), base)
+            url = link_url(el, tag.lower(), base)
             if url:
                 out.open_link(url)
                 role = "link"

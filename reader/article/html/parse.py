@@ -180,8 +180,7 @@ def _extract(root: HtmlElement, url: str | None, *, precise: bool,
     from reader.article.html.blocks import XML_ROLES, tree_blocks
 
     doc = bare_extraction(root, url=url, include_comments=False, include_tables=True,
-                          include_links=True, favor_precision=precise, output_format="xml",
-                          with_metadata=False)
+                          favor_precision=precise, output_format="xml", with_metadata=False)
     body = getattr(doc, "body", None)
     if body is None:
         return []
@@ -189,7 +188,25 @@ def _extract(root: HtmlElement, url: str | None, *, precise: bool,
         parent = code.getparent()
         if parent is not None and parent is not body and parent.tag != "code":
             code.tag = "hi"  # inline code: text, not a preformatted block
-    return tree_blocks(body, XML_ROLES, anchors=anchors, base=base)
+    anchors += _page_anchors(root, base)
+    return tree_blocks(body, XML_ROLES)
+
+
+def _page_anchors(root: HtmlElement, base: str | None) -> list[tuple[str, str]]:
+    """The links of a page outside its menus, headers, footers, asides and forms, as (anchor
+    text, url) in document order; those of the extracted text are found in it afterwards
+    (trafilatura's own link output merges lines around them)."""
+    from reader.article.html.blocks import link_url
+
+    out: list[tuple[str, str]] = []
+    for a in root.iter("a"):
+        if any(el.tag in _BOILERPLATE_TAGS for el in a.iterancestors()):
+            continue
+        url = link_url(a, "a", base)
+        text = clean_line(a.text_content()).strip()
+        if url and text:
+            out.append((text, url))
+    return out
 
 
 def _walk(root: HtmlElement, skip: tuple[str, ...] = (), *,
