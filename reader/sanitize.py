@@ -9,7 +9,7 @@ copy of these patterns.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 # Whole escape sequences first, so their printable tails ("]0;title", "[2J") go too.
 # An unterminated string loses only its introducer: it must not swallow the text after it.
@@ -94,3 +94,13 @@ def safe_url(url: str | None) -> str | None:
     if parts.scheme.lower() not in SAFE_SCHEMES or not parts.hostname:
         return None
     return url
+
+
+def resolved_url(link: str, base: str | None) -> str | None:
+    """`link` resolved against `base` when it is relative, if the result is a safe URL."""
+    if base and not link[:8].lower().startswith(("http://", "https://")):
+        try:
+            link = urljoin(base, link)
+        except ValueError:
+            return None
+    return safe_url(link)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from reader.article.model import Enclosure
-from reader.sanitize import clean_line, safe_url
+from reader.sanitize import clean_line, resolved_url
 
 MAX_ENCLOSURES = 20           # per entry; a feed listing more is not a podcast
 MAX_LENGTH = 1 << 40          # a stated size above 1 TiB is nonsense, not a size
@@ -59,12 +58,7 @@ def _absolute(link: str, base: str | None) -> str | None:
     link = (link or "").strip()
     if not link or len(link) > 4000:
         return None
-    if base and not link[:8].lower().startswith(("http://", "https://")):
-        try:
-            link = urljoin(base, link)
-        except ValueError:
-            return None
-    return safe_url(link)
+    return resolved_url(link, base)
 
 
 def mime_type(value: str | None) -> str:

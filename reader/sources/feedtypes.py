@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
 
 from reader.article.model import Article, Enclosure
 from reader.errors import BylineError
-from reader.sanitize import clean_line, safe_url
+from reader.sanitize import clean_line, resolved_url, safe_url
 from reader.sources.enclosures import RawEnclosure, clean_enclosures
 
 MAX_TITLE = 300
@@ -161,14 +160,7 @@ def absolute_link(link: str | None, base: str | None, *, guid_only: bool = False
     if not link:
         return None
     link = link.strip()
-    if guid_only:
-        return safe_url(link)
-    if base and not link[:8].lower().startswith(("http://", "https://")):
-        try:
-            link = urljoin(base, link)
-        except ValueError:
-            return None
-    return safe_url(link)
+    return safe_url(link) if guid_only else resolved_url(link, base)
 
 
 def iso_date(raw: str | None, *, now: datetime | None = None) -> str | None:
