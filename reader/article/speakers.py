@@ -424,7 +424,7 @@ class SpeakerBook:
         self.recent: list[tuple[Position, str]] = []
         self.genders: dict[str, str] = {}
         self._full: dict[str, list[str]] = {}
-        self._single: dict[str, bool] = {}
+        self._mid: dict[str, bool] = {}
         self._common: dict[str, bool] = {}
         self._narration: dict[int, list[tuple[int, Name]]] = {}
         self._block_mentions: dict[int, list[_Person]] = {}
@@ -493,22 +493,25 @@ class SpeakerBook:
         return next((n for n in self._names_with(word)
                      if n.split()[0] == word and not Name(n).is_org), None)
 
+    def _mid_sentence(self, word: str) -> bool:
+        """`word` is written capitalised somewhere other than at the start of a sentence."""
+        if word not in self._mid:
+            self._mid[word] = any(not sentence_start(self.joined, at)
+                                  for at in self._occurrences(word))
+        return self._mid[word]
+
     def _common_word(self, word: str) -> bool:
         """`word` is capitalised only where it opens a sentence and written in lower case
         elsewhere: "Tension is rising …", "Good information can …"."""
         if word not in self._common:
-            lower = re.compile(rf"(?<![\w’'-]){re.escape(word.lower())}(?![\w’'-])")
-            self._common[word] = lower.search(self.joined) is not None and all(
-                sentence_start(self.joined, at) for at in self._occurrences(word))
+            self._common[word] = not self._mid_sentence(word) and bool(
+                self._occurrences(word.lower()))
         return self._common[word]
 
     def _single_name(self, word: str) -> bool:
         """A one-word name ("Madonna", "Trump"): capitalised mid-sentence somewhere; not
         "Americans", "Officials" or a sentence's first word."""
-        if word not in self._single:
-            self._single[word] = is_name_token(word) and not word.endswith("s") and any(
-                not sentence_start(self.joined, at) for at in self._occurrences(word))
-        return self._single[word]
+        return is_name_token(word) and not word.endswith("s") and self._mid_sentence(word)
 
     def people(self, block: int) -> list[_Person]:
         """The people a block's narration names, in order: full names, whether each opens its
