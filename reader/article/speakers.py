@@ -169,6 +169,9 @@ _GENDER_REACH = 80  # characters after a name searched for the pronoun that refe
 _OBJECT_BEFORE = re.compile(r"\b(?:with|by|of|to|for|from|at|in|on|about|against|than)\s+"
                             r"(?:(?:[A-Z][\w.’'-]*|the|a|an|former|then)\s+){0,4}\Z")
 _TAIL_PRONOUN = re.compile(r"[^.!?A-Z]*?\b(he|his|him|she|her|hers)\b")
+# What follows "her" when it is an object ("backed her up", "thanked her."), not a possessive.
+_AFTER_OBJECT = re.compile(r"\s*(?:[,.;:!?)]|(?:up|down|out|off|in|on|to|at|for|with|and|or|as|"
+                           r"that|because|back|over|again)\b)")
 _NARRATION_REACH = 6  # blocks looked back for a reported speaker
 _ROLE_REACH = 20  # blocks looked back for the person who holds a role ("the mayor")
 # "Lena Osei, the town’s" right before a role word.
@@ -827,10 +830,6 @@ def _headline(text: str) -> bool:
         return False
     words = [w for w in text.split() if w[:1].isalpha() and len(w) > 3]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
-
-
-_AFTER_OBJECT = re.compile(r"\s*(?:[,.;:!?)]|(?:up|down|out|off|in|on|to|at|for|with|and|or|as|"
-                           r"that|because|back|over|again)\b)")
 
 
 def _object_pronoun(pronoun: str, after: str) -> bool:
