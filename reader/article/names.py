@@ -76,6 +76,8 @@ _TIME_WORDS = frozenset({
     "saturday", "sunday", "later", "earlier", "recently", "previously",
 })
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# The subject pronoun an object or possessive one stands for ("his call", "told him").
+SUBJECT_PRONOUN = {"his": "he", "her": "she", "their": "they", "him": "he", "them": "they"}
 _LINKS = frozenset({"co", "in", "of", "at", "elect", "general"})
 _ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "mx", "dr", "prof", "sen", "rep", "gov", "lt", "gen", "col", "capt", "sgt",
@@ -494,7 +496,7 @@ def possessor(toks: list[str]) -> Name | str | None:
             m -= 1  # "her Twitter account"
         owner = toks[m] if m >= 0 else ""
         if owner.lower() in ("his", "her", "their"):
-            return "she" if owner.lower() == "her" else "he" if owner.lower() == "his" else "they"
+            return SUBJECT_PRONOUN[owner.lower()]
         if owner.endswith(("’s", "'s")) and is_name_token(owner[:-2]):
             j = m
             i = j

@@ -19,6 +19,7 @@ from reader.article.names import (
     PRONOUNS,
     PUBLICATION_WORDS,
     ROLES,
+    SUBJECT_PRONOUN,
     WORDS,
     Name,
     Role,
@@ -116,7 +117,6 @@ _STOP_IN_SUBJECT = re.compile(r"\b[a-z]{2,}\.(?:\s|$)")
 _MAX_SUBJECT_WORDS = 16
 _SHORT_SUBJECT_WORDS = 6
 _ENGLISH_PRONOUNS = frozenset({"he", "she", "they"})
-_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "him": "he", "them": "they"}
 _CLAUSE_PRONOUN = re.compile(
     r"(?:^|[,;]\s*|\b(?:and|but|then)\s+)(he|she|they|He|She|They)\s+[a-z]")
 _OPENING_WORDS = frozenset({"but", "and", "yet", "so", "still", "then", "now", "when", "after",
@@ -559,7 +559,7 @@ class SpeakerBook:
         if ref is None:
             return None
         if isinstance(ref, str):
-            return self._pronoun(_POSSESSIVE_PRONOUNS.get(ref, ref), at)  # "his call for …"
+            return self._pronoun(SUBJECT_PRONOUN.get(ref, ref), at)  # "his call for …"
         if isinstance(ref, Role):
             if ref.word in ORG_NOUNS:
                 return self._organisation(ref.word, at)
