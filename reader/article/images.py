@@ -4,9 +4,8 @@ URLs (captions themselves are kept as `media` blocks by the extractor)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
-from reader.sanitize import clean_line, safe_url
+from reader.sanitize import clean_line, resolved_url
 
 MAX_IMAGES = 20   # per article
 
@@ -36,10 +35,7 @@ def image_refs(html: str, base: str | None) -> list[ImageRef]:
         source = (img.get("src") or img.get("data-src") or "").strip()
         if not source or _tiny(img.get("width")) or _tiny(img.get("height")):
             continue
-        try:
-            url = safe_url(urljoin(base, source) if base else source)
-        except ValueError:
-            url = None
+        url = resolved_url(source, base)
         if url is None or url in seen:
             continue
         seen.add(url)
