@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 
 from reader.article.model import Block
-from reader.sanitize import clean_line, clean_text, safe_url
+from reader.sanitize import clean_line, clean_text, resolved_url
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -126,10 +125,7 @@ def link_url(el: _Element, tag: str, base: str | None) -> str | None:
     href = el.get("href") if tag == "a" else el.get("target") if tag == "ref" else None
     if not href or href.lstrip().startswith("#"):
         return None
-    try:
-        return safe_url(urljoin(base, href.strip()) if base else href.strip())
-    except ValueError:
-        return None
+    return resolved_url(href.strip(), base)
 
 
 def tree_blocks(root: _Element, roles: dict[str, str],
