@@ -15,9 +15,9 @@ def meta_line(article: Article, origin: str = "") -> str:
         parts.append("By " + ", ".join(clean_line(a) for a in article.authors))
     if article.published:
         parts.append(clean_line(article.published))
-    where = clean_line(article.url or article.source)
-    if clean_line(origin) and clean_line(origin) != where:
-        parts.append(clean_line(origin))
+    where, origin = clean_line(article.url or article.source), clean_line(origin)
+    if origin and origin != where:
+        parts.append(origin)
     parts.append(where)
     parts.append(f"{article.reading_minutes} min read")
     return " · ".join(p for p in parts if p)
