@@ -19,7 +19,7 @@ from typing import Any
 
 from reader.library.entries import Entries
 from reader.library.entry_rows import MAX_TITLE
-from reader.library.feeds import Feeds, _clean_tags
+from reader.library.feeds import Feeds
 from reader.sanitize import clean_line, safe_url
 
 ITEM_PREFIX = "i:"   # the key of a synced entry: this, then the server's item id
@@ -141,10 +141,7 @@ class SyncState(Feeds, Entries):
                 conn.execute("""UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title
                                 END, link = coalesce(?, link) WHERE id = ?""",
                              (title, title, safe_url(feed.link), feed_id))
-                tags = _clean_tags(feed.tags, conn)
-                conn.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
-                conn.executemany("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
-                                 [(feed_id, t) for t in tags])
+                self.set_tags(feed_id, feed.tags)
                 ids[remote_id] = feed_id
             for remote_id, feed_id in known.items():
                 if remote_id not in wanted:
@@ -163,6 +160,7 @@ class SyncState(Feeds, Entries):
         Returns how many entries are new.
         """
         new = 0
+        current: dict[str, tuple[int, bool, bool]] = {}
         with self._write() as conn, _quiet(conn):
             for feed_id, prepared in rows.items():
                 conn.executemany(
@@ -172,13 +170,13 @@ class SyncState(Feeds, Entries):
                     [(p[0], feed_id, p[2], ITEM_PREFIX, feed_id, p[0])
                      for p in prepared if p[2]])
                 new += self.store_prepared(feed_id, prepared)
-            current = {}
-            for feed_id, prepared in rows.items():     # by (feed_id, key): the unique index
                 for p in prepared:
                     item = str(p[0])[len(ITEM_PREFIX):]
-                    row = conn.execute("SELECT id, read, starred FROM entries "
+                    if item not in flags:
+                        continue
+                    row = conn.execute("SELECT id, read, starred FROM entries "   # unique index
                                        "WHERE feed_id = ? AND key = ?", (feed_id, p[0])).fetchone()
-                    if item in flags and row is not None:
+                    if row is not None:
                         current[item] = (int(row[0]), bool(row[1]), bool(row[2]))
             _set_state(conn, flags, current)
             conn.execute("UPDATE sync_state SET cursor = ?", (cursor,))
