@@ -314,12 +314,14 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
 ]
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the database to the newest schema, one transaction per step; return the version."""
+def migrate(conn: sqlite3.Connection, until: int | None = None) -> int:
+    """Bring the database to the newest schema (or to version `until`, as a library of an
+    earlier release was), one transaction per step; return the version."""
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
     version = row[0] or 0
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+    last = len(MIGRATIONS) if until is None else until
+    for number, script in enumerate(MIGRATIONS[version:last], start=version + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Another process may have migrated while we waited for the lock.
@@ -335,7 +337,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    return len(MIGRATIONS)
+    return last
 
 
 def _statements(script: str) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from reader.article.model import Article
 from reader.library import retention
 from reader.library.listings import Listing
-from reader.library.schema import MIGRATIONS, _statements
+from reader.library.schema import migrate
 from reader.library.store import Library, NewEntry
 
 
@@ -79,11 +79,7 @@ def test_counts_follow_every_change(tmp_path: Path) -> None:
 def test_a_library_from_before_the_counts_is_counted_on_open(tmp_path: Path) -> None:
     path = tmp_path / "library.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for number, script in enumerate(MIGRATIONS[:8], start=1):
-        for statement in _statements(script):
-            conn.execute(statement)
-        conn.execute("INSERT INTO schema_version VALUES (?)", (number,))
+    migrate(conn, until=8)
     conn.execute("INSERT INTO feeds (id, url, added) VALUES (1, 'https://a.example/', 0), "
                  "(2, 'https://b.example/', 0)")
     conn.executemany(

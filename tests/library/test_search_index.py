@@ -94,12 +94,7 @@ def test_an_older_library_is_reindexed_from_clean_text(tmp_path: Path) -> None:
     """A version-9 library indexed the raw words: its migration indexes the clean text."""
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for number, script in enumerate(schema.MIGRATIONS[:9], start=1):
-        assert isinstance(script, str)
-        for statement in schema._statements(script):
-            conn.execute(statement)
-        conn.execute("INSERT INTO schema_version VALUES (?)", (number,))
+    schema.migrate(conn, until=9)
     conn.execute("INSERT INTO feeds (url, title, added) VALUES ('https://old.example/f', "
                  "'Old', 0)")
     cached = {"title": "Built", "source": "x", "blocks": [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from reader.library.schema import MIGRATIONS, _statements
+from reader.library.schema import migrate
 from reader.library.store import Library, NewEntry
 
 
@@ -33,11 +33,7 @@ def test_one_tag_whatever_its_case(tmp_path: Path) -> None:
 def test_an_older_library_merges_its_tags(tmp_path: Path) -> None:
     path = tmp_path / "library.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for number, script in enumerate(MIGRATIONS[:5], start=1):
-        for statement in _statements(script):
-            conn.execute(statement)
-        conn.execute("INSERT INTO schema_version VALUES (?)", (number,))
+    migrate(conn, until=5)
     for feed_id, url in ((1, "https://a.example/feed"), (2, "https://b.example/feed")):
         conn.execute("INSERT INTO feeds (id, url, added) VALUES (?, ?, 0)", (feed_id, url))
     conn.executemany("INSERT INTO feed_tags VALUES (?, ?)",
