@@ -14,17 +14,15 @@ Usage: python benchmarks/filters.py [--articles 100000] [--keep DIR]
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search import build, vocabulary
+from search import library_arguments, synthetic_library
 
 from reader.library.listings import Listing
 from reader.library.store import Library
@@ -55,15 +53,9 @@ def prepare(lib: Library) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--keep", type=Path)
+    library_arguments(parser)
     args = parser.parse_args()
-    rng = random.Random(7)
-    vocab = vocabulary(rng)
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="byline-filters-"))
-    path = folder / "library.db"
-    if not path.exists():
-        build(path, args.articles, vocab, rng)
+    path, vocab, _ = synthetic_library(args, "byline-filters-")
     lib = Library.open(path)
     prepare(lib)
     common, rare = vocab[0], vocab[7000]

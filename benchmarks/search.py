@@ -60,6 +60,28 @@ def build(path: Path, articles: int, vocab: list[str], rng: random.Random) -> No
     print()
 
 
+def library_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--articles` and `--keep`, the options of every benchmark on this library."""
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="reuse/keep the library in this folder")
+
+
+def synthetic_library(args: argparse.Namespace,
+                      prefix: str) -> tuple[Path, list[str], random.Random]:
+    """The library file (built unless `--keep` holds one already, else in a new temporary
+    folder named `prefix`…), its vocabulary, and the random generator that drew them."""
+    rng = random.Random(7)
+    vocab = vocabulary(rng)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix=prefix))
+    path = folder / "library.db"
+    if not path.exists():
+        started = time.perf_counter()
+        build(path, args.articles, vocab, rng)
+        print(f"build: {time.perf_counter() - started:.1f} s, "
+              f"{path.stat().st_size / 1e6:.0f} MB")
+    return path, vocab, rng
+
+
 def timed_ms(fn: object, *args: object, **kwargs: object) -> float:
     started = time.perf_counter()
     fn(*args, **kwargs)  # type: ignore[operator]
@@ -68,19 +90,10 @@ def timed_ms(fn: object, *args: object, **kwargs: object) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=100_000)
+    library_arguments(parser)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--keep", type=Path)
     args = parser.parse_args()
-    rng = random.Random(7)
-    vocab = vocabulary(rng)
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="byline-search-"))
-    path = folder / "library.db"
-    if not path.exists():
-        started = time.perf_counter()
-        build(path, args.articles, vocab, rng)
-        print(f"build: {time.perf_counter() - started:.1f} s, "
-              f"{path.stat().st_size / 1e6:.0f} MB")
+    path, vocab, rng = synthetic_library(args, "byline-search-")
 
     open_ms = [timed_ms(lambda: Library.open(path).close()) for _ in range(5)]
     check = sqlite3.connect(path)

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search import build, vocabulary
+from search import library_arguments, synthetic_library
 
 
 async def measure(data: Path, queries: list[str]) -> list[tuple[float, float, float]]:
@@ -84,16 +84,10 @@ async def measure(data: Path, queries: list[str]) -> list[tuple[float, float, fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--keep", type=Path)
+    library_arguments(parser)
     parser.add_argument("--queries", type=int, default=12)
     args = parser.parse_args()
-    rng = random.Random(7)
-    vocab = vocabulary(rng)
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="byline-search-"))
-    library = folder / "library.db"
-    if not library.exists():
-        build(library, args.articles, vocab, rng)
+    library, vocab, _ = synthetic_library(args, "byline-search-")
     data = Path(tempfile.mkdtemp(prefix="byline-tui-search-"))
     shutil.copy(library, data / "library.db")
     rng = random.Random(11)
