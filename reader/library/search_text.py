@@ -43,11 +43,7 @@ def html_to_text(markup: str, *, cleaned: bool = False) -> str:
         return ""
     text = markup[: MAX_TEXT * 4]
     if "<" in text:
-        if _HIDDEN.search(text):
-            text = _DROP.sub(" ", text)
-        if "<!--" in text:
-            text = _COMMENT.sub(" ", text)
-        text = _TAGS.sub(" ", text)
+        text = _TAGS.sub(" ", _visible(text))
     if "&" in text:
         text = html.unescape(text)
         cleaned = False
@@ -56,6 +52,15 @@ def html_to_text(markup: str, *, cleaned: bool = False) -> str:
     if "  " not in text and _spaces_only(text):
         return text.strip(" ")[:MAX_TEXT]  # the words are one space apart already
     return " ".join(text.split())[:MAX_TEXT]
+
+
+def _visible(markup: str) -> str:
+    """`markup` without its comments and script, style, noscript and template elements."""
+    if _HIDDEN.search(markup):
+        markup = _DROP.sub(" ", markup)
+    if "<!--" in markup:
+        markup = _COMMENT.sub(" ", markup)
+    return markup
 
 
 def _spaces_only(text: str) -> bool:
@@ -85,11 +90,7 @@ def entry_text(raw: str, kind: str, rules: Rules | None = None) -> str:
     from reader.article.rules import load_rules
 
     if kind == "html":
-        markup = raw[: MAX_TEXT * 4]
-        if _HIDDEN.search(markup):
-            markup = _DROP.sub(" ", markup)
-        if "<!--" in markup:
-            markup = _COMMENT.sub(" ", markup)
+        markup = _visible(raw[: MAX_TEXT * 4])
         pieces = [html_to_text(piece, cleaned=True) for piece in _BLOCK_TAGS.split(markup)]
     else:
         pieces = raw[: MAX_TEXT * 2].split("\n")
