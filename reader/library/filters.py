@@ -36,6 +36,8 @@ HAS = {"quotes": "e.quotes > 0"}
 STATES = {"unread": "+e.read = 0", "read": "+e.read = 1", "starred": "+e.starred = 1"}
 _UNITS = {"h": 3600, "d": 86_400, "w": 7 * 86_400, "m": 30 * 86_400, "y": 365 * 86_400}
 _TOKEN = re.compile(r'\s*(-?)((?:[A-Za-z]+:)?"[^"]*"|\S+)')
+# Entries of the feeds with a tag (any case): the filter `tag:` and the source `tag:<name>`.
+TAGGED = "e.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ? COLLATE NOCASE)"
 # `+e.id`: walk the list's own index in order and test each id against the matches (one
 # set built from the index), instead of reading every match's row and sorting them.
 _IN_INDEX = "+e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
@@ -194,8 +196,7 @@ def _term(term: str, now: float) -> tuple[str, list[object]]:
         return HAS[value.lower()], []
     pattern = "%" + _like(value) + "%"
     if name == "tag":
-        return ("e.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ? COLLATE NOCASE)",
-                [value])
+        return TAGGED, [value]
     if name == "feed":
         return ("e.feed_id IN (SELECT id FROM feeds WHERE title LIKE ? ESCAPE '\\' "
                 "OR url LIKE ? ESCAPE '\\' OR CAST(id AS TEXT) = ?)", [pattern, pattern, value])

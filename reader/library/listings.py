@@ -14,7 +14,7 @@ from typing import Any
 
 from reader.errors import BylineError
 from reader.library.database import Database
-from reader.library.filters import compile_filter
+from reader.library.filters import TAGGED, compile_filter
 from reader.sanitize import clean_line
 
 #: Orders a list can take: name -> (what it is, SQL on `entries e`).
@@ -194,6 +194,5 @@ def _shown_source(key: str) -> tuple[str, tuple[Any, ...]]:
     if kind == "feed" and value.isdigit():
         return "e.feed_id = ?", (int(value),)
     if kind == "tag" and value:
-        return ("e.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ? COLLATE NOCASE)",
-                (value,))
+        return TAGGED, (value,)
     raise BylineError(f"unknown library source: {clean_line(key)[:100]}")
