@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from reader.library.store import Library
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -64,3 +66,11 @@ def greader() -> Iterator[Any]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    """A new, empty library."""
+    lib = Library.open(tmp_path / "library.db")
+    yield lib
+    lib.close()

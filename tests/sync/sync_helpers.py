@@ -1,12 +1,17 @@
-"""What the sync tests share: a library, settings for a server, the state comparison."""
+"""What the sync tests share: settings for a server, a backend and a sync against it, the state
+comparison."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from reader.library.store import Library
+from reader.sync.backend import Backend
+from reader.sync.engine import SyncSummary, open_backend, sync
 from reader.sync.settings import SyncSettings
 
 ENV = "BYLINE_TEST_SYNC_PASSWORD"
@@ -18,6 +23,26 @@ def settings(api: str, url: str, user: str) -> SyncSettings:
 
 def with_password(password: str) -> None:
     os.environ[ENV] = password
+
+
+@contextmanager
+def backend_for(api: str, url: str, user: str,
+                password: str) -> Iterator[tuple[SyncSettings, Backend]]:
+    """The settings for a server and an open backend for them (closed on the way out)."""
+    with_password(password)
+    config = settings(api, url, user)
+    backend = open_backend(config)
+    try:
+        yield config, backend
+    finally:
+        backend.close()
+
+
+def run_sync(library: Library, api: str, url: str, user: str, password: str,
+             **options: Any) -> SyncSummary:
+    """One sync of `library` with a server (`options` go to `sync`)."""
+    with backend_for(api, url, user, password) as (config, backend):
+        return sync(library, config, backend, **options)
 
 
 def local_state(library: Library) -> dict[str, tuple[bool, bool]]:

@@ -5,15 +5,14 @@ Each scenario ends with the library's read and starred state equal to the server
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_helpers import entry_ids, mismatches, settings, with_password
+from sync_helpers import backend_for, entry_ids, mismatches, run_sync
 
 from reader.library.store import Library
 from reader.sync.api import AuthError, SyncError
-from reader.sync.engine import open_backend, sync
+from reader.sync.engine import sync
 
 pytestmark = pytest.mark.slow
 
@@ -21,24 +20,11 @@ pytestmark = pytest.mark.slow
 def _sync(library: Library, server: Any, password: str | None = None) -> Any:
     from coldsweat_driver import PASSWORD, USER
 
-    with_password(password or PASSWORD)
-    config = settings("fever", server.url, USER)
-    backend = open_backend(config)
-    try:
-        return sync(library, config, backend)
-    finally:
-        backend.close()
+    return run_sync(library, "fever", server.url, USER, password or PASSWORD)
 
 
 def _matches_server(library: Library, server: Any) -> list[str]:
     return mismatches(library, server.ids("unread_item_ids"), server.ids("saved_item_ids"))
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Any:
-    lib = Library.open(tmp_path / "library.db")
-    yield lib
-    lib.close()
 
 
 def test_first_sync_brings_every_feed_and_item(library: Library, coldsweat: Any) -> None:
@@ -116,9 +102,6 @@ def test_changes_on_both_sides_converge(library: Library, coldsweat: Any) -> Non
 def test_a_server_restart_mid_sync_loses_nothing(library: Library, coldsweat: Any) -> None:
     from coldsweat_driver import PASSWORD, USER
 
-    with_password(PASSWORD)
-    config = settings("fever", coldsweat.url, USER)
-    backend = open_backend(config)
     seen: list[int] = []
 
     def stop_after_some(done: int, total: int, label: str) -> None:
@@ -126,11 +109,9 @@ def test_a_server_restart_mid_sync_loses_nothing(library: Library, coldsweat: An
         if done >= 300 and coldsweat.process is not None:
             coldsweat.stop()
 
-    try:
-        with pytest.raises(SyncError):
-            sync(library, config, backend, progress=stop_after_some)
-    finally:
-        backend.close()
+    with (backend_for("fever", coldsweat.url, USER, PASSWORD) as (config, backend),
+          pytest.raises(SyncError)):
+        sync(library, config, backend, progress=stop_after_some)
     stored = library.count("all")
     assert 300 <= stored < 2000
     coldsweat.start()

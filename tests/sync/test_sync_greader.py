@@ -3,18 +3,17 @@ as FreshRSS and Miniflux document it, not a real server)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from greader_server import PASSWORD, USER, long_id
-from sync_helpers import entry_ids, mismatches, settings, with_password
+from sync_helpers import backend_for, entry_ids, mismatches, run_sync
 
 from reader.config import hide_rules
 from reader.library.store import Library
 from reader.sync import greader as api
 from reader.sync.api import AuthError, SyncError
-from reader.sync.engine import open_backend, sync
+from reader.sync.engine import sync
 
 
 def _server_lists(server: Any) -> tuple[set[str], set[str]]:
@@ -26,21 +25,8 @@ def _server_lists(server: Any) -> tuple[set[str], set[str]]:
             {signed(i.id) for i in items if i.starred})
 
 
-def _sync(library: Library, server: Any, password: str = PASSWORD) -> Any:
-    with_password(password)
-    config = settings("greader", server.url, USER)
-    backend = open_backend(config)
-    try:
-        return sync(library, config, backend)
-    finally:
-        backend.close()
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Any:
-    lib = Library.open(tmp_path / "library.db")
-    yield lib
-    lib.close()
+def _sync(library: Library, server: Any, password: str = PASSWORD, **options: Any) -> Any:
+    return run_sync(library, "greader", server.url, USER, password, **options)
 
 
 def test_first_sync_pages_with_continuation(library: Library, greader: Any,
@@ -90,10 +76,7 @@ def test_changes_go_out_with_edit_tag_in_order(library: Library, greader: Any) -
 
 
 def test_an_expired_token_is_renewed_once(library: Library, greader: Any) -> None:
-    with_password(PASSWORD)
-    config = settings("greader", greader.url, USER)
-    backend = open_backend(config)
-    try:
+    with backend_for("greader", greader.url, USER, PASSWORD) as (config, backend):
         sync(library, config, backend)
         assert greader.state.logins == 1
         library.set_read(library.entries("all", limit=1)[0].id, True)
@@ -103,8 +86,6 @@ def test_an_expired_token_is_renewed_once(library: Library, greader: Any) -> Non
                 greader.expire_tokens()    # login and write tokens both stale mid-sync
 
         summary = sync(library, config, backend, progress=expire_before_sending)
-    finally:
-        backend.close()
     assert summary.pushed == 1
     assert greader.state.logins == 3       # each sync logs in, and once more when it expired
     assert mismatches(library, *_server_lists(greader)) == []
@@ -113,19 +94,14 @@ def test_an_expired_token_is_renewed_once(library: Library, greader: Any) -> Non
 def test_a_stale_write_token_is_renewed(library: Library, greader: Any) -> None:
     _sync(library, greader)
     library.set_starred(library.entries("all", limit=1)[0].id, True)
-    with_password(PASSWORD)
-    config = settings("greader", greader.url, USER)
-    backend = open_backend(config)
+    with backend_for("greader", greader.url, USER, PASSWORD) as (config, backend):
 
-    def stale_write_token(done: int, total: int, label: str) -> None:
-        if label == "sending changes":
-            backend._write_token()             # type: ignore[attr-defined]
-            greader.state.tokens.clear()       # FreshRSS: 401 with X-Reader-Google-Bad-Token
+        def stale_write_token(done: int, total: int, label: str) -> None:
+            if label == "sending changes":
+                backend._write_token()             # type: ignore[attr-defined]
+                greader.state.tokens.clear()   # FreshRSS: 401 with X-Reader-Google-Bad-Token
 
-    try:
         summary = sync(library, config, backend, progress=stale_write_token)
-    finally:
-        backend.close()
     assert summary.pushed == 1 and len(greader.state.edits) == 1
 
 
@@ -138,10 +114,7 @@ def test_a_wrong_password_is_refused(library: Library, greader: Any) -> None:
 
 def test_subscribe_and_unsubscribe_where_the_server_allows(library: Library,
                                                             greader: Any) -> None:
-    with_password(PASSWORD)
-    config = settings("greader", greader.url, USER)
-    backend = open_backend(config)
-    try:
+    with backend_for("greader", greader.url, USER, PASSWORD) as (config, backend):
         assert isinstance(backend, api.GoogleReader)
         backend.login()
         backend.subscribe("https://news.example/new/feed.xml")
@@ -149,8 +122,6 @@ def test_subscribe_and_unsubscribe_where_the_server_allows(library: Library,
                    for f in greader.state.feeds.values())
         backend.unsubscribe("feed/1")
         sync(library, config, backend)
-    finally:
-        backend.close()
     assert len(library.feeds()) == 6 and all(f.title != "Desk 1" for f in library.feeds())
 
 
@@ -175,13 +146,7 @@ def test_long_and_signed_ids_round_trip() -> None:
 
 def test_kill_rules_hide_synced_articles_as_refresh_does(library: Library,
                                                          greader: Any) -> None:
-    with_password(PASSWORD)
-    config = settings("greader", greader.url, USER)
-    backend = open_backend(config)
-    try:
-        summary = sync(library, config, backend, hide=hide_rules([{"title": r"story 1\d$"}]))
-    finally:
-        backend.close()
+    summary = _sync(library, greader, hide=hide_rules([{"title": r"story 1\d$"}]))
     assert summary.hidden == 6 * 10 and "60 hidden by [[hide]] rules" in summary.line()
     assert library.count("all") == 180 - 60
     hidden = {r[0] for r in library.query("SELECT title FROM entries WHERE hidden = 1")}

@@ -4,16 +4,14 @@ whole, nothing followed elsewhere, untrusted text cleaned as from any feed."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from greader_server import PASSWORD, USER
-from sync_helpers import settings, with_password
+from sync_helpers import run_sync
 
 from reader.library.store import Library
 from reader.sync.api import SyncError
-from reader.sync.engine import open_backend, sync
 
 GROUPS = {"auth": 1, "groups": [{"id": 1, "title": "Harbour"}],
           "feeds_groups": [{"group_id": 1, "feed_ids": "7"}]}
@@ -44,21 +42,8 @@ def _fever(server: Any, items: Any = None, *, repeat: bool = False,
 
 
 def _run(library: Library, server: Any, api: str = "fever") -> Any:
-    with_password(PASSWORD)
     url = f"http://127.0.0.1:{server.port}/fever/" if api == "fever" else server.url
-    config = settings(api, url, USER)
-    backend = open_backend(config)
-    try:
-        return sync(library, config, backend)
-    finally:
-        backend.close()
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Any:
-    lib = Library.open(tmp_path / "library.db")
-    yield lib
-    lib.close()
+    return run_sync(library, api, url, USER, PASSWORD)
 
 
 @pytest.mark.parametrize(("answer", "message"), [
