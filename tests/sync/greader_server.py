@@ -79,6 +79,11 @@ def long_id(number: int) -> str:
     return f"tag:google.com,2005:reader/item/{number & 0xFFFF_FFFF_FFFF_FFFF:016x}"
 
 
+def signed_id(number: int) -> str:
+    """An item id as a signed decimal (what `stream/items/ids` gives)."""
+    return str(number - (1 << 64) if number >= 1 << 63 else number)
+
+
 def parse_id(text: str) -> int:
     if text.startswith("tag:google.com,2005:reader/item/"):
         return int(text.rsplit("/", 1)[1], 16)
@@ -176,8 +181,7 @@ class _Handler(BaseHTTPRequestHandler):
             start = int(one.get("c") or 0)
             n = int(one.get("n") or 20)
             page = chosen[start:start + n]
-            answer: dict[str, Any] = {"itemRefs": [{"id": str(i.id - (1 << 64) if i.id >= 1 << 63
-                                                             else i.id)} for i in page]}
+            answer: dict[str, Any] = {"itemRefs": [{"id": signed_id(i.id)} for i in page]}
             if start + n < len(chosen):
                 answer["continuation"] = str(start + n)
             self._reply(200, answer)

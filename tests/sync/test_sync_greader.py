@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from greader_server import PASSWORD, USER, long_id
+from greader_server import PASSWORD, USER, long_id, signed_id
 from sync_helpers import backend_for, entry_ids, mismatches, run_sync
 
 from reader.config import hide_rules
@@ -17,12 +17,9 @@ from reader.sync.engine import sync
 
 
 def _server_lists(server: Any) -> tuple[set[str], set[str]]:
-    def signed(number: int) -> str:
-        return str(number - (1 << 64) if number >= 1 << 63 else number)
-
     items = [i for i in server.state.items.values() if i.feed in server.state.feeds]
-    return ({signed(i.id) for i in items if not i.read},
-            {signed(i.id) for i in items if i.starred})
+    return ({signed_id(i.id) for i in items if not i.read},
+            {signed_id(i.id) for i in items if i.starred})
 
 
 def _sync(library: Library, server: Any, password: str = PASSWORD, **options: Any) -> Any:
@@ -57,8 +54,7 @@ def test_incremental_sync_asks_only_for_newer_items(library: Library, greader: A
 def test_changes_go_out_with_edit_tag_in_order(library: Library, greader: Any) -> None:
     _sync(library, greader)
     first, second, third = sorted(greader.state.items)[:3]
-    signed = [str(i - (1 << 64) if i >= 1 << 63 else i) for i in (first, second, third)]
-    a, b, c = entry_ids(library, signed)
+    a, b, c = entry_ids(library, [signed_id(i) for i in (first, second, third)])
     library.set_read(a, True)
     library.set_read(b, True)
     library.set_starred(c, True)
