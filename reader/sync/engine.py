@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from types import SimpleNamespace
 
 from reader.config import HideRule
@@ -177,22 +178,17 @@ def _push(library: Library, backend: Backend, summary: SyncSummary, tell: Progre
         for q in batch:
             last[(q.item, "star" in q.change)] = q.seq
         todo = [q for q in batch if last[(q.item, "star" in q.change)] == q.seq]
-        runs: list[list[int]] = []
-        for index, q in enumerate(todo):
-            if index and todo[index - 1].change == q.change:
-                runs[-1].append(index)
-            else:
-                runs.append([index])
         sent_upto = 0
-        for run in runs:
-            items = [todo[i].item for i in run]
-            unknown = backend.mark(items, todo[run[0]].change)
-            summary.pushed += len(items) - len(unknown)
+        for change, group in groupby(todo, key=lambda q: q.change):
+            run = list(group)
+            unknown = backend.mark([q.item for q in run], change)
+            summary.pushed += len(run) - len(unknown)
             summary.unknown += len(unknown)
-            upto = todo[run[-1]].seq
+            upto = run[-1].seq
             library.unqueue(q.seq for q in batch if sent_upto < q.seq <= upto)
             sent_upto = upto
-        library.unqueue(q.seq for q in batch)   # superseded changes after the last run
+        # superseded changes after the last run
+        library.unqueue(q.seq for q in batch if q.seq > sent_upto)
 
 
 def _rows(items: list[Item], feeds: dict[str, int]) -> dict[int, list[tuple[object, ...]]]:
