@@ -33,6 +33,7 @@ class Fever:
                                 usedforsecurity=False).hexdigest()
         self.client.secrets += [raw, self._key]
         self.endpoint = settings.url
+        self._version: str | None = None    # the API version the login answer named
 
     def close(self) -> None:
         self.client.close()
@@ -53,13 +54,14 @@ class Fever:
         return answer
 
     def login(self) -> None:
-        self._call()
+        self._version = text(self._call().get("api_version"))
 
     def check(self) -> list[str]:
-        answer = self._call()
+        if self._version is None:
+            self.login()
         items = self._call("items")
         unread, saved = self.unread_and_starred()
-        return [f"Fever API version {text(answer.get('api_version')) or '?'}",
+        return [f"Fever API version {self._version or '?'}",
                 f"{len(self.feeds())} feeds, {text(items.get('total_items')) or '?'} items, "
                 f"{len(unread)} unread, {len(saved)} saved",
                 "read, unread, saved and unsaved marks; no subscribing from a client "
