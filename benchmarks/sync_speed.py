@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT / "tests" / "sync" / "coldsweat"))
 
 import driver  # noqa: E402
 from conftest import start_feed_server  # noqa: E402
+from hostile import checks  # noqa: E402
 
 from reader.library.refresh import refresh_feeds  # noqa: E402
 from reader.library.store import Library  # noqa: E402
@@ -101,14 +102,6 @@ def _state(db: Path) -> tuple[dict[str, tuple[bool, bool]], dict[str, set[str]]]
         for item, change in conn.execute("SELECT item, change FROM sync_queue"):
             queued.setdefault(str(item), set()).add("star" if "star" in change else "read")
         return flags, queued
-    finally:
-        conn.close()
-
-
-def _integrity(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:
         conn.close()
 
@@ -174,7 +167,7 @@ def _trials(server: driver.Coldsweat, workdir: Path, trials: int, rng: random.Ra
             child.wait()
             killed += 1
             how = f"killed at {delay:.2f} s"
-        integrity = _integrity(db)
+        integrity = checks.integrity(db)
         problems = _check(db, server, wanted)
         if integrity != "ok":
             problems.append(f"integrity_check: {integrity}")
