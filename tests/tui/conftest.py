@@ -73,6 +73,17 @@ def library(paths: Paths):
     lib.close()
 
 
+def notified(app: BylineApp, text: str) -> bool:
+    """Whether a notification so far holds `text`."""
+    return any(text in n.message for n in app._notifications)
+
+
+async def settle(pilot) -> None:
+    """Let the app's workers finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def screen_text(app: BylineApp) -> str:
     """What the terminal shows, as plain text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -14,7 +14,7 @@ from reader.tui.screens.search import SearchScreen
 from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.status_bar import StatusBar
 
-from .conftest import article_ready, ferry_article, screen_text
+from .conftest import article_ready, ferry_article, notified, screen_text
 
 
 async def test_opens_the_article_with_header_quotes_and_speakers(make_app):
@@ -341,7 +341,7 @@ async def test_a_failing_url_target_is_a_notification(make_app, monkeypatch):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        assert any("http 404" in n.message for n in app._notifications)
+        assert notified(app, "http 404")
 
 
 async def test_escape_leaves_the_related_list_before_leaving_the_article(make_app):

@@ -13,7 +13,7 @@ from reader.library.store import NewEntry
 from reader.tui.player import play_target
 from reader.tui.screens.article import ArticleScreen
 
-from .conftest import article_ready, screen_text
+from .conftest import article_ready, notified, screen_text, settle
 from .test_browser import fake_browser, recorded, wait_for_record
 
 EPISODE = [Enclosure("https://pod.example/hh-12.mp3", "audio/mpeg", 48_200_000, 3130,
@@ -28,8 +28,7 @@ def _store(library, enclosures=EPISODE) -> None:
 
 
 async def _open(app, pilot) -> ArticleScreen:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press("enter")    # the source "All" …
     await pilot.pause()
     await pilot.press("enter")    # … its one article
@@ -88,7 +87,7 @@ async def test_an_article_without_enclosures_says_so(make_app, library, tmp_path
         assert not screen.query("#enclosures")
         await pilot.press("e")
         await pilot.pause()
-        assert any("has no enclosures" in n.message for n in app._notifications)
+        assert notified(app, "has no enclosures")
         assert recorded(player) is None
 
 

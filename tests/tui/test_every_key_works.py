@@ -21,7 +21,7 @@ from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.status_bar import StatusBar
 
-from .conftest import article_ready, ferry_article
+from .conftest import article_ready, ferry_article, notified
 
 
 def _calls(app, monkeypatch) -> dict[str, list[str]]:
@@ -60,7 +60,7 @@ async def test_o_y_and_Q_act_on_the_highlighted_row(make_app, library, monkeypat
         await pilot.press("q", "j", "o")    # the older one has no link: say so
         await pilot.pause()
         assert seen["browser"] == ["https://news.example/ferry"]
-        assert any("no web link" in n.message for n in app._notifications)
+        assert notified(app, "no web link")
 
 
 async def test_o_on_the_sources_pane_of_a_narrow_screen_says_why_not(make_app, library,
@@ -73,7 +73,7 @@ async def test_o_on_the_sources_pane_of_a_narrow_screen_says_why_not(make_app, l
         await pilot.press("o")
         await pilot.pause()
         assert seen["browser"] == []
-        assert any("highlight an article" in n.message for n in app._notifications)
+        assert notified(app, "highlight an article")
 
 
 async def test_help_pages_with_space_b_g_and_G(make_app):

@@ -9,7 +9,7 @@ from reader.library.store import NewEntry
 from reader.tui.screens.article import ArticleScreen
 from reader.tui.screens.library import LibraryScreen
 
-from .conftest import article_ready, screen_text
+from .conftest import article_ready, notified, screen_text, settle
 
 
 def _fill(library) -> None:
@@ -22,22 +22,13 @@ def _fill(library) -> None:
     library.set_read(library.entry_ids("all")[0], True)
 
 
-def _notified(app, text: str) -> bool:
-    return any(text in n.message for n in app._notifications)
-
-
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_saved_views_show_as_sources_with_counts(make_app, library):
     _fill(library)
     config = Config(views=[View("Climate, unread", "unread climate"),
                            View("Broken", "tag:")])
     app = make_app(config=config)
     async with app.run_test(size=(120, 30)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         text = screen_text(app)
         assert "⌕ Climate, unread  2/2" in text
         assert "⌕ Broken  bad filter" in text
@@ -51,7 +42,7 @@ async def test_saved_views_show_as_sources_with_counts(make_app, library):
         assert screen.source_key == "view:0" and screen.entries.count == 2
         assert "climate story 2" in screen_text(app) and "ferry story" not in screen_text(app)
         # a bad view's filter is a notification at start and in the status bar when chosen
-        assert any("[[views]] 'Broken'" in n.message for n in app._notifications)
+        assert notified(app, "[[views]] 'Broken'")
         await pilot.press("down")
         await pilot.pause()
         assert "bad filter: tag: needs a value" in screen_text(app)
@@ -93,7 +84,7 @@ async def test_the_live_filter_narrows_a_view_and_a_feed(make_app, library):
     _fill(library)
     app = make_app(config=Config(views=[View("Climate", "climate")]))
     async with app.run_test(size=(80, 24)) as pilot:   # narrow: one pane at a time
-        await _settle(pilot)
+        await settle(pilot)
         screen = app.screen
         await pilot.press("down", "down", "down", "down")
         await pilot.pause()
@@ -112,22 +103,22 @@ async def test_mark_all_read_with_undo_unread_only_and_sort(make_app, library):
     _fill(library)
     app = make_app(config=Config(views=[View("Climate", "climate")]))
     async with app.run_test(size=(120, 30)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         screen = app.screen
         await pilot.press("down", "down", "down", "down")   # the view "Climate"
         await pilot.pause()
         assert screen.source_key == "view:0"
         await pilot.press("A")
-        await _settle(pilot)
+        await settle(pilot)
         assert library.count("unread") == 2   # ferry and market stay unread
-        assert _notified(app, "Marked 2 articles read (u undoes it)")
+        assert notified(app, "Marked 2 articles read (u undoes it)")
         assert "⌕ Climate  3" in screen_text(app)
         await pilot.press("u")
-        await _settle(pilot)
-        assert library.count("unread") == 4 and _notified(app, "Marked 2 articles unread again")
+        await settle(pilot)
+        assert library.count("unread") == 4 and notified(app, "Marked 2 articles unread again")
         await pilot.press("u")
-        await _settle(pilot)
-        assert _notified(app, "Nothing to undo")
+        await settle(pilot)
+        assert notified(app, "Nothing to undo")
         # unread only: the story read at the start leaves the list
         await pilot.press("U")
         await pilot.pause()
@@ -147,6 +138,6 @@ async def test_mark_all_read_with_undo_unread_only_and_sort(make_app, library):
         await pilot.press("f", *"market", "enter")
         await pilot.pause()
         await pilot.press("A")
-        await _settle(pilot)
+        await settle(pilot)
         assert [r.title for r in library.entries("unread", limit=10)] == [
             "climate story 2", "ferry story 1", "climate story 0"]

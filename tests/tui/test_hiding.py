@@ -5,16 +5,7 @@ from __future__ import annotations
 
 from reader.config import parse_config
 
-from .conftest import screen_text
-
-
-def _notified(app, text: str) -> bool:
-    return any(text in n.message for n in app._notifications)
-
-
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from .conftest import notified, screen_text, settle
 
 
 async def test_refresh_hides_and_h_brings_back(make_app, library, feed_server):
@@ -24,11 +15,11 @@ async def test_refresh_hides_and_h_brings_back(make_app, library, feed_server):
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         await pilot.press("R")
-        await _settle(pilot)
+        await settle(pilot)
         screen = app.screen
         assert screen.entries.count == 1 and "First story" in screen_text(app)
         assert "Second story" not in screen_text(app)
-        assert _notified(app, "2 new articles (1 hidden by rules)")
+        assert notified(app, "2 new articles (1 hidden by rules)")
         assert "Hidden  1" in screen_text(app)
         keys = [row.key for row in screen.sources]
         await pilot.press(*["down"] * keys.index("hidden"))
@@ -36,13 +27,13 @@ async def test_refresh_hides_and_h_brings_back(make_app, library, feed_server):
         assert screen.source_key == "hidden" and screen.entries.count == 1
         assert "Second story" in screen_text(app)
         await pilot.press("tab", "H")   # into the list; unhide
-        await _settle(pilot)
-        assert _notified(app, "Shown again")
+        await settle(pilot)
+        assert notified(app, "Shown again")
         assert library.count("all") == 2 and library.count("hidden") == 0
         assert "Hidden  1" not in screen_text(app)
         await pilot.press("home")
         await pilot.pause()
         await pilot.press("tab", "H")   # hide the newest by hand
-        await _settle(pilot)
-        assert _notified(app, "Hidden (see Hidden)") and library.count("hidden") == 1
+        await settle(pilot)
+        assert notified(app, "Hidden (see Hidden)") and library.count("hidden") == 1
         assert screen.entries.count == 1

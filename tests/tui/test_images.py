@@ -12,7 +12,7 @@ from textual.widgets import Static
 from reader.library.store import NewEntry
 from reader.sources.images import image_path
 
-from .conftest import screen_text
+from .conftest import notified, screen_text
 from .test_enclosures import _open
 
 HTML = ('<p>The ferry ran late again.</p>'
@@ -56,7 +56,7 @@ async def test_an_article_without_images_says_so(make_app, library):
         await pilot.press("i")
         await pilot.pause()
         assert not screen.query("#images")
-        assert any("has no images" in n.message for n in app._notifications)
+        assert notified(app, "has no images")
 
 
 def test_only_terminals_known_to_draw_images_are_asked():

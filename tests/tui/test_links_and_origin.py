@@ -12,7 +12,7 @@ from reader.tui.screens.article import ArticleScreen
 from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.status_bar import StatusBar
 
-from .conftest import article_ready, ferry_article, screen_text
+from .conftest import article_ready, ferry_article, notified, screen_text
 
 LINKED = "The board put the new timetable online, with the fare table beside it."
 
@@ -78,7 +78,7 @@ async def test_tab_chooses_a_link_o_y_and_enter_act_on_it(make_app, monkeypatch)
                         "open": ["https://board.example/fares"]}
         await pilot.press("tab")                    # past the last one: said, not wrapped
         assert body.current_link == 2
-        assert any("No more links" in n.message for n in app._notifications)
+        assert notified(app, "No more links")
         await pilot.press("shift+tab")
         assert body.current_link == 1
         await pilot.press("escape")                 # Escape lets the link go, not the article

@@ -9,16 +9,7 @@ from reader.config import Command, Config
 from reader.library.store import NewEntry
 from reader.tui.screens.article import ArticleScreen
 
-from .conftest import article_ready
-
-
-def _notified(app, text: str) -> bool:
-    return any(text in n.message for n in app._notifications)
-
-
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from .conftest import article_ready, notified, settle
 
 
 async def test_pipe_from_the_list_and_the_article(make_app, library):
@@ -34,15 +25,15 @@ async def test_pipe_from_the_list_and_the_article(make_app, library):
         await pilot.press("tab", "vertical_line")
         await pilot.pause()
         await pilot.press(*"later", "enter")
-        await _settle(pilot)
-        assert _notified(app, "later: saved https://harbour.example/tides [b]x")
+        await settle(pilot)
+        assert notified(app, "later: saved https://harbour.example/tides [b]x")
         await pilot.press("enter")
         await article_ready(pilot)
         assert isinstance(app.screen, ArticleScreen)
         await pilot.press("vertical_line")
         await pilot.pause()
         await pilot.press(*"broken", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         errors = [n for n in app._notifications if n.severity == "error"]
         assert [n.message for n in errors] == ["broken failed (exit status 1): no room"]
         assert isinstance(app.screen, ArticleScreen)
@@ -56,4 +47,4 @@ async def test_no_commands_says_how_to_add_one(make_app, library):
         await pilot.pause()
         await pilot.press("tab", "vertical_line")
         await pilot.pause()
-        assert _notified(app, "No commands yet: add [commands] to config.toml")
+        assert notified(app, "No commands yet: add [commands] to config.toml")

@@ -13,7 +13,7 @@ from reader.tui.screens.article import ArticleScreen
 from reader.tui.screens.library import LibraryScreen
 from reader.tui.screens.search import SearchScreen
 
-from .conftest import article_ready, ferry_article, screen_text
+from .conftest import article_ready, ferry_article, screen_text, settle
 
 
 def _fill(library) -> None:
@@ -30,8 +30,7 @@ def _fill(library) -> None:
 
 
 async def _results(pilot) -> list[str]:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     listing = pilot.app.screen.query_one("#search-results", OptionList)
     return [str(listing.get_option_at_index(i).prompt).split("\n")[0]
             for i in range(listing.option_count)]
