@@ -21,25 +21,28 @@ class OpenArticles(Message):
         self.quote = quote
 
 
-class OpenLink(Message):
+class LinkMessage(Message):
+    """A request about one link, `url` (the app checks it again)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+
+
+class OpenLink(LinkMessage):
     """Fetch an http(s) page or feed, keep it under Local files and open it."""
 
-    def __init__(self, url: str) -> None:
-        super().__init__()
-        self.url = url
+
+class OpenInBrowser(LinkMessage):
+    """Open a link in the browser."""
 
 
-class OpenInBrowser(Message):
-    """Open a link in the browser (checked again by the app)."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__()
-        self.url = url
+class CopyLink(LinkMessage):
+    """Copy a link and say how it was copied."""
 
 
-class PlayMedia(Message):
-    """Play enclosure `number` of entry `entry_id`: its download if there is one, else its
-    URL (checked by the player)."""
+class EnclosureMessage(Message):
+    """A request about enclosure `number` of entry `entry_id`."""
 
     def __init__(self, entry_id: int, number: int) -> None:
         super().__init__()
@@ -47,21 +50,13 @@ class PlayMedia(Message):
         self.number = number
 
 
-class DownloadMedia(Message):
-    """Download enclosure `number` of entry `entry_id` to the downloads folder."""
-
-    def __init__(self, entry_id: int, number: int) -> None:
-        super().__init__()
-        self.entry_id = entry_id
-        self.number = number
+class PlayMedia(EnclosureMessage):
+    """Play the enclosure: its download if there is one, else its URL (checked by the
+    player)."""
 
 
-class CopyLink(Message):
-    """Copy a link (checked again by the app) and say how it was copied."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__()
-        self.url = url
+class DownloadMedia(EnclosureMessage):
+    """Download the enclosure to the downloads folder."""
 
 
 class SearchLibrary(Message):
