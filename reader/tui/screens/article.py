@@ -158,8 +158,7 @@ class ArticleScreen(Screen[None]):
 
     @property
     def body(self) -> ArticleBody | None:
-        found = self.query("#body").results(ArticleBody)
-        return next(iter(found), None)
+        return self.query_one_optional("#body", ArticleBody)
 
     def _ensure_full_layout(self) -> ArticleBody | None:
         body = self.body
@@ -386,8 +385,7 @@ class ArticleScreen(Screen[None]):
     # -- related links ----------------------------------------------------------------------
 
     def action_related(self) -> None:
-        found = self.query("#related").results(Collapsible)
-        related = next(iter(found), None)
+        related = self.query_one_optional("#related", Collapsible)
         if related is None:
             self.notify("No related links", timeout=2)
             return
@@ -416,8 +414,7 @@ class ArticleScreen(Screen[None]):
 
     def action_enclosures(self) -> None:
         """Move into the enclosure list (unfolding it), or back to the text."""
-        found = self.query("#enclosures").results(Collapsible)
-        enclosures = next(iter(found), None)
+        enclosures = self.query_one_optional("#enclosures", Collapsible)
         if enclosures is None:
             self.notify("This article has no enclosures", timeout=2)
             return
@@ -436,7 +433,7 @@ class ArticleScreen(Screen[None]):
         article = self.article
         if article is None or not article.enclosures:
             return None
-        listing = next(iter(self.query("#enclosure-list").results(OptionList)), None)
+        listing = self.query_one_optional("#enclosure-list", OptionList)
         index = listing.highlighted if listing is not None else None
         return index if index is not None and index < len(article.enclosures) else 0
 

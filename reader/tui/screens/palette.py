@@ -18,7 +18,7 @@ class Palette(CommandPalette):
     ]
 
     def on_mount(self) -> None:
-        box = next(iter(self.query(CommandInput)), None)
+        box = self.query_one_optional(CommandInput)
         if box is None:   # opened while the app was closing: nothing was composed
             return
         typing = box.check_consume_key
