@@ -191,7 +191,6 @@ class LibraryScreen(Screen[None]):
         if row.key.startswith("view:"):
             counted = self.view_counts.get(row.key, ())
             counts = "  bad filter" if counted is None else counts if counted else "  …"
-        failing = row.key in self.problems or counts == "  bad filter"
         mark = "  ⚠" if row.key in self.problems else ""
         room = max(4, width - cell_len(counts + mark))
         prompt = Content(label)
@@ -201,7 +200,7 @@ class LibraryScreen(Screen[None]):
             prompt = prompt.stylize("dim", 0, 1)
         prompt = prompt.append(
             Content(counts).stylize("bold red" if counts == "  bad filter" else "dim"))
-        if failing:
+        if mark:
             prompt = prompt.append(Content(mark).stylize("bold red"))
         return prompt.stylize("bold") if row.unread else prompt
 
@@ -219,8 +218,9 @@ class LibraryScreen(Screen[None]):
     def _views_counted(self, counts: dict[str, tuple[int, int] | None]) -> None:
         self.view_counts = counts
         for row in self.sources:
-            if counts.get(row.key):
-                row.unread, row.total = counts[row.key] or (0, 0)
+            counted = counts.get(row.key)
+            if counted:
+                row.unread, row.total = counted
         self._render_sources()
 
     def listing(self, key: str | None = None) -> Listing:
