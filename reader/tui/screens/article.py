@@ -494,19 +494,23 @@ class ArticleScreen(Screen[None]):
         self.page.scroll_home(animate=False)
         self._update_status()
 
-    def action_browser(self) -> None:
+    def _link_or_article(self, missing: str) -> str | None:
+        """The link chosen with Tab, else the article's own http(s) link; else None, and
+        `missing` said."""
         url = self._chosen_link() or safe_url(self.article.url if self.article else None)
         if url is None:
-            self.notify("This article has no web link (only http/https links open)", timeout=3)
-            return
-        self.app.post_message(OpenInBrowser(url))
+            self.notify(missing, timeout=3)
+        return url
+
+    def action_browser(self) -> None:
+        url = self._link_or_article("This article has no web link (only http/https links open)")
+        if url is not None:
+            self.app.post_message(OpenInBrowser(url))
 
     def action_copy_link(self) -> None:
-        url = self._chosen_link() or safe_url(self.article.url if self.article else None)
-        if url is None:
-            self.notify("This article has no web link to copy", timeout=3)
-            return
-        self.app.post_message(CopyLink(url))
+        url = self._link_or_article("This article has no web link to copy")
+        if url is not None:
+            self.app.post_message(CopyLink(url))
 
     def action_star(self) -> None:
         self.app.post_message(ToggleFlag(self.entry_id, "starred"))

@@ -427,25 +427,26 @@ class LibraryScreen(Screen[None]):
             return None
         return row
 
-    def action_browser(self) -> None:
+    def _chosen_link(self, missing: str) -> str | None:
+        """The http(s) link of the highlighted article; else None, and `missing` (or why
+        no article is chosen) said."""
         row = self._chosen_row()
         if row is None:
-            return
+            return None
         url = safe_url(row.url)
         if url is None:
-            self.notify("This article has no web link (only http/https links open)", timeout=3)
-            return
-        self.app.post_message(OpenInBrowser(url))
+            self.notify(missing, timeout=3)
+        return url
+
+    def action_browser(self) -> None:
+        url = self._chosen_link("This article has no web link (only http/https links open)")
+        if url is not None:
+            self.app.post_message(OpenInBrowser(url))
 
     def action_copy_link(self) -> None:
-        row = self._chosen_row()
-        if row is None:
-            return
-        url = safe_url(row.url)
-        if url is None:
-            self.notify("This article has no web link to copy", timeout=3)
-            return
-        self.app.post_message(CopyLink(url))
+        url = self._chosen_link("This article has no web link to copy")
+        if url is not None:
+            self.app.post_message(CopyLink(url))
 
     def action_quotes(self) -> None:
         row = self._chosen_row()
