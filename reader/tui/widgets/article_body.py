@@ -140,12 +140,12 @@ class ArticleBody(Widget):
     def watch_raw(self) -> None:
         self.relayout()
 
+    # The cache keys hold the current quote and link of each line: a change redraws, and the
+    # lines it does not touch keep their strips.
     def watch_current_quote(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     def watch_current_link(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
