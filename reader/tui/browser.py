@@ -44,9 +44,14 @@ class Browser:
         checked = safe_url(url)
         if checked is None:
             raise ValueError("only http(s) URLs are opened")
-        if any("%s" in arg for arg in self.program[1:]):
-            return [self.program[0], *(arg.replace("%s", checked) for arg in self.program[1:])]
-        return [*self.program, checked]
+        return with_target(self.program, checked)
+
+
+def with_target(program: list[str], target: str) -> list[str]:
+    """`program` with `%s` in its arguments replaced by `target`, else `target` appended."""
+    if any("%s" in arg for arg in program[1:]):
+        return [program[0], *(arg.replace("%s", target) for arg in program[1:])]
+    return [*program, target]
 
 
 def is_terminal_browser(program: str) -> bool:

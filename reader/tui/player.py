@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.sanitize import safe_url
+from reader.tui.browser import with_target
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,7 @@ class Player:
 
     def argv(self, checked: str) -> list[str]:
         """The command line for a target `checked` by `play_target`."""
-        if any("%s" in arg for arg in self.program[1:]):
-            return [self.program[0], *(arg.replace("%s", checked) for arg in self.program[1:])]
-        return [*self.program, checked]
+        return with_target(self.program, checked)
 
 
 def play_target(target: str) -> str:
