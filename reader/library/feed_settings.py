@@ -10,13 +10,11 @@ that fails is that feed's error (the feed is not fetched), in one line.
 from __future__ import annotations
 
 import base64
-import os
-import subprocess
 from collections.abc import Mapping
 from typing import Any
 
 from reader.config import FeedSettings
-from reader.errors import BylineError
+from reader.password import password_from_command
 
 COMMAND_TIMEOUT = 30.0
 
@@ -27,32 +25,11 @@ def request_headers(settings: FeedSettings) -> dict[str, str]:
     if settings.user_agent:
         headers["User-Agent"] = settings.user_agent
     if settings.username:
-        password = settings.password or _password_from(settings.password_command)
+        password = settings.password or password_from_command(
+            settings.password_command, label="password_command", timeout=COMMAND_TIMEOUT)
         token = base64.b64encode(f"{settings.username}:{password}".encode()).decode("ascii")
         headers["Authorization"] = f"Basic {token}"
     return headers
-
-
-def _password_from(argv: tuple[str, ...]) -> str:
-    """The first line the config's password command prints (its output is never repeated)."""
-    name = os.path.basename(argv[0])[:40]
-    try:
-        done = subprocess.run([*argv], shell=False, stdin=subprocess.DEVNULL,
-                              capture_output=True, timeout=COMMAND_TIMEOUT, check=False)
-    except FileNotFoundError:
-        raise BylineError(f"password_command {name!r} was not found") from None
-    except subprocess.TimeoutExpired:
-        raise BylineError(f"password_command {name!r} gave no answer in "
-                          f"{COMMAND_TIMEOUT:g} s") from None
-    except OSError as exc:
-        raise BylineError(f"password_command {name!r} could not run "
-                          f"({type(exc).__name__})") from None
-    if done.returncode != 0:
-        raise BylineError(f"password_command {name!r} failed (exit status {done.returncode})")
-    first = done.stdout.decode("utf-8", "replace").split("\n", 1)[0].rstrip("\r")
-    if not first:
-        raise BylineError(f"password_command {name!r} printed no password")
-    return first
 
 
 def merged_rules(extra: Mapping[str, Any] | None,

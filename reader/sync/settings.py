@@ -8,11 +8,11 @@ written anywhere: not in the library, not in a message, not in a log.
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 
 from reader.config import Config
 from reader.errors import BylineError
+from reader.password import password_from_command
 
 DEFAULT_PASSWORD_ENV = "BYLINE_SYNC_PASSWORD"
 COMMAND_TIMEOUT = 60.0
@@ -63,29 +63,10 @@ class SyncSettings:
     def password(self) -> Secret:
         """Run `password_command` (first line of its output) or read `password_env`."""
         if self.password_command:
-            return _from_command(self.password_command)
+            return Secret(password_from_command(
+                self.password_command, label="sync: password_command", timeout=COMMAND_TIMEOUT))
         value = os.environ.get(self.password_env)
         if not value:
             raise BylineError(f"sync: no password: set the environment variable "
                               f"{self.password_env} or give [sync] a password_command")
         return Secret(value)
-
-
-def _from_command(argv: tuple[str, ...]) -> Secret:
-    name = os.path.basename(argv[0])
-    try:
-        done = subprocess.run([*argv], shell=False, stdin=subprocess.DEVNULL,
-                              capture_output=True, timeout=COMMAND_TIMEOUT, check=False)
-    except FileNotFoundError:
-        raise BylineError(f"sync: password_command {name!r} was not found") from None
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise BylineError(f"sync: password_command {name!r} could not run "
-                          f"({type(exc).__name__})") from None
-    if done.returncode != 0:
-        # Its output is not repeated: it could hold the secret.
-        raise BylineError(f"sync: password_command {name!r} failed (exit status "
-                          f"{done.returncode})")
-    first = done.stdout.decode("utf-8", "replace").split("\n", 1)[0].rstrip("\r")
-    if not first:
-        raise BylineError(f"sync: password_command {name!r} printed no password")
-    return Secret(first)

@@ -47,8 +47,8 @@ REVIEWED_PROGRAMS = {
     ("reader/tui/clipboard.py", "copy_with"): "url",
     ("reader/tui/clipboard.py", "_tmux_clipboard"): "url",
     ("reader/commands/pager.py", "page"): "text",
-    ("reader/sync/settings.py", "_from_command"): "nothing",
-    ("reader/library/feed_settings.py", "_password_from"): "nothing",  # [[feed]] password
+    # `[sync]` and `[[feed]]` password_command (checked by `reader.config`)
+    ("reader/password.py", "password_from_command"): "nothing",
     # `[commands]` (checked by `reader.config`): a checked URL, or cleaned article text
     ("reader/render/pipe.py", "pipe_article"): "url",
 }
