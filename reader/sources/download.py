@@ -25,12 +25,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from reader.errors import BylineError, brief
-from reader.sanitize import safe_url
+from reader.sanitize import resolved_url, safe_url
 from reader.sources.enclosures import human_size, mime_type
 from reader.sources.http import USER_AGENT
 from reader.sources.trust import trust_store
@@ -200,13 +200,11 @@ def _open_response(http: httpx.Client, url: str,
         if response.status_code in (301, 302, 303, 307, 308) and "location" in \
                 response.headers:
             response.close()
-            try:
-                following = urljoin(current, response.headers["location"])
-            except ValueError:
-                following = ""
-            if safe_url(following) is None:
+            location = response.headers["location"]
+            following = resolved_url(location, current)
+            if following is None:
                 raise DownloadError(f"not downloaded: redirected to a non-http(s) URL "
-                                    f"({following[:80]!r})")
+                                    f"({location[:80]!r})")
             if current.startswith("https:") and following.startswith("http:"):
                 raise DownloadError("not downloaded: redirected from https to http")
             current = following
