@@ -3,11 +3,13 @@ progress bar on a terminal; an interrupted download resumes when the command is 
 
 from __future__ import annotations
 
-import sys
+import contextlib
 from argparse import Namespace
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from reader.commands.progress import terminal_bar
 from reader.errors import BylineError
 
 if TYPE_CHECKING:
@@ -43,7 +45,7 @@ def run(args: Namespace, ctx: Context) -> int:
     enclosure = enclosures[args.enclosure - 1]
     folder = downloads_folder(ctx, config.downloads, args.to)
     name = file_name(title, enclosure.url, enclosure.type)
-    with _ProgressBar(name) as progress:
+    with _progress_bar(name) as progress:
         done = download(enclosure.url, folder, name, expected_type=enclosure.type,
                         max_bytes=(args.max_mb or config.download_max_mb) * 1_000_000,
                         progress=progress)
@@ -61,38 +63,11 @@ def downloads_folder(ctx: Context, configured: str | None, given: str | None) ->
     return Path(chosen).expanduser() if chosen else ctx.paths.downloads_dir
 
 
-class _ProgressBar:
-    """A Rich progress bar (bytes, speed, time left) on stderr when it is a terminal."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._bar: Any = None
-
-    def __enter__(self) -> Progress | None:
-        if not sys.stderr.isatty():
-            return None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
-
-        self._bar = bar = Progress(
-            TextColumn(self.name[:40], markup=False), BarColumn(), DownloadColumn(),
-            TransferSpeedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
-            transient=True)
-        bar.start()
-        task = bar.add_task("", total=None)
-
-        def update(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
+@contextlib.contextmanager
+def _progress_bar(name: str) -> Iterator[Progress | None]:
+    """Bytes, speed and time left of the download on a terminal; else None."""
+    with terminal_bar(lambda rp: (
+            rp.TextColumn(name[:40], markup=False), rp.BarColumn(), rp.DownloadColumn(),
+            rp.TransferSpeedColumn(), rp.TimeRemainingColumn())) as update:
+        yield None if update is None else lambda done, total: update(
+            completed=done, total=total)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from argparse import Namespace
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
+from reader.commands.progress import terminal_bar
 from reader.errors import BylineError
 
 if TYPE_CHECKING:
@@ -40,7 +43,7 @@ def run(args: Namespace, ctx: Context) -> int:
             print("No subscriptions yet: byline add URL, or byline import FILE",
                   file=sys.stderr)
             return 0
-        with _ProgressBar() as progress:
+        with progress_bar() as progress:
             summary = asyncio.run(refresh_feeds(library, full=args.full,
                                                 only=args.feeds or None,
                                                 progress=progress, workers=workers,
@@ -125,37 +128,12 @@ def _retain(ctx: Context, config: Config) -> None:
               f"{'s' if result.deleted != 1 else ''} deleted")
 
 
-class _ProgressBar:
-    """A Rich progress bar on stderr when it is a terminal; otherwise no callback at all."""
-
-    def __init__(self, verb: str = "Refreshing") -> None:
-        self._bar: Any = None
-        self._verb = verb
-
-    def __enter__(self) -> Progress | None:
-        if not sys.stderr.isatty():
-            return None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self._bar = bar = Progress(
-            TextColumn(self._verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("{task.description}", markup=False),  # feed titles are untrusted
-            console=Console(stderr=True), transient=True)
-        bar.start()
-        task = bar.add_task("", total=None)
-
-        def update(done: int, total: int, label: str) -> None:
-            bar.update(task, completed=done, total=total, description=label[:60])
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
+@contextlib.contextmanager
+def progress_bar(verb: str = "Refreshing") -> Iterator[Progress | None]:
+    """Feeds done of all and the one at hand (refresh, sync) on a terminal; else None."""
+    with terminal_bar(lambda rp: (
+            rp.TextColumn(verb), rp.BarColumn(), rp.MofNCompleteColumn(),
+            rp.TimeElapsedColumn(),
+            rp.TextColumn("{task.description}", markup=False))) as update:  # titles: untrusted
+        yield None if update is None else lambda done, total, label: update(
+            completed=done, total=total, description=label[:60])

@@ -36,7 +36,7 @@ def run(args: Namespace, ctx: Context) -> int:
 
     config = load_config(ctx.paths)
     settings = settings_of(config, ctx)
-    from reader.commands.refresh import _ProgressBar
+    from reader.commands.refresh import progress_bar
     from reader.commands.subscriptions import open_library
     from reader.sync.engine import open_backend, sync
 
@@ -45,7 +45,7 @@ def run(args: Namespace, ctx: Context) -> int:
     try:
         if args.check:
             return _check(settings, backend, library)
-        with _ProgressBar("Syncing") as progress:
+        with progress_bar("Syncing") as progress:
             summary = sync(library, settings, backend, progress=progress, hide=config.hide)
             if args.full:
                 import asyncio

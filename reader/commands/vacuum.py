@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import sys
+import contextlib
 from argparse import Namespace
+from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from reader.commands.progress import terminal_bar
 
 if TYPE_CHECKING:
     from reader.context import Context
@@ -26,8 +30,8 @@ def run(args: Namespace, ctx: Context) -> int:
             print(f"Retention ({policy.describe()}; starred and marked-unread articles kept): "
                   f"{result.deleted} article{'s' if result.deleted != 1 else ''} deleted in "
                   f"{result.seconds:.1f} s")
-        with _Bar("Vacuum") as bar:
-            sizes = vacuum(library, progress=bar.phase if bar.active else None)
+        with _vacuum_bar() as progress:
+            sizes = vacuum(library, progress=progress)
     finally:
         library.close()
     print(f"Library {ctx.paths.library_file}: {_size(sizes.before)} before, "
@@ -39,8 +43,10 @@ def apply_retention(library: Library, policy: Any) -> Any:
     """Apply `policy` with a progress bar on a terminal (also after `byline refresh`)."""
     from reader.library import retention
 
-    with _Bar("Retention") as bar:
-        return retention.apply(library, policy, progress=bar.count if bar.active else None)
+    with terminal_bar(_columns("Retention"), total=1.0) as update:
+        count = None if update is None else lambda done, total: update(
+            completed=done, total=max(total, 1), description=f"{done:,}/{total:,} articles")
+        return retention.apply(library, policy, progress=count)
 
 
 def _size(n: int) -> str:
@@ -51,34 +57,14 @@ def _size(n: int) -> str:
     return str(n)
 
 
-class _Bar:
-    """A Rich progress bar on stderr when it is a terminal (nothing otherwise)."""
+@contextlib.contextmanager
+def _vacuum_bar() -> Iterator[Callable[[str, float], None] | None]:
+    """The vacuum's phases (a name and the fraction done) on a terminal; else None."""
+    with terminal_bar(_columns("Vacuum"), total=1.0) as update:
+        yield None if update is None else lambda name, fraction: update(
+            completed=fraction, total=1.0, description=name)
 
-    def __init__(self, title: str) -> None:
-        self.title = title
-        self.active = sys.stderr.isatty()
-        self._bar: Any = None
-        self._task: Any = None
 
-    def __enter__(self) -> _Bar:
-        if self.active:
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
-
-            self._bar = Progress(TextColumn(self.title), BarColumn(), TaskProgressColumn(),
-                                 TextColumn("{task.description}", markup=False),
-                                 console=Console(stderr=True), transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("", total=1.0)
-        return self
-
-    def phase(self, name: str, fraction: float) -> None:
-        self._bar.update(self._task, completed=fraction, total=1.0, description=name)
-
-    def count(self, done: int, total: int) -> None:
-        self._bar.update(self._task, completed=done, total=max(total, 1),
-                         description=f"{done:,}/{total:,} articles")
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
+def _columns(title: str) -> Callable[[ModuleType], tuple[Any, ...]]:
+    return lambda rp: (rp.TextColumn(title), rp.BarColumn(), rp.TaskProgressColumn(),
+                       rp.TextColumn("{task.description}", markup=False))
