@@ -49,23 +49,6 @@ def test_a_view_with_control_bytes_is_reported_cleanly(byline: Run, tmp_path) ->
     assert_clean_bytes(unknown.stderr)
 
 
-@pytest.mark.parametrize(("rule", "reason"), [
-    ('title = "\\u001b[31m(("', "title: bad regular expression '[31m(('"),
-    ('"\\u001b]0;x\\u0007field" = "a"', "unknown field ']0;xfield'"),
-    ('title = ""', "title must be a regular expression of 1 to 500 characters"),
-    ('author = ["a"]', "author must be a regular expression"),
-])
-def test_bad_kill_rules_are_one_clean_line(byline: Run, tmp_path, rule: str,
-                                           reason: str) -> None:
-    data = tmp_path / "byline-data"
-    data.mkdir()
-    (data / "config.toml").write_text(f"[[hide]]\n{rule}\n", encoding="utf-8")
-    for args in (("refresh",), ("--check-config",), ("add", "http://127.0.0.1:9/feed")):
-        done = byline(*args)
-        assert_one_line_error(done, reason, "[hide] number 1")
-        assert_clean_bytes(done.stderr)
-
-
 def test_macro_output_with_control_bytes_is_shown_clean(byline: Run, tmp_path) -> None:
     import json
     import sys
@@ -90,32 +73,41 @@ def test_macro_output_with_control_bytes_is_shown_clean(byline: Run, tmp_path) -
     assert_clean_bytes(done.stderr)
 
 
-@pytest.mark.parametrize(("table", "reason"), [
-    ('evil = "rm -rf /"', "'evil' must be a command list"),
-    ('"\\u001b[2Jx" = { run = ["a"], send = "\\u001b]0;" }', "'[2Jx': send must be url"),
-])
-def test_bad_commands_are_one_clean_line(byline: Run, tmp_path, table: str,
-                                         reason: str) -> None:
-    data = tmp_path / "byline-data"
-    data.mkdir()
-    (data / "config.toml").write_text(f"[commands]\n{table}\n", encoding="utf-8")
-    for args in (("pipe", "1", "evil"), ("--check-config",)):
-        done = byline(*args)
-        assert_one_line_error(done, reason, "[commands]")
-        assert_clean_bytes(done.stderr)
+# Every place that reads the config reports a bad table in the same clean line.
+_CONFIG_READERS = (("refresh",), ("--check-config",), ("add", "http://127.0.0.1:9/feed"))
+_PIPE_READERS = (("pipe", "1", "evil"), ("--check-config",))
 
 
-@pytest.mark.parametrize(("table", "reason"), [
-    ('url = "https://x.example/f"\nuser_agent = "a\\r\\nX-Evil: 1"', "one line of printable"),
-    ('url = "javascript:alert(1)"', 'needs url = "https://'),
-    ('url = "https://x.example/f"\n"\\u001b[2Jkey" = 1', "unknown key '[2Jkey'"),
+@pytest.mark.parametrize(("config", "reason", "where", "commands"), [
+    # [[hide]] kill rules
+    ('[[hide]]\ntitle = "\\u001b[31m(("', "title: bad regular expression '[31m(('",
+     "[hide] number 1", _CONFIG_READERS),
+    ('[[hide]]\n"\\u001b]0;x\\u0007field" = "a"', "unknown field ']0;xfield'",
+     "[hide] number 1", _CONFIG_READERS),
+    ('[[hide]]\ntitle = ""', "title must be a regular expression of 1 to 500 characters",
+     "[hide] number 1", _CONFIG_READERS),
+    ('[[hide]]\nauthor = ["a"]', "author must be a regular expression", "[hide] number 1",
+     _CONFIG_READERS),
+    # [commands]
+    ('[commands]\nevil = "rm -rf /"', "'evil' must be a command list", "[commands]",
+     _PIPE_READERS),
+    ('[commands]\n"\\u001b[2Jx" = { run = ["a"], send = "\\u001b]0;" }',
+     "'[2Jx': send must be url", "[commands]", _PIPE_READERS),
+    # [[feed]] settings
+    ('[[feed]]\nurl = "https://x.example/f"\nuser_agent = "a\\r\\nX-Evil: 1"',
+     "one line of printable", "[feed] number 1", _CONFIG_READERS),
+    ('[[feed]]\nurl = "javascript:alert(1)"', 'needs url = "https://', "[feed] number 1",
+     _CONFIG_READERS),
+    ('[[feed]]\nurl = "https://x.example/f"\n"\\u001b[2Jkey" = 1', "unknown key '[2Jkey'",
+     "[feed] number 1", _CONFIG_READERS),
 ])
-def test_bad_feed_settings_are_one_clean_line(byline: Run, tmp_path, table: str,
-                                              reason: str) -> None:
+def test_bad_config_tables_are_one_clean_line(byline: Run, tmp_path, config: str, reason: str,
+                                              where: str,
+                                              commands: tuple[tuple[str, ...], ...]) -> None:
     data = tmp_path / "byline-data"
     data.mkdir()
-    (data / "config.toml").write_text(f"[[feed]]\n{table}\n", encoding="utf-8")
-    for args in (("refresh",), ("--check-config",), ("add", "http://127.0.0.1:9/feed")):
+    (data / "config.toml").write_text(f"{config}\n", encoding="utf-8")
+    for args in commands:
         done = byline(*args)
-        assert_one_line_error(done, reason, "[feed] number 1")
+        assert_one_line_error(done, reason, where)
         assert_clean_bytes(done.stderr)
