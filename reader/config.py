@@ -91,6 +91,13 @@ def _key_table(value: Any) -> dict[str, str]:
     return dict(value)
 
 
+def _is_argv(value: Any) -> bool:
+    """A program and its arguments as config.toml gives them: a non-empty list of strings,
+    the first not blank (run without a shell)."""
+    return isinstance(value, list) and bool(value) and \
+        all(isinstance(word, str) for word in value) and bool(value[0].strip())
+
+
 def _command(value: Any) -> list[str]:
     if isinstance(value, str):
         value = value.split()
@@ -171,8 +178,7 @@ def _sync(value: Any) -> dict[str, Any]:
     if not value.get("user"):
         raise ValueError("user must name the account on the server")
     command = value.get("password_command")
-    if command is not None and (not isinstance(command, list) or not command
-                                or not all(isinstance(w, str) and w for w in command)):
+    if command is not None and not _is_argv(command):
         raise ValueError('password_command must be a list of words, e.g. ["pass", "show", "rss"]')
     if command is not None and "password_env" in value:
         raise ValueError("takes password_command or password_env, not both")
@@ -254,8 +260,7 @@ def _commands(value: Any) -> dict[str, Command]:
             if send not in SENDS:
                 raise ValueError(f"{shown!r}: send must be {', '.join(SENDS)}")
             spec = spec.get("run")
-        if not isinstance(spec, list) or not spec or not all(isinstance(a, str) for a in spec) \
-                or not spec[0].strip():
+        if not _is_argv(spec):
             raise ValueError(f"{shown!r} must be a command list: [\"program\", \"argument\"]")
         commands[name] = Command(shown, tuple(spec), send)
     return commands
@@ -306,8 +311,7 @@ def _feed_settings(value: Any) -> dict[str, FeedSettings]:
         if not isinstance(table.get("full", False), bool):
             raise ValueError(f"{where}: full must be true or false")
         command = table.get("password_command", [])
-        if not isinstance(command, list) or not all(isinstance(a, str) for a in command) \
-                or (command and not command[0].strip()):
+        if command != [] and not _is_argv(command):
             raise ValueError(f'{where}: password_command must be a list of words, e.g. '
                              '["pass", "show", "feeds/harbour"]')
         secret = bool(table.get("password")) + bool(command)
