@@ -56,6 +56,11 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
+    @property
+    def feed_rules(self) -> dict[str, dict[str, Any]]:
+        """Each feed's own cleaning rules (`[feed.rules]`) by its URL, where it has some."""
+        return {url: settings.rules for url, settings in self.feed.items() if settings.rules}
+
 
 @dataclass(frozen=True)
 class Setting:

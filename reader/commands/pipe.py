@@ -18,13 +18,16 @@ def run(args: Namespace, ctx: Context) -> int:
     from reader.render.pipe import pipe_article
     from reader.sanitize import clean_line
 
-    commands = load_config(ctx.paths).commands
+    config = load_config(ctx.paths)
+    commands = config.commands
     command = commands.get(args.name)
     if command is None:
         known = ", ".join(sorted(clean_line(n)[:40] for n in commands)) or \
             "none: add [commands] to config.toml"
         raise BylineError(f"no command named {clean_line(args.name)[:40]!r} (commands: {known})")
     library = open_library(ctx)
+    library.extra_rules = config.rules or None   # the article as the reader cleans it
+    library.feed_rules = config.feed_rules
     try:
         entry_id = library.find(args.entry)
         if entry_id is None:

@@ -45,7 +45,7 @@ def _from_library(ctx: Context, target: str) -> tuple[Article, str] | None:
 
         config = load_config(ctx.paths)
         library.extra_rules = config.rules or None
-        library.feed_rules = {url: s.rules for url, s in config.feed.items() if s.rules}
+        library.feed_rules = config.feed_rules
     try:
         entry_id = library.find(target)
         if entry_id is None:

@@ -77,7 +77,7 @@ class BylineApp(App[None]):
         self.notices += key_problems
         self.notices += view_problems(self.config.views)
         self.library = Library.open(paths.library_file, extra_rules=self.config.rules or None)
-        self.library.feed_rules = {url: s.rules for url, s in self.config.feed.items() if s.rules}
+        self.library.feed_rules = self.config.feed_rules
         self.sync_settings = SyncSettings.from_config(self.config)
         self._sync_password: Secret | None = None
         self._sync_failed = False       # the last sync failed: the status bar keeps saying so
