@@ -18,6 +18,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -60,6 +61,10 @@ class Config:
     def feed_rules(self) -> dict[str, dict[str, Any]]:
         """Each feed's own cleaning rules (`[feed.rules]`) by its URL, where it has some."""
         return {url: settings.rules for url, settings in self.feed.items() if settings.rules}
+
+    def downloads_folder(self, paths: Paths) -> Path:
+        """Where enclosures are downloaded: `downloads`, else the data folder's `downloads`."""
+        return Path(self.downloads).expanduser() if self.downloads else paths.downloads_dir
 
 
 @dataclass(frozen=True)

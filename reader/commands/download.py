@@ -43,7 +43,7 @@ def run(args: Namespace, ctx: Context) -> int:
     if args.max_mb is not None and args.max_mb < 1:
         raise BylineError("--max-mb takes a whole number of at least 1")
     enclosure = enclosures[args.enclosure - 1]
-    folder = downloads_folder(ctx, config.downloads, args.to)
+    folder = Path(args.to).expanduser() if args.to else config.downloads_folder(ctx.paths)
     name = file_name(title, enclosure.url, enclosure.type)
     with _progress_bar(name) as progress:
         done = download(enclosure.url, folder, name, expected_type=enclosure.type,
@@ -55,12 +55,6 @@ def run(args: Namespace, ctx: Context) -> int:
         resumed = f", resumed at {human_size(done.resumed_from)}" if done.resumed_from else ""
         print(f"Saved {done.path} ({human_size(done.size)}{resumed})")
     return 0
-
-
-def downloads_folder(ctx: Context, configured: str | None, given: str | None) -> Path:
-    """`--to`, else the config's `downloads`, else the data folder's `downloads`."""
-    chosen = given or configured
-    return Path(chosen).expanduser() if chosen else ctx.paths.downloads_dir
 
 
 @contextlib.contextmanager

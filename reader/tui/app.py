@@ -383,8 +383,7 @@ class BylineApp(App[None]):
             self.notify(exc.message if isinstance(exc, BylineError) else "No such enclosure",
                         markup=False, severity="error")
             return None
-        folder = Path(self.config.downloads).expanduser() if self.config.downloads \
-            else self.paths.downloads_dir
+        folder = self.config.downloads_folder(self.paths)
         return enclosure, folder / file_name(title, enclosure.url, enclosure.type)
 
     @work(thread=True, group="download")
