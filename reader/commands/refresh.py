@@ -84,7 +84,8 @@ def _cache_images(ctx: Context) -> None:
     from reader.article.images import image_refs
     from reader.commands.subscriptions import open_library
     from reader.sanitize import clean_line
-    from reader.sources.images import cache_image, cached_image
+    from reader.sources.download import download_client
+    from reader.sources.images import IMAGE_TIMEOUT, cache_image, cached_image
 
     folder = ctx.paths.images_dir
     library = open_library(ctx)
@@ -95,12 +96,14 @@ def _cache_images(ctx: Context) -> None:
     wanted = [ref.url for html, base in sources for ref in image_refs(html, base)
               if cached_image(folder, ref.url) is None]
     cached, refused = 0, []
-    for url in list(dict.fromkeys(wanted))[:MAX_IMAGES_PER_RUN]:
-        try:
-            cache_image(folder, url)
-            cached += 1
-        except BylineError as exc:
-            refused.append(f"  {clean_line(url)[:200]}: image not cached: {exc.message[:200]}")
+    with download_client(IMAGE_TIMEOUT) as client:   # one connection per host, reused
+        for url in list(dict.fromkeys(wanted))[:MAX_IMAGES_PER_RUN]:
+            try:
+                cache_image(folder, url, client=client)
+                cached += 1
+            except BylineError as exc:
+                refused.append(f"  {clean_line(url)[:200]}: image not cached: "
+                               f"{exc.message[:200]}")
     for line in refused[:MAX_ERRORS_LISTED]:
         print(line, file=sys.stderr)
     if cached or refused:

@@ -96,14 +96,25 @@ def _extension(url: str, kind: str) -> str:
     return guessed if guessed and _SUFFIX.fullmatch(guessed) else ".bin"
 
 
+def download_client(timeout: float = 30.0) -> httpx.Client:
+    """The HTTP client of downloads (redirects are followed by `download`, each checked; no
+    compression); one client may serve many downloads, reusing its connections."""
+    return httpx.Client(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), follow_redirects=False,
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
+        verify=trust_store())
+
+
 def download(url: str, folder: Path, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
              expected_type: str = "", progress: Progress | None = None,
              timeout: float = 30.0, client: httpx.Client | None = None,
              cap_name: str = "download_max_mb in config.toml") -> Downloaded:
     """Fetch `url` into `folder/name`, resuming a `.part` left by an earlier run.
 
-    `name` must be a bare name made by `file_name`. Raises `DownloadError` (one line) when
-    the download cannot complete; a partial file is kept only when resuming can finish it.
+    `name` must be a bare name made by `file_name`; `client` (from `download_client`) is
+    used and left open, else one is made for this download (`timeout`). Raises
+    `DownloadError` (one line) when the download cannot complete; a partial file is kept only
+    when resuming can finish it.
     """
     if safe_url(url) is None:
         raise DownloadError(f"not downloaded: only http(s) URLs are fetched ({url[:80]!r})")
@@ -124,10 +135,7 @@ def download(url: str, folder: Path, name: str, *, max_bytes: int = DEFAULT_MAX_
         if path.is_symlink() or (path.exists() and not path.is_file()):
             raise DownloadError(f"not downloaded: {path} is in the way (not a regular file)")
     owned = client is None
-    http = client or httpx.Client(
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), follow_redirects=False,
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
-        verify=trust_store())
+    http = client or download_client(timeout)
     try:
         try:
             return _fetch(http, url, target, part, meta, max_bytes, expected_type, progress,

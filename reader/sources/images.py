@@ -12,11 +12,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.sources.download import DownloadError, download
 
+if TYPE_CHECKING:
+    import httpx
+
 MAX_IMAGE_BYTES = 5_000_000
 MAX_PIXELS = 40_000_000
+IMAGE_TIMEOUT = 15.0
 
 
 class ImageError(DownloadError):
@@ -35,11 +40,13 @@ def cached_image(folder: Path, url: str) -> Path | None:
 
 
 def cache_image(folder: Path, url: str, *, max_bytes: int = MAX_IMAGE_BYTES,
-                max_pixels: int = MAX_PIXELS, timeout: float = 15.0) -> Path:
-    """Fetch and check the image of `url` into `folder`; its path, or `ImageError`."""
+                max_pixels: int = MAX_PIXELS, timeout: float = IMAGE_TIMEOUT,
+                client: httpx.Client | None = None) -> Path:
+    """Fetch and check the image of `url` into `folder`; its path, or `ImageError`. Many
+    images share one `client` (`download_client(IMAGE_TIMEOUT)`) and its connections."""
     path = image_path(folder, url)
     done = download(url, folder, path.name, max_bytes=max_bytes, expected_type="image/*",
-                    timeout=timeout, cap_name="the cap on one image")
+                    timeout=timeout, client=client, cap_name="the cap on one image")
     if done.already:
         return path
     try:
