@@ -104,13 +104,11 @@ class ApiClient:
                 body = bytearray()
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.max_bytes:
-                    raise SyncError(f"the server {self.host} sent an answer over the "
-                                    f"{self.max_bytes // (1024 * 1024)} MB limit")
+                    raise self._too_big()
                 for chunk in response.iter_raw():
                     body += chunk
                     if len(body) > self.max_bytes:
-                        raise SyncError(f"the server {self.host} sent an answer over the "
-                                        f"{self.max_bytes // (1024 * 1024)} MB limit")
+                        raise self._too_big()
                 answer = Answer(response.status_code, bytes(body), response.headers)
         except SyncError:
             raise
@@ -123,6 +121,10 @@ class ApiClient:
             raise SyncError(f"the exchange with {self.host} failed: "
                             f"{self.scrub(brief(exc, 160))}") from None
         return self._checked(answer)
+
+    def _too_big(self) -> SyncError:
+        return SyncError(f"the server {self.host} sent an answer over the "
+                         f"{self.max_bytes // (1024 * 1024)} MB limit")
 
     def _checked(self, answer: Answer) -> Answer:
         status = answer.status
