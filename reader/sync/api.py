@@ -17,7 +17,7 @@ import httpx
 
 from reader.config import is_loopback
 from reader.errors import BylineError, brief
-from reader.sources.http import USER_AGENT
+from reader.sources.http import USER_AGENT, connect_reason
 from reader.sources.trust import trust_store
 
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
@@ -115,8 +115,8 @@ class ApiClient:
         except httpx.TimeoutException:
             raise SyncError(f"the server {self.host} did not answer in time") from None
         except httpx.ConnectError as exc:
-            raise SyncError(f"cannot reach the server {self.host}: "
-                            f"{self.scrub(_reason(exc))}") from None
+            raise SyncError(f"cannot reach the server: {connect_reason(exc, self.base_url)}") \
+                from None
         except (httpx.HTTPError, OSError, ValueError) as exc:
             raise SyncError(f"the exchange with {self.host} failed: "
                             f"{self.scrub(brief(exc, 160))}") from None
@@ -141,10 +141,3 @@ class ApiClient:
         if status == 404:
             raise Unknown(f"the server {self.host} answered 404 (not found)")
         raise SyncError(f"the server {self.host} answered {status}")
-
-
-def _reason(exc: Exception) -> str:
-    text = brief(exc, 200)
-    if "refused" in text.lower():
-        return "connection refused (is it running?)"
-    return text
