@@ -116,14 +116,14 @@ class SyncState(Feeds, Entries):
         here, by URL, becomes synced), update titles and tags (the server's groups), and
         unsubscribe those the server no longer lists (starred articles stay, as `remove`
         keeps them). Returns feed ids by the server's feed id."""
-        wanted = {f.remote_id: f for f in feeds if safe_url(f.url)}
+        wanted = {f.remote_id: (url, f) for f in feeds if (url := safe_url(f.url))}
         ids: dict[str, int] = {}
         with self._write() as conn:
             known = {str(r[0]): int(r[1]) for r in conn.execute(
                 "SELECT remote_id, id FROM feeds WHERE remote_id IS NOT NULL")}
-            for remote_id, feed in wanted.items():
-                url = safe_url(feed.url)
+            for remote_id, (url, feed) in wanted.items():
                 title = clean_line(feed.title)[:MAX_TITLE]
+                link = safe_url(feed.link)
                 feed_id = known.get(remote_id)
                 if feed_id is None:
                     row = conn.execute("SELECT id FROM feeds WHERE url = ? AND kind != 'local'",
@@ -136,11 +136,11 @@ class SyncState(Feeds, Entries):
                         feed_id = int(conn.execute(
                             """INSERT INTO feeds (url, title, link, added, remote_id)
                                VALUES (?, ?, ?, ?, ?) RETURNING id""",
-                            (url, title, safe_url(feed.link), time.time(), remote_id),
+                            (url, title, link, time.time(), remote_id),
                         ).fetchone()[0])
                 conn.execute("""UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title
                                 END, link = coalesce(?, link) WHERE id = ?""",
-                             (title, title, safe_url(feed.link), feed_id))
+                             (title, title, link, feed_id))
                 self.set_tags(feed_id, feed.tags)
                 ids[remote_id] = feed_id
             for remote_id, feed_id in known.items():
