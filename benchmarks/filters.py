@@ -14,28 +14,18 @@ Usage: python benchmarks/filters.py [--articles 100000] [--keep DIR]
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search import library_arguments, synthetic_library
+from search import library_arguments, median_ms, synthetic_library
 
 from reader.library.listings import Listing
 from reader.library.store import Library
 
-
-def timed_ms(fn: object, *args: object, **kwargs: object) -> float:
-    runs = []
-    for _ in range(7):
-        started = time.perf_counter()
-        fn(*args, **kwargs)  # type: ignore[operator]
-        runs.append((time.perf_counter() - started) * 1000)
-    return statistics.median(runs)
-
+RUNS = 7   # timings of each, their median shown
 
 def prepare(lib: Library) -> None:
     """Read state, stars, tags and authors, once per library."""
@@ -70,15 +60,16 @@ def main() -> None:
     worst = 0.0
     for text in filters:
         listing = Listing(filter=text)
-        page = timed_ms(lib.listing_page, listing, limit=100)
-        count = timed_ms(lib.listing_count, listing)
-        counts = timed_ms(lib.listing_counts, listing)
+        page = median_ms(lib.listing_page, listing, limit=100, runs=RUNS)
+        count = median_ms(lib.listing_count, listing, runs=RUNS)
+        counts = median_ms(lib.listing_counts, listing, runs=RUNS)
         worst = max(worst, page)
         print(f"{text or '(none)':<52} {page:7.1f} {count:7.1f} {counts:7.1f} "
               f"{lib.listing_count(listing):7,}")
     for sort in ("date", "feed", "title", "minutes"):
-        page = timed_ms(lib.listing_page, Listing(sort=sort), limit=100)
-        unread = timed_ms(lib.listing_page, Listing(sort=sort, unread_only=True), limit=100)
+        page = median_ms(lib.listing_page, Listing(sort=sort), limit=100, runs=RUNS)
+        unread = median_ms(lib.listing_page, Listing(sort=sort, unread_only=True), limit=100,
+                           runs=RUNS)
         print(f"sort {sort:<10} first page {page:6.1f} ms, unread only {unread:6.1f} ms")
     print(f"slowest first page of a filter: {worst:.1f} ms (target < 50 ms)")
     lib.close()

@@ -64,7 +64,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from netsim import Internet  # noqa: E402
-from search import vocabulary  # noqa: E402
+from search import median_ms, vocabulary  # noqa: E402
 
 from reader.library.store import Library, NewEntry, prepare_entries  # noqa: E402
 
@@ -226,16 +226,6 @@ def mb(path: Path) -> int:
     return round(path.stat().st_size / 1e6)
 
 
-def ms(fn: Callable[[], Any], runs: int = 5) -> float:
-    """Median milliseconds of `runs` calls."""
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def load() -> str:
     return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -262,11 +252,11 @@ def step_size(path: Path, breakdown: bool) -> None:
 
 def step_lists(lib: Library) -> None:
     total = lib.count("all")
-    sources = ms(lib.sources)
-    feeds = ms(lib.feeds)
-    pages = {offset: ms(lambda o=offset: lib.entries("all", limit=50, offset=o))
+    sources = median_ms(lib.sources)
+    feeds = median_ms(lib.feeds)
+    pages = {offset: median_ms(lib.entries, "all", limit=50, offset=offset)
              for offset in (0, 1_000, 100_000, total // 2, max(0, total - 50))}
-    ids = ms(lambda: lib.entry_ids("all"), 3)
+    ids = median_ms(lib.entry_ids, "all", runs=3)
     print(f"lists ({load()}): sources() {sources:.0f} ms, feeds() {feeds:.0f} ms; a page of 50 "
           "at offset " + ", ".join(f"{o:,}: {t:.1f} ms" for o, t in pages.items())
           + f"; entry_ids(all) {ids:.0f} ms")
@@ -281,8 +271,8 @@ def step_filters(lib: Library) -> None:
             f"tag ({lib.count('tag:' + tag[0][0]):,})": f"tag:{tag[0][0]}"}
     shown = []
     for label, key in keys.items():
-        shown.append(f"{label} {ms(lambda k=key: (lib.count(k), lib.entries(k, limit=50))):.1f}"
-                     " ms")
+        took = median_ms(lambda k=key: (lib.count(k), lib.entries(k, limit=50)))
+        shown.append(f"{label} {took:.1f} ms")
     print(f"filters, count and first page ({load()}): " + ", ".join(shown))
 
 

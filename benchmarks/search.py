@@ -88,6 +88,11 @@ def timed_ms(fn: object, *args: object, **kwargs: object) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def median_ms(fn: object, *args: object, runs: int = 5, **kwargs: object) -> float:
+    """The median of `runs` timings of `fn(*args, **kwargs)`, in milliseconds."""
+    return statistics.median(timed_ms(fn, *args, **kwargs) for _ in range(runs))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     library_arguments(parser)
@@ -95,7 +100,7 @@ def main() -> None:
     args = parser.parse_args()
     path, vocab, rng = synthetic_library(args, "byline-search-")
 
-    open_ms = [timed_ms(lambda: Library.open(path).close()) for _ in range(5)]
+    open_ms = median_ms(lambda: Library.open(path).close())
     check = sqlite3.connect(path)
     check_ms = timed_ms(lambda: check.execute("PRAGMA quick_check").fetchall())
     check.close()
@@ -129,13 +134,12 @@ def main() -> None:
                                            limit=LIMIT))
     typed.sort()
     beginnings.sort()
-    sources_ms = statistics.median(timed_ms(lib.sources) for _ in range(5))
-    page_ms = statistics.median(timed_ms(lib.entries, "all", limit=50) for _ in range(5))
-    unread_ms = statistics.median(timed_ms(lib.entries, "unread", limit=50) for _ in range(5))
-    deep_ms = statistics.median(timed_ms(lib.entries, "all", limit=50, offset=50_000)
-                                for _ in range(5))
-    starred_ms = statistics.median(timed_ms(lib.entries, "starred", limit=50) for _ in range(5))
-    ids_ms = statistics.median(timed_ms(lib.entry_ids, "all") for _ in range(5))
+    sources_ms = median_ms(lib.sources)
+    page_ms = median_ms(lib.entries, "all", limit=50)
+    unread_ms = median_ms(lib.entries, "unread", limit=50)
+    deep_ms = median_ms(lib.entries, "all", limit=50, offset=50_000)
+    starred_ms = median_ms(lib.entries, "starred", limit=50)
+    ids_ms = median_ms(lib.entry_ids, "all")
     lib.close()
     print(f"library: {total:,} articles in {path}")
     print(f"search ({args.queries} queries, {hits / args.queries:.1f} hits each): "
@@ -147,7 +151,7 @@ def main() -> None:
           f" ms, max {typed[-1]:.1f} ms (target: < 100 ms); the typed word as a beginning: "
           f"median {statistics.median(beginnings):.0f} ms, "
           f"p95 {beginnings[int(len(beginnings) * 0.95) - 1]:.0f} ms, max {beginnings[-1]:.0f} ms")
-    print(f"open: median {statistics.median(open_ms):.0f} ms (a full PRAGMA quick_check, run "
+    print(f"open: median {open_ms:.0f} ms (a full PRAGMA quick_check, run "
           f"after an unclean exit or below 64 MB: {check_ms:.0f} ms); "
           f"sources(): {sources_ms:.0f} ms; first page of all: {page_ms:.1f} ms; "
           f"of unread: {unread_ms:.1f} ms; page at offset 50,000: {deep_ms:.1f} ms; "
