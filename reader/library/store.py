@@ -1,12 +1,12 @@
 """The offline library: one SQLite file holding feeds, entries, read state and full-text
 search, behind one `Library` object shared by the CLI commands, refresh and the TUI.
 
-Each concern lives in its own module, and `Library` is their sum: `database` (the file and
-its write transactions), `feeds` (subscriptions and the library screen's counts), `entries`
-(lists, articles, read/starred state, storing fetched entries), `entry_rows` (entries cleaned
-into column values), `search` (full-text search), `sync_state` (the feed server's feeds,
-entries, cursor and the queue of changes for it; built on feeds and entries). The names
-callers use are importable from here.
+Each concern lives in its own module (docs/library.md lists them), and `Library` is their
+sum: `database` (the file and its write transactions), `feeds` (subscriptions and the library
+screen's counts), `listings` (a source narrowed, ordered, counted, paged), `entries`
+(articles, read/starred state, storing fetched entries), `search` (full-text search),
+`hiding` (kill rules), `sync_state` (the feed server's feeds, entries, cursor and the queue of
+changes for it; built on feeds and entries). The names callers use are importable from here.
 """
 
 from __future__ import annotations
