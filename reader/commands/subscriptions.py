@@ -163,7 +163,7 @@ def _import(args: Namespace, ctx: Context, library: Library) -> int:
     known = {f.url for f in library.feeds()}
     added = 0
     for sub in found.subscriptions:
-        library.add_feed(sub.url, title=sub.title, tags=sub.tags)
+        library.add_feed(sub.url, title=sub.title, tags=sub.tags, own_title=sub.own_title)
         added += sub.url not in known
         known.add(sub.url)
     already = len(found.subscriptions) - added

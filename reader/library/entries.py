@@ -267,7 +267,8 @@ class Entries(Listings):
                  if p[14] is not None and p[0] in existing and existing[p[0]] == p[-1]])
             new = len(inserts)
             conn.execute(
-                """UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END,
+                """UPDATE feeds SET title = coalesce(user_title,
+                                             CASE WHEN ? != '' THEN ? ELSE title END),
                        link = coalesce(?, link), etag = ?, last_modified = ?,
                        last_status = ?, last_error = ?, last_fetched = ?, failures = 0,
                        retry_after_until = NULL, gone = 0 WHERE id = ?""",

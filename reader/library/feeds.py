@@ -129,18 +129,24 @@ class Feeds(Database):
         return next((row for row in self.feeds() if url_or_id in (row.id, row.url)), None)
 
     def add_feed(self, url: str, *, title: str = "", tags: Iterable[str] = (),
-                 link: str | None = None) -> int:
-        """Subscribe (idempotent: an existing feed keeps its state and gains the tags)."""
+                 link: str | None = None, own_title: bool = False) -> int:
+        """Subscribe (idempotent: an existing feed keeps its state and gains the tags).
+
+        With `own_title` (a urls file's `"~Title"`), `title` is the user's: refresh and sync
+        keep it over the title the feed gives itself."""
         checked = safe_url(url)
         if checked is None:
             raise BylineError(f"not an http(s) feed URL: {clean_line(url)[:200]}")
+        shown = clean_line(title)[:MAX_TITLE]
         with self._write() as conn:
             conn.execute(
-                """INSERT INTO feeds (url, title, link, added) VALUES (?, ?, ?, ?)
+                """INSERT INTO feeds (url, title, link, added, user_title) VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (url) DO UPDATE SET kind = 'feed',
                        title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END,
-                       link = coalesce(excluded.link, link)""",
-                (checked, clean_line(title)[:MAX_TITLE], safe_url(link), time.time()))
+                       link = coalesce(excluded.link, link),
+                       user_title = coalesce(excluded.user_title, user_title)""",
+                (checked, shown, safe_url(link), time.time(),
+                 shown if own_title and shown else None))
             feed_id = int(conn.execute("SELECT id FROM feeds WHERE url = ?", (checked,))
                           .fetchone()[0])
             conn.executemany("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",

@@ -26,6 +26,7 @@ class Subscription:
     url: str
     title: str = ""
     tags: list[str] = field(default_factory=list)
+    own_title: bool = False   # the user's title (a urls file's "~Title"), kept over the feed's
 
 
 @dataclass

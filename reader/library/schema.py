@@ -311,6 +311,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
                 (julianday('now') - 2440587.5) * 86400.0);
     END;
     """,
+    # 14: a title the user gave a feed in a newsboat urls file (`"~Title"`): refresh and sync
+    # keep it over the title the feed gives itself (NULL: none).
+    """
+    ALTER TABLE feeds ADD COLUMN user_title TEXT;
+    """,
 ]
 
 

@@ -138,8 +138,9 @@ class SyncState(Feeds, Entries):
                                VALUES (?, ?, ?, ?, ?) RETURNING id""",
                             (url, title, link, time.time(), remote_id),
                         ).fetchone()[0])
-                conn.execute("""UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title
-                                END, link = coalesce(?, link) WHERE id = ?""",
+                conn.execute("""UPDATE feeds SET title = coalesce(user_title, CASE WHEN
+                                ? != '' THEN ? ELSE title END), link = coalesce(?, link)
+                                WHERE id = ?""",
                              (title, title, link, feed_id))
                 self.set_tags(feed_id, feed.tags)
                 ids[remote_id] = feed_id

@@ -1,6 +1,9 @@
 """Plain URL lists, newsboat `urls` style: `URL tag "tag with spaces" "~Custom title"`.
 
-Blank lines and `# comments` are skipped. Anything that is not an absolute http(s) URL,
+Tags become the feed's tags; a `~` word is the user's own title for the feed, kept over the
+title the feed gives itself (`Subscription.own_title`); newsboat's `!` (a feed hidden from
+its feed list) has no Byline equivalent and is ignored. Blank lines and `# comments` are
+skipped. Anything that is not an absolute http(s) URL,
 such as newsboat's `exec:`, `filter:`, `query:`, `|command` or a `file:` URL, is refused with
 a warning for its line: those forms run commands or read files (reliability case 36).
 """
@@ -43,5 +46,6 @@ def parse_url_list(text: str) -> ImportResult:
                 continue  # newsboat's "hidden feed" marker: nothing to carry over
             elif word and word not in tags:
                 tags.append(word[:100])
-        result.subscriptions.append(Subscription(url, title, tags))
+        result.subscriptions.append(Subscription(url, title[:300], tags,
+                                                 own_title=bool(title)))
     return result

@@ -152,6 +152,26 @@ def test_import_export_round_trip(tmp_path: Path) -> None:
     assert "Imported 0 feeds (2 already subscribed)" in again.stdout
 
 
+def test_a_newsboat_urls_file_keeps_its_tags_and_titles_through_refresh(
+        feed_server: Any, tmp_path: Path) -> None:
+    """`URL tag "tag two" "~Title"`: the tags and the user's title stay after a refresh brings
+    the feed's own title ("Loopback Times"); `!` (newsboat's hidden feed) is not a tag."""
+    data = tmp_path / "home"
+    urls = tmp_path / "urls"
+    urls.write_text(f'{feed_server.url("/ok")} news "long reads" ! "~Harbour Desk"\n'
+                    f'{feed_server.url("/gzip")} news\n', encoding="utf-8")
+    assert byline(data, "import", str(urls)).returncode == 0
+    assert byline(data, "refresh").returncode == 0
+    feeds = json.loads(byline(data, "feeds", "--format", "json").stdout)
+    assert sorted((f["url"], f["title"], f["tags"], f["total"]) for f in feeds) == [
+        (feed_server.url("/gzip"), "Loopback Times", ["news"], 2),
+        (feed_server.url("/ok"), "Harbour Desk", ["long reads", "news"], 2),
+    ]
+    listed = json.loads(byline(data, "list", "--filter", "feed:harbour", "--format",
+                               "json").stdout)
+    assert len(listed) == 2
+
+
 def test_errors_are_one_line(tmp_path: Path) -> None:
     data = tmp_path / "home"
     for args in (("import", str(tmp_path / "missing.opml")), ("import", str(tmp_path)),

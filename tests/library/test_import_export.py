@@ -108,11 +108,40 @@ def test_url_list_newsboat_style_with_hostile_lines() -> None:
         'https://four.example/feed "unbalanced',
     ])
     result = parse_url_list(text)
-    assert [(s.url, s.title, s.tags) for s in result.subscriptions] == [
-        ("https://one.example/feed", "My Own Title", ["tech", "long tag"]),
-        ("https://two.example/rss#frag", "", []),
-        ("https://four.example/feed", "", ['"unbalanced']),
+    assert [(s.url, s.title, s.tags, s.own_title) for s in result.subscriptions] == [
+        ("https://one.example/feed", "My Own Title", ["tech", "long tag"], True),
+        ("https://two.example/rss#frag", "", [], False),
+        ("https://four.example/feed", "", ['"unbalanced'], False),
     ]
     assert [w.split(":")[0] for w in result.warnings] == [
         "line 5", "line 6", "line 7", "line 8", "line 9", "line 10"]
     assert not looks_like_opml(text.encode())
+
+
+def test_a_url_list_title_survives_refresh_and_an_opml_title_does_not(tmp_path) -> None:
+    """newsboat's `"~Title"` is the user's name for the feed: the feed's own title, stored by
+    every refresh, does not replace it; an OPML outline's title is only a first name."""
+    from reader.library.store import Library, NewEntry
+
+    library = Library.open(tmp_path / "library.db")
+    try:
+        listed = parse_url_list('https://one.example/feed news "~Harbour, mine"\n'
+                                "https://two.example/feed\n").subscriptions
+        opml = parse_opml(NESTED_OPML).subscriptions[0]
+        ids = [library.add_feed(s.url, title=s.title, tags=s.tags, own_title=s.own_title)
+               for s in [*listed, opml]]
+        for feed_id in ids:
+            library.store_entries(feed_id, [NewEntry(key="k", title="t", raw="<p>x</p>")],
+                                  title="What the feed calls itself")
+        titles = {f.url: (f.title, f.tags) for f in library.feeds()}
+        assert titles == {
+            "https://one.example/feed": ("Harbour, mine", ["news"]),
+            "https://two.example/feed": ("What the feed calls itself", []),
+            opml.url: ("What the feed calls itself", ["Gadgets", "Tech"]),
+        }
+        # Importing the list again (with another title) changes the user's title, not the tags.
+        library.add_feed("https://one.example/feed", title="Harbour", own_title=True)
+        library.store_entries(ids[0], [], title="What the feed calls itself")
+        assert library.feed("https://one.example/feed").title == "Harbour"
+    finally:
+        library.close()
