@@ -97,8 +97,9 @@ _AUXILIARIES = frozenset({
     "only", "first", "currently", "publicly", "privately", "initially", "subsequently",
 })
 _AS_NAME = re.compile(r"(?:^|[,;]\s*|\b)[Aa]s\s+((?:[A-Z][\w.’'-]*\s*)+(?:of\s+[^,]{1,40})?)$")
-_WHO = re.compile(r"([^,]{1,80}),\s+who(?:,[^,]{1,80},)?(?:\s+(?:has|had|have|also|[a-z]+ly))*"
-                  r"\s*$")  # "Bret Stephens, who, after trading insults …, said"
+_WHO = re.compile(r"([^,—–]{1,80})(?:,|\s[-—–])\s+who(?:,[^,]{1,80},)?"
+                  r"(?:\s+(?:has|had|have|also|earlier|once|[a-z]+ly))*"
+                  r"\s*$")  # "Bret Stephens, who, after trading insults …, said", "Stahl - who"
 _WITH_OTHERS = re.compile(r"\s+(?:and|with)\s+(?:his|her|their)\s+\w+\s*$")
 _PREPOSITIONS = frozenset({
     "of", "at", "for", "from", "in", "on", "with", "by", "to", "into", "about", "against",
@@ -364,7 +365,9 @@ def subject_name(clause: str) -> Name | Role | str | None:
     antecedent = _WHO.search(clause)  # "… from Mike Lee, who declared"
     if antecedent:
         toks = tokens(antecedent.group(1))
-        return next((strip_titles(toks[i:j]) for i, j in reversed(runs(toks))), None)
+        return next((strip_titles(toks[i:j]) for i, j in reversed(runs(toks))
+                     if not (i and toks[i - 1] in ("of", "in"))),  # not "Brennock of Maine"
+                    None)
     first, sep, rest = clause.partition(",")
     if sep and only_a_name(first) and not is_title(tokens(first)[-1]):  # "Smith, the CEO of
         # Acme, Inc., said" (but not "Harland's attorney, Alan Garten, said")
@@ -453,17 +456,20 @@ def object_name(phrase: str) -> Name | Role | str | None:
         return toks[0].lower()  # "said he", "dit-il" (but Italian "ha detto il sindaco …")
     comma = toks.index(",") if "," in toks else len(toks)
     head = _head_name(toks[:comma])
-    if head is not None:
-        return head
-    if comma < len(toks):  # "said Clinton's introducer, actress Jamie Lee Curtis"
+    # "said Clinton's introducer, actress Jamie Lee Curtis", "said a Supreme Court advocate,
+    # Andrew Pincus": a description ending in a common noun, then the name
+    if comma < len(toks) and (head is None or toks[comma - 1].islower()):
         rest = toks[comma + 1:]
         aside = rest[:rest.index(",")] if "," in rest else rest
+        # up to a phrase's end: "Andrew Pincus of Mayer Brown"
+        aside = aside[:next((k for k, t in enumerate(aside) if k and t in _PHRASE_END),
+                            len(aside))]
         if aside and all(is_name_token(t) or is_title(t) or t.lower() in ROLES
                          or _bare(t) in PARTICLES for t in aside):
             named = _head_name(aside)
             if named is not None:
                 return named
-    return _role(toks[:min(comma, 4)], at_start=True)
+    return head or _role(toks[:min(comma, 4)], at_start=True)
 
 
 def _head_name(toks: list[str]) -> Name | None:
@@ -517,6 +523,11 @@ def _role(toks: list[str], at_start: bool = False) -> Role | None:
             if w in _PHRASE_END or not (w.replace("-", "").isalpha() or w.endswith(("’s", "'s"))):
                 words = words[:k]
                 break
+    else:  # "… where the secretary of state" (not "a spokesman for the campaign")
+        opening = [k for k, w in enumerate(words) if w.lower() in ("the", "a", "an")]
+        if opening and opening[0] and words[opening[0] - 1].lower() not in _PREPOSITIONS and (
+                not any(w.endswith(("’s", "'s")) for w in words)):
+            words = words[opening[0]:]
     if not words or (words[0].lower() not in ("the", "a", "an") and not any(
             w.endswith(("’s", "'s")) for w in words)):
         return None

@@ -189,6 +189,10 @@ _SPEAKS_BEFORE = re.compile(rf"(?<![\w-]){VERB}\s+(?:[^\s,.]+\s+){{0,3}}$")
 _PRONOUN_SUBJECT = re.compile(r"(?<![\w’'-])(?:he|she|they|i|we|you)\s+\Z", re.IGNORECASE)
 # "Asked who leads the party, he said Ryan.": a sentence whose speaker is a pronoun before any
 # name in it is about someone named earlier.
+# A name opening a subordinate clause ("… when Pryor asked"): the main clause's subject is
+# the one in focus.
+_SUBORDINATE = re.compile(r"\b(?:when|after|as|while|before|until|because|since|once)\s+\Z")
+_POSSESSIVE_ENDINGS = frozenset({"’s", "'s", "’", "'"})
 _PRONOUN_SPEAKS = re.compile(rf"(?<![\w’'-])([Hh]e|[Ss]he)\s+(?:[a-z]+ly\s+)?{VERB}(?![\w])")
 
 
@@ -284,8 +288,8 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     including earlier quotations, for a sentence that opens before a quoted title."""
     lead = last_sentence(before)
     m = _BEFORE_ACCORDING.search(lead) or _OPENING_ACCORDING.match(lead)
-    if m:
-        return object_name(m.group("who")), True
+    if m and not (m.end() < len(lead) and _CUE_RE.search(lead, m.end())):
+        return object_name(m.group("who")), True  # not "According to X, Clinton praised “…”"
     m = _BEFORE_NAME_COLON.search(lead)  # an interview transcript: "Smith: “…”"
     if m and only_a_name(m.group("who").split(" and ")[0]):
         who = m.group("who").split(" and ")[0]  # "Ann Lee and Jon Roe: “…”"
@@ -462,11 +466,16 @@ class SpeakerBook:
             return self._full[word]
         found: list[str] = []
         text = self.joined
-        for n, at in enumerate(self._occurrences(word)):
+        # "Bernie Sanders’s chance" names him too
+        possessive = [at for end in _POSSESSIVE_ENDINGS for at in self._occurrences(word + end)]
+        for n, at in enumerate(sorted([*self._occurrences(word), *possessive])):
             if n == _MAX_LOOKS:
                 break
             left = tokens(text[max(0, at - _WINDOW):at])
-            name = _run_at(left + tokens(text[at:at + len(word) + _WINDOW]), len(left))
+            right = tokens(text[at:at + len(word) + _WINDOW])
+            if right and right[0] != word and right[0][len(word):] in _POSSESSIVE_ENDINGS:
+                right = [word]  # "Bernie Sanders’s chance": the name ends there
+            name = _run_at(left + right, len(left))
             if name and len(name.tokens) >= 2 and name.text not in found:
                 found.append(name.text)
                 if name.gender:
@@ -505,10 +514,13 @@ class SpeakerBook:
 
     def _common_word(self, word: str) -> bool:
         """`word` is capitalised only where it opens a sentence and written in lower case
-        elsewhere: "Tension is rising …", "Good information can …"."""
+        elsewhere: "Tension is rising …", "Good information can …", "Audiences can expect" (with
+        "audience" elsewhere)."""
         if word not in self._common:
+            lower = word.lower()
             self._common[word] = not self._mid_sentence(word) and bool(
-                self._occurrences(word.lower()))
+                self._occurrences(lower)
+                or (lower.endswith("s") and self._occurrences(lower[:-1])))
         return self._common[word]
 
     def _single_name(self, word: str) -> bool:
@@ -569,7 +581,8 @@ class SpeakerBook:
                 holder = self._in_focus(at, _ROLE_GENDER.get(ref.word)) or holder
             return holder
         words = ref.tokens
-        if ref.text in PLACES and not ref.titled:
+        if ref.text in PLACES and not ref.titled and not (
+                len(words) == 1 and self._surname(words[0])):  # "Israel said" of Steve Israel
             return None
         if len(words) >= 2:
             if ref.gender:
@@ -790,9 +803,13 @@ class SpeakerBook:
                 speaking.group(1).lower()) == gender:
             return None  # "Asked who leads, he said Ryan.": he is someone named before
 
-        for p in people:
-            if p.speaks and self._compatible(p.name, gender):
-                return p.name
+        text = self.texts[block]
+        for k, p in enumerate(people):
+            if p.speaks and self._compatible(p.name, gender) and not (
+                    _SUBORDINATE.search(text, max(start, p.offset - 12), p.offset)
+                    and any(q.leading and self._compatible(q.name, gender)
+                            for q in people[:k])):
+                return p.name  # not Pryor in "Hale frowned when Pryor asked …"
         for p in people:
             if p.leading and self._compatible(p.name, gender):
                 return p.name

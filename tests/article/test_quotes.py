@@ -974,3 +974,71 @@ def test_a_word_before_a_comma_and_a_pronoun_is_not_the_subject() -> None:
         "thinks she has done a “serviceable job.”",
         "Sure, he admits that “the problem with low fees is that it is unfair to people who "
         "saved every penny.”") == ["Harland", "Harland"]
+
+
+def test_according_to_a_source_leaves_a_quote_to_the_subject_who_speaks_after_it() -> None:
+    assert speakers(
+        "According to Lantern Weekly, Marsha Quill praised her “loyal neighbours” in the hall. "
+        "She also said the slump was not the fault of lenders, “not by a long stretch.”",
+    ) == ["Marsha Quill", "Marsha Quill"]
+
+
+def test_a_name_opening_a_subordinate_clause_is_not_the_person_in_focus() -> None:
+    assert speakers(
+        "Senator Corwin Hale spoke to the host Dan Pryor on Sunday.",
+        "Hale also did not sound hopeful when Pryor asked whether his party would keep the "
+        "valley seats.",
+        "“So I just run like every seat is at stake,” he said.") == ["Corwin Hale"]
+
+
+def test_a_unisex_given_name_says_nothing_of_gender() -> None:
+    assert speakers(
+        "“Justice Orme leads the court now,” Justice Maren Tuck said.",
+        "The justices agree more than they did, said Lee Farrant, a law professor.",
+        "“Both sides won something this term,” she said.") == ["Maren Tuck", "Lee Farrant"]
+
+
+def test_a_description_ending_in_a_noun_gives_way_to_the_name_after_its_comma() -> None:
+    assert speakers(
+        "“The odds favour a short session,” said another leading Supreme Court advocate, "
+        "Andrew J. Pinner of the firm Holt Grey.") == ["Andrew J. Pinner"]
+
+
+def test_a_full_name_written_first_as_a_possessive_is_found() -> None:
+    assert speakers(
+        "After Tuesday, Bernard Oakes’s chance of winning was gone.",
+        "A rival, Will Tamsin, did better. Oakes seemed torn on Tuesday when he spoke.",
+        "He vowed to “continue the fight in every county” before the convention.",
+    ) == ["Bernard Oakes"]
+
+
+def test_a_plural_common_noun_opening_a_sentence_is_nobody() -> None:
+    assert speakers(
+        "Staging the revue, Tolland said, let him “find the quiet part of myself” again. "
+        "Audiences can expect him to approach the night with “a bit more daring than usual” "
+        "and the audience will know it.",
+        "“It comes from the gut,” he said.") == ["Tolland", None, "Tolland"]
+
+
+def test_a_role_after_a_subordinating_word_is_still_a_role() -> None:
+    assert speakers(
+        "Secretary of State Marian Holloway campaigned in Ohio with Dale Grimsby on Monday.",
+        "The clip came from a rally with Holloway and Grimsby, where the secretary of state "
+        "said she was “not only here to do my job” but also to back her candidate.",
+    ) == ["Marian Holloway"]
+
+
+def test_who_clauses_after_a_place_or_a_dash_belong_to_the_person() -> None:
+    assert speakers(
+        "The files gave fodder to rivals such as Sen. Ada Brennock of Maine, who mused in the "
+        "debate that Harlan was “unfit to be the commander in chief” because of them.",
+        "Front-runner Victor Stahl - who earlier said he would “flatten the refineries” held by "
+        "the militia - said at a rally that the borders should close.",
+    ) == ["Ada Brennock", "Victor Stahl"]
+
+
+def test_a_surname_that_is_also_a_country_is_the_person() -> None:
+    assert speakers(
+        "Rep. Stan Israel of Queens spoke at the dinner.",
+        "“When the governor arrives, they will need interns to fill the seats,” Israel said.",
+    ) == ["Stan Israel"]
