@@ -192,6 +192,8 @@ _PRONOUN_SUBJECT = re.compile(r"(?<![\w’'-])(?:he|she|they|i|we|you)\s+\Z", re
 # A name opening a subordinate clause ("… when Pryor asked"): the main clause's subject is
 # the one in focus.
 _SUBORDINATE = re.compile(r"\b(?:when|after|as|while|before|until|because|since|once)\s+\Z")
+# "To consultant Wilson, …", "For Jonathan Chait, …": whose view the sentence gives
+_VIEW_OF = re.compile(r"\s*(?:To|For|In the (?:eyes|view) of)\s+(?:[^\s,]+\s+){0,4}\Z")
 _POSSESSIVE_ENDINGS = frozenset({"’s", "'s", "’", "'"})
 _PRONOUN_SPEAKS = re.compile(rf"(?<![\w’'-])([Hh]e|[Ss]he)\s+(?:[a-z]+ly\s+)?{VERB}(?![\w])")
 
@@ -813,6 +815,9 @@ class SpeakerBook:
         for p in people:
             if p.leading and self._compatible(p.name, gender):
                 return p.name
+            if _VIEW_OF.match(text, start, p.offset) and text.startswith(
+                    ",", p.offset + len(p.name.split()[-1])) and self._compatible(p.name, gender):
+                return p.name  # "To consultant Wilson, the party line is silly."
         for p in people:
             if p.owner and self._compatible(p.name, gender):
                 return p.name

@@ -1042,3 +1042,17 @@ def test_a_surname_that_is_also_a_country_is_the_person() -> None:
         "Rep. Stan Israel of Queens spoke at the dinner.",
         "“When the governor arrives, they will need interns to fill the seats,” Israel said.",
     ) == ["Stan Israel"]
+
+
+def test_the_person_whose_view_a_sentence_gives_is_in_focus() -> None:
+    assert speakers(
+        "Rick Wilby, a consultant in Tampa, has opposed Gov. Dale Harker since the start.",
+        "To Tampa consultant Wilby, the party line on Harker, from the idea that he will do well "
+        "with young voters to the hope that he can lift turnout, is just plain silly.",
+        "“This is them whistling past the graveyard,” he said.") == ["Rick Wilby"]
+
+
+def test_a_number_word_opening_a_sentence_is_nobody() -> None:
+    assert speakers(
+        "Senator Ilse Varga spoke about the war. Thirteen years earlier, she had voted for it "
+        "from “the view of a senator who has seen the cost up close.”") == ["Ilse Varga"]
