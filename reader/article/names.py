@@ -232,6 +232,8 @@ def _phrase_start(toks: list[str], i: int) -> int:
                 or ("-" in tok and is_title(tok.rsplit("-", 1)[1])))  # "then-President"
         if low == "of" and k >= 2 and is_title(toks[k - 2]):
             k -= 2
+        elif tok.islower() and k >= 3 and toks[k - 2] == "of" and is_title(toks[k - 3]):
+            k -= 3  # "secretary of state Madeleine Albright"
         elif role or (k < i and is_name_token(tok)):  # "Acme spokesman Ann Lee"
             k -= 1
         else:

@@ -67,6 +67,11 @@ VERB = "(?:" + _trie_pattern(sorted(WORDS["verbs"])) + ")"
 _VERB_RE = re.compile(rf"(?<![\w-]){VERB}(?![\w])")
 _CUE_RE = re.compile(
     r"(?<![\w-])(?:" + _trie_pattern(sorted(WORDS["verbs"] | WORDS["cue_verbs"])) + r")(?![\w])")
+# "her remark that “", "his comments before the committee that “": the owner's words
+_OWNED_WORDS = re.compile(
+    r"\b(his|her|their|His|Her|Their)\s+(?:[a-z]+\s+)?(?:remarks?|comments?|words|statements?|"
+    r"claims?|assertion|insistence|admission|argument|warning|promise|pledge|quip|boast)"
+    r"(?:\s+(?:to|before|at|on|in)\s+[^.;:,“”\"]{1,60}?)?,?\s+that\s*$")
 # "a group called “…”", "a show named": a noun right before the verb names a thing.
 _NAMING_CALL = re.compile(r"\b(?:[a-z]+)\s+(?:called|named|titled)\s*$")
 _ENDS_WITH_VERB = re.compile(rf"(?<![\w-]){VERB}(?:\s+[a-z]+){{0,2}}\s*$")
@@ -338,6 +343,9 @@ def framing_attribution(pre: str, inner: str, short: bool = True) -> tuple[Ref |
     words = inner.split()
     if not words or _is_title_case(words):
         return None
+    owned = _OWNED_WORDS.search(pre)
+    if owned:  # "over her remark that “…”", "using her comments to the committee that “…”"
+        return (SUBJECT_PRONOUN[owned.group(1).lower()],)
     verbs = list(_CUE_RE.finditer(pre))
     if not verbs:
         return None if short else (_sentence_subject(pre),)
@@ -382,6 +390,14 @@ def _sentence_subject(sentence: str) -> Ref | None:
     j = i
     while j < len(toks) and is_name_token(toks[j]):
         j += 1
+    k = j
+    while k < min(len(toks), j + 4) and toks[k].islower() and toks[j] in ROLES and (
+            toks[k] in ROLES or toks[k] == "of" or toks[k - 1] == "of"):
+        k += 1  # "Former US secretary of state Madeleine Albright": past the role
+    if k > j and k < len(toks) and is_name_token(toks[k]):
+        i = j = k
+        while j < len(toks) and is_name_token(toks[j]):
+            j += 1
     if j == i or j == len(toks) or not (toks[j][:1].islower() or toks[j] == ","):
         return _last_subject(sentence)  # "But back on American soil, he returned …"
     if toks[j - 1].endswith(("’s", "'s")):  # "Clinton’s response was: “…”"

@@ -1056,3 +1056,20 @@ def test_a_number_word_opening_a_sentence_is_nobody() -> None:
     assert speakers(
         "Senator Ilse Varga spoke about the war. Thirteen years earlier, she had voted for it "
         "from “the view of a senator who has seen the cost up close.”") == ["Ilse Varga"]
+
+
+def test_her_remark_that_is_hers() -> None:
+    assert speakers(
+        "Former US secretary of state Marit Solberg, a Varga supporter, stirred a row last spring "
+        "over her remark that “there is a special room in the archive for clerks who lose "
+        "files.”",
+        "Senator Ilse Varga spoke at the hearing in May. A newly formed super PAC called Harbour "
+        "45 ran its first ads in the valley using her comments before a harbour committee that "
+        "“I was responsible for quite a bit” of the port's policy.",
+    ) == ["Marit Solberg", "Ilse Varga"]
+
+
+def test_reacted_after_a_quote_names_the_speaker() -> None:
+    assert speakers(
+        "Mayor Orla Finch spoke at noon.",
+        "“Is the mayor profiling us?” reacted Dale Harker.") == ["Dale Harker"]
