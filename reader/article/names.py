@@ -164,6 +164,7 @@ class Mention:
     """A name in running text, where it stands in its clause."""
 
     offset: int
+    end: int  # where the name's last word ends (titles before it start at `offset`)
     name: Name
     subject: bool  # can be a sentence's subject (not after "the", "of", "than")
     leading: bool  # opens its clause ("On Sunday, Smith …", "…, but Smith …", "said Smith")
@@ -197,7 +198,8 @@ def mentions(text: str) -> list[Mention]:
                 prev = "&"  # "between Trump and Cruz, …": an object, not a new clause
             leading = (not prev or prev in _CLAUSE_OPENERS or (prev in STOPWORDS
                        and prev not in _NOT_BEFORE_SUBJECT) or prev.rstrip(".") in _TIME_WORDS)
-            out.append(Mention(spans[i][0], name, subject and not possessive, leading,
+            out.append(Mention(spans[i][0], spans[j - 1][0] + len(toks[j - 1]), name,
+                               subject and not possessive, leading,
                                possessive and prev in ("", ".")))
     return out
 
@@ -432,10 +434,21 @@ def _name_at_end(clause: str, aside: bool = False) -> Name | Role | str | None:
         if first is not None and len(first.tokens) >= 2 and name and len(name.tokens) >= 2:
             return first
     k = i - 1 if i > 0 and toks[i - 1].lower() not in ("the", "a", "an") else i - 2
+    if k >= 1 and toks[k] == "and" and is_name_token(toks[k - 1]):
+        h = k - 1  # "for Science and International Security": one phrase after "for"
+        while h > 0 and is_name_token(toks[h - 1]):
+            h -= 1
+        if h and toks[h - 1].lower() in _PREPOSITIONS:
+            k = h - 1
     if k >= 0 and toks[k].lower() in _PREPOSITIONS and not (
             name and len(name.tokens) >= 2 and any(is_title(t) for t in toks[i:j - 1])):
-        return None  # "A spokesman for the British Foreign Office said" (but "Secretary of
-        # State Anton Berg said": a title runs on into a person's name)
+        # "A spokesman for the British Foreign Office said" names no one (but "Secretary of
+        # State Anton Berg said": a title runs on into a person's name); "Jeffrey Lewis of the
+        # Martin Center for Nonproliferation Studies wrote" is Lewis
+        return next((person for a, b in runs(toks[:k]) if b < k and toks[b] in ("of", "and")
+                     and not (a and toks[a - 1].lower() in _PREPOSITIONS)
+                     and (person := strip_titles(toks[a:b])) and len(person.tokens) >= 2),
+                    None)
     return name
 
 

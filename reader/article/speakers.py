@@ -190,6 +190,7 @@ _SPEAKS_AFTER = re.compile(
     r"(?!(?<=continued)\s+to\b)(?!(?<=continues)\s+to\b)")  # not "continued to hurt"
 _INVERTED_END = re.compile(r"\s*(?:[,.;:!?—–(]|$)")  # "said Smith, who …", "said Smith."
 _SPEAKS_BEFORE = re.compile(rf"(?<![\w-]){VERB}\s+(?:[^\s,.]+\s+){{0,3}}$")
+_DETERMINER_END = re.compile(r"\b(?:his|her|its|their|our|my|your|the|a|an)\s+\Z", re.IGNORECASE)
 # "he said Ryan": the verb has its subject already; Ryan is what was said, not who said it.
 _PRONOUN_SUBJECT = re.compile(r"(?<![\w’'-])(?:he|she|they|i|we|you)\s+\Z", re.IGNORECASE)
 # "Asked who leads the party, he said Ryan.": a sentence whose speaker is a pronoun before any
@@ -208,6 +209,7 @@ class _Person:
     """A person named in a block's narration (the full name) and their place in the clause."""
 
     offset: int
+    end: int
     name: str
     leading: bool
     speaks: bool
@@ -558,13 +560,16 @@ class SpeakerBook:
                     continue
                 if m.name.gender:
                     self.genders.setdefault(full, m.name.gender)
-                end = m.offset + len(m.name.text)
+                end = m.end
                 before = _SPEAKS_BEFORE.search(text, max(0, m.offset - 30), m.offset)
+                if before and _DETERMINER_END.search(text, max(0, before.start() - 7),
+                                                     before.start()):
+                    before = None  # "his comments about Mr. Curiel": a noun, not a verb
                 speaks = (m.subject and _SPEAKS_AFTER.match(text, end) is not None) or (
                     before is not None and _INVERTED_END.match(text, end) is not None
                     and not _PRONOUN_SUBJECT.search(text, max(0, before.start() - 6),
                                                     before.start()))
-                found.append(_Person(m.offset, full, m.leading and m.subject, speaks,
+                found.append(_Person(m.offset, m.end, full, m.leading and m.subject, speaks,
                                      m.subject, m.leading and m.possessive))
             self._block_mentions[block] = found
         return self._block_mentions[block]
@@ -831,8 +836,8 @@ class SpeakerBook:
         for p in people:
             if p.leading and self._compatible(p.name, gender):
                 return p.name
-            if _VIEW_OF.match(text, start, p.offset) and text.startswith(
-                    ",", p.offset + len(p.name.split()[-1])) and self._compatible(p.name, gender):
+            if _VIEW_OF.match(text, start, p.offset) and text.startswith(",", p.end) and (
+                    self._compatible(p.name, gender)):
                 return p.name  # "To consultant Wilson, the party line is silly."
         for p in people:
             if p.owner and self._compatible(p.name, gender):

@@ -1073,3 +1073,25 @@ def test_reacted_after_a_quote_names_the_speaker() -> None:
     assert speakers(
         "Mayor Orla Finch spoke at noon.",
         "“Is the mayor profiling us?” reacted Dale Harker.") == ["Dale Harker"]
+
+
+def test_a_titled_name_speaking_after_a_comma_is_in_focus() -> None:
+    assert speakers(
+        "Brackwater has a long history of welcoming newcomers, Mayor Ted Oyelaran noted. Every "
+        "year a new group finds its way to the town.",
+        "“Right now, we get about 300 a year,” he said.") == ["Ted Oyelaran"]
+
+
+def test_a_noun_that_looks_like_a_speech_verb_does_not_make_the_next_name_speak() -> None:
+    assert speakers(
+        "Senator Lorne Gale said on Sunday that Mr. Harker had crossed a line. Like his comments "
+        "about Judge Pavel Cruse, Mr. Gale said, the jabs were unacceptable. “This goes where we "
+        "have never gone before,” he said.") == ["Lorne Gale"]
+
+
+def test_a_person_of_an_institute_for_something_speaks_for_it() -> None:
+    assert speakers(
+        "“A staged device would be a stretch for them,” Jeffrey Lamb of the Hollis Center for "
+        "Arms Studies wrote in December.",
+        "“Tritium would let them build more,” analysts Dana Oster and Serena Vale of the "
+        "Institute for Science and Harbour Security wrote.") == ["Jeffrey Lamb", "Dana Oster"]
