@@ -97,6 +97,7 @@ _AUXILIARIES = frozenset({
     "only", "first", "currently", "publicly", "privately", "initially", "subsequently",
 })
 _AS_NAME = re.compile(r"(?:^|[,;]\s*|\b)[Aa]s\s+((?:[A-Z][\w.’'-]*\s*)+(?:of\s+[^,]{1,40})?)$")
+_AS_REACH = 120  # characters at the end of a clause that can hold "as Joel Pollak of Breitbart"
 _WHO = re.compile(r"([^,—–]{1,80})(?:,|\s[-—–])\s+who(?:,[^,]{1,80},)?"
                   r"(?:\s+(?:has|had|have|also|earlier|once|[a-z]+ly))*"
                   r"\s*$")  # "Bret Stephens, who, after trading insults …, said", "Stahl - who"
@@ -361,12 +362,13 @@ def subject_name(clause: str) -> Name | Role | str | None:
     """
     clause = clause.strip()
     clause = _WITH_OTHERS.sub("", clause)  # "Paganini and his team wrote"
-    parenthetical = _AS_NAME.search(clause)  # "Of course, as Joel Pollak of Breitbart noted"
+    # "Of course, as Joel Pollak of Breitbart noted"
+    parenthetical = _AS_NAME.search(clause, max(0, len(clause) - _AS_REACH))
     if parenthetical:
         named = _head_name(tokens(parenthetical.group(1)))
         if named is not None:
             return named
-    antecedent = _WHO.search(clause)  # "… from Mike Lee, who declared"
+    antecedent = _WHO.search(clause) if "who" in clause else None  # "… Mike Lee, who declared"
     if antecedent:
         toks = tokens(antecedent.group(1))
         return next((strip_titles(toks[i:j]) for i, j in reversed(runs(toks))

@@ -106,6 +106,7 @@ _AFTER_ACCORDING = re.compile(rf"[\s,]*{_ACCORDING}\s+(?P<rest>.*)", re.DOTALL)
 _BEFORE_ADJACENT = re.compile(
     rf"(?:(?<![\w-]){VERB}(?:(?:\s+(?:to\s+)?[^\s.!?“”:]+){{0,5}}\s*[:,]|\s+that)?"
     rf"|\b{_ACCORDING}\s+[^,.!?]+,)\s*$")
+_ADJACENT_REACH = 250  # characters before a quotation that can hold its adjacent attribution
 _BEFORE_VERB_FIRST = re.compile(rf"\s*(?i:{VERB})\s+(?P<rest>[A-Z].*)$", re.DOTALL)
 _OPENING_ACCORDING = re.compile(rf"\s*{_ACCORDING}\s+(?P<who>[^,.!?]+),")
 _BEFORE_ACCORDING = re.compile(rf"\b{_ACCORDING}\s+(?P<who>[^,.!?]+),\s*$")
@@ -148,10 +149,11 @@ _FOCUS_SENTENCES = 8
 _CAPITALISED_WORD = re.compile(r"(?<![\w’'-])[A-ZÀ-ÖØ-Þ][\w’'-]*")
 _HEADLINE_CHARS = 200
 _PAPER_NOUNS = frozenset({"newspaper", "paper", "publication", "outlet", "magazine"})
-# A one-word name acting in the narration: "Trump said", "Carson defied the question".
-_SPEAKER_WORD = re.compile(
-    rf"\b([A-Z][\w’'-]+)(?:(?:,[^,.;:]{{1,60}},)?\s+(?:[a-z]+ly\s+|also\s+)?"
-    rf"(?:{VERB}|[a-z]{{3,}}ed\b|has|had|was|is)(?![\w])|,\s+who\s)")  # or "Rihanna, who …"
+# What follows a one-word name acting in the narration: "Trump said", "Carson defied the
+# question", "Rihanna, who …".
+_ACTING_AFTER = re.compile(
+    rf"(?:,[^,.;:]{{1,60}},)?\s+(?:[a-z]+ly\s+|also\s+)?"
+    rf"(?:{VERB}|[a-z]{{3,}}ed\b|has|had|was|is)(?![\w])|,\s+who\s")
 # Roles that, with "the", describe someone the article has named: "the Vermont senator said".
 _DESCRIBED_ROLES = frozenset({
     "senator", "governor", "secretary", "president", "nominee", "candidate", "frontrunner",
@@ -223,14 +225,12 @@ Position = tuple[int, int]  # (block index, character offset)
 
 def last_sentence(text: str) -> str:
     """The tail of `text` after its last sentence break (or its dateline)."""
-    dateline = DATELINE.match(text)
-    start = dateline.end() if dateline else 0
-    for m in _SENTENCE_BREAK.finditer(text):
+    for m in reversed(list(_SENTENCE_BREAK.finditer(text))):
         word = _WORD_END.search(text, max(0, m.start() - 30), m.start() + 1)
-        if word and is_abbreviation(word.group()):
-            continue  # "wrote of Ms. Merkel:", "Sen. Ada Moe said"
-        start = m.end()
-    return text[start:]
+        if not (word and is_abbreviation(word.group())):  # "wrote of Ms. Merkel:"
+            return text[m.end():]
+    dateline = DATELINE.match(text)
+    return text[dateline.end():] if dateline else text
 
 
 def _subject_ok(subj: str, short: bool) -> bool:
@@ -296,7 +296,8 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     `before` runs from the previous quotation; `context` is the text right before the quote
     including earlier quotations, for a sentence that opens before a quoted title."""
     lead = last_sentence(before)
-    m = _BEFORE_ACCORDING.search(lead) or _OPENING_ACCORDING.match(lead)
+    m = (_BEFORE_ACCORDING.search(lead, max(0, len(lead) - _ADJACENT_REACH))
+         or _OPENING_ACCORDING.match(lead))
     if m and not (m.end() < len(lead) and _CUE_RE.search(lead, m.end())):
         return object_name(m.group("who")), True  # not "According to X, Clinton praised “…”"
     m = _BEFORE_NAME_COLON.search(lead)  # an interview transcript: "Smith: “…”"
@@ -307,7 +308,8 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     if m:
         return object_name(m.group("rest")), True
     verbs = list(_VERB_RE.finditer(lead))
-    attached = bool(_BEFORE_ADJACENT.search(lead)) or (lead.rstrip().endswith(":") and any(
+    adjacent = _BEFORE_ADJACENT.search(lead, max(0, len(lead) - _ADJACENT_REACH))
+    attached = bool(adjacent) or (lead.rstrip().endswith(":") and any(
         not v.group().endswith("ing") for v in verbs))  # "He told his party's delegates, …:"
     for v in reversed(verbs):
         if v.group().endswith("ing"):
@@ -456,7 +458,7 @@ class SpeakerBook:
         self._narration: dict[int, list[tuple[int, Name]]] = {}
         self._block_mentions: dict[int, list[_Person]] = {}
         self._gender_read: set[str] = set()
-        self._acting: set[str] | None = None
+        self._acting: dict[str, bool] = {}
         self._index: dict[str, list[int]] | None = None
 
     def _occurrences(self, word: str) -> list[int]:
@@ -509,13 +511,14 @@ class SpeakerBook:
         return next((f for f in self._names_with(word)
                      if f.split()[-1] == word and not Name(f).is_org), None)
 
-    @property
-    def acting(self) -> set[str]:
-        """One-word names seen acting in the narration ("Trump said", "Carson defied"):
-        people, not places or adjectives."""
-        if self._acting is None:
-            self._acting = {w for text in self.texts.values() for w in _SPEAKER_WORD.findall(text)}
-        return self._acting
+    def _acts(self, word: str) -> bool:
+        """`word`, a one-word name, is seen acting in the narration ("Trump said", "Carson
+        defied"): a person, not a place or an adjective."""
+        if word not in self._acting:
+            text = self.joined
+            self._acting[word] = any(_ACTING_AFTER.match(text, at + len(word))
+                                     for at in self._occurrences(word))
+        return self._acting[word]
 
     def _family_first(self, word: str) -> str | None:
         """A name written family name first ("Mr. Lou" is Lou Jiwei): `word` opens it and is
@@ -586,7 +589,7 @@ class SpeakerBook:
         if full:
             return full
         return word if name.titled or word.lower() in GIVEN_NAME_GENDER or (
-            word in self.acting and not word.endswith("s") and not self._common_word(word)
+            self._acts(word) and not word.endswith("s") and not self._common_word(word)
         ) else None
 
     def resolve(self, ref: Ref | None, at: Position) -> str | None:
