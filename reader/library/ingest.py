@@ -35,6 +35,10 @@ FULL_TEXT_MIN_HTML = 1000
 _CUT_SHORT = re.compile(
     r"(?:\.\.\.|…|\[(?:\.\.\.|…)\]|\b(?:read more|continue reading|read the full "
     r"(?:story|article|post)|full story|more\s*(?:»|>>|→))\W*)\s*$", re.IGNORECASE)
+# A `_CUT_SHORT` match is non-word characters at the very end, after at most this many
+# characters of its longest phrase ("read the full article"), so only they are searched.
+_CUT_SHORT_WORDS = 24
+_NON_WORD = re.compile(r"\W*")
 _TAG = re.compile(r"<[^>]*>")
 WORKERS = 2
 ORPHAN_CHECK_SECONDS = 0.25
@@ -95,11 +99,19 @@ def summary_only(entry: Any) -> bool:
     content = entry.content_html or ""
     body = content or entry.summary_html or ""
     tail = html.unescape(_TAG.sub(" ", body[-600:]))
-    if _CUT_SHORT.search(tail):
+    if _cut_short(tail):
         return True
     if content.strip() and _words(content) != _words(entry.summary_html or ""):
         return False
     return len(body) < FULL_TEXT_MIN_HTML
+
+
+def _cut_short(text: str) -> bool:
+    """Whether `text` ends cut short: `_CUT_SHORT` searched only from where a match can
+    begin (a search of the whole text tried its alternatives at every character)."""
+    trailing = _NON_WORD.match(text[::-1])  # the non-word characters it ends with
+    start = len(text) - (trailing.end() if trailing else 0) - _CUT_SHORT_WORDS
+    return _CUT_SHORT.search(text, max(0, start)) is not None
 
 
 def _words(fragment: str) -> list[str]:

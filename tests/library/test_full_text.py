@@ -121,3 +121,14 @@ def test_the_command_lists_the_failures(feed_server, three_summaries):
     assert done.returncode == 0, done.stderr
     assert f"  {pages['missing']}: full text not cached: http 404" in done.stderr
     assert "1 full text cached, 1 full text failed, 1 already complete" in done.stdout
+
+
+@pytest.mark.parametrize("tail", [
+    "Words and words. Read the full article »", "Words. read the full story  →\n", "Xread more",
+    "x read more", "Ends here… ", "Body [...]", "Done. More >>", "Done. more" + " " * 80 + "»",
+    "Continue reading" + " —" * 40, "Nothing cut short here.", "", "…", "morecontinue reading",
+])
+def test_the_cut_short_ending_is_searched_only_where_it_can_begin(tail: str) -> None:
+    from reader.library.ingest import _CUT_SHORT, _cut_short
+
+    assert _cut_short(tail) is (_CUT_SHORT.search(tail) is not None)
