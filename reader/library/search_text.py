@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Iterable
+from functools import cache
 from typing import TYPE_CHECKING
 
 from reader.sanitize import clean_text
@@ -86,15 +88,23 @@ def entry_text(raw: str, kind: str, rules: Rules | None = None) -> str:
     """The quick clean text of a stored original (`kind` html, text or markdown), one block
     a line: whole-line boilerplate out, so search never finds what the clean view removed.
     `raw` went through `clean_text` already."""
-    from reader.article.boilerplate import kept_lines
-    from reader.article.rules import load_rules
-
+    kept_lines, load_rules = _boilerplate()
     if kind == "html":
         markup = _visible(raw[: MAX_TEXT * 4])
         pieces = [html_to_text(piece, cleaned=True) for piece in _BLOCK_TAGS.split(markup)]
     else:
         pieces = raw[: MAX_TEXT * 2].split("\n")
     return "\n".join(kept_lines(pieces, rules or load_rules()))[:MAX_TEXT]
+
+
+@cache
+def _boilerplate() -> tuple[Callable[[Iterable[str], Rules], list[str]], Callable[[], Rules]]:
+    """`kept_lines` and `load_rules`, imported once at first use: the article engine stays
+    out of start-up, and refresh does not pay an import statement per entry."""
+    from reader.article.boilerplate import kept_lines
+    from reader.article.rules import load_rules
+
+    return kept_lines, load_rules
 
 
 def article_text(article: Article) -> str:
