@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -64,7 +65,7 @@ class Family:
     def gates(self) -> tuple[tuple[str, ...] | None, ...]:
         """Per pattern: substrings one of which a line must contain for a scanning pattern
         (one that starts with a repeat, like "[^.]{0,120}?all rights reserved") to be tried."""
-        return tuple(_gate(source) for source in self.sources)
+        return tuple(_fewest(gate) if (gate := _gate(source)) else None for source in self.sources)
 
     @cached_property
     def absorbs(self) -> re.Pattern[str] | None:
@@ -162,8 +163,7 @@ class Rules:
                     gated.append((i, pattern, gate))
                     every.update(gate)
         named = "|".join(f"(?P<f{i}>{alt})" for i, alt in enumerate(each)) or "(?!)"
-        return (families, re.compile(named, re.IGNORECASE), tuple(gated),
-                tuple(sorted(every)))
+        return (families, re.compile(named, re.IGNORECASE), tuple(gated), _fewest(every))
 
     @cached_property
     def _alternations(self) -> dict[int, _Bucket]:
@@ -204,7 +204,8 @@ class Rules:
 
     @cached_property
     def _anywhere_needles(self) -> tuple[str, ...] | None:
-        return needles(self._anywhere_body) if self._anywhere_body else None
+        found = needles(self._anywhere_body) if self._anywhere_body else None
+        return _fewest(found) if found else None
 
     def may_contain_anywhere(self, text: str) -> bool:
         """False when `text` cannot hold an `anywhere` marker (a cheap substring test)."""
@@ -240,6 +241,16 @@ def needles(pattern: str) -> tuple[str, ...] | None:
         return None
     found = _needles(list(tree))
     return tuple(found) if found else None
+
+
+def _fewest(found: Iterable[str]) -> tuple[str, ...]:
+    """`found` without repeats and without needles that hold a shorter one: the same
+    any-of substring test, with fewer scans of the text (sorted: the same order each time)."""
+    out: list[str] = []
+    for needle in sorted(set(found), key=lambda n: (len(n), n)):
+        if not any(kept in needle for kept in out):
+            out.append(needle)
+    return tuple(sorted(out))
 
 
 def _needles(items: list[tuple[Any, Any]]) -> list[str] | None:
