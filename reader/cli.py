@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("feeds", nargs="*", metavar="URL", help="only these feeds (URL or id)")
     p.add_argument("--full", action="store_true",
                    help="also fetch and cache the full text of summary-only entries")
+    p.add_argument("--due", action="store_true",
+                   help="only the feeds that are due: [refresh] and [[feed]] intervals, the "
+                   "feeds' ttl, Cache-Control max-age, skipHours and skipDays (for cron)")
 
     p = sub.add_parser("sync", help="sync with the [sync] feed server: push queued read/star "
                        "changes, pull feeds and new items")

@@ -35,6 +35,14 @@ class View:
     filter: str
 
 
+@dataclass(frozen=True)
+class RefreshSettings:
+    """`[refresh]`: how often the reader fetches the feeds that are due on its own
+    (`reader.library.schedule`); 0 (the default) leaves it to you."""
+
+    interval: float = 0.0   # seconds
+
+
 @dataclass
 class Config:
     """Settings with their defaults; `problems` are warnings about the file, one line each."""
@@ -54,6 +62,7 @@ class Config:
     sync: dict[str, Any] = field(default_factory=dict)  # api, url, user, password_command/_env
     commands: dict[str, Command] = field(default_factory=dict)
     feed: dict[str, FeedSettings] = field(default_factory=dict)  # [[feed]] by URL
+    refresh: RefreshSettings = field(default_factory=RefreshSettings)
     raw: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -120,6 +129,49 @@ def _megabytes(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError("must be a whole number of megabytes, at least 1")
     return value
+
+
+MIN_INTERVAL = 60.0
+_DURATION = re.compile(r"(\d{1,6})\s*([smhd])", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(value: Any) -> float:
+    """A refresh interval in seconds: a whole number of minutes (`30`), or a string of
+    numbers with units (`"90s"`, `"30m"`, `"1h30m"`, `"2d"`); 0 or `"off"` is none. Anything
+    else, or more than 0 but under a minute, is a `ValueError` saying what it takes."""
+    usage = 'must be minutes (30) or a duration such as "30m", "2h", "1h30m", or 0 for none'
+    if isinstance(value, bool):
+        raise ValueError(usage)
+    if isinstance(value, int):
+        seconds = float(value) * 60
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        if text in ("off", "0", "none"):
+            return 0.0
+        if text.isdigit():
+            text += "m"
+        parts = _DURATION.findall(text)
+        if not parts or "".join(n + u for n, u in parts) != text:
+            raise ValueError(usage)
+        seconds = float(sum(int(n) * _UNITS[u] for n, u in parts))
+    else:
+        raise ValueError(usage)
+    if seconds < 0 or 0 < seconds < MIN_INTERVAL:
+        raise ValueError("must be 0 (none) or at least a minute")
+    return seconds
+
+
+def _refresh(value: Any) -> RefreshSettings:
+    if not isinstance(value, dict):
+        raise ValueError('must be a table: interval = "30m"')
+    for name in value:
+        if name != "interval":
+            raise ValueError(f"has interval, not {clean_line(str(name))[:40]!r}")
+    try:
+        return RefreshSettings(duration(value.get("interval", 0)))
+    except ValueError as exc:
+        raise ValueError(f"interval {exc}") from None
 
 
 def _retention(value: Any) -> dict[str, int]:
@@ -289,10 +341,12 @@ class FeedSettings:
     password: str = ""                       #   written in the config by the user, or
     password_command: tuple[str, ...] = ()   #   printed by this command (no shell)
     rules: dict[str, Any] = field(default_factory=dict, hash=False)  # extra cleaning rules
+    interval: float | None = None            # seconds; None: [refresh]'s; 0: no schedule
+    ignore_hints: bool = False               # the interval wins over the feed's own hints
 
 
 FEED_KEYS = ("url", "title", "full", "user_agent", "username", "password",
-             "password_command", "rules")
+             "password_command", "rules", "interval", "ignore_hints")
 
 
 def _feed_settings(value: Any) -> dict[str, FeedSettings]:
@@ -332,11 +386,18 @@ def _feed_settings(value: Any) -> dict[str, FeedSettings]:
                              "together")
         if not isinstance(table.get("rules", {}), dict):
             raise ValueError(f"{where}: rules must be a table, as [rules] is")
+        if not isinstance(table.get("ignore_hints", False), bool):
+            raise ValueError(f"{where}: ignore_hints must be true or false")
+        try:
+            interval = duration(table["interval"]) if "interval" in table else None
+        except ValueError as exc:
+            raise ValueError(f"{where}: interval {exc}") from None
         checked = safe_url(url.strip()) or ""
         feeds[checked] = FeedSettings(checked, table.get("title", ""), table.get("full", False),
                                       table.get("user_agent", ""), table.get("username", ""),
                                       table.get("password", ""), tuple(command),
-                                      dict(table.get("rules", {})))
+                                      dict(table.get("rules", {})), interval=interval,
+                                      ignore_hints=table.get("ignore_hints", False))
     return feeds
 
 
@@ -360,7 +421,10 @@ SETTINGS: dict[str, Setting] = {
     "commands": Setting("[commands]: name = [\"program\", \"argument\"], run for an article "
                         "by | and byline pipe, without a shell", _commands),
     "feed": Setting("[[feed]]: one feed's settings by url: title, full, user_agent, username "
-                    "with password_command (or password), rules", _feed_settings),
+                    "with password_command (or password), rules, interval, ignore_hints",
+                    _feed_settings),
+    "refresh": Setting("[refresh]: interval = \"30m\": the reader fetches the feeds that are "
+                       "due on its own", _refresh),
 }
 
 
@@ -387,7 +451,8 @@ def parse_config(data: dict[str, Any], where: str = "config") -> Config:
         try:
             setattr(config, name, setting.check(value))
         except ValueError as exc:
-            tables = ("keys", "rules", "retention", "views", "hide", "sync", "commands", "feed")
+            tables = ("keys", "rules", "retention", "views", "hide", "sync", "commands", "feed",
+                      "refresh")
             shown = f"[{name}]" if isinstance(value, dict) or name in tables else f"'{name}'"
             raise BylineError(f"bad config {where}: {shown} {exc}") from None
     return config

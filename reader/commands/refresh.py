@@ -1,4 +1,5 @@
-"""`byline refresh [--full]`: fetch every feed, with a progress bar on a terminal."""
+"""`byline refresh [--full] [--due]`: fetch every feed (with `--due`, those whose time has
+come: `reader.library.schedule`), with a progress bar on a terminal."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def run(args: Namespace, ctx: Context) -> int:
         import asyncio
 
         from reader.library.refresh import refresh_feeds
+        from reader.library.schedule import Schedule
 
         if not library.feeds():
             print("No subscriptions yet: byline add URL, or byline import FILE",
@@ -48,7 +50,9 @@ def run(args: Namespace, ctx: Context) -> int:
                                                 only=args.feeds or None,
                                                 progress=progress, workers=workers,
                                                 hide=config.hide,
-                                                feed_settings=config.feed))
+                                                feed_settings=config.feed,
+                                                schedule=Schedule.from_config(config)
+                                                if args.due else None))
     from reader.sanitize import clean_line
 
     for url, reason in list(summary.errors.items())[:MAX_ERRORS_LISTED]:

@@ -120,12 +120,19 @@ def _articles(n: int) -> str:
 
 
 def _feeds(args: Namespace, ctx: Context, library: Library) -> int:
+    from reader.config import load_config
+    from reader.library.schedule import Schedule
+
     feeds = library.feeds()
+    due = Schedule.from_config(load_config(ctx.paths)).due_times(feeds)
     if args.format == "json":
         rows = [{"id": f.id, "url": f.url, "title": f.title, "link": f.link, "tags": f.tags,
                  "last_status": f.last_status, "last_error": f.last_error,
                  "last_fetched": _iso(f.last_fetched), "gone": f.gone,
                  "retry_after": _iso(f.retry_after_until),
+                 "next_due": _iso(due[f.id]) if f.id in due else None,
+                 "ttl": f.ttl, "max_age": f.max_age, "skip_hours": list(f.skip_hours),
+                 "skip_days": list(f.skip_days),
                  "unread": f.unread, "total": f.total} for f in feeds]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -144,6 +151,8 @@ def _feeds(args: Namespace, ctx: Context, library: Library) -> int:
         if f.retry_after_until and f.retry_after_until > time.time():
             after = time.strftime("%H:%M", time.localtime(f.retry_after_until))
             status += f"; next try after {after}"
+        elif due.get(f.id, 0.0) > time.time():
+            status += f"; due {_clock(due[f.id])}"
         print(f"{f.label}{tags}\n  {f.url}\n  {f.unread} unread of {f.total}; {status}")
     return 0
 
@@ -180,6 +189,14 @@ def _export(args: Namespace, ctx: Context, library: Library) -> int:
     sys.stdout.write(export_opml([(f.url, f.title, f.link, f.tags) for f in library.feeds()
                                   if safe_url(f.url)]))   # not the bundled sample feed
     return 0
+
+
+def _clock(epoch: float) -> str:
+    """A local time: `14:05` today, `Sat 14:05` within the week, else the date."""
+    when = time.localtime(epoch)
+    if time.strftime("%Y-%m-%d", when) == time.strftime("%Y-%m-%d"):
+        return time.strftime("%H:%M", when)
+    return time.strftime("%a %H:%M" if epoch - time.time() < 6 * 86400 else "%Y-%m-%d", when)
 
 
 def _iso(epoch: float | None) -> str | None:

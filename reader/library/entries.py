@@ -26,6 +26,7 @@ from reader.library.entry_rows import (
 from reader.library.feed_settings import merged_rules
 from reader.library.feeds import LOCAL_LABEL
 from reader.library.listings import EntryRow, Listing, Listings
+from reader.library.schedule import FeedHints
 from reader.library.search_text import article_text
 from reader.sanitize import clean_line, clean_text, safe_url
 
@@ -217,20 +218,24 @@ class Entries(Listings):
 
     def store_entries(self, feed_id: int, entries: Iterable[NewEntry], *, title: str = "",
                       link: str | None = None, etag: str | None = None,
-                      last_modified: str | None = None, problems: Sequence[str] = ()) -> int:
+                      last_modified: str | None = None, problems: Sequence[str] = (),
+                      hints: FeedHints | None = None) -> int:
         """Upsert a fetched feed's entries and its status in one transaction; return new count.
 
         Entries are deduplicated by key (first wins); a changed entry is updated in place and
-        keeps its read, starred and position state.
+        keeps its read, starred and position state. `hints`: what the feed and its answer
+        said about when to fetch it again (none: no hints).
         """
         return self.store_prepared(feed_id, prepare_entries(entries, time.time()), title=title,
                                    link=link, etag=etag, last_modified=last_modified,
-                                   problems=problems)
+                                   problems=problems, hints=hints)
 
     def store_prepared(self, feed_id: int, prepared: Sequence[tuple[Any, ...]], *,
                        title: str = "", link: str | None = None, etag: str | None = None,
-                       last_modified: str | None = None, problems: Sequence[str] = ()) -> int:
+                       last_modified: str | None = None, problems: Sequence[str] = (),
+                       hints: FeedHints | None = None) -> int:
         """`store_entries` for rows from `prepare_entries` (which refresh runs in workers)."""
+        hints = hints or FeedHints()
         now = time.time()
         with self._write() as conn:
             existing = dict(conn.execute("SELECT key, hash FROM entries WHERE feed_id = ?",
@@ -271,10 +276,13 @@ class Entries(Listings):
                                              CASE WHEN ? != '' THEN ? ELSE title END),
                        link = coalesce(?, link), etag = ?, last_modified = ?,
                        last_status = ?, last_error = ?, last_fetched = ?, failures = 0,
-                       retry_after_until = NULL, gone = 0 WHERE id = ?""",
+                       retry_after_until = NULL, gone = 0, ttl = ?, max_age = ?,
+                       skip_hours = ?, skip_days = ? WHERE id = ?""",
                 (clean_line(title)[:MAX_TITLE], clean_line(title)[:MAX_TITLE], safe_url(link),
                  etag, last_modified, "ok" if not problems else "ok, with problems",
-                 clean_line("; ".join(problems))[:500] or None, now, feed_id))
+                 clean_line("; ".join(problems))[:500] or None, now, hints.ttl, hints.max_age,
+                 ",".join(map(str, hints.skip_hours)), ",".join(map(str, hints.skip_days)),
+                 feed_id))
         return new
 
     def summary_only_entries(self, feed_ids: Sequence[int] | None = None, *,

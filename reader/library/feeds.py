@@ -53,6 +53,10 @@ class FeedRow:
     permanent_url: str | None = None
     redirect_count: int = 0
     remote_id: str | None = None    # the sync server's id: synced, not fetched by refresh
+    ttl: float | None = None        # the feed's hints (reader.library.schedule), seconds
+    max_age: float | None = None
+    skip_hours: tuple[int, ...] = ()
+    skip_days: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
@@ -213,12 +217,12 @@ class Feeds(Database):
             conn.executemany("INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
                              [(feed_id, t) for t in cleaned])
 
-    def record_not_modified(self, feed_id: int) -> None:
-        """A 304: only the status changes."""
+    def record_not_modified(self, feed_id: int, max_age: float | None = None) -> None:
+        """A 304: only the status changes, and how long the answer stays fresh."""
         with self._write() as conn:
             conn.execute("""UPDATE feeds SET last_status = 'not modified', last_error = NULL,
-                            last_fetched = ?, failures = 0, retry_after_until = NULL, gone = 0
-                            WHERE id = ?""", (time.time(), feed_id))
+                            last_fetched = ?, failures = 0, retry_after_until = NULL, gone = 0,
+                            max_age = ? WHERE id = ?""", (time.time(), max_age, feed_id))
 
     def record_failure(self, feed_id: int, error: str, *, retry_after_until: float | None = None,
                        gone: bool = False) -> None:
@@ -265,8 +269,13 @@ def _feed_row(r: sqlite3.Row) -> FeedRow:
         gone=bool(r["gone"]), etag=r["etag"], last_modified=r["last_modified"],
         retry_after_until=r["retry_after_until"], failures=r["failures"],
         permanent_url=r["permanent_url"], redirect_count=r["redirect_count"],
-        remote_id=r["remote_id"],
+        remote_id=r["remote_id"], ttl=r["ttl"], max_age=r["max_age"],
+        skip_hours=_numbers(r["skip_hours"]), skip_days=_numbers(r["skip_days"]),
     )
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in text.split(",") if n.isdigit())
 
 
 def _clean_tags(tags: Iterable[str], conn: sqlite3.Connection) -> list[str]:

@@ -20,12 +20,13 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import Any
 
 from reader.errors import BylineError
+from reader.library.schedule import FeedHints
 from reader.library.store import Library, LibraryBusy, NewEntry, feed_count, prepare_entries
 
 # An entry with only a description shorter than this (HTML) is a summary: `--full` fetches
@@ -58,6 +59,7 @@ class Body:
     last_modified: str | None
     permanent_url: str | None    # where permanent redirects pointed, else None
     had_redirect: bool           # the feed had a recorded permanent redirect before
+    max_age: float | None = None  # the answer's Cache-Control max-age
 
 
 @dataclass
@@ -76,6 +78,7 @@ class Prepared:
     link: str | None
     problems: list[str]
     rows: list[tuple[Any, ...]]
+    hints: FeedHints
 
 
 def new_entries(parsed: Any) -> list[NewEntry]:
@@ -119,11 +122,12 @@ def _words(fragment: str) -> list[str]:
 
 
 def store_parsed(library: Library, feed_id: int, parsed: Any, *, etag: str | None,
-                 last_modified: str | None) -> int:
+                 last_modified: str | None, max_age: float | None = None) -> int:
     """Store a `ParsedFeed`'s entries and metadata for a feed; return how many were new."""
     return library.store_entries(feed_id, new_entries(parsed), title=parsed.title,
                                  link=parsed.link, etag=etag, last_modified=last_modified,
-                                 problems=parsed.problems)
+                                 problems=parsed.problems,
+                                 hints=FeedHints.of(parsed, max_age))
 
 
 def parse(body: bytes, url: str, content_type: str | None) -> Prepared | str:
@@ -137,7 +141,7 @@ def parse(body: bytes, url: str, content_type: str | None) -> Prepared | str:
     except Exception as exc:  # a parser bug on hostile input is a feed error, not a crash
         return f"malformed feed ({type(exc).__name__})"
     return Prepared(parsed.title, parsed.link, list(parsed.problems),
-                    prepare_entries(new_entries(parsed), time.time()))
+                    prepare_entries(new_entries(parsed), time.time()), FeedHints.of(parsed))
 
 
 def parse_and_store(bodies: list[Body], library: Library | None = None) -> list[Stored]:
@@ -176,7 +180,8 @@ def _store(library: Library, b: Body, p: Prepared | str) -> Stored:
         library.record_failure(b.feed_id, p)
         return Stored(error=p)
     new = library.store_prepared(b.feed_id, p.rows, title=p.title, link=p.link, etag=b.etag,
-                                 last_modified=b.last_modified, problems=p.problems)
+                                 last_modified=b.last_modified, problems=p.problems,
+                                 hints=replace(p.hints, max_age=b.max_age))
     if b.permanent_url or b.had_redirect:
         library.record_redirect(b.feed_id, b.permanent_url)
     return Stored(new=new)

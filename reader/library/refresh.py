@@ -32,6 +32,7 @@ from reader.library.ingest import (
     parse_and_store,
     write_each,
 )
+from reader.library.schedule import Schedule
 from reader.library.store import FeedRow, Library
 
 # Pages fetched per `--full` refresh, newest first (the rest on the next run).
@@ -74,6 +75,7 @@ class RefreshSummary:
     pages_not_needed: int = 0      # pages with no more text than their entry (--full)
     page_errors: dict[str, str] = field(default_factory=dict)  # page URL -> why not cached
     hidden: int = 0                # new articles a kill rule hid (`[[hide]]`)
+    not_due: int = 0               # feeds a schedule left for later (`--due`, the reader's timer)
 
     def line(self) -> str:
         """The one summary line: `12 feeds ok, 1 failed, 340 new articles in 3.2 s`."""
@@ -81,6 +83,8 @@ class RefreshSummary:
                  f"{self.feeds_failed} failed"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        if self.not_due:
+            parts.append(f"{self.not_due} not due")
         text = ", ".join(parts)
         text += f", {self.new_articles} new article{'s' if self.new_articles != 1 else ''}"
         if self.hidden:
@@ -101,6 +105,7 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
                         workers: Workers | None = None,
                         hide: Sequence[HideRule] = (),
                         feed_settings: Mapping[str, FeedSettings] | None = None,
+                        schedule: Schedule | None = None,
                         ) -> RefreshSummary:
     """Fetch all feeds (or the URLs/ids in `only`) and store what changed.
 
@@ -114,6 +119,7 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
     New entries that a kill rule of `hide` matches are hidden before it returns.
     `feed_settings` (`[[feed]]` by URL) give feeds their own headers (User-Agent, basic
     auth), full pages always cached (`full`) and a title of their own.
+    With a `schedule`, only the feeds it finds due are fetched (the others count as not due).
     """
     started = time.perf_counter()
     with ExitStack() as stack:
@@ -127,6 +133,10 @@ async def refresh_feeds(library: Path | Library, *, full: bool = False, offline:
         if only:   # named: say why nothing happens; otherwise they are simply not fetched
             summary.skipped = {f.url: "bundled with Byline: nothing to fetch" for f in bundled}
         feeds = [f for f in feeds if f not in bundled]
+        if schedule is not None:
+            due = schedule.due(feeds)
+            summary.not_due = len(feeds) - len(due)
+            feeds = due
         if offline:
             summary.skipped.update({f.url: "offline" for f in feeds})
         else:
@@ -304,7 +314,8 @@ class _Run:
         await self.pipeline.acquire()  # released once the feed is stored
         await self.bodies.put((feed, Body(feed.id, result.url, result.body, result.content_type,
                                           result.etag, result.last_modified,
-                                          result.permanent_url, bool(feed.permanent_url))))
+                                          result.permanent_url, bool(feed.permanent_url),
+                                          result.max_age)))
 
     async def _headers(self, feed: FeedRow) -> dict[str, str] | None:
         """A feed's own request headers (`[[feed]]`), its password command run off the loop."""
@@ -419,7 +430,7 @@ class _Run:
             self.library.record_failure(feed.id, o.error, retry_after_until=o.retry_until,
                                         gone=o.gone)
             return Stored(error=o.error)
-        self.library.record_not_modified(feed.id)
+        self.library.record_not_modified(feed.id, o.result.max_age)
         if o.result.permanent_url or feed.permanent_url:
             self.library.record_redirect(feed.id, o.result.permanent_url)
         return Stored()

@@ -316,6 +316,15 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     ALTER TABLE feeds ADD COLUMN user_title TEXT;
     """,
+    # 15: what a feed says about when to fetch it again (reader.library.schedule): its RSS
+    # <ttl> and its last answer's Cache-Control max-age, in seconds (NULL: none), and the UTC
+    # hours and the days (Monday 0) of its <skipHours> and <skipDays>, comma-separated.
+    """
+    ALTER TABLE feeds ADD COLUMN ttl REAL;
+    ALTER TABLE feeds ADD COLUMN max_age REAL;
+    ALTER TABLE feeds ADD COLUMN skip_hours TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN skip_days TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 

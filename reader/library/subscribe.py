@@ -60,6 +60,6 @@ async def subscribe(library: Library, url: str, *, tags: list[str] | None = None
                 raise BylineError(f"{checked} (named by {page}): {inner.message}") from None
     feed_id = library.add_feed(checked, title=parsed.title, tags=tags or (), link=parsed.link)
     new = store_parsed(library, feed_id, parsed, etag=result.etag,
-                       last_modified=result.last_modified)
+                       last_modified=result.last_modified, max_age=result.max_age)
     library.record_redirect(feed_id, result.permanent_url)
     return Subscribed(feed_id, checked, parsed.title, new, discovered_from=page)

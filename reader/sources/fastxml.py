@@ -150,6 +150,10 @@ def _rss(channel: etree._Element, items: list[etree._Element], version: str, ns:
                    link=_last_link(channel, ns) or _atom_link(channel.findall(ATOM_LINK), ctx))
     tags = _ItemTags(ns)
     feed.entries = [_rss_item(item, tags, ctx) for item in items]
+    if not ns:   # RSS 0.9x/2.0: when to fetch it again
+        feed.ttl = _text(channel.find("ttl"))
+        feed.skip_hours = [_text(h) for h in channel.iterfind("skipHours/hour")]
+        feed.skip_days = [_text(d) for d in channel.iterfind("skipDays/day")]
     return feed
 
 

@@ -88,7 +88,9 @@ class FeedEntry:
 
 @dataclass
 class ParsedFeed:
-    """A parsed feed: metadata, entries (deduplicated, at most `MAX_ENTRIES`), parse problems."""
+    """A parsed feed: metadata, entries (deduplicated, at most `MAX_ENTRIES`), parse problems,
+    and the RSS channel's hints on when to fetch it again (`<ttl>` in minutes; the UTC hours
+    0–23 and the days, Monday 0 to Sunday 6, of `<skipHours>` and `<skipDays>`)."""
 
     title: str
     link: str | None
@@ -96,6 +98,9 @@ class ParsedFeed:
     version: str
     entries: list[FeedEntry]
     problems: list[str] = field(default_factory=list)
+    ttl: int | None = None
+    skip_hours: tuple[int, ...] = ()
+    skip_days: tuple[int, ...] = ()
 
 
 @dataclass
@@ -122,6 +127,9 @@ class RawFeed:
     link: str | None = None
     entries: list[RawEntry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    ttl: str = ""                                          # RSS <ttl>, as written
+    skip_hours: list[str] = field(default_factory=list)   # each <skipHours><hour>
+    skip_days: list[str] = field(default_factory=list)    # each <skipDays><day>
 
 
 def clean_title(raw: str | None) -> str:
@@ -315,7 +323,40 @@ def normalise(raw: RawFeed, url: str | None, *, max_entries: int = MAX_ENTRIES) 
         problems.append(f"{len(entries)} entries, kept the newest {max_entries}")
         entries = _newest(entries, max_entries)
     return ParsedFeed(title=clean_title(_cp1252_c1(raw.title)), link=feed_link, url=url,
-                      version=raw.version, entries=entries, problems=problems)
+                      version=raw.version, entries=entries, problems=problems,
+                      ttl=ttl_minutes(raw.ttl), skip_hours=skip_hours(raw.skip_hours),
+                      skip_days=skip_days(raw.skip_days))
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MAX_TTL = 100 * 24 * 60   # minutes; a larger <ttl> is taken as this much (the refresh schedule
+                          # caps every hint far lower: reader.library.schedule)
+
+
+def ttl_minutes(raw: str) -> int | None:
+    """An RSS `<ttl>` as whole minutes (None when absent, zero or not a number)."""
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 9 or int(text) == 0:
+        return None
+    return min(int(text), MAX_TTL)
+
+
+def skip_hours(values: list[str]) -> tuple[int, ...]:
+    """`<skipHours>`: the UTC hours 0–23 (24, which some feeds write, is midnight); a list
+    that skips every hour says nothing usable and is dropped."""
+    hours = set()
+    for value in values:
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 2 and int(text) <= 24:
+            hours.add(int(text) % 24)
+    return tuple(sorted(hours)) if len(hours) < 24 else ()
+
+
+def skip_days(values: list[str]) -> tuple[int, ...]:
+    """`<skipDays>`: Monday 0 … Sunday 6 (any case); a list of all seven is dropped."""
+    days = {_WEEKDAYS.index(v.strip().lower()) for v in values
+            if v.strip().lower() in _WEEKDAYS}
+    return tuple(sorted(days)) if len(days) < 7 else ()
 
 
 def _cp1252_c1(text: str) -> str:

@@ -62,6 +62,7 @@ class FetchResult:
     last_modified: str | None
     not_modified: bool
     permanent_url: str | None   # where a leading run of 301/308 redirects pointed, else None
+    max_age: float | None = None  # seconds the answer stays fresh (Cache-Control max-age)
 
     @property
     def charset(self) -> str | None:
@@ -109,6 +110,23 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d{1,10})\"?\s*(?:,|$)", re.IGNORECASE)
+_NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-cache|no-store)\s*(?:[,=]|$)", re.IGNORECASE)
+
+
+def fresh_for(headers: httpx.Headers) -> float | None:
+    """How long an answer stays fresh, in seconds: `Cache-Control: max-age` less the `Age`
+    it already spent in caches; None without max-age, or with no-cache or no-store (then
+    the server asks to be asked each time). Clamped to 0–24 h."""
+    control = ",".join(headers.get_list("cache-control"))
+    found = _MAX_AGE.search(control)
+    if found is None or _NO_CACHE.search(control):
+        return None
+    age = (headers.get("age") or "").strip()
+    spent = float(age) if age.isascii() and age.isdigit() and len(age) <= 10 else 0.0
+    return min(max(float(found.group(1)) - spent, 0.0), MAX_RETRY_AFTER)
 
 
 class _BoundedDecoder:
@@ -392,7 +410,7 @@ class Fetcher:
             # to the pool: unread, it is closed, and the next feed on the host reconnects.
             await response.aread()
             return FetchResult(url, status, b"", h.get("content-type"), h.get("etag"),
-                               h.get("last-modified"), True, None)
+                               h.get("last-modified"), True, None, fresh_for(h))
         if status >= 400 or status < 200:
             raise _status_error(status, original, h.get("retry-after"))
         declared = h.get("content-length")
@@ -423,7 +441,7 @@ class Fetcher:
             raise FetchError("bad encoding", original,
                              "the compressed answer is corrupt") from None
         return FetchResult(url, status, body, h.get("content-type"), h.get("etag"),
-                           h.get("last-modified"), False, None)
+                           h.get("last-modified"), False, None, fresh_for(h))
 
 
 _CUT_SHORT = "the connection broke before the whole answer arrived"

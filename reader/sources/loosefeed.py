@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from typing import Any
 
 import feedparser
@@ -29,11 +30,37 @@ def parse_loose(body: bytes, content_type: str | None) -> RawFeed:
     try:
         result = feedparser.parse(io.BytesIO(body), response_headers=headers,
                                   sanitize_html=False, resolve_relative_uris=False)
-        return _convert(result)
+        raw = _convert(result)
     except FeedError:
         raise
     except Exception as exc:  # hostile input: re.error, ValueError, OverflowError, Unicode…
         raise FeedError("malformed feed", type(exc).__name__) from None
+    if raw.version.startswith("rss"):
+        _hints(raw, result.get("feed") or {}, body)
+    return raw
+
+
+_CHANNEL_HEAD = 64 * 1024   # where an RSS channel's own elements are looked for
+_FIRST_ITEM = re.compile(rb"<(?:[a-z0-9]{1,20}:)?item\b")
+_VALUES = {"skiphours": re.compile(rb"<hour\b[^<>]{0,100}>([^<]{0,20})</hour"),
+           "skipdays": re.compile(rb"<day\b[^<>]{0,100}>([^<]{0,20})</day")}
+
+
+def _hints(raw: RawFeed, feed_info: dict[str, Any], body: bytes) -> None:
+    """An RSS channel's `<ttl>` (feedparser's), `<skipHours>` and `<skipDays>` (feedparser
+    keeps only the last hour and day of those lists: read from the channel's head, before
+    its first item, with bounded patterns)."""
+    raw.ttl = _str(feed_info.get("ttl"))
+    head = body[:_CHANNEL_HEAD].lower()
+    item = _FIRST_ITEM.search(head)
+    head = head[:item.start()] if item else head
+    found: dict[str, list[str]] = {}
+    for name, value in _VALUES.items():
+        start = head.find(b"<" + name.encode())
+        end = head.find(b"</" + name.encode(), start)
+        found[name] = [v.decode("ascii", "replace") for v in value.findall(head, start, end)] \
+            if 0 <= start < end else []
+    raw.skip_hours, raw.skip_days = found["skiphours"], found["skipdays"]
 
 
 def _convert(result: Any) -> RawFeed:

@@ -172,6 +172,37 @@ def test_a_newsboat_urls_file_keeps_its_tags_and_titles_through_refresh(
     assert len(listed) == 2
 
 
+def test_refresh_due_fetches_only_the_feeds_whose_time_has_come(
+        feed_server: Any, tmp_path: Path) -> None:
+    """`byline refresh --due` (for cron): the [refresh] interval and the feed's own ttl; a
+    plain `byline refresh` still fetches everything."""
+    data = tmp_path / "home"
+    data.mkdir()
+    (data / "config.toml").write_text('[refresh]\ninterval = "30m"\n', encoding="utf-8")
+    ttl = feed_server.add("/ttl.xml", rss("ttl", 2).replace(
+        b"<title>CLI Feed</title>", b"<title>CLI Feed</title><ttl>120</ttl>"))
+    for url in (feed_server.url("/ok"), ttl):
+        assert byline(data, "--offline", "add", url).returncode == 0
+    first = byline(data, "refresh", "--due")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().startswith("2 feeds ok, 0 failed, 4 new articles")
+    again = byline(data, "refresh", "--due")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip().startswith("0 feeds ok, 0 failed, 2 not due, 0 new articles")
+    assert len(feed_server.requests("/ttl.xml")) == 1
+    feeds = {f["url"]: f for f in json.loads(byline(data, "feeds", "--format", "json").stdout)}
+    fetched = {url: time.mktime(time.strptime(f["last_fetched"], "%Y-%m-%dT%H:%M:%SZ"))
+               for url, f in feeds.items()}
+    due = {url: time.mktime(time.strptime(f["next_due"], "%Y-%m-%dT%H:%M:%SZ"))
+           for url, f in feeds.items()}
+    assert due[feed_server.url("/ok")] - fetched[feed_server.url("/ok")] == 30 * 60
+    assert due[ttl] - fetched[ttl] == 120 * 60 and feeds[ttl]["ttl"] == 7200
+    assert "; due " in byline(data, "feeds").stdout
+    everything = byline(data, "refresh")
+    assert everything.stdout.strip().startswith("2 feeds ok, 0 failed, 0 new articles")
+    assert len(feed_server.requests("/ttl.xml")) == 2
+
+
 def test_errors_are_one_line(tmp_path: Path) -> None:
     data = tmp_path / "home"
     for args in (("import", str(tmp_path / "missing.opml")), ("import", str(tmp_path)),
