@@ -138,6 +138,15 @@ class Rules:
         # The alternation loosens back-references, so a miss here means: ask every family.
         return (family, found) if found is not None else self._loop(line)
 
+    def compile_long(self, chars: int) -> None:
+        """Compile now, rather than at first use, what lines of `chars` characters or more
+        are matched with: the alternations of their length buckets (and so their families'
+        patterns). A refresh does it once before it forks its parse workers, which then
+        share it instead of each compiling it for its first paragraphs."""
+        for limit in self._limits:
+            if limit >= chars and limit not in self._alternations:
+                self._alternations[limit] = self._alternation(limit)
+
     def _loop(self, line: str) -> tuple[Family, re.Match[str]] | None:
         for family in self.families:
             found = family.match(line)

@@ -43,6 +43,8 @@ _NON_WORD = re.compile(r"\W*")
 _TAG = re.compile(r"<[^>]*>")
 WORKERS = 2
 ORPHAN_CHECK_SECONDS = 0.25
+# Feed entries' paragraphs are mostly this long or longer (`_warm_up`).
+PARAGRAPH_CHARS = 161
 # Parsing runs in worker processes only when there is enough work to pay for them.
 PROCESS_POOL_MIN_FEEDS = 8
 
@@ -198,6 +200,7 @@ class Workers:
     """
 
     def __init__(self, path: Path) -> None:
+        _warm_up()
         context = multiprocessing.get_context("fork")
         self.lock = context.Lock()
         self.pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context,
@@ -207,6 +210,18 @@ class Workers:
     def close(self) -> None:
         """Stop the workers (they close their connections); safe to call twice."""
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _warm_up() -> None:
+    """Import the feed parser and the quick clean, and compile the rules that paragraphs are
+    matched with, once, before the workers fork: each would otherwise do it in its first
+    batch."""
+    import reader.sources.feeds  # noqa: F401
+    from reader.article.rules import load_rules
+    from reader.library.search_text import entry_text
+
+    entry_text("", "text")  # imports the boilerplate pass
+    load_rules().compile_long(PARAGRAPH_CHARS)
 
 
 def start_workers(path: Path, only: Sequence[str] | None = None) -> Workers | None:
@@ -255,14 +270,13 @@ _library: Library | None = None
 
 
 def _start(path: Path, lock: Any) -> None:
-    """Worker initializer: remember where the library is, follow the parent, import the
-    parser meanwhile. Ctrl-C is the main process's to handle: it stops the workers once the
-    batch they are writing is stored (a worker interrupted on its own printed a traceback)."""
+    """Worker initializer: remember where the library is, follow the parent. Ctrl-C is the
+    main process's to handle: it stops the workers once the batch they are writing is stored
+    (a worker interrupted on its own printed a traceback)."""
     global _path, _lock
     _path, _lock = path, lock
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_follow_parent, args=(os.getppid(),), daemon=True).start()
-    import reader.sources.feeds  # noqa: F401
 
 
 def _follow_parent(parent: int) -> None:
