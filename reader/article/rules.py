@@ -37,7 +37,7 @@ _Bucket = tuple[
 ]
 _COMPILE_AFTER = 200  # lines of one length bucket before its alternation is compiled
 _MIN_NEEDLE = 4
-_RARE_MARKS = frozenset("/|©@")  # single characters rare enough in prose to be a needle
+_RARE_MARKS = frozenset("/|©@:")  # single characters rare enough in prose to be a needle
 _QUANTIFIERS = frozenset("*+?{")
 # Escapes that are one atom of two characters (classes, and escaped punctuation).
 _SIMPLE_ESCAPES = frozenset("dDsSwW") | frozenset("\\.^$*+?{}[]()|-/'\"&#~ ")

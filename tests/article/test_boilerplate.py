@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from reader.article.boilerplate import clean_blocks
 from reader.article.model import Block
-from reader.article.rules import load_rules, packaged_rules
+from reader.article.rules import RULES_FILE, Rules, _family, load_rules, packaged_rules
 from reader.errors import BylineError
 
 PROSE = Block("paragraph", "The council met on Tuesday to discuss the budget for next year.")
@@ -373,6 +377,8 @@ def test_needles_are_required_substrings_or_none() -> None:
     ("Copyright 2023 Harbour Media. All rights reserved.", "copyright"),
     ("Catch up on the markets with the Daily Ledger newsletter. Sign up here.", "newsletter"),
     ("Workers repair the pier on Monday. (AP Photo/Lee Kim, File)", "photo-caption"),
+    ("Gulls circle the ferry at dawn. Photograph: Lee Kim", "photo-caption"),  # gate ":"
+    ("Lee Kim/Getty Images", "photo-caption"),  # gate "/"
 ])
 def test_gated_patterns_agree_in_long_texts(line: str, family: str) -> None:
     # Past the compile threshold, scanning patterns are tried apart from the alternation.
@@ -380,6 +386,31 @@ def test_gated_patterns_agree_in_long_texts(line: str, family: str) -> None:
     for _ in range(250):
         hit = rules.family_for(line)
         assert hit is not None and hit[0].name == family
+
+
+def test_rules_compiled_ahead_match_as_on_first_use() -> None:
+    # A refresh compiles the long lines' buckets before it forks (ingest._warm_up).
+    lines = [line for line in _every_test_line() if line.strip()]
+    fresh, ahead = _fresh_rules(), _fresh_rules()
+    ahead.compile_long(161)
+    assert sorted(ahead._alternations) == [200, 300, 400]
+    for line in lines * 3:  # past the compile threshold of the other buckets too
+        want, got = fresh.family_for(line.strip()), ahead.family_for(line.strip())
+        assert (want and (want[0].name, want[1].group(0))) == (got and (got[0].name,
+                                                                      got[1].group(0)))
+
+
+def _fresh_rules() -> Rules:
+    """The packaged rules, loaded anew (nothing compiled yet)."""
+    data = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    return Rules(tuple(_family(f, "test", check=False) for f in data["family"]))
+
+
+def _every_test_line() -> list[str]:
+    """The string constants of this module: markers, captions and prose."""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
 
 
 def test_every_packaged_pattern_compiles() -> None:
