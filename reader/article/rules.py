@@ -263,7 +263,8 @@ def _fewest(found: Iterable[str]) -> tuple[str, ...]:
 
 
 def _needles(items: list[tuple[Any, Any]]) -> list[str] | None:
-    """Needles of a sequence: its longest literal run, or those of a required group in it."""
+    """Needles of a sequence: its longest usable literal run, or those of a required group
+    in it."""
     if len(items) == 1 and items[0][0] is _sre.BRANCH:
         out: list[str] = []
         for alternative in items[0][1][1]:
@@ -273,12 +274,14 @@ def _needles(items: list[tuple[Any, Any]]) -> list[str] | None:
             out += sub
         return out
     options: list[list[str]] = []
-    best, run = "", ""
+    run = ""
     for op, value in [*items, (None, None)]:
         if op is _sre.LITERAL:
             run += chr(value)
             continue
-        best, run = max(best, run, key=len), ""
+        if len(run.strip()) >= _MIN_NEEDLE or run.strip() in _RARE_MARKS:
+            options.append([run.lower()])  # each run is required: any usable one will do
+        run = ""
         if op is _sre.BRANCH:
             sub = _needles([(op, value)])
         elif op is _sre.SUBPATTERN:
@@ -289,8 +292,6 @@ def _needles(items: list[tuple[Any, Any]]) -> list[str] | None:
             continue
         if sub:
             options.append(sub)
-    if len(best.strip()) >= _MIN_NEEDLE or best.strip() in _RARE_MARKS:
-        options.append([best.lower()])
     if not options:
         return None
     # Fewest needles first, then the longest shortest needle: the most selective test.
