@@ -241,6 +241,9 @@ def _phrase_start(toks: list[str], i: int) -> int:
             k -= 1
         else:
             break
+    if k > 1 and toks[k - 1].islower() and toks[k - 2].lower() in ("the", "a", "an") and (
+            k < i or any(is_title(t) for t in toks[k:k + 3])):
+        k -= 1  # "the district GOP Chairman Chuck Williams"
     if k < i and k > 0 and toks[k - 1].lower() in ("the", "a", "an"):
         k -= 1  # "The Washington Post columnist Ruth Marcus has been …"
     return k

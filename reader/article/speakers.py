@@ -25,6 +25,7 @@ from reader.article.names import (
     Role,
     is_abbreviation,
     is_name_token,
+    is_title,
     mentions,
     object_name,
     only_a_name,
@@ -168,7 +169,8 @@ _ROLE_GENDER = {"lady": "f", "businesswoman": "f", "congresswoman": "f", "chairw
                 "actress": "f", "queen": "f", "businessman": "m", "congressman": "m",
                 "chairman": "m", "actor": "m", "king": "m", "pope": "m"}
 _OPENING_PRONOUN = re.compile(r"\s*(?:(?:But|And|So|Yet|Still|Then|Now|Later|Instead|Meanwhile|"
-                              r"However),?\s+)?(He|She|he|she)\b")
+                              r"However|When|After|As|While|Before|Once|Although|Though|Because"
+                              r"),?\s+)?(He|She|he|she)\b")
 _MAX_LOOKS = 15  # occurrences of a word examined (names are introduced early)
 _GENDER_REACH = 80  # characters after a name searched for the pronoun that refers to it
 # The first he/his/him/she/her in the rest of the name's sentence, before any other name.
@@ -191,7 +193,10 @@ _SPEAKS_AFTER = re.compile(
     rf"once|again|on\s+[A-Z][a-z]+day))*\s+{VERB}(?![\w])"
     r"(?!(?<=continued)\s+to\b)(?!(?<=continues)\s+to\b)")  # not "continued to hurt"
 _INVERTED_END = re.compile(r"\s*(?:[,.;:!?—–(]|$)")  # "said Smith, who …", "said Smith."
-_SPEAKS_BEFORE = re.compile(rf"(?<![\w-]){VERB}\s+(?:[^\s,.]+\s+){{0,3}}$")
+_SPEAKS_BEFORE = re.compile(rf"(?<![\w-]){VERB}\s+(?P<between>(?:[^\s,.]+\s+){{0,3}})$")
+# Words between an inverted speech verb and its speaker: "said former party chairman X"
+_BEFORE_SPEAKER = frozenset({"the", "a", "an", "former", "fellow", "then", "his", "her", "their",
+                             "its", "our", "longtime", "veteran", "senior", "chief"})
 _DETERMINER_END = re.compile(r"\b(?:his|her|its|their|our|my|your|the|a|an)\s+\Z", re.IGNORECASE)
 # "he said Ryan": the verb has its subject already; Ryan is what was said, not who said it.
 _PRONOUN_SUBJECT = re.compile(r"(?<![\w’'-])(?:he|she|they|i|we|you)\s+\Z", re.IGNORECASE)
@@ -202,6 +207,7 @@ _PRONOUN_SUBJECT = re.compile(r"(?<![\w’'-])(?:he|she|they|i|we|you)\s+\Z", re
 _SUBORDINATE = re.compile(r"\b(?:when|after|as|while|before|until|because|since|once)\s+\Z")
 # "To consultant Wilson, …", "For Jonathan Chait, …": whose view the sentence gives
 _VIEW_OF = re.compile(r"\s*(?:To|For|In the (?:eyes|view) of)\s+(?:[^\s,]+\s+){0,4}\Z")
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
 _POSSESSIVE_ENDINGS = frozenset({"’s", "'s", "’", "'"})
 _PRONOUN_SPEAKS = re.compile(rf"(?<![\w’'-])([Hh]e|[Ss]he)\s+(?:[a-z]+ly\s+)?{VERB}(?![\w])")
 
@@ -327,7 +333,7 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     if lead.rstrip().endswith(":") or (finite and attached):
         # "Furlong was unconvinced: “…”", "Volker said he never used the term “…” and
         # added, “…”": the sentence's subject speaks
-        who = _sentence_subject(last_sentence(context or lead))
+        who = _last_clause_subject(last_sentence(context or lead))
         return who, who is not None or finite  # "Then, later on CNN: “…”" names no one
 
     return None, attached
@@ -352,7 +358,7 @@ def framing_attribution(pre: str, inner: str, short: bool = True) -> tuple[Ref |
         return (SUBJECT_PRONOUN[owned.group(1).lower()],)
     verbs = list(_CUE_RE.finditer(pre))
     if not verbs:
-        return None if short else (_sentence_subject(pre),)
+        return None if short else (_last_clause_subject(pre),)
     last = verbs[-1]
     m = _NAMING_CALL.search(pre, 0, last.end() + len(pre) - last.end())
     if m and pre[last.end():].strip() == "" and m.group().split()[0] not in _NOT_NOUNS:
@@ -366,7 +372,7 @@ def framing_attribution(pre: str, inner: str, short: bool = True) -> tuple[Ref |
             return (who,)
     if last.group().endswith("ed") and _PASSIVE.search(pre, 0, last.start()):
         return None  # "the decision, described at the time as “…”": no one's words
-    return (_sentence_subject(pre),)
+    return (_last_clause_subject(pre),)
 
 
 def _is_title_case(words: list[str]) -> bool:
@@ -407,6 +413,12 @@ def _sentence_subject(sentence: str) -> Ref | None:
     if toks[j - 1].endswith(("’s", "'s")):  # "Clinton’s response was: “…”"
         return possessor(toks[i:j + 1])
     return strip_titles(toks[i:j])
+
+
+def _last_clause_subject(sentence: str) -> Ref | None:
+    """The subject of the sentence's last clause after a semicolon ("…; Barrett’s dictum to his
+    interns was, “…”": Barrett)."""
+    return _sentence_subject(sentence[sentence.rfind(";") + 1:])
 
 
 def _last_subject(clause: str) -> str | None:
@@ -565,9 +577,12 @@ class SpeakerBook:
                     self.genders.setdefault(full, m.name.gender)
                 end = m.end
                 before = _SPEAKS_BEFORE.search(text, max(0, m.offset - 30), m.offset)
-                if before and _DETERMINER_END.search(text, max(0, before.start() - 7),
-                                                     before.start()):
-                    before = None  # "his comments about Mr. Curiel": a noun, not a verb
+                if before and (_DETERMINER_END.search(text, max(0, before.start() - 7),
+                                                      before.start())
+                               or not all(_describes_speaker(w)
+                                          for w in before.group("between").split())):
+                    before = None  # "his comments about Mr. Curiel": a noun, not a verb;
+                    # "said one backs Harker": Harker is not the one who said
                 speaks = (m.subject and _SPEAKS_AFTER.match(text, end) is not None) or (
                     before is not None and _INVERTED_END.match(text, end) is not None
                     and not _PRONOUN_SUBJECT.search(text, max(0, before.start() - 6),
@@ -634,7 +649,13 @@ class SpeakerBook:
         # ("Good information can still drive out bad": "good")
         if word in PLACES or word.lower() in ROLES:
             return None
-        return None if self._common_word(word) else word
+        found = self._occurrences(word)
+        if self._common_word(word) or (found and not (
+                self._mid_sentence(word) or self._acts(word)) and all(
+                    _LOWER_NEXT.match(self.joined, at + len(word)) for at in found)):
+            return None  # "Good information can …": only ever a sentence's first word, as an
+            # adjective (not "OSEI: “…”")
+        return word
 
     def _organisation(self, noun: str, at: Position) -> str | None:
         """The organisation "the council" or "the newspaper" means: the nearest one named
@@ -863,6 +884,13 @@ class SpeakerBook:
         if speaker:
             self.recent = [r for r in self.recent if r[1] != speaker][-20:]
             self.recent.append((at, speaker))
+
+
+def _describes_speaker(word: str) -> bool:
+    """`word` can stand between an inverted speech verb and its speaker ("said Oversight
+    ranking Democrat", "said the former mayor")."""
+    return (word[:1].isupper() or word.lower() in _BEFORE_SPEAKER or is_title(word)
+            or word.endswith(("’s", "'s")))
 
 
 def _offset(person: _Person) -> int:

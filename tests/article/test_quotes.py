@@ -1095,3 +1095,31 @@ def test_a_person_of_an_institute_for_something_speaks_for_it() -> None:
         "Arms Studies wrote in December.",
         "“Tritium would let them build more,” analysts Dana Oster and Serena Vale of the "
         "Institute for Science and Harbour Security wrote.") == ["Jeffrey Lamb", "Dana Oster"]
+
+
+def test_a_pronoun_opening_a_when_clause_is_someone_named_before() -> None:
+    assert speakers(
+        "Senator Abel Quist has courted the valley's farmers for months.",
+        "When he took the stage after Mr. Van Delden's introduction, he said the way to win was "
+        "simple. “We have to wake up the farmers,” he said.") == ["Abel Quist"]
+
+
+def test_a_word_only_ever_opening_a_sentence_is_nobody() -> None:
+    assert speakers(
+        "This makes it hard to dislodge rumours, he said. Fair reporting can still drive out "
+        "rumour, but only when “the truth is more exciting than the lie.”") == [None]
+
+
+def test_a_district_chairman_after_the_opens_his_clause() -> None:
+    assert speakers(
+        "Dale Harker has done well in the 1st Congressional District, where leaders say he is "
+        "strong. There, the district GOP Chairman Chuck Wilmot declined to name the delegates but "
+        "said one backs Harker.",
+        "“Harker has his share of support in our district,” he said.") == ["Chuck Wilmot"]
+
+
+def test_a_possessive_subject_after_a_semicolon_owns_the_quote() -> None:
+    assert speakers(
+        "When Shaw was at the college, he studied under Wynn Barrow, the famed reporter; "
+        "Barrow’s dictum to his interns was, “It is not a story until someone is angry.”",
+    ) == ["Wynn Barrow"]
