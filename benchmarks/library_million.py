@@ -14,7 +14,8 @@ stored in time order through `Library.store_prepared`, as refreshes would have s
 Then measures, each step printing its figures (`--steps` picks some):
 
 - size: bytes per article on disk (full-page text is not in this library: the target is
-  4 KB per article plus that text), and with `--breakdown` per table and index (dbstat);
+  4 KB per article plus that text), the stored texts packed and unpacked, and with
+  `--breakdown` per table and index (dbstat);
 - lists: the library screen (`sources()`), pages of the article list at offsets from 0 to
   the end, all ids of the list;
 - filters: switching the list to all, unread, starred, a big feed, a small feed, a tag (what
@@ -66,6 +67,7 @@ sys.path.insert(0, str(BENCH))
 from netsim import Internet  # noqa: E402
 from search import median_ms, vocabulary  # noqa: E402
 
+from reader.library.packing import register, unpack  # noqa: E402
 from reader.library.store import Library, NewEntry, prepare_entries  # noqa: E402
 
 FEEDS = 1000
@@ -232,15 +234,22 @@ def load() -> str:
 
 def step_size(path: Path, breakdown: bool) -> None:
     with Library.open(path) as lib:
-        articles = lib.count("all")
+        articles = lib.query("SELECT count(*) FROM entries")[0][0]
         page, raw, text, article = lib.query(
-            "SELECT sum(length(page)), sum(length(raw)), sum(length(text)), "
-            "sum(length(article)) FROM entries")[0]
+            "SELECT sum(length(CAST(page AS BLOB))), sum(length(CAST(raw AS BLOB))), "
+            "sum(length(CAST(text AS BLOB))), sum(length(CAST(article AS BLOB))) "
+            "FROM entries")[0]
+        sample = [(unpack(r[0]), unpack(r[1])) for r in lib.query(
+            "SELECT raw, text FROM entries WHERE id % 20 = 0")]
+        free = lib.query("PRAGMA freelist_count")[0][0] * lib.query("PRAGMA page_size")[0][0]
     size = path.stat().st_size
+    unpacked = [sum(len(t[i].encode()) for t in sample) / max(1, len(sample)) for i in (0, 1)]
     print(f"size: {articles:,} articles, {size / 1e9:.2f} GB: {size / articles:,.0f} bytes "
-          f"an article (target <= 4,096 plus full-page text: {page or 0:,} bytes here); "
-          f"stored originals average {raw / articles:,.0f} bytes, search text "
-          f"{text / articles:,.0f}, cached articles {(article or 0) / articles:,.0f}")
+          f"an article (target <= 4,096 plus full-page text: {page or 0:,} bytes here; free "
+          f"pages {free / articles:,.0f}); stored originals average {raw / articles:,.0f} "
+          f"bytes packed ({unpacked[0]:,.0f} unpacked, 1 in 20 sampled), search text "
+          f"{text / articles:,.0f} ({unpacked[1]:,.0f}), cached articles "
+          f"{(article or 0) / articles:,.0f}")
     if breakdown:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name "
@@ -418,6 +427,7 @@ def check_after_kill(path: Path, before: int, starred: int, kept: int, *,
     from reader.library import retention
 
     conn = sqlite3.connect(path, isolation_level=None)
+    register(conn)  # the search index reads the packed text through `unpack`
     try:
         started = time.perf_counter()
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]

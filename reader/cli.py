@@ -127,8 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("entry", metavar="ID_OR_URL")
     p.add_argument("name", metavar="COMMAND", help="its name in [commands]")
 
-    p = sub.add_parser("vacuum", help="apply [retention], merge the search index, compact "
-                       "the library (size before and after)")
+    p = sub.add_parser("vacuum", help="apply [retention], pack the texts an older Byline "
+                       "stored unpacked, merge the search index, compact the library (size "
+                       "before and after)")
     p.add_argument("--no-retention", action="store_true",
                    help="compact only; delete nothing")
 

@@ -133,7 +133,8 @@ class Database:
                     _count_new(conn)
                     yield conn
                     conn.execute("INSERT INTO entries_fts(rowid, title, text) "
-                                 "SELECT id, title, text FROM entries WHERE id > ?", (newest,))
+                                 "SELECT id, title, text FROM entries_search WHERE id > ?",
+                                 (newest,))
                     _count_new(conn)
                     conn.execute("COMMIT")
                 except BaseException as exc:
@@ -176,14 +177,16 @@ def _count_new(conn: sqlite3.Connection) -> None:
 
     At the start of a transaction this finds nothing (unless entries were added behind the
     library's back) and moves `counted` down when the newest entries were deleted; at its
-    end it counts the entries the transaction inserted, as they are then."""
+    end it counts the entries the transaction inserted, as they are then. `+feed_id`: the
+    entries are found by their ids, not by a walk of the whole feed index in feed order
+    (0.05 ms instead of 14 ms at 50,000 articles, 100 ms at 1,000,000, twice a write)."""
     conn.execute(
         """INSERT INTO feed_counts (feed_id, total, unread, starred, starred_unread, hidden,
                                   hidden_unread)
            SELECT feed_id, sum(hidden = 0), sum(hidden = 0 AND read = 0),
                   sum(hidden = 0 AND starred = 1), sum(hidden = 0 AND starred = 1 AND read = 0),
                   sum(hidden = 1), sum(hidden = 1 AND read = 0)
-           FROM entries WHERE id > (SELECT id FROM counted) GROUP BY feed_id
+           FROM entries WHERE id > (SELECT id FROM counted) GROUP BY +feed_id
            ON CONFLICT (feed_id) DO UPDATE SET total = total + excluded.total,
                unread = unread + excluded.unread, starred = starred + excluded.starred,
                starred_unread = starred_unread + excluded.starred_unread,
@@ -247,7 +250,7 @@ def _connect(path: Path, *, check: bool) -> sqlite3.Connection:
             result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
             if result != ["ok"]:
                 raise _Corrupt("; ".join(result)[:200])
-        migrate(conn)
+        migrate(conn)  # which also gives the connection the SQL functions of the schema
     except sqlite3.OperationalError as exc:
         conn.close()
         if "locked" in str(exc) or "busy" in str(exc):

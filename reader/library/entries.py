@@ -26,6 +26,7 @@ from reader.library.entry_rows import (
 from reader.library.feed_settings import merged_rules
 from reader.library.feeds import LOCAL_LABEL
 from reader.library.listings import EntryRow, Listing, Listings
+from reader.library.packing import pack, unpack
 from reader.library.schedule import FeedHints
 from reader.library.search_text import article_text
 from reader.sanitize import clean_line, clean_text, safe_url
@@ -60,9 +61,10 @@ class Entries(Listings):
         if row is None:
             raise BylineError(f"no article {entry_id} in the library")
         title, link, authors, published, raw, raw_kind, page, cached, feed_url, attached = row
-        original = page or raw
+        page = unpack(page)
+        original = page or unpack(raw)
         if cached:
-            article = Article.from_dict(json.loads(cached), raw=original)
+            article = Article.from_dict(json.loads(unpack(cached)), raw=original)
         else:
             article = build_article(original, "html" if page else raw_kind,
                                     source=link or feed_url, url=link, title=title,
@@ -78,7 +80,7 @@ class Entries(Listings):
         where there is one): where `refresh --full` looks for images to cache."""
         rows = self._all("SELECT coalesce(page, raw), link FROM entries WHERE raw_kind = 'html' "
                          "OR page IS NOT NULL ORDER BY sort_time DESC LIMIT ?", (limit,))
-        return [(r[0], r[1]) for r in rows]
+        return [(unpack(r[0]), r[1]) for r in rows]
 
     def enclosures(self, entry_id: int) -> list[Enclosure]:
         """The enclosures of entry `entry_id` (a `BylineError` when there is no such entry)."""
@@ -110,7 +112,7 @@ class Entries(Listings):
         if row is None:
             raise BylineError(f"no article {entry_id} in the library")
         return {"title": row[0], "link": row[1], "authors": json.loads(row[2]),
-                "published": row[3], "words": len(row[4].split()), "feed_url": row[5]}
+                "published": row[3], "words": len(unpack(row[4]).split()), "feed_url": row[5]}
 
     def _cache_article(self, entry_id: int, article: Article) -> None:
         """Keep a built article for next time; a busy library only means building it again."""
@@ -119,9 +121,9 @@ class Entries(Listings):
                 # The index takes the clean text now that it exists (see `entry_text`).
                 conn.execute("UPDATE entries SET article = ?, reading_minutes = ?, quotes = ?, "
                              "text = ? WHERE id = ?",
-                             (json.dumps(article.to_dict(), ensure_ascii=False),
+                             (pack(json.dumps(article.to_dict(), ensure_ascii=False)),
                               article.reading_minutes, len(article.quotes),
-                              article_text(article), entry_id))
+                              pack(article_text(article)), entry_id))
         except BylineError:
             pass
 
@@ -202,8 +204,9 @@ class Entries(Listings):
                 (feed_id, key, link, clean_line(article.title)[:MAX_TITLE],
                  json.dumps(article.authors), article.published,
                  sort_time(article.published, now), now,
-                 clean_text(article.raw), json.dumps(article.to_dict(), ensure_ascii=False),
-                 article_text(article), article.reading_minutes, digest(article.raw),
+                 pack(clean_text(article.raw)),
+                 pack(json.dumps(article.to_dict(), ensure_ascii=False)),
+                 pack(article_text(article)), article.reading_minutes, digest(article.raw),
                  len(article.quotes)),
             ).fetchone()
         return int(row[0])
@@ -303,9 +306,10 @@ class Entries(Listings):
             conn.execute("""UPDATE entries SET page = ?, article = ?, reading_minutes = ?,
                             page_status = 'cached', page_retry = NULL, quotes = ?, text = ?
                             WHERE id = ?""",
-                         (clean_text(page_html), json.dumps(article.to_dict(), ensure_ascii=False),
-                          article.reading_minutes, len(article.quotes), article_text(article),
-                          entry_id))
+                         (pack(clean_text(page_html)),
+                          pack(json.dumps(article.to_dict(), ensure_ascii=False)),
+                          article.reading_minutes, len(article.quotes),
+                          pack(article_text(article)), entry_id))
 
     def record_page(self, entry_id: int, status: str, retry_at: float | None = None) -> None:
         """Remember a page `refresh --full` did not cache: 'not needed', or 'failed: …' with

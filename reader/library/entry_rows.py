@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reader.article.model import Enclosure
+from reader.library.packing import pack
 from reader.library.search_text import entry_text, line_reading_minutes, reading_minutes
 from reader.sanitize import clean_line, clean_text, safe_url
 
@@ -73,7 +74,8 @@ def prepare_entries(entries: Iterable[NewEntry], now: float) -> list[tuple[Any, 
 
 
 def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
-    """The column values of an entry, in `store_prepared` order, hash last."""
+    """The column values of an entry, in `store_prepared` order, hash last (the original
+    and the search text packed: `reader.library.packing`)."""
     title = clean_line(entry.title)[:MAX_TITLE]
     raw = clean_text(entry.raw)
     text = entry_text(raw, entry.raw_kind)
@@ -91,8 +93,8 @@ def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
     return (
         clean_line(entry.key)[:2000] or digest(entry.key), guid, link, title, authors,
         entry.published, clean_line(entry.published_raw or "")[:200] or None,
-        sort_time(entry.published, now), now, raw, entry.raw_kind, int(entry.summary_only),
-        text, minutes, enclosures_json(entry.enclosures),
+        sort_time(entry.published, now), now, pack(raw), entry.raw_kind,
+        int(entry.summary_only), pack(text), minutes, enclosures_json(entry.enclosures),
         digest(title, link, entry.published, raw, authors),
     )
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from reader.config import HideRule
 from reader.library.database import Database
+from reader.library.packing import unpack
 
 
 class Hiding(Database):
@@ -32,7 +33,7 @@ class Hiding(Database):
         hidden = []
         for entry_id, title, authors, link, text, feed_title, feed_url in rows:
             fields = {"title": [title], "author": _names(authors), "link": [link or ""],
-                      "text": [text], "feed": [feed_title, feed_url]}
+                      "text": [unpack(text)], "feed": [feed_title, feed_url]}
             if any(rule.matches(fields) for rule in rules):
                 hidden.append(entry_id)
         if hidden:

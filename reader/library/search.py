@@ -15,6 +15,7 @@ from typing import Any
 from reader.errors import BylineError
 from reader.library.filters import fts_query, split_words
 from reader.library.listings import Listing, Listings
+from reader.library.packing import register
 from reader.sanitize import clean_line
 
 # Markers FTS5 puts around matched terms in snippets. Stored text never contains them:
@@ -246,6 +247,7 @@ class Searcher:
                                          check_same_thread=False)
         except sqlite3.Error as exc:
             raise BylineError(f"cannot open the library {path}: {exc}") from None
+        register(self._conn)  # snippets read the packed text through `entries_search`
         self._lock = threading.Lock()
 
     def search_results(self, query: str, *, limit: int = 20,

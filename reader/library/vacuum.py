@@ -1,4 +1,5 @@
-"""`byline vacuum`: merge the search index, compact the file, report its size before and after.
+"""`byline vacuum`: pack what an older Byline stored unpacked, merge the search index, compact
+the file, report its size before and after.
 
 SQLite's VACUUM rebuilds the whole database and says nothing while it works; its progress
 handler is called every `STEP` virtual-machine instructions, and the number of instructions
@@ -15,9 +16,11 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.library.packing import COLUMNS, MIN_PACKED, pack
 from reader.library.store import Library
 
 STEP = 100
+PACK_BATCH = 5_000  # ids a packing transaction covers
 STEPS_PER_PAGE = 0.6
 
 Progress = Callable[[str, float], None]  # phase, fraction done (0..1)
@@ -39,10 +42,11 @@ def library_bytes(path: Path) -> int:
 
 
 def vacuum(library: Library, *, progress: Progress | None = None) -> Sizes:
-    """Optimize the search index, then VACUUM; interrupting either leaves the library whole
-    (each is one transaction)."""
+    """Pack the texts stored unpacked (`pack_stored`), optimize the search index, then
+    VACUUM; interrupting any of them leaves the library whole."""
     before = library_bytes(library.path)
     report = progress or (lambda phase, fraction: None)
+    pack_stored(library, report)
     report("search index", 0.0)
     with library.transaction() as conn:
         conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('optimize')")
@@ -69,3 +73,29 @@ def vacuum(library: Library, *, progress: Progress | None = None) -> Sizes:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     report("compacting", 1.0)
     return Sizes(before, library_bytes(library.path))
+
+
+def pack_stored(library: Library, report: Progress) -> int:
+    """Pack the long texts of entries stored before schema 16 (`reader.library.packing`),
+    `PACK_BATCH` ids a transaction: an interruption keeps the batches done (packing changes
+    no text, so the search index is not touched). Return how many entries were rewritten."""
+    low, high = library.query("SELECT coalesce(min(id), 0), coalesce(max(id), -1) "
+                              "FROM entries")[0]
+    unpacked = " OR ".join(f"(typeof({c}) = 'text' AND length({c}) >= {MIN_PACKED})"
+                           for c in COLUMNS)
+    changed = 0
+    for start in range(low, high + 1, PACK_BATCH):
+        report("packing", (start - low) / (high + 1 - low))
+        with library.transaction() as conn:
+            rows = conn.execute(f"SELECT {', '.join(COLUMNS)}, id FROM entries "
+                                f"WHERE id >= ? AND id < ? AND ({unpacked})",
+                                (start, start + PACK_BATCH)).fetchall()
+            conn.executemany(f"UPDATE entries SET {' = ?, '.join(COLUMNS)} = ? WHERE id = ?",
+                             [(*(_packed(v) for v in row[:-1]), row[-1]) for row in rows])
+        changed += len(rows)
+    report("packing", 1.0)
+    return changed
+
+
+def _packed(stored: str | bytes | None) -> str | bytes | None:
+    return pack(stored) if isinstance(stored, str) else stored

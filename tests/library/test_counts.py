@@ -10,6 +10,7 @@ from pathlib import Path
 from reader.article.model import Article
 from reader.library import retention
 from reader.library.listings import Listing
+from reader.library.packing import register
 from reader.library.schema import migrate
 from reader.library.store import Library, NewEntry
 
@@ -125,6 +126,7 @@ def test_entries_added_or_deleted_behind_the_librarys_back(
         lib.set_read(lib.entry_ids("all")[0], True)
         assert_counts_true(lib)
     conn = sqlite3.connect(path, isolation_level=None)   # the newest entry deleted
+    register(conn)  # the delete trigger unpacks the text it takes out of the search index
     conn.execute("DELETE FROM entries WHERE key = 'b'")
     conn.close()
     with Library.open(path) as lib, lib.transaction():
@@ -132,3 +134,23 @@ def test_entries_added_or_deleted_behind_the_librarys_back(
         lib.set_starred(lib.find("c"), True)            # type: ignore[arg-type]
     with Library.open(path) as lib:
         assert_counts_true(lib)
+
+
+def test_a_write_counts_new_entries_without_reading_the_others(tmp_path: Path) -> None:
+    """The counting that opens and closes every write transaction finds the new entries by
+    their ids: a walk of a whole index cost 100 ms a write at 1,000,000 articles."""
+    with Library.open(tmp_path / "library.db") as lib:
+        feed = lib.add_feed("https://one.example/feed")
+        lib.store_entries(feed, [entry(str(i), i) for i in range(30)])
+        statements: list[str] = []
+        with lib.connection() as conn:
+            conn.set_trace_callback(statements.append)
+        lib.set_read(lib.entry_ids("all")[0], True)
+        with lib.connection() as conn:
+            conn.set_trace_callback(None)
+            counting = [s for s in statements if s.lstrip().startswith("INSERT INTO feed_counts")]
+            assert len(counting) == 2
+            for sql in counting:
+                plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+                assert any("entries USING INTEGER PRIMARY KEY" in step for step in plan), plan
+                assert not any(step.startswith("SCAN entries") for step in plan), plan

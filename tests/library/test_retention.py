@@ -14,6 +14,7 @@ import pytest
 from reader.article.model import Article
 from reader.errors import BylineError
 from reader.library import retention
+from reader.library.packing import register
 from reader.library.retention import Policy
 from reader.library.store import Library, NewEntry
 from reader.library.vacuum import vacuum
@@ -32,6 +33,7 @@ def dated(key: str, days_ago: float, words: str = "") -> NewEntry:
 
 def fts_ok(path: Path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
+    register(conn)  # the index reads the packed text through `inflate`
     try:
         conn.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)")
     finally:

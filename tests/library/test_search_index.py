@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from reader.library import schema
+from reader.library.packing import register
 from reader.library.search import SEARCH_WINDOW, SearchTooSlow
 from reader.library.store import Library, NewEntry
 
@@ -117,6 +118,7 @@ def test_an_older_library_is_reindexed_from_clean_text(tmp_path: Path) -> None:
         assert [h.title for h in lib.search("ferry")] == ["Raw only"]
         assert [h.title for h in lib.search("gul*")] == ["Built"]
     conn = sqlite3.connect(path)
+    register(conn)
     conn.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)")
     conn.close()
 

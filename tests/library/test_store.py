@@ -12,6 +12,7 @@ import pytest
 
 from reader.article.model import Article, Block
 from reader.errors import BylineError
+from reader.library.packing import register, unpack
 from reader.library.schema import MIGRATIONS
 from reader.library.store import Library, NewEntry
 
@@ -127,7 +128,7 @@ def test_article_is_built_lazily_and_cached(lib: Library) -> None:
     assert "<p>" in article.raw  # the original is kept for the raw view
     cached = sqlite3.connect(lib.path).execute(
         "SELECT article FROM entries WHERE id = ?", (entry_id,)).fetchone()[0]
-    assert cached and "Second paragraph" in cached
+    assert cached and "Second paragraph" in unpack(cached)
     assert lib.article(entry_id).to_dict() == article.to_dict()
     with pytest.raises(BylineError):
         lib.article(9999)
@@ -265,6 +266,7 @@ def test_search_index_stays_consistent(lib: Library) -> None:
     assert lib.search("draft") == []
     assert [h.title for h in lib.search("revised")] == ["Beta revised"]
     conn = sqlite3.connect(lib.path, isolation_level=None)  # autocommit: no lock left held
+    register(conn)
     conn.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)")
     lib.remove_feed("https://fts.example/feed")
     conn.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)")
