@@ -123,8 +123,8 @@ class Listings(Database):
         return [EntryRow(r[0], r[1], r[2] or r[3], r[4], bool(r[5]), bool(r[6]), r[7], r[8])
                 for r in rows]
 
-    def listing_ids(self, listing: Listing) -> list[int]:
-        """Every id of a listing, in its order."""
+    def listing_ids(self, listing: Listing, limit: int = -1) -> list[int]:
+        """Every id of a listing (the first `limit`), in its order."""
         where, params = listing.where()
         order = listing.order()
         with self._lock:
@@ -132,7 +132,7 @@ class Listings(Database):
             cursor.row_factory = None  # plain tuples: no Row object per id
             try:
                 cursor.execute(f"SELECT e.id FROM {listing.tables()} WHERE {where} "
-                               f"ORDER BY {order}", params)
+                               f"ORDER BY {order} LIMIT ?", (*params, limit))
                 return [r[0] for r in cursor]
             except sqlite3.OperationalError as exc:
                 raise BylineError(f"cannot list the library: {exc}") from None

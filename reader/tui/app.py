@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -14,17 +15,20 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 
 from reader.article.model import Article, Enclosure
 from reader.config import Command, Config
 from reader.errors import BylineError
 from reader.library.filters import view_problems
 from reader.library.listings import Listing
+from reader.library.schedule import Schedule
 from reader.library.store import Library
 from reader.paths import Paths, bundled_themes_dir
 from reader.sanitize import clean_line, safe_url
 from reader.sync.settings import Secret, SyncSettings
 from reader.tui import keys
+from reader.tui.auto_refresh import MIN_WAIT, countdown, next_look
 from reader.tui.messages import (
     CopyLink,
     DownloadMedia,
@@ -49,6 +53,7 @@ from reader.tui.themes import (
 )
 
 if TYPE_CHECKING:
+    from reader.library.refresh import RefreshSummary
     from reader.tui.browser import Browser
     from reader.tui.player import Player
 
@@ -102,6 +107,16 @@ class BylineApp(App[None]):
         self.theme = wanted
         self._persist_theme = theme is None
         self.refresh_activity = ""   # a refresh's progress, for every status bar
+        # The refresh timer ([refresh] interval, [[feed]] interval): when it refreshes next
+        # (epoch seconds; None: no feed is on a schedule), what its last refresh ran into, and
+        # the countdown every status bar shows. One refresh at a time, timer's or R's.
+        self.schedule = Schedule.from_config(self.config, automatic=True)
+        self.refresh_at: float | None = None
+        self.auto_trouble = ""
+        self.refresh_schedule = ""
+        self.auto_min_wait = MIN_WAIT
+        self.refreshing = False
+        self._timer: Timer | None = None
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(READER_VARIABLES)
@@ -138,6 +153,7 @@ class BylineApp(App[None]):
             self.notify(notice, markup=False, severity="warning", timeout=8)
         if not ids and not self.urls and self.library.is_empty():
             self._import_samples()
+        self._plan_refresh()
 
     @work(thread=True, exclusive=True, group="samples")
     def _import_samples(self) -> None:
@@ -518,27 +534,46 @@ class BylineApp(App[None]):
         if self.offline:
             self.notify("Offline (--offline): nothing is fetched", timeout=3)
             return
+        if self.refreshing:
+            self.notify("A refresh is running: its progress is in the status bar", timeout=3)
+            return
+        self.refreshing = True
         self._refresh(only)
 
+    def refresh_due(self) -> None:
+        """The timer's refresh: the feeds that are due, in the worker `R` uses, quietly (no
+        notification: new counts appear in the lists, trouble in the status bar). Nothing
+        while a refresh runs; that one plans the next when it ends."""
+        if self.refreshing or self.offline:
+            return
+        self.refreshing = True
+        self._refresh(None, due=True)
+
     @work(thread=True, exclusive=True, group="refresh")
-    def _refresh(self, only: list[str] | None) -> None:
+    def _refresh(self, only: list[str] | None, due: bool = False) -> None:
         """Run the refresh in a thread (the UI loop never waits on it); `R` with a `[sync]`
-        server syncs with it first, then refreshes only the feeds the server does not hold."""
+        server syncs with it first, then refreshes only the feeds the server does not hold.
+        `due`: the timer's refresh, of the feeds that are due only (no sync)."""
         lines: list[str] = []
         severities: list[SeverityLevel] = []
-        if only is None and self.sync_settings is not None:
+        if only is None and not due and self.sync_settings is not None:
             line, severity = self._sync_now(self.sync_settings)
             lines.append(line)
             severities.append(severity)
             if all(f.remote_id is not None for f in self.library.feeds()):
                 self.call_from_thread(self._refresh_done, lines, severity=_worst(severities))
                 return
-        line, severity = self._refresh_now(only)
+        line, severity, summary = self._refresh_now(only, self.schedule if due else None)
+        if due:
+            self.call_from_thread(self._due_refresh_done, _trouble(line, summary))
+            return
         self.call_from_thread(self._refresh_done, [*lines, line],
                               severity=_worst([*severities, severity]))
 
-    def _refresh_now(self, only: list[str] | None) -> tuple[str, SeverityLevel]:
-        """Refresh on an event loop of its own; one line for the summary notification."""
+    def _refresh_now(self, only: list[str] | None, schedule: Schedule | None = None,
+                     ) -> tuple[str, SeverityLevel, RefreshSummary | None]:
+        """Refresh on an event loop of its own (with a `schedule`, the feeds it finds due);
+        one line for the summary notification, and the summary when there is one."""
         import asyncio
 
         from reader.library.refresh import refresh_feeds
@@ -551,15 +586,16 @@ class BylineApp(App[None]):
         try:
             summary = asyncio.run(refresh_feeds(self.paths.library_file, only=only,
                                                 progress=progress, hide=self.config.hide,
-                                                feed_settings=self.config.feed))
+                                                feed_settings=self.config.feed,
+                                                schedule=schedule))
         except BylineError as exc:
-            return exc.message, "error"
+            return exc.message, "error", None
         except Exception as exc:  # stored articles stay readable whatever the refresh hit
-            return f"refresh failed: internal error ({type(exc).__name__})", "error"
+            return f"refresh failed: internal error ({type(exc).__name__})", "error", None
         text = summary.line()   # one line; the failed feeds are marked ⚠ in the sources
         if summary.errors:
-            return text + " · failed feeds are marked ⚠", "warning"
-        return text, "information"
+            return text + " · failed feeds are marked ⚠", "warning", summary
+        return text, "information", summary
 
     def _sync_now(self, settings: SyncSettings) -> tuple[str, SeverityLevel]:
         """One sync with the `[sync]` server (the password is asked for once a session);
@@ -593,10 +629,68 @@ class BylineApp(App[None]):
 
     def _refresh_done(self, lines: list[str], severity: SeverityLevel) -> None:
         """Clear the progress (a failed sync stays said until the next one), show one summary
-        notification, re-read the lists."""
+        notification, re-read the lists, plan the timer's next refresh (R starts its
+        countdown again)."""
+        self.refreshing = False
+        self.auto_trouble = ""
         self._set_refresh_status("Sync failed: R retries" if self._sync_failed else "")
         self.notify(" ".join(lines), markup=False, severity=severity, timeout=8)
         self.reload_lists()
+        self._plan_refresh()
+
+    def _due_refresh_done(self, trouble: str | None) -> None:
+        """The timer's refresh ended: new counts in the lists (each keeps its place), what
+        went wrong in the status bar (None: it fetched nothing, what was said stays), and
+        the next one planned."""
+        self.refreshing = False
+        if trouble is not None:
+            self.auto_trouble = trouble
+        self._set_refresh_status("Sync failed: R retries" if self._sync_failed else "")
+        self.reload_lists()
+        self._plan_refresh()
+
+    # -- the refresh timer ------------------------------------------------------------------
+
+    def _plan_refresh(self) -> None:
+        """Plan the timer's next refresh, if a feed is on a schedule (read off the UI thread)."""
+        if self.schedule.active and not self.offline:
+            self._next_due()
+
+    @work(thread=True, exclusive=True, group="schedule")
+    def _next_due(self) -> None:
+        try:
+            due = self.schedule.next_due(self.library.feeds())
+        except BylineError:   # the library is busy: look again after the shortest wait
+            due = time.time()
+        self.call_from_thread(self._set_refresh_at, due)
+
+    def _set_refresh_at(self, due: float | None) -> None:
+        self.refresh_at = None if due is None else max(due, time.time() + self.auto_min_wait)
+        self._tick()
+
+    def _tick(self) -> None:
+        """Show the countdown, or start the refresh when its time has come. The timer wakes
+        when the minute shown changes (a minute at most), not every second."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.refresh_at is None:
+            self._set_schedule(self.auto_trouble)
+            return
+        left = self.refresh_at - time.time()
+        if left <= 0:
+            self.refresh_due()
+            return
+        self._set_schedule(" · ".join(filter(None, [self.auto_trouble, countdown(left)])))
+        self._timer = self.set_timer(next_look(left), self._tick)
+
+    def _set_schedule(self, text: str) -> None:
+        from reader.tui.widgets.status_bar import StatusBar
+
+        self.refresh_schedule = text
+        for screen in {*self.screen_stack, self.screen}:
+            for bar in screen.query(StatusBar):
+                bar.schedule = text
 
     def _set_refresh_status(self, text: str) -> None:
         """Show refresh progress in the status bar of every screen (beside, never instead of,
@@ -678,6 +772,19 @@ class BylineApp(App[None]):
         if self.use_command_palette and not isinstance(self.screen, Palette):
             self.push_screen(Palette(id="--command-palette"))
 
+
+
+def _trouble(line: str, summary: RefreshSummary | None) -> str | None:
+    """What the status bar keeps saying after a timer's refresh: nothing when all went well,
+    None when it fetched nothing (what it said before still holds)."""
+    if summary is None:
+        return f"refresh failed: {clean_line(line)[:60]}"
+    if not summary.feeds_ok and not summary.feeds_failed:
+        return None
+    if summary.errors:
+        failed = len(summary.errors)
+        return f"{failed} feed{'s' if failed != 1 else ''} failed ⚠"
+    return ""
 
 
 def _worst(severities: Sequence[SeverityLevel]) -> SeverityLevel:

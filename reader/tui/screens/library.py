@@ -36,7 +36,7 @@ from reader.tui.messages import (
     ToggleFlag,
     UndoMarkRead,
 )
-from reader.tui.widgets.entry_list import EntryList
+from reader.tui.widgets.entry_list import PAGE, EntryList
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.status_bar import StatusBar
 
@@ -101,7 +101,9 @@ class LibraryScreen(Screen[None]):
         return self.query_one("#entries", EntryList)
 
     def reload(self) -> None:
-        """Re-read sources and counts, keep the chosen source and cursor."""
+        """Re-read sources and counts, keep the chosen source and the reader's place: the
+        highlighted article stays highlighted (where new ones came in above it, the list
+        scrolls with it, so the rows on screen stay where they were)."""
         library = self.library
         try:
             self.sources = library.sources()
@@ -123,7 +125,7 @@ class LibraryScreen(Screen[None]):
         if self.source_key not in keys_:
             self.source_key = "all"
         self.query_one("#sources", OptionList).highlighted = keys_.index(self.source_key)
-        self._show_source(self.source_key, cursor=self.entries.cursor)
+        self._show_source(self.source_key, cursor=self.entries.cursor, keep=True)
         if self.views:
             self.call_after_refresh(self._count_views)   # after the screen is drawn
 
@@ -141,6 +143,7 @@ class LibraryScreen(Screen[None]):
             return
         self._drawn_width = width
         highlighted = listing.highlighted
+        scrolled = listing.scroll_y
         listing.clear_options()
         options: list[Option | None] = []
         previous = ""
@@ -155,6 +158,7 @@ class LibraryScreen(Screen[None]):
             highlighted = next((i for i, row in enumerate(self.sources)
                                 if row.key == self.source_key), None)
         if highlighted is not None and highlighted < len(self.sources):
+            listing.scroll_to(y=scrolled, animate=False, immediate=True)   # as it was
             listing.highlighted = highlighted
 
     def show_opened(self, entry_ids: list[int]) -> None:
@@ -235,22 +239,33 @@ class LibraryScreen(Screen[None]):
         return Listing(source, " ".join(t for t in terms if t.strip()), self.unread_only,
                        self.sort)
 
-    def _show_source(self, key: str, cursor: int = 0) -> bool:
+    def _show_source(self, key: str, cursor: int = 0, *, keep: bool = False) -> bool:
         """Show source `key` with the current filter; False (and the list unchanged) when the
-        filter cannot be read (the status bar says why)."""
+        filter cannot be read (the status bar says why). With `keep`, the highlighted article
+        stays highlighted and at the same line of the screen (`cursor` when it is gone)."""
         library = self.library
         self.source_key = key
         listing = self.listing(key)
+        entries = self.entries
         try:
             count = library.listing_count(listing)
             self.filter_error = ""
+            top = None
+            if keep and entries.current is not None:
+                top = round(entries.scroll_y)
+                # New rows can only have come in above it: look that far, and a page more.
+                ids = library.listing_ids(listing, cursor + max(0, count - entries.count)
+                                          + PAGE)
+                if entries.current.id in ids:
+                    found = ids.index(entries.current.id)
+                    top, cursor = top + found - cursor, found
         except BylineError as exc:
             self.filter_error = exc.message
             self._update_status()
             return False
-        self.entries.show(lambda offset, limit: library.listing_page(listing, limit=limit,
-                                                                     offset=offset),
-                          count, cursor)
+        entries.show(lambda offset, limit: library.listing_page(listing, limit=limit,
+                                                                offset=offset),
+                     count, cursor, top)
         self._update_status()
         return True
 

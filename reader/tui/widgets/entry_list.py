@@ -83,15 +83,17 @@ class EntryList(ScrollView, can_focus=True):
 
     # -- data -------------------------------------------------------------------------------
 
-    def show(self, fetch: Fetch, count: int, cursor: int = 0) -> None:
-        """Show `count` rows read through `fetch(offset, limit)`, the cursor on row `cursor`."""
+    def show(self, fetch: Fetch, count: int, cursor: int = 0, top: int | None = None) -> None:
+        """Show `count` rows read through `fetch(offset, limit)`, the cursor on row `cursor`,
+        and row `top` at the top (default: the cursor's row in the middle)."""
         self._fetch = fetch
         self._count = count
         self._pages.clear()
         self.virtual_size = Size(0, count)
         self.cursor = max(0, min(cursor, count - 1))
-        self.scroll_to(y=max(0, self.cursor - self.scrollable_content_region.height // 2),
-                       animate=False, immediate=True)
+        if top is None:
+            top = self.cursor - self.scrollable_content_region.height // 2
+        self.scroll_to(y=max(0, top), animate=False, immediate=True)
         self.refresh()
 
     def reload(self) -> None:

@@ -1,5 +1,6 @@
 """A one-line status bar: what is shown on the left, the screen's own figures on the right
-(reading progress, "? keys"), and the app's activity (a refresh's progress) before them."""
+(reading progress, "? keys"), and the app's activity (a refresh's progress) before them, or,
+while nothing runs, the refresh timer's countdown."""
 
 from __future__ import annotations
 
@@ -26,13 +27,15 @@ class StatusBar(Widget):
     left: reactive[str] = reactive("")
     right: reactive[str] = reactive("")
     activity: reactive[str] = reactive("")   # set by the app; never replaces `right`
+    schedule: reactive[str] = reactive("")   # the app's countdown, shown when no activity is
 
     def on_mount(self) -> None:
         self.activity = str(getattr(self.app, "refresh_activity", ""))
+        self.schedule = str(getattr(self.app, "refresh_schedule", ""))
 
     def render(self) -> Content:
         left, right = clean_line(self.left), clean_line(self.right)
-        activity = clean_line(self.activity)
+        activity = clean_line(self.activity or self.schedule)
         if activity:
             right = f"{activity}  {right}" if right else activity
         width = self.content_size.width
