@@ -10,6 +10,7 @@ in `sync_quiet`, so what it writes is not queued back.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -171,14 +172,13 @@ class SyncState(Feeds, Entries):
                     [(p[0], feed_id, p[2], ITEM_PREFIX, feed_id, p[0])
                      for p in prepared if p[2]])
                 new += self.store_prepared(feed_id, prepared)
-                for p in prepared:
-                    item = str(p[0])[len(ITEM_PREFIX):]
-                    if item not in flags:
-                        continue
-                    row = conn.execute("SELECT id, read, starred FROM entries "   # unique index
-                                       "WHERE feed_id = ? AND key = ?", (feed_id, p[0])).fetchone()
-                    if row is not None:
-                        current[item] = (int(row[0]), bool(row[1]), bool(row[2]))
+                keys = [p[0] for p in prepared if str(p[0])[len(ITEM_PREFIX):] in flags]
+                for key, entry_id, read, starred in conn.execute(   # CROSS: by the unique index
+                        """SELECT e.key, e.id, e.read, e.starred FROM json_each(?) j
+                           CROSS JOIN entries e ON e.feed_id = ? AND e.key = j.value""",
+                        (json.dumps(keys), feed_id)):
+                    current[str(key)[len(ITEM_PREFIX):]] = (int(entry_id), bool(read),
+                                                            bool(starred))
             _set_state(conn, flags, current)
             conn.execute("UPDATE sync_state SET cursor = ?", (cursor,))
         return new

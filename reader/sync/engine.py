@@ -14,8 +14,6 @@ pages are fetched meanwhile.
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from reader.config import HideRule
 from reader.library.ingest import summary_only
 from reader.library.store import Library, NewEntry, prepare_entries
 from reader.library.sync_state import ITEM_PREFIX
+from reader.sync.ahead import run_ahead
 from reader.sync.api import SyncError
 from reader.sync.backend import Backend, Item, Page
 from reader.sync.settings import Secret, SyncSettings
@@ -116,56 +115,29 @@ def _batches(pages: Iterator[Page]) -> Iterator[Page]:
     When a page fails, the whole pages before it are still handed on, then the error."""
     items: list[Item] = []
     cursor: str | None = None
+    moved = False      # a cursor not yet handed on (a page may move it without items)
     try:
         for page in pages:
             items += page.items
+            moved = moved or page.cursor != cursor
             cursor = page.cursor
             if len(items) >= STORE_BATCH:
                 yield Page(items, cursor)
-                items = []
+                items, moved = [], False
     except SyncError:
-        if items:
+        if items or moved:
             yield Page(items, cursor)
         raise
-    if items:
+    if items or moved:
         yield Page(items, cursor)
 
 
 def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
     """The pages, fetched by a thread of their own up to `PREFETCH` ahead while the caller
-    stores the ones before (the server's time and the library's overlap). An error of the
-    fetch is raised here, in order; leaving early stops the thread."""
-    ahead: queue.Queue[Page | BaseException | None] = queue.Queue(PREFETCH)
-    stop = threading.Event()
-
-    def offer(got: Page | BaseException | None) -> bool:
-        while not stop.is_set():
-            try:
-                ahead.put(got, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def fetch() -> None:
-        try:
-            for page in pages:
-                if not offer(page):
-                    return
-            offer(None)
-        except BaseException as exc:  # handed to the caller, raised there
-            offer(exc)
-
-    thread = threading.Thread(target=fetch, name="sync-fetch", daemon=True)
-    thread.start()
-    try:
-        while (got := ahead.get()) is not None:
-            if isinstance(got, BaseException):
-                raise got
-            yield got
-    finally:
-        stop.set()
-        thread.join()
+    stores the ones before (the server's time and the library's overlap)."""
+    for _, page in run_ahead([pages], PREFETCH):
+        if page is not None:
+            yield page
 
 
 def _push(library: Library, backend: Backend, summary: SyncSummary, tell: Progress) -> None:

@@ -2,7 +2,8 @@
 
 Every call is a POST of `api_key` (the MD5 of `user:password`, as the API defines it) to the
 endpoint with `?api&<command>`; the answer is JSON with `auth` 1 or 0. Items come 50 a call
-by `since_id`; read and saved state as comma-separated id lists; one `mark` call per item.
+by `since_id` (a big pull walks several id ranges at once: `ranges`); read and saved state as
+comma-separated id lists; one `mark` call per item.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ from typing import Any
 from reader.library.store import SyncedFeed
 from reader.sync.api import ApiClient, AuthError, SyncError, Unknown
 from reader.sync.backend import Item, Page, epoch_iso, field, id_list, item_id, text
+from reader.sync.ranges import cuts, walk_parts
 from reader.sync.settings import Secret, SyncSettings
 
 MAX_PAGES = 100_000          # a server that never stops sending new ids is cut off here
+PAGE = 50                    # items an `items` call gives (the API's page)
+WALKS = 3                    # parts of a big pull walked at once (`ranges`)
+PART_LEAST = 500             # known ids a part has at least (smaller pulls walk as one)
 MARKS = {"read": "read", "unread": "unread", "star": "saved", "unstar": "unsaved"}
 
 
@@ -88,19 +93,27 @@ class Fever:
         return result
 
     def items(self, cursor: str | None) -> Iterator[Page]:
+        """One page after the cursor; when it is full, the rest in `WALKS` parts at once, cut
+        where the unread and saved ids fall (`ranges`)."""
         since = int(cursor) if cursor and cursor.isdigit() else 0
-        for _ in range(MAX_PAGES):
-            answer = self._call("items", since_id=str(since))
-            raw = field(answer, "items", list)
-            items = [_item(i) for i in raw if isinstance(i, dict)]
-            if not items:
-                return
-            newest = max(int(i.id) for i in items)
-            if newest <= since:
-                raise SyncError("the server keeps sending items it sent before")
-            since = newest
-            yield Page(items, str(since))
-        raise SyncError("the server sent more items than any library holds")
+        first = self._after(since)
+        if not first:
+            return
+        newest = max(int(i.id) for i in first)
+        if newest <= since:
+            raise SyncError("the server keeps sending items it sent before")
+        yield Page(first, str(newest))
+        starts = [newest]
+        if len(first) >= PAGE:
+            unread, saved = self.unread_and_starred()
+            starts = cuts(newest, (int(i) for i in unread | saved if i.isdigit()), WALKS,
+                          PART_LEAST)
+        yield from walk_parts(self._after, starts, MAX_PAGES)
+
+    def _after(self, since: int) -> list[Item]:
+        """A page of the items after id `since` (the API's `since_id`)."""
+        answer = self._call("items", since_id=str(since))
+        return [_item(i) for i in field(answer, "items", list) if isinstance(i, dict)]
 
     def unread_and_starred(self) -> tuple[set[str], set[str]]:
         unread = self._call("unread_item_ids")

@@ -37,6 +37,10 @@ def test_first_sync_brings_every_feed_and_item(library: Library, coldsweat: Any)
     article = library.article(library.entries("all", limit=1)[0].id)
     assert article.title.startswith("Desk ") and "word5" in article.blocks[0].text
     assert _matches_server(library, coldsweat) == []
+    # pulled in parts at once, the cursor is past the newest item
+    status = library.sync_status()
+    assert status is not None
+    assert status.cursor == max(coldsweat.ids("unread_item_ids"), key=int)
     again = _sync(library, coldsweat)
     assert (again.new, again.pushed, again.changed) == (0, 0, 0)
 

@@ -139,11 +139,13 @@ class Coldsweat:
                 shutil.copy(source, workdir / f"coldsweat.db{suffix}")
         return Coldsweat(self.python, workdir)
 
-    def start(self) -> None:
-        """Serve on 127.0.0.1 (the port it had before, if it ran already)."""
+    def start(self, workers: int = 1) -> None:
+        """Serve on 127.0.0.1 (the port it had before, if it ran already): one process of
+        threads (werkzeug), or `workers` processes (gunicorn)."""
         assert self.process is None
         self.process = subprocess.Popen(
-            [str(self.python), str(HARNESS), "serve", str(self.port)], env=self._env(),
+            [str(self.python), str(HARNESS), "serve", str(self.port), str(workers)],
+            env=self._env(),
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()

@@ -26,6 +26,9 @@ def main(argv: list[str]) -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     command, *rest = argv
     if command == "serve":
+        workers = int(rest[1]) if len(rest) > 1 else 1
+        if workers > 1:
+            return _gunicorn(int(rest[0]), workers)
         from werkzeug.serving import make_server
 
         server = make_server("127.0.0.1", int(rest[0]), app, threaded=True)
@@ -38,6 +41,22 @@ def main(argv: list[str]) -> int:
     result = runner.invoke(args=[command, *rest], catch_exceptions=False)
     sys.stdout.write(result.output)
     return result.exit_code
+
+
+def _gunicorn(port: int, workers: int) -> int:
+    """Serve with gunicorn's WORKERS processes on a socket bound here (its port printed)."""
+    import os
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", port))
+    listener.listen(128)
+    listener.set_inheritable(True)
+    print(f"port {listener.getsockname()[1]}", flush=True)
+    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "--bind",
+                              f"fd://{listener.fileno()}", "--workers", str(workers),
+                              "--worker-class", "gthread", "--threads", "2",
+                              "--log-level", "warning", "coldsweat:create_app()"])
 
 
 if __name__ == "__main__":
