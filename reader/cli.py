@@ -62,11 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pager", action="store_true",
                    help="on a terminal, print long articles without a pager ($PAGER, less)")
 
-    p = sub.add_parser("add", help="subscribe to a feed (a web page URL: discover its feed)")
+    p = sub.add_parser("add", help="subscribe to a feed (a web page URL: discover its feed); "
+                       "a Google Reader [sync] server too")
     p.add_argument("url")
     p.add_argument("--tag", action="append", default=[], metavar="TAG")
 
-    p = sub.add_parser("remove", help="unsubscribe from a feed (its starred articles stay)")
+    p = sub.add_parser("remove", help="unsubscribe from a feed (its starred articles stay); "
+                       "a Google Reader [sync] server too")
     p.add_argument("feed", metavar="URL_TITLE_OR_ID")
     p.add_argument("--keep-all", action="store_true",
                    help="keep every article of the feed, not only the starred ones")

@@ -42,18 +42,22 @@ def run(args: Namespace, ctx: Context) -> int:
 def _add(args: Namespace, ctx: Context, library: Library) -> int:
     import asyncio
 
+    from reader.commands.sync import send_subscriptions_now, server_cannot
     from reader.config import load_config
     from reader.library.feed_settings import request_headers
     from reader.library.subscribe import subscribe
     from reader.sanitize import safe_url
+    from reader.sync.settings import SyncSettings
 
     config = load_config(ctx.paths)
+    server = SyncSettings.from_config(config)
     settings = config.feed.get(safe_url(args.url.strip()) or "")
     headers = request_headers(settings) if settings and not ctx.offline else None
     known = {f.url for f in library.feeds()}
     newest = library.last_entry_id()
     done = asyncio.run(subscribe(library, args.url, tags=args.tag, offline=ctx.offline,
-                                 headers=headers))
+                                 headers=headers,
+                                 for_server=server is not None and server.api == "greader"))
     if settings is not None and settings.title:
         library.set_titles({done.feed_id: settings.title})
         done.title = settings.title
@@ -61,14 +65,17 @@ def _add(args: Namespace, ctx: Context, library: Library) -> int:
     if done.url in known:
         tags = f"; tags: {', '.join(args.tag)}" if args.tag else ""
         print(f"Already subscribed to {done.url}{tags}")
-        return 0
-    if not done.fetched:
+    elif not done.fetched:
         print(f"Subscribed to {done.url} (offline: it will be fetched by the next refresh)")
-        return 0
-    via = f", found on {done.discovered_from}" if done.discovered_from else ""
-    print(f"Subscribed to {done.title or done.url} ({done.url}{via}): "
-          f"{done.new_articles} new article{'s' if done.new_articles != 1 else ''}"
-          + (f" ({hidden} hidden by rules)" if hidden else ""))
+    else:
+        via = f", found on {done.discovered_from}" if done.discovered_from else ""
+        print(f"Subscribed to {done.title or done.url} ({done.url}{via}): "
+              f"{done.new_articles} new article{'s' if done.new_articles != 1 else ''}"
+              + (f" ({hidden} hidden by rules)" if hidden else ""))
+    if done.queued and server is not None:
+        send_subscriptions_now(library, server, ctx)
+    elif server is not None and server.api == "fever" and done.url not in known:
+        server_cannot("subscribe", server, "Byline fetches this feed itself (byline refresh)")
     return 0
 
 
@@ -102,7 +109,15 @@ def _remove(args: Namespace, ctx: Context, library: Library) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing removed")
             return 1
-    removed = library.remove_feed(feed.id, keep_all=args.keep_all)
+    from reader.commands.sync import send_subscriptions_now, server_cannot
+    from reader.config import load_config
+    from reader.sync.settings import SyncSettings
+
+    server = SyncSettings.from_config(load_config(ctx.paths))
+    with library.transaction():   # the server's unsubscribing is queued with the removal
+        removed = library.remove_feed(feed.id, keep_all=args.keep_all)
+        queued = removed is not None and server is not None and server.api == "greader" \
+            and library.queue_unsubscribe(feed.url, feed.remote_id)
     if removed is None:  # removed meanwhile by another process
         raise BylineError(f"not subscribed: {args.feed}")
     if removed.kept:
@@ -112,6 +127,11 @@ def _remove(args: Namespace, ctx: Context, library: Library) -> int:
               f"deleted {removed.deleted}")
     else:
         print(f"Unsubscribed from {what}: deleted {_articles(removed.deleted)}")
+    if queued and server is not None:
+        send_subscriptions_now(library, server, ctx)
+    elif server is not None and server.api == "fever" and feed.remote_id is not None:
+        server_cannot("unsubscribe", server, "it still has this feed, and the next byline "
+                      "sync brings it back: unsubscribe there")
     return 0
 
 

@@ -5,7 +5,10 @@ to and where the next pull starts, the synced feeds (`feeds.remote_id`), the syn
 The queue is filled by triggers (the schema step for sync) in the transaction that changes an
 entry, so a change is queued exactly when it is made, whoever makes it (the reader, `byline
 mark`, mark-all-read), and a kill -9 loses neither. Sync applies the server's state with a row
-in `sync_quiet`, so what it writes is not queued back.
+in `sync_quiet`, so what it writes is not queued back. Subscribing and unsubscribing on the
+server (`byline add`, `byline remove` with a Google Reader server) are queued the same way,
+in the transaction that adds or removes the feed here: `subscribe` names the feed's URL,
+`label` the URL and a tag (JSON), `unsubscribe` the server's feed id.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from reader.library.feeds import Feeds
 from reader.sanitize import clean_line, safe_url
 
 ITEM_PREFIX = "i:"   # the key of a synced entry: this, then the server's item id
-CHANGES = ("read", "unread", "star", "unstar")
+CHANGES = ("read", "unread", "star", "unstar")          # of an item
+FEED_CHANGES = ("subscribe", "label", "unsubscribe")    # of a subscription
 
 
 @dataclass
@@ -43,8 +47,8 @@ class Queued:
     """A change made here, waiting for the next sync (`seq` orders them)."""
 
     seq: int
-    item: str
-    change: str   # one of CHANGES
+    item: str     # the server's item id; for FEED_CHANGES what `sync_state` says
+    change: str   # one of CHANGES or FEED_CHANGES
 
 
 @dataclass
@@ -72,8 +76,9 @@ class SyncState(Feeds, Entries):
             row = conn.execute("SELECT server, cursor FROM sync_state").fetchone()
             if row is not None and row[0] == server:
                 return str(row[1]) if row[1] is not None else None
-            if row is not None:
-                conn.execute("DELETE FROM sync_queue")
+            if row is not None:   # a subscription by URL means as much to the new server
+                conn.execute("DELETE FROM sync_queue WHERE change NOT IN ('subscribe', "
+                             "'label')")
                 conn.execute("UPDATE feeds SET remote_id = NULL")
                 conn.execute("UPDATE entries SET key = 'was:' || key "
                              "WHERE substr(key, 1, 2) = ?", (ITEM_PREFIX,))
@@ -99,11 +104,67 @@ class SyncState(Feeds, Entries):
 
     # -- the queue -------------------------------------------------------------------------
 
-    def queued(self, limit: int = 1000) -> list[Queued]:
-        """The oldest queued changes, in the order they were made."""
-        rows = self._all("SELECT seq, item, change FROM sync_queue ORDER BY seq LIMIT ?",
-                         (limit,))
+    def queued(self, changes: Sequence[str] = CHANGES, limit: int = 1000) -> list[Queued]:
+        """The oldest queued changes of these kinds, in the order they were made."""
+        rows = self._all(f"SELECT seq, item, change FROM sync_queue WHERE change IN "
+                         f"({','.join('?' * len(changes))}) ORDER BY seq LIMIT ?",
+                         (*changes, limit))
         return [Queued(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def queue_subscribe(self, url: str, tags: Sequence[str] = ()) -> bool:
+        """Queue subscribing the server to the feed at `url` (unless it is synced already),
+        and labelling it there: with `tags` (in their order: a server that holds a feed in
+        one category keeps the last), after the feed's other tags when it is new there.
+        Inside the caller's transaction when there is one (`subscribe` adds the feed in
+        it). Returns whether anything was queued."""
+        with self._write() as conn:
+            row = conn.execute("SELECT id, remote_id FROM feeds WHERE url = ? AND kind = 'feed'",
+                               (url,)).fetchone()
+            if row is None:
+                return False
+            stored = {str(t).casefold(): str(t) for (t,) in conn.execute(
+                "SELECT tag FROM feed_tags WHERE feed_id = ? ORDER BY tag", (row[0],))}
+            given = list(dict.fromkeys(stored[f] for t in tags
+                                       if (f := clean_line(t)[:100].casefold()) in stored))
+            labels = given
+            if row[1] is None:
+                labels = [t for t in stored.values() if t not in given] + given
+                if conn.execute("SELECT 1 FROM sync_queue WHERE change = 'subscribe' AND "
+                                "item = ?", (url,)).fetchone() is None:
+                    _queue(conn, "subscribe", url)
+            for label in labels:   # queued again: it moves to the end
+                item = json.dumps([url, label])
+                conn.execute("DELETE FROM sync_queue WHERE change = 'label' AND item = ?",
+                             (item,))
+                _queue(conn, "label", item)
+            return row[1] is None or bool(labels)
+
+    def queue_unsubscribe(self, url: str, remote_id: str | None) -> bool:
+        """Queue unsubscribing the server from a feed removed here (by its server id), and
+        forget what is still queued to subscribe it or label it. Returns whether the server
+        will hear of it (False: it never had it)."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM sync_queue WHERE change = 'subscribe' AND item = ?",
+                         (url,))
+            conn.executemany("DELETE FROM sync_queue WHERE seq = ?", [
+                (seq,) for seq, item in conn.execute(
+                    "SELECT seq, item FROM sync_queue WHERE change = 'label'")
+                if label_target(str(item))[0] == url])
+            if remote_id is None:
+                return False
+            _queue(conn, "unsubscribe", remote_id)
+            return True
+
+    def link_remote(self, url: str, remote_id: str) -> bool:
+        """Make the feed at `url` the server's feed `remote_id` (just subscribed there);
+        False when another feed here already is."""
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM feeds WHERE remote_id = ? AND url != ?",
+                            (remote_id, url)).fetchone() is not None:
+                return False
+            conn.execute("UPDATE feeds SET remote_id = ? WHERE url = ? AND kind = 'feed'",
+                         (remote_id, url))
+            return True
 
     def unqueue(self, seqs: Iterable[int]) -> None:
         """Forget changes the server has taken."""
@@ -196,13 +257,28 @@ class SyncState(Feeds, Entries):
             return _set_state(conn, flags, current)
 
 
+def label_target(item: str) -> tuple[str, str]:
+    """A queued `label` change's feed URL and label."""
+    try:
+        url, label = json.loads(item)
+    except ValueError:
+        return "", ""
+    return str(url), str(label)
+
+
+def _queue(conn: sqlite3.Connection, change: str, item: str) -> None:
+    conn.execute("INSERT INTO sync_queue (item, change, made) VALUES (?, ?, ?)",
+                 (item, change, time.time()))
+
+
 def _set_state(conn: sqlite3.Connection, flags: dict[str, tuple[bool, bool]],
                current: dict[str, tuple[int, bool, bool]]) -> int:
     """Set (read, starred) from `flags` on the entries in `current` (id, read, starred by
     item), leaving a field that a queued change of this library will set; return how many
     entries changed."""
     pending: dict[str, set[str]] = {}
-    for item, change in conn.execute("SELECT item, change FROM sync_queue"):
+    for item, change in conn.execute("SELECT item, change FROM sync_queue WHERE change IN "
+                                     f"({','.join('?' * len(CHANGES))})", CHANGES):
         pending.setdefault(str(item), set()).add("star" if "star" in change else "read")
     reads: list[tuple[int, int]] = []
     stars: list[tuple[int, int]] = []

@@ -37,6 +37,10 @@ class Unknown(SyncError):
     """The server does not know what was asked about (an item it no longer has)."""
 
 
+class Refused(SyncError):
+    """The server would not do what was asked (a 400: a feed it cannot subscribe to)."""
+
+
 @dataclass
 class Answer:
     status: int
@@ -140,4 +144,6 @@ class ApiClient:
                             "names (redirects are not followed with credentials)")
         if status == 404:
             raise Unknown(f"the server {self.host} answered 404 (not found)")
+        if status == 400:
+            raise Refused(f"the server {self.host} refused the request (400)")
         raise SyncError(f"the server {self.host} answered {status}")

@@ -46,6 +46,8 @@ class Backend(Protocol):
 
     #: `fever` or `greader`
     api: str
+    #: whether the API can subscribe and unsubscribe the account (the Fever API cannot)
+    subscribes: bool
 
     def login(self) -> None:
         """Check the account (and get a session token where the API has one)."""
@@ -65,6 +67,16 @@ class Backend(Protocol):
     def mark(self, items: Sequence[str], change: str) -> set[str]:
         """Apply `change` (read, unread, star, unstar) to the items; return the ids the server
         did not know (they are not retried)."""
+
+    def subscribe(self, url: str) -> str:
+        """Subscribe the account to the feed at `url`; return the server's id for it
+        (`Refused`: the server cannot)."""
+
+    def label(self, remote_id: str, label: str) -> None:
+        """Put a subscription under a label (a folder, a category)."""
+
+    def unsubscribe(self, remote_id: str) -> None:
+        """Unsubscribe the account from a feed (`Unknown` or `Refused`: it has no such feed)."""
 
     def close(self) -> None:
         """Let go of the connection."""

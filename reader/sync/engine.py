@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from types import SimpleNamespace
 
 from reader.config import HideRule
 from reader.library.ingest import summary_only
 from reader.library.store import Library, NewEntry, prepare_entries
-from reader.library.sync_state import ITEM_PREFIX
+from reader.library.sync_state import FEED_CHANGES, ITEM_PREFIX
 from reader.sync.ahead import run_ahead
 from reader.sync.api import SyncError
 from reader.sync.backend import Backend, Item, Page
 from reader.sync.settings import Secret, SyncSettings
+from reader.sync.subscriptions import send_subscriptions
 
 Progress = Callable[[int, int, str], None]
 STORE_BATCH = 500     # items stored in one transaction (whole pages)
@@ -46,6 +47,7 @@ class SyncSummary:
     hidden: int = 0       # new entries a kill rule (`[[hide]]`) hid
     pages: int = 0        # full pages cached (--full)
     seconds: float = 0.0
+    refused: list[str] = field(default_factory=list)   # subscription changes refused
 
     def line(self) -> str:
         text = (f"Synced {self.feeds} feed{'s' if self.feeds != 1 else ''}: {self.new} new, "
@@ -57,6 +59,9 @@ class SyncSummary:
             text += f", {self.hidden} hidden by [[hide]] rules"
         if self.pages:
             text += f", {self.pages} full text{'s' if self.pages != 1 else ''} cached"
+        if self.refused:
+            count = len(self.refused)
+            text += f", {count} subscription change{'s' if count != 1 else ''} refused"
         return f"{text} ({self.seconds:.1f} s)"
 
 
@@ -141,8 +146,14 @@ def _prefetched(pages: Iterator[Page]) -> Iterator[Page]:
 
 
 def _push(library: Library, backend: Backend, summary: SyncSummary, tell: Progress) -> None:
-    """Send the queue oldest first; each run of one kind of change goes in one call where the
-    API allows, and leaves the queue only once the server has taken it."""
+    """Send the queue oldest first, subscriptions first; each run of one kind of change goes
+    in one call where the API allows, and leaves the queue only once the server has taken
+    it."""
+    if library.queued(FEED_CHANGES, limit=1):
+        tell(summary.pushed, 0, "sending subscriptions")
+        sent = send_subscriptions(library, backend)
+        summary.pushed += sent.subscribed + sent.labelled + sent.unsubscribed
+        summary.refused += sent.refused
     while batch := library.queued():
         tell(summary.pushed, 0, "sending changes")
         # Only the last change of an item's read (or starred) state counts, where it was made.

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from reader.library.store import SyncedFeed
-from reader.sync.api import ApiClient, AuthError, SyncError, Unknown
+from reader.sync.api import ApiClient, AuthError, Refused, SyncError, Unknown
 from reader.sync.backend import Item, Page, epoch_iso, field, id_list, item_id, text
 from reader.sync.ranges import cuts, walk_parts
 from reader.sync.settings import Secret, SyncSettings
@@ -23,12 +23,14 @@ PAGE = 50                    # items an `items` call gives (the API's page)
 WALKS = 3                    # parts of a big pull walked at once (`ranges`)
 PART_LEAST = 500             # known ids a part has at least (smaller pulls walk as one)
 MARKS = {"read": "read", "unread": "unread", "star": "saved", "unstar": "unsaved"}
+NO_SUBSCRIBING = "the Fever API has no way to subscribe or unsubscribe"
 
 
 class Fever:
     """A Fever API account."""
 
     api = "fever"
+    subscribes = False
 
     def __init__(self, settings: SyncSettings, password: Secret,
                  client: ApiClient | None = None) -> None:
@@ -129,6 +131,16 @@ class Fever:
             except Unknown:
                 unknown.add(item)
         return unknown
+
+
+    def subscribe(self, url: str) -> str:
+        raise Refused(NO_SUBSCRIBING)
+
+    def label(self, remote_id: str, label: str) -> None:
+        raise Refused(NO_SUBSCRIBING)
+
+    def unsubscribe(self, remote_id: str) -> None:
+        raise Refused(NO_SUBSCRIBING)
 
 
 def _item(raw: dict[str, Any]) -> Item:

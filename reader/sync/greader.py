@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from reader.library.store import SyncedFeed
-from reader.sync.api import Answer, ApiClient, AuthError, SyncError
+from reader.sync.api import Answer, ApiClient, AuthError, Refused, SyncError
 from reader.sync.backend import Item, Page, epoch_iso, field, item_id, text
 from reader.sync.settings import Secret, SyncSettings
 
@@ -24,6 +24,7 @@ API = "/reader/api/0"
 READING_LIST = "user/-/state/com.google/reading-list"
 READ = "user/-/state/com.google/read"
 STARRED = "user/-/state/com.google/starred"
+LABEL = "user/-/label/"
 LONG_PREFIX = "tag:google.com,2005:reader/item/"
 PAGE = 250             # items a stream/contents call
 IDS_PAGE = 10_000      # ids a stream/items/ids call
@@ -37,6 +38,7 @@ class GoogleReader:
     """A Google Reader API account."""
 
     api = "greader"
+    subscribes = True
 
     def __init__(self, settings: SyncSettings, password: Secret,
                  client: ApiClient | None = None) -> None:
@@ -113,7 +115,8 @@ class GoogleReader:
         return [f"Google Reader API, user {name or self._user}",
                 f"{len(feeds)} feeds in {len(labels)} labels, {len(unread)} unread, "
                 f"{len(starred)} starred",
-                "read and starred through edit-tag; subscriptions and labels listed"]
+                "read and starred through edit-tag; subscribe (quickadd), unsubscribe and "
+                "labels through subscription/edit"]
 
     def feeds(self) -> list[SyncedFeed]:
         answer = self._get(f"{API}/subscription/list", output="json").json()
@@ -190,14 +193,29 @@ class GoogleReader:
             self._send("POST", f"{API}/edit-tag", data=form, write=True)
         return set()
 
-    def subscribe(self, url: str) -> None:
-        """Subscribe the account to a feed URL (where the server allows it)."""
-        self._send("POST", f"{API}/subscription/edit",
-                   data={"ac": "subscribe", "s": f"feed/{url}"}, write=True)
+    def subscribe(self, url: str) -> str:
+        """`subscription/quickadd` (the URL in the query, where FreshRSS reads it; Miniflux
+        reads either): the new subscription's stream id, `feed/<n>` (FreshRSS's older
+        versions give the bare number)."""
+        answer = self._send("POST", f"{API}/subscription/quickadd", params={"quickadd": url},
+                            write=True).json()
+        found = answer.get("numResults") if isinstance(answer, dict) else None
+        stream = text(answer.get("streamId"), 1000) if found else ""
+        if not isinstance(found, int) or found < 1 or not stream:
+            raise Refused(f"the server {self.client.host} did not subscribe (no feed there, "
+                          "or it has it already)")
+        return item_id(f"feed/{stream}" if stream.isdigit() else stream)
+
+    def label(self, remote_id: str, label: str) -> None:
+        """`subscription/edit` with `ac=edit` and `a=user/-/label/<name>`: FreshRSS and
+        Miniflux move the feed to that category (they hold a feed in one), Inoreader and The
+        Old Reader add the folder."""
+        self._send("POST", f"{API}/subscription/edit", write=True,
+                   data={"ac": "edit", "s": remote_id, "a": f"{LABEL}{label}"})
 
     def unsubscribe(self, remote_id: str) -> None:
-        self._send("POST", f"{API}/subscription/edit",
-                   data={"ac": "unsubscribe", "s": remote_id}, write=True)
+        self._send("POST", f"{API}/subscription/edit", write=True,
+                   data={"ac": "unsubscribe", "s": remote_id})
 
 
 def decimal_id(value: Any) -> str:

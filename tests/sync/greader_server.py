@@ -12,7 +12,15 @@ for clients, as they document it:
   `ot` oldest time in seconds, `xt` excluded tag), `reader/api/0/stream/items/ids` (decimal ids,
   `s`, `xt`, `n`, `c`).
 - `POST reader/api/0/edit-tag` (`i` repeated, in long or decimal form; `a` or `r` with the
-  read or starred state), `POST reader/api/0/subscription/edit` (subscribe, unsubscribe).
+  read or starred state).
+- `POST reader/api/0/subscription/quickadd?quickadd=<url>` (the URL in the query, where
+  FreshRSS reads it): `{"numResults": 1, "query", "streamId": "feed/<n>", "streamName"}` as
+  Miniflux answers, or `{"numResults": 0}` for a URL it finds no feed at (`no_feed`) or has
+  already (FreshRSS refuses a second subscription).
+- `POST reader/api/0/subscription/edit`: `ac=subscribe` (`s=feed/<url>`, `a` a label, `t` a
+  title), `ac=unsubscribe` (`s=feed/<n>`), `ac=edit` (`s=feed/<n>`, `a=user/-/label/<name>`
+  moves the feed to that label, `r` to none: FreshRSS and Miniflux hold a feed in one
+  category); an unknown feed is a 400, as FreshRSS answers. Each is kept in `feed_edits`.
 
 `expire_tokens()` makes every login and write token stale (a server restart or a timeout).
 Item ids use the top of the 64-bit range, so the signed decimal form is exercised. `canned`
@@ -37,6 +45,7 @@ PASSWORD = "tide-tables-and-gulls"
 READ = "user/-/state/com.google/read"
 STARRED = "user/-/state/com.google/starred"
 READING_LIST = "user/-/state/com.google/reading-list"
+LABEL = "user/-/label/"
 FIRST_ID = (1 << 63) - 100          # ids cross 2**63: signed decimals in both signs
 
 
@@ -61,6 +70,8 @@ class State:
     tokens: set[str] = field(default_factory=set)
     logins: int = 0
     edits: list[list[tuple[str, str]]] = field(default_factory=list)
+    feed_edits: list[list[tuple[str, str]]] = field(default_factory=list)
+    no_feed: set[str] = field(default_factory=set)   # URLs quickadd finds no feed at
     canned: dict[str, tuple[int, bytes, dict[str, str]]] = field(default_factory=dict)
     clock_ms: int = 1_704_067_200_000   # 2024-01-01
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -198,17 +209,44 @@ class _Handler(BaseHTTPRequestHandler):
                     elif values.get(action) == STARRED:
                         item.starred = flag
             self._reply(200, "OK")
+        elif path == f"{API}/subscription/quickadd" and method == "POST":
+            state.feed_edits.append([("quickadd", one.get("quickadd", ""))])
+            self._reply(200, self._quickadd(one.get("quickadd", "")))
         elif path == f"{API}/subscription/edit" and method == "POST":
-            values = dict(form)
-            if values.get("ac") == "subscribe":
-                number = max(state.feeds, default=0) + 1
-                url = values["s"][5:]
-                state.feeds[number] = _feed(number, url, url)
-            elif values.get("ac") == "unsubscribe":
-                state.feeds.pop(int(values["s"].split("/", 1)[1]), None)
-            self._reply(200, "OK")
+            state.feed_edits.append(form)
+            self._reply(*self._edit(dict(form)))
         else:
             self._reply(404, "not found")
+
+    def _quickadd(self, url: str) -> dict[str, Any]:
+        state = self.server.state
+        known = {f["url"] for f in state.feeds.values()}
+        if not url.startswith(("http://", "https://")) or url in state.no_feed or url in known:
+            return {"numResults": 0}
+        number = max(state.feeds, default=0) + 1
+        state.feeds[number] = _feed(number, url, f"Quick {number}", labels=[])
+        return {"numResults": 1, "query": url, "streamId": f"feed/{number}",
+                "streamName": f"Quick {number}"}
+
+    def _edit(self, values: dict[str, str]) -> tuple[int, str]:
+        state = self.server.state
+        action, stream = values.get("ac"), values.get("s", "")
+        if action == "subscribe" and stream.startswith("feed/http"):
+            number = max(state.feeds, default=0) + 1
+            label = values.get("a", "")
+            state.feeds[number] = _feed(number, stream[5:], values.get("t") or stream[5:],
+                                        labels=[label[len(LABEL):]] if label else [])
+            return 200, "OK"
+        number = int(stream[5:]) if stream.startswith("feed/") and stream[5:].isdigit() else 0
+        if number not in state.feeds or action not in ("unsubscribe", "edit"):
+            return 400, "Bad Request!"
+        if action == "unsubscribe":
+            del state.feeds[number]
+        elif values.get("a", "").startswith(LABEL):
+            state.feeds[number]["categories"] = _categories([values["a"][len(LABEL):]])
+        elif values.get("r", "").startswith(LABEL):
+            state.feeds[number]["categories"] = []
+        return 200, "OK"
 
     def _select(self, stream: str, one: dict[str, str]) -> list[GItem]:
         state = self.server.state
@@ -234,11 +272,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, answer)
 
 
-def _feed(number: int, url: str, title: str) -> dict[str, Any]:
+def _feed(number: int, url: str, title: str,
+          labels: list[str] | None = None) -> dict[str, Any]:
     return {"id": f"feed/{number}", "title": title, "url": url,
             "htmlUrl": f"https://news.example/{number}/",
-            "categories": [{"id": "user/-/label/Harbour", "label": "Harbour"}],
+            "categories": _categories(["Harbour"] if labels is None else labels),
             "iconUrl": ""}
+
+
+def _categories(labels: list[str]) -> list[dict[str, str]]:
+    return [{"id": f"{LABEL}{name}", "label": name} for name in labels]
 
 
 def _entry(item: GItem) -> dict[str, Any]:

@@ -108,19 +108,6 @@ def test_a_wrong_password_is_refused(library: Library, greader: Any) -> None:
     assert library.count("all") == 0
 
 
-def test_subscribe_and_unsubscribe_where_the_server_allows(library: Library,
-                                                            greader: Any) -> None:
-    with backend_for("greader", greader.url, USER, PASSWORD) as (config, backend):
-        assert isinstance(backend, api.GoogleReader)
-        backend.login()
-        backend.subscribe("https://news.example/new/feed.xml")
-        assert any(f["url"] == "https://news.example/new/feed.xml"
-                   for f in greader.state.feeds.values())
-        backend.unsubscribe("feed/1")
-        sync(library, config, backend)
-    assert len(library.feeds()) == 6 and all(f.title != "Desk 1" for f in library.feeds())
-
-
 def test_a_feed_gone_from_the_server_keeps_its_starred_articles(library: Library,
                                                                  greader: Any) -> None:
     _sync(library, greader)
