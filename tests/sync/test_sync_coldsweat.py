@@ -5,6 +5,7 @@ Each scenario ends with the library's read and starred state equal to the server
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,6 +44,19 @@ def test_first_sync_brings_every_feed_and_item(library: Library, coldsweat: Any)
     assert status.cursor == max(coldsweat.ids("unread_item_ids"), key=int)
     again = _sync(library, coldsweat)
     assert (again.new, again.pushed, again.changed) == (0, 0, 0)
+
+
+def test_a_coldsweat_of_several_processes_hands_over_every_item_once(
+        library: Library, _coldsweat_template: Any, tmp_path: Path) -> None:
+    template, _ = _coldsweat_template
+    server = template.copy_to(tmp_path / "coldsweat")
+    server.start(workers=2)      # gunicorn: the parts of the pull are served side by side
+    try:
+        assert _sync(library, server).new == 2000
+        assert library.query("SELECT count(DISTINCT key) FROM entries")[0][0] == 2000
+        assert _matches_server(library, server) == []
+    finally:
+        server.stop()
 
 
 def test_incremental_sync_pulls_only_new_items(library: Library, coldsweat: Any,

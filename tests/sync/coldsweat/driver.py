@@ -96,6 +96,7 @@ class Coldsweat:
         self.database = workdir / "coldsweat.db"
         self.port = 0
         self.process: subprocess.Popen[str] | None = None
+        self.workers = 1
 
     @property
     def url(self) -> str:
@@ -143,6 +144,7 @@ class Coldsweat:
         """Serve on 127.0.0.1 (the port it had before, if it ran already): one process of
         threads (werkzeug), or `workers` processes (gunicorn)."""
         assert self.process is None
+        self.workers = workers
         self.process = subprocess.Popen(
             [str(self.python), str(HARNESS), "serve", str(self.port), str(workers)],
             env=self._env(),
@@ -155,9 +157,10 @@ class Coldsweat:
         self.port = int(line.split()[1])
 
     def stop(self) -> None:
+        """Kill the server at once (-9); gunicorn is asked to stop (it stops its workers)."""
         if self.process is not None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
+            self.process.send_signal(signal.SIGTERM if self.workers > 1 else signal.SIGKILL)
+            self.process.wait(timeout=30)
             if self.process.stdout is not None:
                 self.process.stdout.close()
             self.process = None

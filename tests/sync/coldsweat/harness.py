@@ -3,8 +3,10 @@
     harness.py setup EMAIL PASSWORD         create the database and the user
     harness.py import OPML EMAIL            subscribe the user to an OPML file's feeds
     harness.py fetch                        fetch every feed now (no minimum interval)
-    harness.py serve PORT                   serve the web app and the Fever API on 127.0.0.1;
-                                            PORT 0 picks one; prints "port N" when listening
+    harness.py serve PORT [WORKERS]         serve the web app and the Fever API on 127.0.0.1;
+                                            PORT 0 picks one; prints "port N" when listening;
+                                            one process of threads (werkzeug), or WORKERS
+                                            processes under gunicorn, as Coldsweat is deployed
 
 The database is `$FLASK_DATABASE_URL` (the fixture gives each server its own file). Coldsweat
 fetches favicons from an outside service when a feed names none; the fixture's feeds name one
@@ -56,7 +58,8 @@ def _gunicorn(port: int, workers: int) -> int:
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "--bind",
                               f"fd://{listener.fileno()}", "--workers", str(workers),
                               "--worker-class", "gthread", "--threads", "2",
-                              "--log-level", "warning", "coldsweat:create_app()"])
+                              "--graceful-timeout", "5", "--log-level", "warning",
+                              "coldsweat:create_app()"])
 
 
 if __name__ == "__main__":
