@@ -1,23 +1,32 @@
 """Sync against a real Coldsweat (Fever API): speed, and kill -9 in the middle of a sync.
 
-One Coldsweat (the test suite's, `tests/sync/coldsweat/driver.py`: the test extra, a database
-in a temporary directory) serves FEEDS feeds of ITEMS items that it fetched from the suite's
-loopback feed server. Then:
+Coldsweat (the test suite's, `tests/sync/coldsweat/driver.py`: the test extra, a database in a
+temporary directory) serves FEEDS feeds of ITEMS items that it fetched from the suite's
+loopback feed server, run two ways at once from copies of one database:
+
+  * threads: one process of threads (werkzeug's server, what the tests use);
+  * processes: WORKERS processes under gunicorn, as Coldsweat is deployed.
+
+Then, ROUNDS times in turn (the machine is shared: every ratio compares runs of one round):
 
   * standalone: a cold `refresh_feeds` of the same feeds from the loopback server into a new
     library (what `byline refresh` does when Byline fetches the feeds itself);
-  * first sync: `sync()` of every item into another new library, and, for scale, the time
-    Coldsweat alone takes to hand over every item (the Fever API gives 50 a call);
-  * incremental: `sync()` again with nothing new on either side (median and worst of RUNS);
-  * kill -9 trials: `byline sync` as a child process is killed at a random moment, TRIALS
-    times, on one library that starts empty (the first trials die while items are pulled).
-    Before each, a few read/star changes are made here. After each: `PRAGMA integrity_check`
-    is ok; every change ever made here is still the entry's state, and is either still
-    queued or already the server's state. A last sync must leave nothing queued and the
-    server agreeing with every change.
+  * first sync: `sync()` of every item into a new library, from each server.
 
-Usage: python benchmarks/sync_speed.py [--feeds 50] [--items 200] [--runs 5] [--trials 30]
-       [--seed 1]
+And once: the time and CPU each server takes to hand over every item alone (nothing stored),
+one `items` call after the other and in Byline's parts at once; an incremental sync with
+nothing new (median and worst of RUNS, each server); kill -9 trials: `byline sync` as a child
+process is killed at a random moment, TRIALS times, on one library that starts empty (the
+first trials die while items are pulled). Before each, a few read/star changes are made here.
+After each: `PRAGMA integrity_check` is ok; every change ever made here is still the entry's
+state, and is either still queued or already the server's state. A last sync must leave
+nothing queued and the server agreeing with every change.
+
+CPU seconds: Byline's own (this process, its threads and the refresh's worker processes; the
+loopback feed server runs in this process too) and Coldsweat's (its processes, from /proc).
+
+Usage: python benchmarks/sync_speed.py [--feeds 50] [--items 200] [--rounds 3] [--workers 2]
+       [--runs 5] [--trials 30] [--seed 1]
 Prints the figures and a summary; exits 1 on any failure. Needs `pip install -e '.[test]'`;
 Coldsweat's fetch of the feeds is set-up, not timed.
 """
@@ -28,6 +37,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import signal
 import sqlite3
 import statistics
@@ -36,6 +46,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -47,6 +58,7 @@ from hostile import checks  # noqa: E402
 
 from reader.library.refresh import refresh_feeds  # noqa: E402
 from reader.library.store import Library  # noqa: E402
+from reader.sync import fever  # noqa: E402
 from reader.sync.engine import open_backend, sync  # noqa: E402
 from reader.sync.settings import SyncSettings  # noqa: E402
 
@@ -67,29 +79,69 @@ def _sync_once(library: Library, settings: SyncSettings) -> tuple[float, int]:
         backend.close()
 
 
-def _server_alone(settings: SyncSettings) -> float:
-    """The time the server takes to hand over every item (no storing): a first sync's floor."""
+def _own_cpu() -> float:
+    """CPU seconds of this process and of its children that ended (the refresh's workers)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), \
+        resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _server_cpu(server: driver.Coldsweat) -> float:
+    """CPU seconds of a Coldsweat's processes so far (gunicorn's master and workers)."""
+    assert server.process is not None
+    root, total = server.process.pid, 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(stat.parent.name) == root or int(fields[1]) == root:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _handover(settings: SyncSettings, server: driver.Coldsweat, walks: int) -> tuple[float, float]:
+    """Seconds and Coldsweat CPU seconds to hand over every item (nothing stored), in `walks`
+    parts at once (1: one `items` call after the other)."""
     backend = open_backend(settings)
+    saved, fever.WALKS = fever.WALKS, walks
     try:
         backend.login()
+        cpu = _server_cpu(server)
         started = time.perf_counter()
         for _ in backend.items(None):
             pass
-        return time.perf_counter() - started
+        return time.perf_counter() - started, _server_cpu(server) - cpu
     finally:
+        fever.WALKS = saved
         backend.close()
 
 
-def _standalone(urls: list[str], workdir: Path) -> tuple[float, int]:
-    path = workdir / "standalone.db"
+def _standalone(urls: list[str], path: Path) -> tuple[float, float, int]:
+    """Seconds, Byline CPU seconds and articles of a cold refresh into a new library."""
     with Library.open(path) as library:
         for url in urls:
             library.add_feed(url)
+    cpu = _own_cpu()
     started = time.perf_counter()
     asyncio.run(refresh_feeds(path, fetcher_options={"trust_env": False}))
     seconds = time.perf_counter() - started
     with Library.open(path) as library:
-        return seconds, library.count("all")
+        return seconds, _own_cpu() - cpu, library.count("all")
+
+
+def _first_sync(server: driver.Coldsweat, path: Path) -> tuple[float, float, float, int]:
+    """Seconds, Byline and Coldsweat CPU seconds and articles of a first sync."""
+    with Library.open(path) as library:
+        cpu, there = _own_cpu(), _server_cpu(server)
+        seconds, new = _sync_once(library, _settings(server))
+        return seconds, _own_cpu() - cpu, _server_cpu(server) - there, new
+
+
+def _span(values: list[float], digits: int = 2) -> str:
+    low, high = min(values), max(values)
+    return f"{low:.{digits}f}" if f"{low:.{digits}f}" == f"{high:.{digits}f}" \
+        else f"{low:.{digits}f}–{high:.{digits}f}"
 
 
 def _state(db: Path) -> tuple[dict[str, tuple[bool, bool]], dict[str, set[str]]]:
@@ -176,9 +228,8 @@ def _trials(server: driver.Coldsweat, workdir: Path, trials: int, rng: random.Ra
               f"{sum(map(len, queued.values()))} queued; "
               f"{'ok' if not problems else '; '.join(problems[:3])}")
         ok = ok and not problems
-    settings = _settings(server)
     with Library.open(db) as library:
-        _sync_once(library, settings)
+        _sync_once(library, _settings(server))
     problems = _check(db, server, wanted, final=True)
     print(f"kill -9 trials: {trials} ({killed} killed mid-sync, {finished} finished first); "
           f"{len(wanted)} changes made here in all; after a last sync: "
@@ -190,6 +241,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--feeds", type=int, default=50)
     parser.add_argument("--items", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
@@ -199,37 +252,66 @@ def main() -> int:
     state, http = start_feed_server()
     with tempfile.TemporaryDirectory(prefix="byline-sync-bench-") as tmp:
         workdir = Path(tmp)
-        server = driver.Coldsweat(driver.server_python(), workdir / "coldsweat")
-        server.workdir.mkdir()
+        threads = driver.Coldsweat(driver.server_python(), workdir / "coldsweat")
+        threads.workdir.mkdir()
         started = time.perf_counter()
-        server.build(feeds, state)
+        threads.build(feeds, state)
         print(f"Coldsweat fetched {args.feeds} feeds × {args.items} items "
               f"({time.perf_counter() - started:.1f} s, set-up, not timed below)")
-        server.start()
+        processes = threads.copy_to(workdir / "coldsweat-processes")
+        servers = {"threads": threads, f"{args.workers} processes": processes}
+        threads.start()
+        processes.start(workers=args.workers)
         try:
-            urls = [state.url(feeds.path(f)) for f in range(args.feeds)]
-            cold, stored = _standalone(urls, workdir)
-            print(f"standalone cold refresh: {stored} articles in {cold:.2f} s")
-            settings = _settings(server)
-            with Library.open(workdir / "synced.db") as library:
-                first, new = _sync_once(library, settings)
-                print(f"first sync: {new} articles in {first:.2f} s "
-                      f"({first / cold:.2f}× the cold refresh)")
-                again = [_sync_once(library, settings)[0] for _ in range(args.runs)]
-            alone = _server_alone(settings)
-            print(f"Coldsweat alone handing over the {new} items (50 a call, nothing stored): "
-                  f"{alone:.2f} s ({alone / cold:.2f}× the cold refresh)")
-            print(f"incremental sync, nothing new: median {statistics.median(again):.3f} s, "
-                  f"worst {max(again):.3f} s of {args.runs}")
-            ok = new == feeds.total() and _trials(server, workdir, args.trials,
-                                                   random.Random(args.seed))
+            ok = _timings(args, feeds, state, servers, workdir) and \
+                _trials(threads, workdir, args.trials, random.Random(args.seed))
         finally:
-            server.stop()
+            for server in servers.values():
+                server.stop()
             state.stopping.set()
             http.shutdown()
             http.server_close()
     print("all good" if ok else "FAILED")
     return 0 if ok else 1
+
+
+def _timings(args: argparse.Namespace, feeds: driver.FeedSet, state: Any,
+             servers: dict[str, driver.Coldsweat], workdir: Path) -> bool:
+    """The rounds, the hand-over alone, the incremental syncs; False when an item is missing."""
+    urls = [state.url(feeds.path(f)) for f in range(args.feeds)]
+    print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores shared)")
+    ratios: dict[str, list[float]] = {name: [] for name in servers}
+    firsts: dict[str, list[float]] = {name: [] for name in servers}
+    colds: list[float] = []
+    ok = True
+    for round_ in range(1, args.rounds + 1):
+        cold, cold_cpu, stored = _standalone(urls, workdir / f"standalone-{round_}.db")
+        colds.append(cold)
+        line = (f"round {round_} (load {os.getloadavg()[0]:.1f}): standalone cold refresh "
+                f"{stored} articles {cold:.2f} s (Byline CPU {cold_cpu:.2f} s)")
+        for name, server in servers.items():
+            seconds, mine, theirs, new = _first_sync(server, workdir / f"{name}-{round_}.db")
+            ok = ok and new == feeds.total()
+            firsts[name].append(seconds)
+            ratios[name].append(seconds / cold)
+            line += (f"; first sync, Coldsweat {name}: {new} in {seconds:.2f} s = "
+                     f"{seconds / cold:.2f}× (CPU Byline {mine:.2f} s, Coldsweat {theirs:.2f} s)")
+        print(line)
+    for name, server in servers.items():
+        settings = _settings(server)
+        alone, cpu = _handover(settings, server, 1)
+        parts, parts_cpu = _handover(settings, server, fever.WALKS)
+        with Library.open(workdir / f"{name}-1.db") as library:
+            again = [_sync_once(library, settings)[0] for _ in range(args.runs)]
+        print(f"Coldsweat {name} alone handing over the items: one call after the other "
+              f"{alone:.2f} s (CPU {cpu:.2f} s), in {fever.WALKS} parts at once {parts:.2f} s "
+              f"(CPU {parts_cpu:.2f} s); incremental sync, nothing new: median "
+              f"{statistics.median(again):.3f} s, worst {max(again):.3f} s of {args.runs}")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+    print(f"standalone cold refresh {_span(colds)} s; " + "; ".join(
+        f"first sync from Coldsweat {name} {_span(firsts[name])} s = {_span(ratios[name])}×"
+        for name in servers) + f" ({args.rounds} rounds)")
+    return ok
 
 
 if __name__ == "__main__":
