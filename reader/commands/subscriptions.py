@@ -42,7 +42,7 @@ def run(args: Namespace, ctx: Context) -> int:
 def _add(args: Namespace, ctx: Context, library: Library) -> int:
     import asyncio
 
-    from reader.commands.sync import send_subscriptions_now, server_cannot
+    from reader.commands.server_changes import send_subscriptions_now, server_cannot
     from reader.config import load_config
     from reader.library.feed_settings import request_headers
     from reader.library.subscribe import subscribe
@@ -109,7 +109,7 @@ def _remove(args: Namespace, ctx: Context, library: Library) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing removed")
             return 1
-    from reader.commands.sync import send_subscriptions_now, server_cannot
+    from reader.commands.server_changes import send_subscriptions_now, server_cannot
     from reader.config import load_config
     from reader.sync.settings import SyncSettings
 
