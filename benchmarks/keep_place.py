@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search import library_arguments, median_ms, synthetic_library  # noqa: E402
+from search import library_arguments, median_ms, synthetic_library
 
-from reader.library.listings import Listing  # noqa: E402
-from reader.library.store import Library  # noqa: E402
-from reader.tui.widgets.entry_list import PAGE  # noqa: E402
+from reader.library.listings import Listing
+from reader.library.store import Library
+from reader.tui.widgets.entry_list import PAGE
 
 NEW = 40   # articles the refresh brought
 
