@@ -390,9 +390,12 @@ def interrupted(path: Path, folder: Path) -> None:
     for how in (signal.SIGINT, signal.SIGKILL):
         with Library.open(copy) as lib:
             gone = before - lib.count("all")
+        # Ctrl-C is heard even when this benchmark runs in the background (`nohup … &`
+        # starts it with SIGINT ignored, and a child inherits that).
         proc = subprocess.Popen([sys.executable, "-m", "reader", "--data-dir", str(folder),
                                  "vacuum"], cwd=ROOT, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+                                stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                preexec_fn=_hear_ctrl_c)
         deleted = wait_for_deletions(copy, gone + 3 * retention.BATCH, proc)
         os.killpg(proc.pid, how)
         _out, err = proc.communicate(timeout=120)
@@ -406,6 +409,10 @@ def interrupted(path: Path, folder: Path) -> None:
           f"{time.perf_counter() - started:.0f} s: {done.stdout.strip()!r}; "
           f"{check_after_kill(copy, before, starred, kept, batches=False)}")
     shutil.rmtree(folder)
+
+
+def _hear_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_deletions(path: Path, at_least: int, proc: subprocess.Popen[str]) -> int:

@@ -78,7 +78,8 @@ def vacuum(library: Library, *, progress: Progress | None = None) -> Sizes:
 def pack_stored(library: Library, report: Progress) -> int:
     """Pack the long texts of entries stored before schema 16 (`reader.library.packing`),
     `PACK_BATCH` ids a transaction: an interruption keeps the batches done (packing changes
-    no text, so the search index is not touched). Return how many entries were rewritten."""
+    no text, so the search index is not touched). Return how many entries were rewritten
+    (a text that deflate does not shrink stays as it is)."""
     low, high = library.query("SELECT coalesce(min(id), 0), coalesce(max(id), -1) "
                               "FROM entries")[0]
     unpacked = " OR ".join(f"(typeof({c}) = 'text' AND length({c}) >= {MIN_PACKED})"
@@ -90,9 +91,11 @@ def pack_stored(library: Library, report: Progress) -> int:
             rows = conn.execute(f"SELECT {', '.join(COLUMNS)}, id FROM entries "
                                 f"WHERE id >= ? AND id < ? AND ({unpacked})",
                                 (start, start + PACK_BATCH)).fetchall()
+            packed = [(*(_packed(v) for v in row[:-1]), row[-1]) for row in rows]
+            packed = [new for new, row in zip(packed, rows, strict=True) if new != tuple(row)]
             conn.executemany(f"UPDATE entries SET {' = ?, '.join(COLUMNS)} = ? WHERE id = ?",
-                             [(*(_packed(v) for v in row[:-1]), row[-1]) for row in rows])
-        changed += len(rows)
+                             packed)
+        changed += len(packed)
     report("packing", 1.0)
     return changed
 
