@@ -55,6 +55,11 @@ def kept_lines(lines: Iterable[str], rules: Rules) -> list[str]:
         line = line.strip()
         if not line:
             continue
+        if rules.holds_no_needle(line):  # most lines: only a whole-line pattern may match
+            found = rules.family_for(line, gated=False)
+            if found is None or found[0].action not in _LINE_OUT:
+                out.append(line)
+            continue
         found = rules.family_for(line)
         if found is not None and found[0].action in _LINE_OUT:
             continue

@@ -35,6 +35,9 @@ _Bucket = tuple[
     tuple["Family", ...], re.Pattern[str],
     tuple[tuple[int, re.Pattern[str], tuple[str, ...]], ...], tuple[str, ...],
 ]
+# The characters beyond ASCII that a case-insensitive pattern matches with an ASCII letter
+# ("İ" and "ı" with "i", "ſ" with "s", the Kelvin sign with "k"): their lower case is not it.
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 _COMPILE_AFTER = 200  # lines of one length bucket before its alternation is compiled
 _MIN_NEEDLE = 4
 _RARE_MARKS = frozenset("/|©@:")  # single characters rare enough in prose to be a needle
@@ -99,12 +102,15 @@ class Rules:
 
     families: tuple[Family, ...]
 
-    def family_for(self, line: str) -> tuple[Family, re.Match[str]] | None:
+    def family_for(self, line: str, *, gated: bool = True,
+                   ) -> tuple[Family, re.Match[str]] | None:
         """The first family whose pattern matches the whole (stripped) line, with its match.
 
         Short texts loop over the families. Once many lines of one length bucket have been
         seen, one C-level match of an alternation (a named group per family) rejects prose
         and names the winner: compiling it costs more than a short article saves.
+        `gated=False`: the caller found none of the bucket's gate needles in the line
+        (`holds_no_needle`), so the gated patterns are not looked at.
         """
         if len(line) > self.longest:
             return None
@@ -117,15 +123,15 @@ class Rules:
             if seen[limit] < _COMPILE_AFTER:
                 return self._loop(line)
             bucket = self._alternations[limit] = self._alternation(limit)
-        families, named, gated, every = bucket
+        families, named, tried, every = bucket
         best: int | None = None
         hit = named.fullmatch(line)
         if hit is not None and hit.lastgroup is not None:
             best = int(hit.lastgroup[1:])
-        low = line.lower()
+        low = line.lower() if gated else ""
         # Substring tests: faster than one regex search for any of a score of literals.
-        if gated and any(needle in low for needle in every):
-            for index, pattern, gate in gated:  # in family order: an earlier family wins
+        if gated and tried and any(needle in low for needle in every):
+            for index, pattern, gate in tried:  # in family order: an earlier family wins
                 if best is not None and index >= best:
                     break
                 if any(needle in low for needle in gate) and pattern.fullmatch(line):
@@ -146,6 +152,47 @@ class Rules:
         for limit in self._limits:
             if limit >= chars and limit not in self._alternations:
                 self._alternations[limit] = self._alternation(limit)
+
+    def holds_no_needle(self, line: str) -> bool:
+        """True when the (stripped) line holds none of the needles of its length bucket's
+        gated patterns, of the glued markers and of the anywhere markers: then only the
+        bucket's alternation can match it, and no marker is glued to it. One scan of the line
+        for the dozen needles costs less than the three tests apart (the glued markers'
+        search is a regex stepping through every character). False when not known: the
+        bucket is not compiled yet, or the line holds a character that matches an ASCII
+        letter case-insensitively without lowering to it ("ſ" matches "s"; the glued markers
+        were searched for by their patterns, their needles by the line's lower case)."""
+        if len(line) > self.longest:
+            found = self._marker_needles
+        else:
+            limits = self._limits
+            limit = limits[bisect_left(limits, len(line))]
+            found = self._line_needles.get(limit)
+            if found is None:
+                bucket = self._alternations.get(limit)
+                if bucket is None or self._marker_needles is None:
+                    return False
+                found = self._line_needles[limit] = _fewest((*bucket[3],
+                                                             *self._marker_needles))
+        if found is None or (not line.isascii() and any(c in line for c in _FOLDS_TO_ASCII)):
+            return False
+        low = line.lower()
+        return not any(needle in low for needle in found)
+
+    @cached_property
+    def _line_needles(self) -> dict[int, tuple[str, ...]]:
+        return {}
+
+    @cached_property
+    def _marker_needles(self) -> tuple[str, ...] | None:
+        """The needles of the glued and anywhere markers; None when some have none, or a
+        glued one is not ASCII (see `holds_no_needle`)."""
+        glued = needles(self._glued_body) if self._glued_body else ()
+        anywhere = self._anywhere_needles or ()
+        if glued is None or (self._anywhere_body and not anywhere) or not all(
+                needle.isascii() for needle in glued):
+            return None
+        return _fewest((*glued, *anywhere))
 
     def _loop(self, line: str) -> tuple[Family, re.Match[str]] | None:
         for family in self.families:
@@ -193,13 +240,17 @@ class Rules:
         The second pattern starts with the sentence end itself (group 1), which lets the regex
         engine skip quickly to candidate positions.
         """
-        bodies = [f.glued for f in self.families if f.glued is not None and f.action == "remove"]
-        if not bodies:
+        body = self._glued_body
+        if not body:
             return None
-        body = "|".join(bodies)
         tail = r"\s*(?=$|(?-i:[A-Z“\"‘(]))"
         return (re.compile(rf"\s*(?:{body}){tail}", re.IGNORECASE),
                 re.compile(rf"([.!?”\"’)])\s+(?:{body}){tail}", re.IGNORECASE))
+
+    @cached_property
+    def _glued_body(self) -> str:
+        return "|".join(f.glued for f in self.families if f.glued is not None
+                        and f.action == "remove")
 
     @cached_property
     def anywhere(self) -> re.Pattern[str] | None:

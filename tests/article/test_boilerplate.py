@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.article.boilerplate import clean_blocks
+from reader.article.boilerplate import _LINE_OUT, _Cleaner, clean_blocks, kept_lines
 from reader.article.model import Block
 from reader.article.rules import RULES_FILE, Rules, _family, load_rules, packaged_rules
 from reader.errors import BylineError
@@ -398,6 +398,38 @@ def test_rules_compiled_ahead_match_as_on_first_use() -> None:
         want, got = fresh.family_for(line.strip()), ahead.family_for(line.strip())
         assert (want and (want[0].name, want[1].group(0))) == (got and (got[0].name,
                                                                       got[1].group(0)))
+
+
+# Characters that case-insensitive patterns match with an ASCII letter they do not lower to.
+_FOLDS = [("s", "ſ"), ("i", "ı"), ("I", "İ"), ("k", "K")]
+
+
+def test_the_quick_pass_skips_tests_only_where_they_cannot_match() -> None:
+    # Lines without any needle skip the gated, glued and anywhere tests: the quick pass must
+    # keep and cut exactly what the tests one by one do, "ſ" and the like included.
+    rules = _fresh_rules()
+    rules.compile_long(0)  # every bucket compiled: the needle test is used from the start
+    lines = [line for line in _every_test_line() if line.strip()]
+    lines += [f"The ferry left at dawn. {line}" for line in lines]
+    lines += [line.replace(a, b) for line in lines for a, b in _FOLDS if a in line]
+    lines += ["Prices rose. (Edıting by Jane Doe)", "Story contınues below advertısement",
+              "The crew went home. ADVERTISEMENT The harbour closed."]
+    assert [kept_lines([line], rules) for line in lines] == [
+        _kept_the_long_way(line, rules) for line in lines]
+    assert _kept_the_long_way("Prices rose. (Edıting by Jane Doe)", rules) == ["Prices rose."]
+
+
+def _kept_the_long_way(line: str, rules: Rules) -> list[str]:
+    """`kept_lines` of one line with every test run."""
+    line = line.strip()
+    found = rules.family_for(line)
+    if not line or (found is not None and found[0].action in _LINE_OUT):
+        return []
+    glued = rules.glued
+    assert glued is not None
+    if glued[0].match(line) or glued[1].search(line) or rules.may_contain_anywhere(line):
+        line = _Cleaner(rules).cut_glued(line)
+    return [line] if line else []
 
 
 def _fresh_rules() -> Rules:
