@@ -548,14 +548,18 @@ class SpeakerBook:
         return self._mid[word]
 
     def _common_word(self, word: str) -> bool:
-        """`word` is capitalised only where it opens a sentence and written in lower case
-        elsewhere: "Tension is rising …", "Good information can …", "Audiences can expect" (with
-        "audience" elsewhere)."""
+        """`word` is capitalised only where it opens a sentence, and is a common word there:
+        written in lower case elsewhere ("Tension is rising …", "Audiences can expect" with
+        "audience" elsewhere), or, never seen acting, always followed by a lower-case word
+        ("Good information can …"; not "OSEI: “…”")."""
         if word not in self._common:
             lower = word.lower()
+            found = self._occurrences(word)
             self._common[word] = not self._mid_sentence(word) and bool(
                 self._occurrences(lower)
-                or (lower.endswith("s") and self._occurrences(lower[:-1])))
+                or (lower.endswith("s") and self._occurrences(lower[:-1]))
+                or (found and not self._acts(word) and all(
+                    _LOWER_NEXT.match(self.joined, at + len(word)) for at in found)))
         return self._common[word]
 
     def _single_name(self, word: str) -> bool:
@@ -649,13 +653,7 @@ class SpeakerBook:
         # ("Good information can still drive out bad": "good")
         if word in PLACES or word.lower() in ROLES:
             return None
-        found = self._occurrences(word)
-        if self._common_word(word) or (found and not (
-                self._mid_sentence(word) or self._acts(word)) and all(
-                    _LOWER_NEXT.match(self.joined, at + len(word)) for at in found)):
-            return None  # "Good information can …": only ever a sentence's first word, as an
-            # adjective (not "OSEI: “…”")
-        return word
+        return None if self._common_word(word) else word
 
     def _organisation(self, noun: str, at: Position) -> str | None:
         """The organisation "the council" or "the newspaper" means: the nearest one named
