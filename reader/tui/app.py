@@ -631,20 +631,22 @@ class BylineApp(App[None]):
         """Clear the progress (a failed sync stays said until the next one), show one summary
         notification, re-read the lists, plan the timer's next refresh (R starts its
         countdown again)."""
-        self.refreshing = False
         self.auto_trouble = ""
-        self._set_refresh_status("Sync failed: R retries" if self._sync_failed else "")
         self.notify(" ".join(lines), markup=False, severity=severity, timeout=8)
-        self.reload_lists()
-        self._plan_refresh()
+        self._refresh_ended()
 
     def _due_refresh_done(self, trouble: str | None) -> None:
         """The timer's refresh ended: new counts in the lists (each keeps its place), what
         went wrong in the status bar (None: it fetched nothing, what was said stays), and
         the next one planned."""
-        self.refreshing = False
         if trouble is not None:
             self.auto_trouble = trouble
+        self._refresh_ended()
+
+    def _refresh_ended(self) -> None:
+        """Either refresh ended: clear its progress (a failed sync stays said until the next
+        one), re-read the lists, plan the timer's next refresh."""
+        self.refreshing = False
         self._set_refresh_status("Sync failed: R retries" if self._sync_failed else "")
         self.reload_lists()
         self._plan_refresh()
