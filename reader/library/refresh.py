@@ -17,7 +17,6 @@ from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from reader.config import FeedSettings, HideRule
 from reader.errors import BylineError
@@ -32,7 +31,7 @@ from reader.library.ingest import (
     parse_and_store,
     write_each,
 )
-from reader.library.schedule import Schedule
+from reader.library.schedule import Schedule, host_of, host_waits
 from reader.library.store import FeedRow, Library
 
 # Pages fetched per `--full` refresh, newest first (the rest on the next run).
@@ -182,17 +181,13 @@ def _selected(feeds: list[FeedRow], only: Sequence[str] | None) -> list[FeedRow]
     return chosen
 
 
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
 def _by_host(feeds: list[FeedRow]) -> list[FeedRow]:
     """Feeds of the hosts with the most feeds first: with a few connections a host, those
     hosts take longest, so they start at once instead of at the back of the queue."""
     counts: dict[str, int] = {}
     for feed in feeds:
-        counts[_host(feed.url)] = counts.get(_host(feed.url), 0) + 1
-    return sorted(feeds, key=lambda f: -counts[_host(f.url)])
+        counts[host_of(feed.url)] = counts.get(host_of(feed.url), 0) + 1
+    return sorted(feeds, key=lambda f: -counts[host_of(f.url)])
 
 
 def _waiting(waits: list[tuple[str, float]]) -> str:
@@ -250,13 +245,11 @@ class _Run:
         from reader.sources.http import Fetcher
 
         now = time.time()
-        for feed in feeds:
-            if feed.retry_after_until and feed.retry_after_until > now:
-                host = _host(feed.url)
-                self.host_wait[host] = max(self.host_wait.get(host, 0.0), feed.retry_after_until)
+        for host, until in host_waits(feeds).items():
+            self.host_wait[host] = max(self.host_wait.get(host, 0.0), until)
         due = []
         for feed in feeds:
-            wait = self.host_wait.get(_host(feed.url), 0.0)
+            wait = self.host_wait.get(host_of(feed.url), 0.0)
             if wait > now:
                 self.summary.skipped[feed.url] = f"asked to wait until {_clock(wait)}"
             else:
@@ -288,7 +281,7 @@ class _Run:
         """Fetch one feed; hand its body to the consumers, or queue what became of it."""
         from reader.sources.http import FetchError
 
-        wait = self.host_wait.get(_host(feed.url), 0.0)
+        wait = self.host_wait.get(host_of(feed.url), 0.0)
         if wait > time.time():
             await queue.put(_Outcome(feed, skipped=f"asked to wait until {_clock(wait)}"))
             return
@@ -391,7 +384,7 @@ class _Run:
         until = None
         if retry_after is not None:
             until = time.time() + retry_after
-            host = _host(feed.url)
+            host = host_of(feed.url)
             self.host_wait[host] = max(self.host_wait.get(host, 0.0), until)
         elif kind in ("server error", "rate limited"):
             until = time.time() + min(BACKOFF_MAX, BACKOFF_BASE * 2 ** feed.failures)
@@ -479,13 +472,13 @@ class _Run:
             self.progress(0, len(todo), "full text")
 
         async def one(entry_id: int, link: str) -> None:
-            if self.host_wait.get(_host(link), 0.0) > time.time():
+            if self.host_wait.get(host_of(link), 0.0) > time.time():
                 return
             try:
                 result = await fetcher.fetch(link)
             except FetchError as exc:
                 if exc.retry_after is not None:
-                    self.host_wait[_host(link)] = time.time() + exc.retry_after
+                    self.host_wait[host_of(link)] = time.time() + exc.retry_after
                 if exc.tried:
                     await self._page_failed(entry_id, link, _reason(exc, link),
                                             _page_retry(exc))

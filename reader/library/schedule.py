@@ -99,14 +99,10 @@ class Schedule:
     def due_times(self, feeds: Iterable[FeedRow]) -> dict[int, float]:
         """Each scheduled feed's due time by feed id (a host's wait counts for all its feeds)."""
         feeds = list(feeds)
-        waits: dict[str, float] = {}
-        for feed in feeds:
-            if feed.retry_after_until:
-                host = _host(feed.url)
-                waits[host] = max(waits.get(host, 0.0), feed.retry_after_until)
+        waits = host_waits(feeds)
         times = {}
         for feed in feeds:
-            due = self.due_at(feed, waits.get(_host(feed.url), 0.0))
+            due = self.due_at(feed, waits.get(host_of(feed.url), 0.0))
             if due is not None:
                 times[feed.id] = due
         return times
@@ -137,5 +133,17 @@ def skipping(when: float, hours: Iterable[int], days: Iterable[int]) -> float:
     return when
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
+    """The host a feed's politeness is kept per (lower case)."""
     return (urlsplit(url).hostname or "").lower()
+
+
+def host_waits(feeds: Iterable[FeedRow]) -> dict[str, float]:
+    """Until when each host asked to be left alone: the latest `retry_after_until` of its
+    feeds (`Retry-After`, or the backoff after server errors)."""
+    waits: dict[str, float] = {}
+    for feed in feeds:
+        if feed.retry_after_until:
+            host = host_of(feed.url)
+            waits[host] = max(waits.get(host, 0.0), feed.retry_after_until)
+    return waits
