@@ -42,6 +42,9 @@ class Database:
         self.write_lock: Any = None
         #: A warning for the user from opening (a damaged file was set aside), else None.
         self.notice = notice
+        # In a write transaction: the entries up to this id are in the search index (those
+        # after it are added as it commits); `_index_inserted` moves it.
+        self._indexed = 0
 
     # -- opening -------------------------------------------------------------------------
 
@@ -113,8 +116,9 @@ class Database:
 
         Entries inserted by the transaction are added to the search index and counted in
         `feed_counts` just before it commits, in one statement each (2.5x faster than a
-        trigger per row). Entry ids only grow within a transaction: nothing here deletes the
-        newest entry and inserts in the same one.
+        trigger per row), unless `_index_inserted` indexed them already. Entry ids only grow
+        within a transaction: nothing here deletes the newest entry and inserts in the same
+        one.
         """
         with self._lock:
             conn = self._conn
@@ -129,12 +133,13 @@ class Database:
                         conn.execute("ROLLBACK")
                     raise LibraryBusy(f"the library is busy ({exc}); try again") from None
                 try:
-                    newest = conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
+                    self._indexed = conn.execute(
+                        "SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
                     _count_new(conn)
                     yield conn
                     conn.execute("INSERT INTO entries_fts(rowid, title, text) "
                                  "SELECT id, title, text FROM entries_search WHERE id > ?",
-                                 (newest,))
+                                 (self._indexed,))
                     _count_new(conn)
                     conn.execute("COMMIT")
                 except BaseException as exc:
@@ -143,6 +148,23 @@ class Database:
                     if isinstance(exc, sqlite3.OperationalError):
                         raise BylineError(f"cannot write the library {self.path}: {exc}") from None
                     raise
+
+    def _index_inserted(self, conn: sqlite3.Connection, before: int,
+                        rows: Sequence[tuple[str, str]]) -> None:
+        """Add to the search index the entries just inserted after id `before`, in order,
+        from their (title, search text) as they were before packing, so that the commit does
+        not unpack them again (about 9 µs an entry). Only when every entry up to `before` is
+        indexed and the new ids are exactly those that follow it; otherwise the commit
+        indexes them as usual."""
+        if not rows or before != self._indexed:
+            return
+        last, count = conn.execute("SELECT max(id), count(*) FROM entries WHERE id > ?",
+                                   (before,)).fetchone()
+        if count != len(rows) or last != before + count:
+            return
+        conn.executemany("INSERT INTO entries_fts(rowid, title, text) VALUES (?, ?, ?)",
+                         [(before + n, title, text) for n, (title, text) in enumerate(rows, 1)])
+        self._indexed = last
 
     @contextmanager
     def _writers_turn(self) -> Iterator[None]:

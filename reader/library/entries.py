@@ -229,15 +229,20 @@ class Entries(Listings):
         keeps its read, starred and position state. `hints`: what the feed and its answer
         said about when to fetch it again (none: no hints).
         """
-        return self.store_prepared(feed_id, prepare_entries(entries, time.time()), title=title,
-                                   link=link, etag=etag, last_modified=last_modified,
-                                   problems=problems, hints=hints)
+        texts: list[str] = []
+        rows = prepare_entries(entries, time.time(), texts)
+        return self.store_prepared(feed_id, rows, title=title, link=link, etag=etag,
+                                   last_modified=last_modified, problems=problems, hints=hints,
+                                   search_texts=texts)
 
     def store_prepared(self, feed_id: int, prepared: Sequence[tuple[Any, ...]], *,
                        title: str = "", link: str | None = None, etag: str | None = None,
                        last_modified: str | None = None, problems: Sequence[str] = (),
-                       hints: FeedHints | None = None) -> int:
-        """`store_entries` for rows from `prepare_entries` (which refresh runs in workers)."""
+                       hints: FeedHints | None = None,
+                       search_texts: Sequence[str] | None = None) -> int:
+        """`store_entries` for rows from `prepare_entries` (which refresh runs in workers).
+        `search_texts`: the rows' search texts as `prepare_entries` gave them, unpacked; new
+        entries are then indexed from them instead of being unpacked for the index."""
         hints = hints or FeedHints()
         now = time.time()
         with self._write() as conn:
@@ -249,14 +254,19 @@ class Entries(Listings):
                 carried = {p[0] for p in prepared}
                 conn.executemany("DELETE FROM dropped WHERE feed_id = ? AND key = ?",
                                  [(feed_id, k) for k in dropped - carried])
-            inserts = [(feed_id, *p) for p in prepared
-                       if p[0] not in existing and p[0] not in dropped]
+            fresh = [n for n, p in enumerate(prepared)
+                     if p[0] not in existing and p[0] not in dropped]
+            inserts = [(feed_id, *prepared[n]) for n in fresh]
             updates = [p for p in prepared if p[0] in existing and existing[p[0]] != p[-1]]
+            before = conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
             conn.executemany(
                 """INSERT INTO entries (feed_id, key, guid, link, title, authors, published,
                        published_raw, sort_time, first_seen, raw, raw_kind, summary_only, text,
                        reading_minutes, enclosures, hash)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserts)
+            if search_texts is not None:
+                self._index_inserted(conn, before,
+                                     [(prepared[n][3], search_texts[n]) for n in fresh])
             conn.executemany(
                 """UPDATE entries SET guid = ?, link = ?, title = ?, authors = ?, published = ?,
                        published_raw = ?, sort_time = CASE WHEN ? IS NULL THEN sort_time ELSE ?

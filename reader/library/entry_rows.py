@@ -58,24 +58,30 @@ def sort_time(published: str | None, first_seen: float) -> float:
     return stamp if 0 <= stamp <= first_seen + 86_400 else first_seen
 
 
-def prepare_entries(entries: Iterable[NewEntry], now: float) -> list[tuple[Any, ...]]:
+def prepare_entries(entries: Iterable[NewEntry], now: float,
+                    search_texts: list[str] | None = None) -> list[tuple[Any, ...]]:
     """Clean entries into column values for `Library.store_prepared`; first of a key wins.
 
-    Pure CPU work (text cleaning, the search text, hashes), so refresh runs it in its parse
-    workers, leaving only SQL for the process that owns the database.
+    Pure CPU work (text cleaning, the search text, packing, hashes), so refresh runs it in
+    its parse workers, leaving only SQL for the process that owns the database. Each row's
+    search text, unpacked, is appended to `search_texts` when given (`store_prepared` then
+    indexes new entries without unpacking them).
     """
     rows = []
     seen: set[str] = set()
     for entry in entries:
         if entry.key not in seen:
             seen.add(entry.key)
-            rows.append(_prepare(entry, now))
+            row, text = _prepare(entry, now)
+            rows.append(row)
+            if search_texts is not None:
+                search_texts.append(text)
     return rows
 
 
-def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
+def _prepare(entry: NewEntry, now: float) -> tuple[tuple[Any, ...], str]:
     """The column values of an entry, in `store_prepared` order, hash last (the original
-    and the search text packed: `reader.library.packing`)."""
+    and the search text packed: `reader.library.packing`), and its search text."""
     title = clean_line(entry.title)[:MAX_TITLE]
     raw = clean_text(entry.raw)
     text = entry_text(raw, entry.raw_kind)
@@ -96,7 +102,7 @@ def _prepare(entry: NewEntry, now: float) -> tuple[Any, ...]:
         sort_time(entry.published, now), now, pack(raw), entry.raw_kind,
         int(entry.summary_only), pack(text), minutes, enclosures_json(entry.enclosures),
         digest(title, link, entry.published, raw, authors),
-    )
+    ), text
 
 
 def read_enclosures(column: str | None) -> list[Enclosure]:

@@ -81,6 +81,7 @@ class Prepared:
     problems: list[str]
     rows: list[tuple[Any, ...]]
     hints: FeedHints
+    texts: list[str]  # the rows' search texts, unpacked (`prepare_entries`)
 
 
 def new_entries(parsed: Any) -> list[NewEntry]:
@@ -142,8 +143,10 @@ def parse(body: bytes, url: str, content_type: str | None) -> Prepared | str:
         return exc.message
     except Exception as exc:  # a parser bug on hostile input is a feed error, not a crash
         return f"malformed feed ({type(exc).__name__})"
-    return Prepared(parsed.title, parsed.link, list(parsed.problems),
-                    prepare_entries(new_entries(parsed), time.time()), FeedHints.of(parsed))
+    texts: list[str] = []
+    rows = prepare_entries(new_entries(parsed), time.time(), texts)
+    return Prepared(parsed.title, parsed.link, list(parsed.problems), rows,
+                    FeedHints.of(parsed), texts)
 
 
 def parse_and_store(bodies: list[Body], library: Library | None = None) -> list[Stored]:
@@ -183,7 +186,8 @@ def _store(library: Library, b: Body, p: Prepared | str) -> Stored:
         return Stored(error=p)
     new = library.store_prepared(b.feed_id, p.rows, title=p.title, link=p.link, etag=b.etag,
                                  last_modified=b.last_modified, problems=p.problems,
-                                 hints=replace(p.hints, max_age=b.max_age))
+                                 hints=replace(p.hints, max_age=b.max_age),
+                                 search_texts=p.texts)
     if b.permanent_url or b.had_redirect:
         library.record_redirect(b.feed_id, b.permanent_url)
     return Stored(new=new)

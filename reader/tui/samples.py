@@ -60,4 +60,4 @@ def _subscribe(library: Library, path: Path) -> None:
         raise BylineError(prepared)
     feed_id = library.add_sample_feed(path.name, title=prepared.title, link=prepared.link)
     library.store_prepared(feed_id, prepared.rows, title=prepared.title, link=prepared.link,
-                           problems=prepared.problems)
+                           problems=prepared.problems, search_texts=prepared.texts)

@@ -123,5 +123,5 @@ def test_author_list_json_is_what_json_dumps_writes() -> None:
     for _ in range(5000):
         authors = rng.sample(inputs, rng.randint(0, 3))
         names = [n for n in (text.clean_line(a)[:200] for a in authors) if n]
-        row = _prepare(NewEntry(key="k", title="t", raw="", authors=authors), 0.0)
+        row, _text = _prepare(NewEntry(key="k", title="t", raw="", authors=authors), 0.0)
         assert row[4] == json.dumps(names), repr(authors)

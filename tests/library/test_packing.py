@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import threading
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from reader.errors import BylineError
 from reader.library import schema, vacuum
 from reader.library.packing import MIN_PACKED, UNPACKED, pack, register, unpack
 from reader.library.search import run_search
-from reader.library.store import Library, NewEntry
+from reader.library.store import Library, NewEntry, prepare_entries
 from reader.sanitize import clean_text
 from tests.hostile.checks import integrity
 
@@ -158,6 +159,70 @@ def test_entries_are_stored_packed_and_read_back_whole(tmp_path: Path) -> None:
         lib.remove_feed("https://quay.example/feed")           # the delete trigger unpacks
         assert entry not in [h.entry_id for h in lib.search("ferry")]
     _index_ok(tmp_path / "library.db")
+
+
+def _counting_inflate(lib: Library) -> list[int]:
+    """Count the texts SQLite unpacks on `lib`'s connection from now on."""
+    calls: list[int] = []
+
+    def inflate(packed: bytes) -> bytes:
+        calls.append(1)
+        return zlib.decompress(packed, -15)
+
+    with lib.connection() as conn:
+        conn.create_function("inflate", 1, inflate, deterministic=True)
+    return calls
+
+
+def _store_in_turns(path: Path, at_hand: bool) -> list[int]:
+    """40 entries in four feeds, then two of them changed; with `at_hand`, `store_prepared`
+    gets the search texts, except for the third feed (in the same transaction as the fourth).
+    Returns how many texts SQLite unpacked for each step."""
+    entries = _entries(40)
+    unpacked = []
+    with Library.open(path) as lib:
+        feeds = [lib.add_feed(f"https://quay.example/{n}") for n in range(4)]
+        calls = _counting_inflate(lib)
+
+        def store(feed: int, batch: list[NewEntry], with_texts: bool = at_hand) -> None:
+            texts: list[str] = []
+            rows = prepare_entries(batch, 0.0, texts)
+            assert [unpack(row[12]) for row in rows] == texts
+            lib.store_prepared(feed, rows, search_texts=texts if with_texts else None)
+
+        for feed, first in zip(feeds[:2], (0, 10), strict=True):
+            store(feed, entries[first:first + 10])
+            unpacked.append(len(calls))
+        with lib.transaction():       # not at hand, then at hand: the commit indexes both
+            store(feeds[2], entries[20:30], False)
+            store(feeds[3], entries[30:40])
+        unpacked.append(len(calls))
+        store(feeds[0], [replace(e, raw=e.raw + "<p>A zeppelin mast.</p>")  # updated
+                         for e in entries[:2]] + entries[2:10])
+        assert len(lib.search("zeppelin", limit=100)) == 2
+    return [b - a for a, b in zip([0, *unpacked], unpacked, strict=False)]
+
+
+def test_new_entries_are_indexed_from_their_text_as_it_was_before_packing(
+        tmp_path: Path) -> None:
+    """`store_prepared` given the rows' search texts indexes new entries from them, unpacking
+    nothing; without them, the commit indexes them through the unpacking view. Either way,
+    in any order within one transaction, the index is the one the library's texts make, and
+    the same."""
+    at_hand = _store_in_turns(tmp_path / "at-hand.db", True)
+    entries = _entries(40)
+    packed = [sum(isinstance(row[12], bytes) for row in prepare_entries(entries[n:n + 10], 0))
+              for n in (0, 10)]   # the search texts stored packed
+    assert at_hand[:2] == [0, 0] and at_hand[2] > 0 and min(packed) > 0
+    assert _store_in_turns(tmp_path / "unpacked.db", False)[:2] == packed
+    searched = []
+    for name in ("at-hand.db", "unpacked.db"):
+        _index_ok(tmp_path / name)
+        conn = _connect(tmp_path / name)
+        searched.append((_searches(conn), _texts(conn)))
+        assert conn.execute("SELECT count(*) FROM entries_fts_docsize").fetchone() == (40,)
+        conn.close()
+    assert searched[0] == searched[1]
 
 
 def _old_library(path: Path) -> None:

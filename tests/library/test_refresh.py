@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -308,6 +309,46 @@ def test_refresh_from_a_worker_thread_parses_in_threads(
     worker.start()
     worker.join(60)
     assert results and results[0].feeds_ok == len(urls) and results[0].new_articles == len(urls)
+
+
+async def test_the_workers_store_long_texts_packed_and_they_read_back_exactly(
+        feed_server: Any, lib_path: Path, worker_starts: list[Path]) -> None:
+    """A refresh by worker processes packs each entry's original and search text and indexes
+    the search text as it was before packing: the index matches what the library holds, and
+    every text comes back whole."""
+    import random
+
+    from reader.library.packing import register
+    from reader.sanitize import clean_text
+
+    rng = random.Random(4)
+    words = ["ferry", "tide", "quay", "gull", "pier", "café", "Zürich", "東京", "lighthouse"]
+    bodies = {f"w{i}-{j}": "".join(f"<p>{' '.join(rng.choices(words, k=30))}.</p>"
+                                    for _ in range(1 + j))
+              for i in range(ingest.PROCESS_POOL_MIN_FEEDS + 1) for j in range(4)}
+    urls = [feed_server.add(f"/packed/{i}.xml", rss(*[(f"Story {i} {j}", f"w{i}-{j}", None,
+                                                       bodies[f"w{i}-{j}"]) for j in range(4)]))
+            for i in range(ingest.PROCESS_POOL_MIN_FEEDS + 1)]
+    subscribe_urls(lib_path, *urls)
+    summary = await refresh_feeds(lib_path)
+    assert worker_starts == [lib_path] and summary.new_articles == len(bodies)
+    conn = sqlite3.connect(lib_path, isolation_level=None)
+    register(conn)
+    kinds = conn.execute("SELECT count(*), sum(typeof(raw) = 'blob'), sum(typeof(text) = 'blob') "
+                         "FROM entries").fetchone()
+    assert kinds == (len(bodies), len(bodies), len(bodies))
+    # FTS5 reads every entry's text back through the unpacking view and compares the index
+    conn.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)")
+    conn.close()
+    with Library.open(lib_path) as lib:
+        rows = lib.entries("all", limit=100)
+        assert len(rows) == len(bodies)
+        for row in rows:
+            i, j = row.title.split()[1:]
+            body = bodies[f"w{i}-{j}"]
+            assert lib.article(row.id).raw == clean_text(body)
+            phrase = " ".join(body.removeprefix("<p>").split()[3:6])
+            assert row.id in [h.entry_id for h in lib.search(f'"{phrase}"', limit=100)]
 
 
 async def test_changed_feeds_with_validators_parse_in_worker_processes(
