@@ -6,6 +6,7 @@ stage in process time (CPU, so the figures hold on a busy machine):
   new_entries      entries as the store takes them (`summary_only` included)
   prepare_entries  cleaning into column values: the quick clean for the search index, hashes
   quick clean      of which `entry_text` alone
+  packing          of which deflating the original and the search text (`packing.pack`)
   store            SQL: the inserts, the search index and the counts, 16 feeds a transaction
                    as a refresh's batches
 Runs in another checkout too (copy this file there): it falls back to what older commits had.
@@ -30,6 +31,11 @@ from refresh_vs_newsboat import make_corpus
 
 from reader.library import ingest, search_text
 from reader.library.store import Library, prepare_entries
+
+try:
+    from reader.library.packing import pack
+except ImportError:  # before texts were stored packed
+    pack = None  # type: ignore[assignment]
 from reader.sanitize import clean_text
 from reader.sources.feeds import parse_feed
 
@@ -53,7 +59,10 @@ def one_run(items: list[tuple[str, bytes]]) -> dict[str, float]:
     quick = getattr(search_text, "entry_text", None) or (
         lambda raw, kind: search_text.html_to_text(raw))  # before the quick clean existed
     raws = [(clean_text(e.raw), e.raw_kind) for n in news for e in n]
-    figures["  quick clean"], _ = timed(lambda: [quick(raw, kind) for raw, kind in raws])
+    figures["  quick clean"], texts = timed(lambda: [quick(raw, kind) for raw, kind in raws])
+    if pack is not None:
+        figures["  packing"], _ = timed(lambda: [(pack(raw), pack(text)) for (raw, _), text
+                                                 in zip(raws, texts, strict=True)])
     with tempfile.TemporaryDirectory() as tmp:
         library = Library.open(Path(tmp) / "library.db")
         ids = [library.add_feed("http://127.0.0.1:8080" + path) for path, _ in items]
