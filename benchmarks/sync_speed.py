@@ -44,9 +44,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -65,8 +69,55 @@ from reader.sync.settings import SyncSettings  # noqa: E402
 ENV = "BYLINE_BENCH_SYNC_PASSWORD"
 
 
-def _settings(server: driver.Coldsweat) -> SyncSettings:
+def _settings(server: driver.Coldsweat | Replay) -> SyncSettings:
     return SyncSettings(api="fever", url=server.url, user=driver.USER, password_env=ENV)
+
+
+class Replay:
+    """Coldsweat's answers, recorded once and served again from memory: a Fever server that
+    costs next to nothing a call, as the loopback feed server costs next to nothing in the
+    standalone refresh (a remote server's CPU is not this machine's). A call not seen before
+    is passed on to Coldsweat and its answer kept (keyed by the query: one account, one
+    `api_key`). It runs in this process, as the feed server does."""
+
+    def __init__(self, upstream: driver.Coldsweat) -> None:
+        self.answers: dict[str, tuple[int, bytes]] = {}
+        client = httpx.Client(timeout=60, trust_env=False)
+        replay = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            # The body written after the headers would wait for the client's delayed ACK
+            # (Nagle's algorithm): 40 ms a call.
+            disable_nagle_algorithm = True
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                form = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if self.path not in replay.answers:
+                    got = client.post(f"http://127.0.0.1:{upstream.port}{self.path}",
+                                      content=form, headers={
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+                    replay.answers[self.path] = (got.status_code, got.content)
+                status, body = replay.answers[self.path]
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self._client = client
+        self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._http.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._http.server_address[1]}/fever/"
+        threading.Thread(target=self._http.serve_forever, name="replay", daemon=True).start()
+
+    def stop(self) -> None:
+        self._http.shutdown()
+        self._http.server_close()
+        self._client.close()
 
 
 def _sync_once(library: Library, settings: SyncSettings) -> tuple[float, int]:
@@ -130,12 +181,15 @@ def _standalone(urls: list[str], path: Path) -> tuple[float, float, int]:
         return seconds, _own_cpu() - cpu, library.count("all")
 
 
-def _first_sync(server: driver.Coldsweat, path: Path) -> tuple[float, float, float, int]:
-    """Seconds, Byline and Coldsweat CPU seconds and articles of a first sync."""
+def _first_sync(server: driver.Coldsweat | Replay, path: Path) -> tuple[float, float, float,
+                                                                         int]:
+    """Seconds, Byline and Coldsweat CPU seconds and articles of a first sync (from a replay:
+    Byline's CPU includes the replay's, Coldsweat's is 0)."""
+    measure = _server_cpu if isinstance(server, driver.Coldsweat) else (lambda _: 0.0)
     with Library.open(path) as library:
-        cpu, there = _own_cpu(), _server_cpu(server)
+        cpu, there = _own_cpu(), measure(server)
         seconds, new = _sync_once(library, _settings(server))
-        return seconds, _own_cpu() - cpu, _server_cpu(server) - there, new
+        return seconds, _own_cpu() - cpu, measure(server) - there, new
 
 
 def _span(values: list[float], digits: int = 2) -> str:
@@ -262,10 +316,14 @@ def main() -> int:
         servers = {"threads": threads, f"{args.workers} processes": processes}
         threads.start()
         processes.start(workers=args.workers)
+        replay = Replay(threads)
         try:
-            ok = _timings(args, feeds, state, servers, workdir) and \
+            with Library.open(workdir / "recording.db") as library:   # records the answers
+                _sync_once(library, _settings(replay))
+            ok = _timings(args, feeds, state, servers, replay, workdir) and \
                 _trials(threads, workdir, args.trials, random.Random(args.seed))
         finally:
+            replay.stop()
             for server in servers.values():
                 server.stop()
             state.stopping.set()
@@ -276,12 +334,13 @@ def main() -> int:
 
 
 def _timings(args: argparse.Namespace, feeds: driver.FeedSet, state: Any,
-             servers: dict[str, driver.Coldsweat], workdir: Path) -> bool:
+             servers: dict[str, driver.Coldsweat], replay: Replay, workdir: Path) -> bool:
     """The rounds, the hand-over alone, the incremental syncs; False when an item is missing."""
     urls = [state.url(feeds.path(f)) for f in range(args.feeds)]
     print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores shared)")
-    ratios: dict[str, list[float]] = {name: [] for name in servers}
-    firsts: dict[str, list[float]] = {name: [] for name in servers}
+    sources: dict[str, driver.Coldsweat | Replay] = {**servers, "answers replayed": replay}
+    ratios: dict[str, list[float]] = {name: [] for name in sources}
+    firsts: dict[str, list[float]] = {name: [] for name in sources}
     colds: list[float] = []
     ok = True
     for round_ in range(1, args.rounds + 1):
@@ -289,7 +348,7 @@ def _timings(args: argparse.Namespace, feeds: driver.FeedSet, state: Any,
         colds.append(cold)
         line = (f"round {round_} (load {os.getloadavg()[0]:.1f}): standalone cold refresh "
                 f"{stored} articles {cold:.2f} s (Byline CPU {cold_cpu:.2f} s)")
-        for name, server in servers.items():
+        for name, server in sources.items():
             seconds, mine, theirs, new = _first_sync(server, workdir / f"{name}-{round_}.db")
             ok = ok and new == feeds.total()
             firsts[name].append(seconds)
@@ -310,7 +369,7 @@ def _timings(args: argparse.Namespace, feeds: driver.FeedSet, state: Any,
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     print(f"standalone cold refresh {_span(colds)} s; " + "; ".join(
         f"first sync from Coldsweat {name} {_span(firsts[name])} s = {_span(ratios[name])}×"
-        for name in servers) + f" ({args.rounds} rounds)")
+        for name in sources) + f" ({args.rounds} rounds)")
     return ok
 
 

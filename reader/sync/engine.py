@@ -14,14 +14,20 @@ pages are fetched meanwhile.
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 from types import SimpleNamespace
 
 from reader.config import HideRule
-from reader.library.ingest import summary_only
+from reader.library.ingest import Workers, summary_only
 from reader.library.store import Library, NewEntry, prepare_entries
 from reader.library.sync_state import FEED_CHANGES, ITEM_PREFIX
 from reader.sync.ahead import run_ahead
@@ -31,8 +37,10 @@ from reader.sync.settings import Secret, SyncSettings
 from reader.sync.subscriptions import send_subscriptions
 
 Progress = Callable[[int, int, str], None]
+Rows = dict[int, list[tuple[object, ...]]]   # `prepare_entries` rows by library feed id
 STORE_BATCH = 500     # items stored in one transaction (whole pages)
 PREFETCH = 8          # pages fetched ahead of the one being stored
+CLEANING = 3          # batches handed to the worker processes and not yet stored
 
 
 @dataclass
@@ -87,31 +95,95 @@ def sync(library: Library, settings: SyncSettings, backend: Backend, *,
     cursor = library.sync_start(settings.server)
     newest = library.last_entry_id()
     tell = progress or (lambda done, total, label: None)
-    try:
-        tell(0, 0, "logging in")
-        backend.login()
-        _push(library, backend, summary, tell)
-        tell(0, 0, "feeds")
-        feeds = library.sync_feeds(backend.feeds())
-        summary.feeds = len(feeds)
-        for page in _batches(_prefetched(backend.items(cursor))):
-            if any(i.feed_id not in feeds for i in page.items):
-                feeds = library.sync_feeds(backend.feeds())   # subscribed since the list
-            summary.new += library.store_synced(_rows(page.items, feeds),
-                                                {i.id: (i.read, i.starred) for i in page.items},
-                                                page.cursor)
-            tell(summary.new, 0, f"{summary.new} new items")
-        tell(0, 0, "read and starred")
-        unread, starred = backend.unread_and_starred()
-        summary.changed = library.apply_server_state(unread, starred)
-    except SyncError as exc:
-        library.hide_matching(hide, after_id=newest)
-        library.sync_finished(exc.message)
-        raise
+    with _cleaners(library, first=cursor is None) as workers:   # forked before any socket
+        try:
+            tell(0, 0, "logging in")
+            backend.login()
+            _push(library, backend, summary, tell)
+            tell(0, 0, "feeds")
+            feeds = library.sync_feeds(backend.feeds())
+            summary.feeds = len(feeds)
+            _pull(library, backend, cursor, feeds, workers, summary, tell)
+            tell(0, 0, "read and starred")
+            unread, starred = backend.unread_and_starred()
+            summary.changed = library.apply_server_state(unread, starred)
+        except SyncError as exc:
+            library.hide_matching(hide, after_id=newest)
+            library.sync_finished(exc.message)
+            raise
     summary.hidden = library.hide_matching(hide, after_id=newest)
     library.sync_finished(None)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@contextmanager
+def _cleaners(library: Library, *, first: bool) -> Iterator[Workers | None]:
+    """The refresh's worker processes, to clean the items of a first pull while this process
+    fetches and stores (the first pull is the big one: later ones run here, where forking
+    would cost more than it saves). Only from the main thread, where `fork` exists (as for a
+    refresh: `ingest.start_workers`); the workers never open the library."""
+    if (not first or threading.current_thread() is not threading.main_thread()
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        yield None
+        return
+    workers = Workers(library.path)
+    try:
+        yield workers
+    finally:
+        workers.close()
+
+
+def _pull(library: Library, backend: Backend, cursor: str | None, feeds: dict[str, int],
+          workers: Workers | None, summary: SyncSummary, tell: Progress) -> None:
+    """Pull the items after `cursor`: each batch is cleaned (by `workers`, up to `CLEANING`
+    batches at once, or here) and stored in order, with its cursor. When the server fails,
+    the batches it gave before are still stored, then the error goes on. A worker that dies
+    (killed, out of memory) leaves its batches to be cleaned here."""
+    pool = workers.pool if workers is not None else None
+    cleaning: deque[tuple[Page, dict[str, int], Future[Rows] | None]] = deque()
+
+    def store_oldest() -> None:
+        nonlocal pool
+        page, known, rows = cleaning.popleft()
+        try:
+            prepared = rows.result() if rows is not None else _rows(page.items, known)
+        except BrokenProcessPool:
+            pool = None
+            prepared = _rows(page.items, known)
+        summary.new += library.store_synced(prepared,
+                                            {i.id: (i.read, i.starred) for i in page.items},
+                                            page.cursor)
+        tell(summary.new, 0, f"{summary.new} new items")
+
+    try:
+        for page in _batches(_prefetched(backend.items(cursor))):
+            if any(i.feed_id not in feeds for i in page.items):
+                feeds = library.sync_feeds(backend.feeds())   # subscribed since the list
+            cleaning.append((page, feeds, _submit(pool, page.items, feeds)))
+            while cleaning and (len(cleaning) > CLEANING or cleaning[0][2] is None
+                                or cleaning[0][2].done()):
+                store_oldest()
+    except SyncError:
+        while cleaning:
+            store_oldest()
+        raise
+    while cleaning:
+        store_oldest()
+
+
+def _submit(pool: ProcessPoolExecutor | None, items: list[Item],
+            feeds: dict[str, int]) -> Future[Rows] | None:
+    """The items' rows being made by `pool` (None: to make here); a pool that broke already
+    gives a future of its error, as one that breaks later does."""
+    if pool is None:
+        return None
+    try:
+        return pool.submit(_rows, items, feeds)
+    except BrokenProcessPool as exc:
+        failed: Future[Rows] = Future()
+        failed.set_exception(exc)
+        return failed
 
 
 def _batches(pages: Iterator[Page]) -> Iterator[Page]:
@@ -174,7 +246,7 @@ def _push(library: Library, backend: Backend, summary: SyncSummary, tell: Progre
         library.unqueue(q.seq for q in batch if q.seq > sent_upto)
 
 
-def _rows(items: list[Item], feeds: dict[str, int]) -> dict[int, list[tuple[object, ...]]]:
+def _rows(items: list[Item], feeds: dict[str, int]) -> Rows:
     """Items as `prepare_entries` rows by library feed id (items of unknown feeds dropped)."""
     now = time.time()
     by_feed: dict[int, list[NewEntry]] = {}
