@@ -226,12 +226,15 @@ class SyncState(Feeds, Entries):
         current: dict[str, tuple[int, bool, bool]] = {}
         with self._write() as conn, _quiet(conn):
             for feed_id, prepared in rows.items():
-                conn.executemany(
-                    """UPDATE entries SET key = ? WHERE feed_id = ? AND link = ?
-                       AND substr(key, 1, 2) != ? AND NOT EXISTS
-                           (SELECT 1 FROM entries o WHERE o.feed_id = ? AND o.key = ?)""",
-                    [(p[0], feed_id, p[2], ITEM_PREFIX, feed_id, p[0])
-                     for p in prepared if p[2]])
+                if conn.execute("SELECT 1 FROM entries WHERE feed_id = ? "   # fetched here
+                                "AND substr(key, 1, 2) != ? LIMIT 1",
+                                (feed_id, ITEM_PREFIX)).fetchone() is not None:
+                    conn.executemany(
+                        """UPDATE entries SET key = ? WHERE feed_id = ? AND link = ?
+                           AND substr(key, 1, 2) != ? AND NOT EXISTS
+                               (SELECT 1 FROM entries o WHERE o.feed_id = ? AND o.key = ?)""",
+                        [(p[0], feed_id, p[2], ITEM_PREFIX, feed_id, p[0])
+                         for p in prepared if p[2]])
                 new += self.store_prepared(feed_id, prepared)
                 keys = [p[0] for p in prepared if str(p[0])[len(ITEM_PREFIX):] in flags]
                 for key, entry_id, read, starred in conn.execute(   # CROSS: by the unique index
