@@ -11,7 +11,14 @@ Then, ROUNDS times in turn (the machine is shared: every ratio compares runs of 
 
   * standalone: a cold `refresh_feeds` of the same feeds from the loopback server into a new
     library (what `byline refresh` does when Byline fetches the feeds itself);
-  * first sync: `sync()` of every item into a new library, from each server.
+  * first sync: `sync()` of every item into a new library, from each server, and from
+    Coldsweat's answers replayed from memory (recorded once, before the rounds, by a first
+    sync through the replay): a server that costs next to nothing a call, as the loopback
+    feed server costs next to nothing in the standalone refresh, so that this figure is
+    Byline's side alone (a real server's CPU is on another machine).
+
+Before: what each kind of Fever call costs Coldsweat's CPU over every item, called in its own
+process without HTTP (`harness.py cost`), and where an `items` walk spends it.
 
 And once: the time and CPU each server takes to hand over every item alone (nothing stored),
 one `items` call after the other and in Byline's parts at once; an incremental sync with
@@ -22,8 +29,9 @@ After each: `PRAGMA integrity_check` is ok; every change ever made here is still
 state, and is either still queued or already the server's state. A last sync must leave
 nothing queued and the server agreeing with every change.
 
-CPU seconds: Byline's own (this process, its threads and the refresh's worker processes; the
-loopback feed server runs in this process too) and Coldsweat's (its processes, from /proc).
+CPU seconds: Byline's own (this process, its threads and the worker processes that a refresh
+and a first sync clean in; the loopback feed server and the replay run in this process too)
+and Coldsweat's (its processes, from /proc).
 
 Usage: python benchmarks/sync_speed.py [--feeds 50] [--items 200] [--rounds 3] [--workers 2]
        [--runs 5] [--trials 30] [--seed 1]
@@ -313,6 +321,9 @@ def main() -> int:
         print(f"Coldsweat fetched {args.feeds} feeds × {args.items} items "
               f"({time.perf_counter() - started:.1f} s, set-up, not timed below)")
         processes = threads.copy_to(workdir / "coldsweat-processes")
+        print("Coldsweat's own cost, each call made in its process without HTTP: " +
+              threads.copy_to(workdir / "coldsweat-cost").run(
+                  "cost", driver.USER, driver.PASSWORD).strip().replace("\n", "; "))
         servers = {"threads": threads, f"{args.workers} processes": processes}
         threads.start()
         processes.start(workers=args.workers)

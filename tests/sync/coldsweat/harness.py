@@ -7,6 +7,9 @@
                                             PORT 0 picks one; prints "port N" when listening;
                                             one process of threads (werkzeug), or WORKERS
                                             processes under gunicorn, as Coldsweat is deployed
+    harness.py cost EMAIL PASSWORD          what the Fever calls cost Coldsweat's CPU, called
+                                            in this process (no HTTP), and where an `items`
+                                            walk spends it (for benchmarks/sync_speed.py)
 
 The database is `$FLASK_DATABASE_URL` (the fixture gives each server its own file). Coldsweat
 fetches favicons from an outside service when a feed names none; the fixture's feeds name one
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 
 def main(argv: list[str]) -> int:
@@ -37,12 +41,70 @@ def main(argv: list[str]) -> int:
         print(f"port {server.server_port}", flush=True)
         server.serve_forever()
         return 0
+    if command == "cost":
+        return _cost(app, *rest)
     if command == "fetch":
         fetcher.MIN_FETCH_INTERVAL = 0  # the test feeds change between fetches seconds apart
     runner = app.test_cli_runner()
     result = runner.invoke(args=[command, *rest], catch_exceptions=False)
     sys.stdout.write(result.output)
     return result.exit_code
+
+
+def _cost(app: Any, email: str, password: str) -> int:
+    """CPU seconds of each kind of Fever call over every item, through Flask's test client."""
+    import cProfile
+    import hashlib
+    import pstats
+    import time
+
+    import coldsweat.models as models
+
+    models.db_wrapper.database.close()   # opened by create_app; each request opens its own
+    client = app.test_client()
+    key = hashlib.md5(f"{email}:{password}".encode(), usedforsecurity=False).hexdigest()
+
+    def call(query: str) -> Any:
+        return client.post(f"/fever/?api&{query}", data={"api_key": key}).get_json()
+
+    def walk() -> int:
+        since = calls = 0
+        while items := call(f"items&since_id={since}")["items"]:
+            since, calls = max(i["id"] for i in items), calls + 1
+        return calls
+
+    def timed(what: Any) -> tuple[float, Any]:
+        started = time.process_time()
+        result = what()
+        return time.process_time() - started, result
+
+    ids = sorted(int(i) for i in call("unread_item_ids")["unread_item_ids"].split(",") if i)
+    walked, calls = timed(walk)
+    bare, _ = timed(lambda: [call("") for _ in range(calls)])
+    lists, _ = timed(lambda: [(call("unread_item_ids"), call("saved_item_ids"))
+                              for _ in range(10)])
+    chosen, _ = timed(lambda: [call("items&with_ids=" + ",".join(map(str, ids[k:k + 50])))
+                               for k in range(0, len(ids), 50)])
+    print(f"{len(ids)} items: since_id walk {walked:.2f} s ({calls} calls, "
+          f"{walked / calls * 1000:.1f} ms a call); the same number of bare calls (login "
+          f"check only) {bare:.2f} s; with_ids by 50 {chosen:.2f} s; unread_item_ids + "
+          f"saved_item_ids {lists / 10 * 1000:.0f} ms a pair")
+    profile = cProfile.Profile()
+    profile.runcall(walk)
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    total = max(ct for (_, _, _, ct, _) in stats.values())   # the walk's own
+    shares = {"building the rows (peewee)": ("peewee.py", "process_row"),
+              "of which parsing dates": ("_strptime.py", "_strptime_datetime"),
+              "counting total_items": ("peewee.py", "count"),
+              "composing SQL (peewee)": ("peewee.py", "__sql__"),
+              "SQLite": ("~", "<method 'execute' of 'sqlite3.Cursor' objects>")}
+    parts = []
+    for label, (file, name) in shares.items():
+        spent = max((ct for (f, _, n), (_, _, _, ct, _) in stats.items()
+                     if f.endswith(file) and n == name), default=0.0)
+        parts.append(f"{label} {spent / total:.0%}")
+    print("where the walk's time goes (profiled): " + ", ".join(parts))
+    return 0
 
 
 def _gunicorn(port: int, workers: int) -> int:
