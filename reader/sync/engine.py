@@ -9,7 +9,7 @@ kept).
 
 Items are stored a few pages at a time, with the cursor past them in one transaction, so a
 sync killed at any point resumes where it stopped and leaves no half-stored page; the next
-pages are fetched meanwhile.
+pages are fetched meanwhile, and a first pull's items are cleaned in worker processes.
 """
 
 from __future__ import annotations
