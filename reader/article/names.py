@@ -37,7 +37,8 @@ HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "
                     "mme": "f", "mlle": "f"}
 
 # A word (letters, inner hyphens/apostrophes) with an optional trailing full stop.
-_TOKEN = re.compile(r"[^\W\d_](?:[\w’'-]*[^\W_])?\.?|[^\w\s]")
+# a word ends in a letter or digit (not ’ ' - _); punctuation marks are tokens of their own
+_TOKEN = re.compile(r"[^\W\d_][\w’'-]*(?<![’'_-])\.?|[^\w\s]")
 _SENTENCE_END = re.compile(r"[.!?]\s+$")
 _NOT_BEFORE_SUBJECT = frozenset({
     "the", "a", "an", "of", "in", "on", "at", "for", "from", "with", "by", "to", "than", "as",

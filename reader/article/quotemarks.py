@@ -29,12 +29,13 @@ _CLOSERS: dict[str, tuple[str, ...]] = {
 }
 _FALLBACK: dict[str, str] = {"“": '"', "''": '"'}
 # An opening-shaped mark used as a closing one: after a word or punctuation, before a space.
-_CURLY_AS_CLOSING = re.compile(r"(?<=[\w.,!?;])“(?=[\s.,;:!?)—–]|$)")
+_CURLY_AS_CLOSING = re.compile(r"“(?<=[\w.,!?;]“)(?=[\s.,;:!?)—–]|$)")
 SINGLE = frozenset({"‘", "'"})
 # Marks that open a quotation for certain wherever they stand.
 OPENING_ONLY = frozenset({"“", "„", "«", "``", "‘‘"})
-_DOUBLE_MARKS = re.compile("''|``|‘‘|[“„«»\"”]")
-_ALL_MARKS = re.compile("''|``|‘‘|[“„«»\"”‘']")
+# Each alternative opens with a literal, so the regex engine skips to the next mark at once.
+_DOUBLE_MARKS = re.compile("''|``|‘‘|“|„|«|»|\"|”")
+_ALL_MARKS = re.compile("''|``|‘‘|“|„|«|»|\"|”|‘|'")
 _SINGLE_OPENING = re.compile("(?:^|[\\s(\\[{—–/:;,“«„-])['‘][^\\s']")  # not don't, Jones' car
 _NOT_A_QUOTE = re.compile(r"['‘](?:\d\ds|em|n'|tis)\b")  # ’90s, 'em, rock 'n' roll
 _MAX_SINGLE = 3000  # characters searched for the end of a single-quoted span

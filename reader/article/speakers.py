@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from reader.article.names import (
     GIVEN_NAME_GENDER,
     ORG_NOUNS,
+    PARTICLES,
     PLACES,
     PRONOUNS,
     PUBLICATION_WORDS,
@@ -103,10 +104,10 @@ _LOWER_OPENING = re.compile(r"\s*(?:in|on|at|of|for|from|with|by|to|that|which|w
 _AFTER_FRENCH_INVERSION = re.compile(r"[\s,]*a-t-(?P<p>il|elle)\b", re.IGNORECASE)
 _ACCORDING = "(?i:according to|selon|laut|según|secondo|segundo|volgens)"
 _AFTER_ACCORDING = re.compile(rf"[\s,]*{_ACCORDING}\s+(?P<rest>.*)", re.DOTALL)
-# "X told Global News: “", "X said “", "X said that “", "According to X, “"
-_BEFORE_ADJACENT = re.compile(
-    rf"(?:(?<![\w-]){VERB}(?:(?:\s+(?:to\s+)?[^\s.!?“”:]+){{0,5}}\s*[:,]|\s+that)?"
-    rf"|\b{_ACCORDING}\s+[^,.!?]+,)\s*$")
+# After a speech verb right before a quotation: "X told Global News: “", "X said “", "X said
+# that “" ("According to X, “" is `_BEFORE_ACCORDING`)
+_ADJACENT_AFTER_VERB = re.compile(
+    r"(?:(?:\s+(?:to\s+)?[^\s.!?“”:]+){0,5}\s*[:,]|\s+that)?\s*$")
 _ADJACENT_REACH = 250  # characters before a quotation that can hold its adjacent attribution
 _BEFORE_VERB_FIRST = re.compile(rf"\s*(?i:{VERB})\s+(?P<rest>[A-Z].*)$", re.DOTALL)
 _OPENING_ACCORDING = re.compile(rf"\s*{_ACCORDING}\s+(?P<who>[^,.!?]+),")
@@ -147,7 +148,8 @@ _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in fo
 _FOCUS_SENTENCES = 8
 # A capitalised whole word as `_occurrences` sees one (letters, digits, ’ ' - _ inside); other
 # words are searched for directly.
-_CAPITALISED_WORD = re.compile(r"(?<![\w’'-])[A-ZÀ-ÖØ-Þ][\w’'-]*")
+# (the capital comes before the look-behind so the engine skips to capitals)
+_CAPITALISED_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?<![\w’'-].)[\w’'-]*")
 _HEADLINE_CHARS = 200
 _PAPER_NOUNS = frozenset({"newspaper", "paper", "publication", "outlet", "magazine"})
 # What follows a one-word name acting in the narration: "Trump said", "Carson defied the
@@ -302,11 +304,12 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     `before` runs from the previous quotation; `context` is the text right before the quote
     including earlier quotations, for a sentence that opens before a quoted title."""
     lead = last_sentence(before)
-    m = (_BEFORE_ACCORDING.search(lead, max(0, len(lead) - _ADJACENT_REACH))
-         or _OPENING_ACCORDING.match(lead))
+    ending = lead.rstrip()[-1:]  # the end-anchored patterns below are tried only when it fits
+    m = ((_BEFORE_ACCORDING.search(lead, max(0, len(lead) - _ADJACENT_REACH))
+          if ending == "," else None) or _OPENING_ACCORDING.match(lead))
     if m and not (m.end() < len(lead) and _CUE_RE.search(lead, m.end())):
         return object_name(m.group("who")), True  # not "According to X, Clinton praised “…”"
-    m = _BEFORE_NAME_COLON.search(lead)  # an interview transcript: "Smith: “…”"
+    m = _BEFORE_NAME_COLON.search(lead) if ending == ":" else None  # a transcript: "Smith: “…”"
     if m and only_a_name(m.group("who").split(" and ")[0]):
         who = m.group("who").split(" and ")[0]  # "Ann Lee and Jon Roe: “…”"
         return subject_name(who.title() if who.isupper() else who), True  # "OSEI: “…”"
@@ -314,8 +317,10 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     if m:
         return object_name(m.group("rest")), True
     verbs = list(_VERB_RE.finditer(lead))
-    adjacent = _BEFORE_ADJACENT.search(lead, max(0, len(lead) - _ADJACENT_REACH))
-    attached = bool(adjacent) or (lead.rstrip().endswith(":") and any(
+    reach = len(lead) - _ADJACENT_REACH
+    adjacent = any(v.start() >= reach and _ADJACENT_AFTER_VERB.match(lead, v.end())
+                   for v in reversed(verbs))
+    attached = adjacent or (ending == ":" and any(
         not v.group().endswith("ing") for v in verbs))  # "He told his party's delegates, …:"
     for v in reversed(verbs):
         if v.group().endswith("ing"):
@@ -505,6 +510,8 @@ class SpeakerBook:
         for n, at in enumerate(sorted([*self._occurrences(word), *possessive])):
             if n == _MAX_LOOKS:
                 break
+            if _stands_alone(text, at, at + len(word)):
+                continue  # most mentions: no capitalised word or particle on either side
             left = tokens(text[max(0, at - _WINDOW):at])
             right = tokens(text[at:at + len(word) + _WINDOW])
             if right and right[0] != word and right[0][len(word):] in _POSSESSIVE_ENDINGS:
@@ -908,6 +915,56 @@ def _object_pronoun(pronoun: str, after: str) -> bool:
     """"him", or "her" as an object ("backed her up", "thanked her."): someone else than the
     name before it, so no clue to that name's gender."""
     return pronoun == "him" or (pronoun == "her" and _AFTER_OBJECT.match(after) is not None)
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """The word at `text[start:end]` (a whole word) is a run of its own as `runs` reads it:
+    the tokens on both sides are neither names nor particles ("von"). A quick test that spares
+    tokenizing the words around most mentions; False when unsure."""
+    if not text[end - 1].isalnum():
+        return False  # a possessive "Jones’": its next token is read another way
+    if text.startswith(".", end) and is_abbreviation(text[start:end + 1]):
+        return False  # "Gov.", "J.": the full stop is part of the word
+    return _side_alone(text, start, -1) and _side_alone(text, end, 1)
+
+
+def _side_alone(text: str, at: int, step: int) -> bool:
+    """The token next to offset `at` in direction `step` (1: after, -1: before) is not one
+    that joins a name's run (see `_stands_alone`)."""
+    n = len(text)
+    i = at if step > 0 else at - 1
+    while 0 <= i < n and text[i].isspace():
+        i += step
+    if not 0 <= i < n:
+        return True
+    ch = text[i]
+    if ch == "." and step < 0:  # "Sen. Smith" (a titled run), or a sentence's end
+        return _alone_after_stop(text, i)
+    if not ch.isalnum():
+        return True  # a punctuation mark is a token that ends the run
+    if not (ch.isalpha() and ch.islower()):
+        return False  # a capital, a digit (which `tokens` drops) or another script
+    j = i
+    while 0 <= j + step < n and (text[j + step].isalnum() or text[j + step] in "’'-"):
+        j += step
+    word = text[min(i, j):max(i, j) + 1]
+    return word[0].isalpha() and word[0].islower() and word.lower() not in PARTICLES
+
+
+def _alone_after_stop(text: str, stop: int) -> bool:
+    """A name right after the full stop at `stop` starts a run, unless the stop ends an
+    abbreviation that is itself a name token or particle ("Dr.", "Sen.", "J.")."""
+    if stop == 0 or not text[stop - 1].isalnum():
+        return True  # "..", "?." or ").": punctuation
+    i = stop - 1
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "’'-"):
+        i -= 1
+    word = text[i:stop + 1]
+    if not word[0].isalpha():
+        return False
+    if not is_abbreviation(word):
+        return True  # "… in Iowa. Smith": the stop is a token of its own
+    return not is_name_token(word) and word.rstrip(".").lower() not in PARTICLES
 
 
 def _word_char(ch: str) -> bool:
