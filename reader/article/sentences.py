@@ -18,7 +18,6 @@ from reader.article.quotemarks import MarkSpan
 _BREAK = re.compile(r"[.!?…][”’\"»')]*(?=\s)")
 _SPACE = re.compile(r"\s*")
 _OPENING = "“‘\"'«„(`["
-_WORD_BEFORE = re.compile(r"(\S+)\Z")
 _ABBREVIATED = re.compile(r"(?:[A-Za-z]\.){2,}\Z")  # U.S., D.C.
 # A wire dateline opening a paragraph ("PORTHALLOW, May 2 (Reuters) — "): its own sentence.
 DATELINE = re.compile(r"[A-Z][A-Z.'’ -]+[A-Z.](?:,[^—–\n]{1,40}?)?(?: \([^)\n]{1,30}\))?"
@@ -53,8 +52,8 @@ def sentence_starts(text: str, narration: str, spans: Sequence[MarkSpan]) -> lis
         start = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
         if start >= len(text) or not _starts_sentence(text[start]):
             continue
-        word = _WORD_BEFORE.search(narration, max(0, m.start() - 40), m.start() + 1)
-        if word and (is_abbreviation(word.group(1)) or _ABBREVIATED.search(word.group(1))):
+        word = narration[max(0, m.start() - 40):m.start() + 1].split()[-1]  # ends in the stop
+        if is_abbreviation(word) or _ABBREVIATED.search(word):
             continue
         starts.add(start)
     for s in spans:

@@ -77,6 +77,7 @@ _OWNED_WORDS = re.compile(
 # "a group called “…”", "a show named": a noun right before the verb names a thing.
 _NAMING_CALL = re.compile(r"\b(?:[a-z]+)\s+(?:called|named|titled)\s*$")
 _ENDS_WITH_VERB = re.compile(rf"(?<![\w-]){VERB}(?:\s+[a-z]+){{0,2}}\s*$")
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but)\s+")  # the clause a verb's subject is in
 _PASSIVE = re.compile(r"(?:,|\b(?:be|been|being|is|are|was|were))\s*$")
 _NOT_NOUNS = frozenset({"he", "she", "they", "who", "which", "what", "it", "also", "has", "had",
                         "have", "once", "then", "later", "repeatedly", "and", "just", "that",
@@ -144,6 +145,7 @@ _CAPITAL = re.compile(r"[^\W\da-z_]")  # a letter that is not a-z (a quick pre-c
 _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", "hij": "m",
            "she": "f", "elle": "f", "ella": "f", "lei": "f", "ela": "f"}
 _WINDOW = 60  # characters around a word searched for the rest of its name
+_NEAR = 24  # characters read first (most names are short)
 _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
 _FOCUS_SENTENCES = 8
 # A capitalised whole word as `_occurrences` sees one (letters, digits, ’ ' - _ inside); other
@@ -326,7 +328,7 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
         if v.group().endswith("ing"):
             continue  # "Liu said …, warning: “…”": the speaker is the main clause's subject
         subj = lead[:v.start()]
-        clause = re.split(r"[;:]|,\s+(?:and|but)\s+", subj)[-1]
+        clause = _CLAUSE_BREAK.split(subj)[-1]
         who = subject_name(clause)
         if who is not None:
             return who, attached
@@ -365,13 +367,13 @@ def framing_attribution(pre: str, inner: str, short: bool = True) -> tuple[Ref |
     if not verbs:
         return None if short else (_last_clause_subject(pre),)
     last = verbs[-1]
-    m = _NAMING_CALL.search(pre, 0, last.end() + len(pre) - last.end())
-    if m and pre[last.end():].strip() == "" and m.group().split()[0] not in _NOT_NOUNS:
+    if not pre[last.end():].strip() and (m := _NAMING_CALL.search(pre)) and (
+            m.group().split()[0] not in _NOT_NOUNS):
         return None  # a play called “…”
     for v in reversed(verbs):
         if v.group().endswith("ing"):
             continue  # "…, calling it “…”": the subject of the main clause speaks
-        clause = re.split(r"[;:]|,\s+(?:and|but)\s+", pre[:v.start()])[-1]
+        clause = _CLAUSE_BREAK.split(pre[:v.start()])[-1]
         who = subject_name(clause)
         if who is not None:
             return (who,)
@@ -488,16 +490,22 @@ class SpeakerBook:
             self._index = index
         if _CAPITALISED_WORD.fullmatch(word):
             return self._index.get(word, [])
+        return list(self._search(word))
+
+    def _search(self, word: str) -> Iterator[int]:
+        """Offsets of `word` as a whole word in the narration, searched for directly."""
         text = self.joined
-        found = []
         i = text.find(word)
         while i >= 0:
             end = i + len(word)
             if (i == 0 or not _word_char(text[i - 1])) and (
                     end == len(text) or not _word_char(text[end])):
-                found.append(i)
+                yield i
             i = text.find(word, end)
-        return found
+
+    def _written(self, word: str) -> bool:
+        """`word` (in lower case) is written somewhere in the narration."""
+        return next(self._search(word), None) is not None
 
     def _names_with(self, word: str) -> list[str]:
         """Names of two or more words that contain `word`, in order of appearance."""
@@ -512,17 +520,31 @@ class SpeakerBook:
                 break
             if _stands_alone(text, at, at + len(word)):
                 continue  # most mentions: no capitalised word or particle on either side
-            left = tokens(text[max(0, at - _WINDOW):at])
-            right = tokens(text[at:at + len(word) + _WINDOW])
-            if right and right[0] != word and right[0][len(word):] in _POSSESSIVE_ENDINGS:
-                right = [word]  # "Bernie Sanders’s chance": the name ends there
-            name = _run_at(left + right, len(left))
+            name = self._name_around(at, word, _NEAR) or self._name_around(at, word, _WINDOW)
             if name and len(name.tokens) >= 2 and name.text not in found:
                 found.append(name.text)
                 if name.gender:
                     self.genders.setdefault(name.text, name.gender)
         self._full[word] = found
         return found
+
+    def _name_around(self, at: int, word: str, reach: int) -> Name | None:
+        """The name in the run of capitalised words around `word` at offset `at`, reading
+        `reach` characters each side; None when the run may go on past what was read (unless
+        `reach` is `_WINDOW`, as far as a name is looked for)."""
+        text = self.joined
+        left = tokens(text[max(0, at - reach):at])
+        right = tokens(text[at:at + len(word) + reach])
+        if right and right[0] != word and right[0][len(word):] in _POSSESSIVE_ENDINGS:
+            right = [word]  # "Bernie Sanders’s chance": the name ends there
+        toks = left + right
+        if reach == _WINDOW or not is_name_token(word) or word.lower() in PARTICLES:
+            return _run_at(toks, len(left))
+        i, j, first, last = _run_bounds(toks, len(left))
+        if (first <= 0 < at - reach) or (last >= len(toks) - 1 and len(right) > 1
+                                          and at + len(word) + reach < len(text)):
+            return None  # the run may reach a word cut at the edge of what was read
+        return strip_titles(toks[i:j])
 
     def _surname(self, word: str) -> str | None:
         """The full name `word` is the surname of; the first one met when two people share it
@@ -563,8 +585,8 @@ class SpeakerBook:
             lower = word.lower()
             found = self._occurrences(word)
             self._common[word] = not self._mid_sentence(word) and bool(
-                self._occurrences(lower)
-                or (lower.endswith("s") and self._occurrences(lower[:-1]))
+                self._written(lower)
+                or (lower.endswith("s") and self._written(lower[:-1]))
                 or (found and not self._acts(word) and all(
                     _LOWER_NEXT.match(self.joined, at + len(word)) for at in found)))
         return self._common[word]
@@ -969,6 +991,30 @@ def _alone_after_stop(text: str, stop: int) -> bool:
 
 def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "’'-_"
+
+
+def _run_bounds(toks: list[str], k: int) -> tuple[int, int, int, int]:
+    """The run of `runs` that holds `toks[k]` (a name token), read outwards from k: its
+    range [i, j), and the first and last indices read to find it."""
+    n = len(toks)
+    i = q = k
+    while q > 0:
+        q -= 1
+        if is_name_token(toks[q]):
+            i = q  # joined to the run: only particles between ("Ludwig van Beethoven")
+        elif toks[q].rstrip(".").lower() not in PARTICLES:
+            break
+    else:
+        q = -1
+    j = k
+    while True:
+        r = j + 1
+        while r < n and toks[r].rstrip(".").lower() in PARTICLES:
+            r += 1
+        if r >= n or not is_name_token(toks[r]):
+            break
+        j = r
+    return i, j + 1, q, r
 
 
 def _run_at(toks: list[str], index: int) -> Name | None:
