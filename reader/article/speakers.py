@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from reader.article.names import (
@@ -146,6 +146,7 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", 
            "she": "f", "elle": "f", "ella": "f", "lei": "f", "ela": "f"}
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _NEAR = 24  # characters read first (most names are short)
+_RUN_WINDOW = 1500  # characters read first, backwards, for the last name of a kind
 _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
 _FOCUS_SENTENCES = 8
 # A capitalised whole word as `_occurrences` sees one (letters, digits, ’ ' - _ inside); other
@@ -689,15 +690,17 @@ class SpeakerBook:
         before `at` (up to 20 paragraphs back) whose name ends in that noun ("Wexbridge Town
         Council"), or, for a paper, that reads like a publication ("The Harbour Gazette")."""
         paper = noun in _PAPER_NOUNS
+
+        def names_it(run: list[str]) -> bool:
+            words = [t.lower() for t in run]
+            return (any(w in PUBLICATION_WORDS for w in words) if paper
+                    else words[-1] in (noun, noun + "s") and len(words) > 1)
+
         for block in range(at[0], max(-1, at[0] - _ROLE_REACH), -1):
             text = self.texts.get(block, "")
-            end = at[1] if block == at[0] else len(text)
-            toks = tokens(text[:end])
-            for i, j in reversed(runs(toks)):
-                words = [t.lower() for t in toks[i:j]]
-                if (any(w in PUBLICATION_WORDS for w in words) if paper
-                        else words[-1] in (noun, noun + "s") and j - i > 1):
-                    return " ".join(toks[i:j])
+            found = _last_run(text, at[1] if block == at[0] else len(text), names_it)
+            if found:
+                return found
         return None
 
     def _named_near(self, name: str, at: Position) -> bool:
@@ -1015,6 +1018,34 @@ def _run_bounds(toks: list[str], k: int) -> tuple[int, int, int, int]:
             break
         j = r
     return i, j + 1, q, r
+
+
+def _last_run(text: str, end: int, wanted: Callable[[list[str]], bool]) -> str | None:
+    """The last run of capitalised words in `text[:end]` that is `wanted`, its words joined.
+    Read backwards in growing windows that start at a space (so no word is cut): a long
+    paragraph is not tokenized whole for every look-up."""
+    size = _RUN_WINDOW
+    while True:
+        lo = max(0, end - size)
+        while 0 < lo < end and not text[lo - 1].isspace():
+            lo += 1
+        toks = tokens(text[lo:end])
+        for i, j in reversed(runs(toks)):
+            if wanted(toks[i:j]):
+                if lo == 0 or _starts_run(toks, i):
+                    return " ".join(toks[i:j])
+                break  # the run may begin before the window
+        if lo == 0:
+            return None
+        size *= 4
+
+
+def _starts_run(toks: list[str], i: int) -> bool:
+    """A token before `toks[i]` (past particles) ends any run: the run at i starts there."""
+    k = i - 1
+    while k >= 0 and toks[k].rstrip(".").lower() in PARTICLES:
+        k -= 1
+    return k >= 0 and not is_name_token(toks[k])
 
 
 def _run_at(toks: list[str], index: int) -> Name | None:
