@@ -140,6 +140,8 @@ class Role:
 
 def token_spans(text: str) -> list[tuple[int, str]]:
     """Words (abbreviations keep their full stop) and punctuation marks, with their offsets."""
+    if "." not in text:
+        return [(m.start(), m.group()) for m in _TOKEN.finditer(text)]
     out: list[tuple[int, str]] = []
     for m in _TOKEN.finditer(text):
         tok = m.group()
@@ -152,6 +154,8 @@ def token_spans(text: str) -> list[tuple[int, str]]:
 
 def tokens(text: str) -> list[str]:
     """`token_spans` without the offsets."""
+    if "." not in text:
+        return _TOKEN.findall(text)  # no word keeps or loses a full stop
     out: list[str] = []
     for tok in _TOKEN.findall(text):
         if tok[-1] == "." and len(tok) > 1 and not is_abbreviation(tok):
