@@ -118,7 +118,7 @@ _AFTER_DASH_NAME = re.compile(r"\s*[—–]\s*(?P<who>[^!?;:“”\"«»„\n,]{
 _BEFORE_NAME_COLON = re.compile(
     r"(?:^|\s[-—–]\s)\s*(?P<who>[^!?;:“”\"«»„\n,—–]{2,60}?):\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”’\"»]?\s+")
-_WORD_END = re.compile(r"\S+\Z")
+_TAIL_READ = 160  # characters of a lead-in searched first for its last sentence break
 _CLOSING_MARKS = frozenset("”’\"")
 _STRAY_CLOSING = re.compile(r"^\s*[”’\"]+(?=[\s,])|^,[”’\"]+(?=\s)")
 # A full stop that ends a sentence inside a would-be subject (not "Mr.", "U.S.", "site.com").
@@ -236,10 +236,13 @@ Position = tuple[int, int]  # (block index, character offset)
 
 def last_sentence(text: str) -> str:
     """The tail of `text` after its last sentence break (or its dateline)."""
-    for m in reversed(list(_SENTENCE_BREAK.finditer(text))):
-        word = _WORD_END.search(text, max(0, m.start() - 30), m.start() + 1)
-        if not (word and is_abbreviation(word.group())):  # "wrote of Ms. Merkel:"
-            return text[m.end():]
+    start = len(text)
+    while start:  # the last breaks first: read the tail, then the rest
+        start = max(0, start - _TAIL_READ)
+        for m in reversed(list(_SENTENCE_BREAK.finditer(text, start))):
+            word = text[max(0, m.start() - 30):m.start() + 1].split()[-1]  # ends in the stop
+            if not is_abbreviation(word):  # "wrote of Ms. Merkel:"
+                return text[m.end():]
     dateline = DATELINE.match(text)
     return text[dateline.end():] if dateline else text
 
@@ -385,8 +388,13 @@ def framing_attribution(pre: str, inner: str, short: bool = True) -> tuple[Ref |
 
 def _is_title_case(words: list[str]) -> bool:
     """Every word capitalised: a name or title (“Meet the Press”, “Guccifer”), not speech."""
-    big = [w for w in words if w[:1].isalpha() and len(w) > 3]
-    return bool(big) and all(w[0].isupper() for w in big)
+    big = False  # words of four letters or more: all capitalised, and at least one
+    for w in words:
+        if len(w) > 3 and w[0].isalpha():
+            if not w[0].isupper():
+                return False
+            big = True
+    return big
 
 
 def _sentence_subject(sentence: str) -> Ref | None:
@@ -491,6 +499,11 @@ class SpeakerBook:
             self._index = index
         if _CAPITALISED_WORD.fullmatch(word):
             return self._index.get(word, [])
+        first, space, _ = word.partition(" ")
+        if space and _CAPITALISED_WORD.fullmatch(first):  # a full name: where its first word is
+            text, n = self.joined, len(word)
+            return [at for at in self._index.get(first, []) if text.startswith(word, at) and (
+                at + n == len(text) or not _word_char(text[at + n]))]
         return list(self._search(word))
 
     def _search(self, word: str) -> Iterator[int]:
