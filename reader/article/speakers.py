@@ -146,6 +146,10 @@ _GENDER = {"he": "m", "il": "m", "er": "m", "él": "m", "lui": "m", "ele": "m", 
            "she": "f", "elle": "f", "ella": "f", "lei": "f", "ela": "f"}
 _WINDOW = 60  # characters around a word searched for the rest of its name
 _NEAR = 24  # characters read first (most names are short)
+_NOT_SPACE = re.compile(r"\S")
+_SPACE_READ = 256  # spaces skipped at a time, backwards
+_PARTICLE_READ = 6  # characters read for a particle ("della"): one more than the longest
+_WORD_AT_START = re.compile(r"(?:[^\W_]|[’'-])*")
 _RUN_WINDOW = 1500  # characters read first, backwards, for the last name of a kind
 _FOCUS_BLOCKS = 2  # paragraphs before a "he said" searched for the person in focus
 _FOCUS_SENTENCES = 8
@@ -969,11 +973,15 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
 def _side_alone(text: str, at: int, step: int) -> bool:
     """The token next to offset `at` in direction `step` (1: after, -1: before) is not one
     that joins a name's run (see `_stands_alone`)."""
-    n = len(text)
-    i = at if step > 0 else at - 1
-    while 0 <= i < n and text[i].isspace():
-        i += step
-    if not 0 <= i < n:
+    if step > 0:
+        found = _NOT_SPACE.search(text, at)  # past the spaces (a blanked quotation is many)
+        i = found.start() if found else len(text)
+    else:
+        i = at - 1
+        while i >= 0 and text[i].isspace():
+            lo = max(0, i - _SPACE_READ)
+            i = lo + len(text[lo:i + 1].rstrip()) - 1
+    if not 0 <= i < len(text):
         return True
     ch = text[i]
     if ch == "." and step < 0:  # "Sen. Smith" (a titled run), or a sentence's end
@@ -982,10 +990,13 @@ def _side_alone(text: str, at: int, step: int) -> bool:
         return True  # a punctuation mark is a token that ends the run
     if not (ch.isalpha() and ch.islower()):
         return False  # a capital, a digit (which `tokens` drops) or another script
+    if step > 0:  # the word starts with `ch`: alone unless it is a particle ("von")
+        word = _WORD_AT_START.match(text, i, i + _PARTICLE_READ).group()  # type: ignore[union-attr]
+        return word.lower() not in PARTICLES
     j = i
-    while 0 <= j + step < n and (text[j + step].isalnum() or text[j + step] in "’'-"):
-        j += step
-    word = text[min(i, j):max(i, j) + 1]
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "’'-"):
+        j -= 1
+    word = text[j:i + 1]
     return word[0].isalpha() and word[0].islower() and word.lower() not in PARTICLES
 
 
