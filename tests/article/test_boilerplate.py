@@ -34,7 +34,10 @@ REMOVED = {
                    "Want more stories like this one? Get them in your inbox every morning, free.",
                    "Don't miss a tide: join 40,000 readers who start their day with our briefing.",
                    "Local journalism needs you. Become a member today from £3 a month.",
-                   "The Harbour Letter: the week on the coast. Sign up to get it first."],
+                   "The Harbour Letter: the week on the coast. Sign up to get it first.",
+                   "Get our morning briefing straight to your phone — tap here to join 40,000 "
+                   "readers.",
+                   "Never miss the tide tables again: tap here to sign up, it's free."],
     "share": ["Share this article", "Share on Facebook", "Tweet", "Email this", "Copy link",
               "Facebook Twitter WhatsApp Email", "Share | Print", "Social Sharing",
               "Reuse this content", "Share full article", "Share this:", "Like this:",
@@ -276,6 +279,8 @@ def test_glued_marker_is_cut_from_real_text(text: str, kept: str, cut: str) -> N
     "The AC/DC concert sold out in four minutes.",
     "Sources said the deal was close, but nothing had been signed by Friday evening.",
     "The Associated Press reported that the talks had stalled.",
+    "Get the briefing book out, the chair told the clerks before the vote.",
+    "Residents who click here and there on the council site find nothing about it.",
 ])
 def test_prose_mentioning_boilerplate_words_is_kept(prose: str) -> None:
     out = clean(Block("paragraph", prose))
