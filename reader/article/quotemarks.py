@@ -34,8 +34,9 @@ SINGLE = frozenset({"‘", "'"})
 # Marks that open a quotation for certain wherever they stand.
 OPENING_ONLY = frozenset({"“", "„", "«", "``", "‘‘"})
 # Each alternative opens with a literal, so the regex engine skips to the next mark at once.
-_DOUBLE_MARKS = re.compile("''|``|‘‘|“|„|«|»|\"|”")
-_ALL_MARKS = re.compile("''|``|‘‘|“|„|«|»|\"|”|‘|'")
+_DOUBLES = "''|``|‘‘|“|„|«|»|\"|”"
+_DOUBLE_MARKS = re.compile(_DOUBLES)
+_ALL_MARKS = re.compile(_DOUBLES + "|‘|'")
 _SINGLE_OPENING = re.compile("(?:^|[\\s(\\[{—–/:;,“«„-])['‘][^\\s']")  # not don't, Jones' car
 _NOT_A_QUOTE = re.compile(r"['‘](?:\d\ds|em|n'|tis)\b")  # ’90s, 'em, rock 'n' roll
 _MAX_SINGLE = 3000  # characters searched for the end of a single-quoted span
