@@ -345,7 +345,7 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
         who = _last_subject(lead[:verbs[-1].start()])  # "…, he looked up and said, “…”"
         if who is not None:
             return who, True
-    if lead.rstrip().endswith(":") or (finite and attached):
+    if ending == ":" or (finite and attached):
         # "Furlong was unconvinced: “…”", "Volker said he never used the term “…” and
         # added, “…”": the sentence's subject speaks
         who = _last_clause_subject(last_sentence(context or lead))
@@ -993,10 +993,7 @@ def _side_alone(text: str, at: int, step: int) -> bool:
     if step > 0:  # the word starts with `ch`: alone unless it is a particle ("von")
         word = _WORD_AT_START.match(text, i, i + _PARTICLE_READ).group()  # type: ignore[union-attr]
         return word.lower() not in PARTICLES
-    j = i
-    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "’'-"):
-        j -= 1
-    word = text[j:i + 1]
+    word = text[_word_start(text, i):i + 1]
     return word[0].isalpha() and word[0].islower() and word.lower() not in PARTICLES
 
 
@@ -1005,15 +1002,20 @@ def _alone_after_stop(text: str, stop: int) -> bool:
     abbreviation that is itself a name token or particle ("Dr.", "Sen.", "J.")."""
     if stop == 0 or not text[stop - 1].isalnum():
         return True  # "..", "?." or ").": punctuation
-    i = stop - 1
-    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "’'-"):
-        i -= 1
-    word = text[i:stop + 1]
+    word = text[_word_start(text, stop - 1):stop + 1]
     if not word[0].isalpha():
         return False
     if not is_abbreviation(word):
         return True  # "… in Iowa. Smith": the stop is a token of its own
     return not is_name_token(word) and word.rstrip(".").lower() not in PARTICLES
+
+
+def _word_start(text: str, last: int) -> int:
+    """Where the word (letters, digits, ’ ' -) whose last character is at `last` begins."""
+    i = last
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "’'-"):
+        i -= 1
+    return i
 
 
 def _word_char(ch: str) -> bool:
@@ -1056,20 +1058,12 @@ def _last_run(text: str, end: int, wanted: Callable[[list[str]], bool]) -> str |
         toks = tokens(text[lo:end])
         for i, j in reversed(runs(toks)):
             if wanted(toks[i:j]):
-                if lo == 0 or _starts_run(toks, i):
+                if lo == 0 or _run_bounds(toks, i)[2] >= 0:  # a token before it ends it
                     return " ".join(toks[i:j])
                 break  # the run may begin before the window
         if lo == 0:
             return None
         size *= 4
-
-
-def _starts_run(toks: list[str], i: int) -> bool:
-    """A token before `toks[i]` (past particles) ends any run: the run at i starts there."""
-    k = i - 1
-    while k >= 0 and toks[k].rstrip(".").lower() in PARTICLES:
-        k -= 1
-    return k >= 0 and not is_name_token(toks[k])
 
 
 def _run_at(toks: list[str], index: int) -> Name | None:
