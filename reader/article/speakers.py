@@ -538,7 +538,7 @@ class SpeakerBook:
                 break
             if _stands_alone(text, at, at + len(word)):
                 continue  # most mentions: no capitalised word or particle on either side
-            name = self._name_around(at, word, _NEAR) or self._name_around(at, word, _WINDOW)
+            name = self._name_around(at, word)
             if name and len(name.tokens) >= 2 and name.text not in found:
                 found.append(name.text)
                 if name.gender:
@@ -546,23 +546,30 @@ class SpeakerBook:
         self._full[word] = found
         return found
 
-    def _name_around(self, at: int, word: str, reach: int) -> Name | None:
-        """The name in the run of capitalised words around `word` at offset `at`, reading
-        `reach` characters each side; None when the run may go on past what was read (unless
-        `reach` is `_WINDOW`, as far as a name is looked for)."""
+    def _name_around(self, at: int, word: str) -> Name | None:
+        """The name (titles stripped) in the run of capitalised words around `word` at offset
+        `at`: read `_NEAR` characters each side first, `_WINDOW` (as far as a name is looked
+        for) when the run may go on past them or `word` could be a particle inside it."""
+        if is_name_token(word) and word.lower() not in PARTICLES:
+            left, right = self._tokens_around(at, word, _NEAR)
+            toks = left + right
+            i, j, first, last = _run_bounds(toks, len(left))
+            cut_left = first <= 0 < at - _NEAR
+            cut_right = last >= len(toks) - 1 and len(right) > 1 and (
+                at + len(word) + _NEAR < len(self.joined))
+            if not (cut_left or cut_right):  # no word cut at an edge of what was read
+                return strip_titles(toks[i:j])
+        left, right = self._tokens_around(at, word, _WINDOW)
+        return _run_at(left + right, len(left))
+
+    def _tokens_around(self, at: int, word: str, reach: int) -> tuple[list[str], list[str]]:
+        """The tokens `reach` characters before `word` at `at`, and from it on."""
         text = self.joined
         left = tokens(text[max(0, at - reach):at])
         right = tokens(text[at:at + len(word) + reach])
         if right and right[0] != word and right[0][len(word):] in _POSSESSIVE_ENDINGS:
             right = [word]  # "Bernie Sanders’s chance": the name ends there
-        toks = left + right
-        if reach == _WINDOW or not is_name_token(word) or word.lower() in PARTICLES:
-            return _run_at(toks, len(left))
-        i, j, first, last = _run_bounds(toks, len(left))
-        if (first <= 0 < at - reach) or (last >= len(toks) - 1 and len(right) > 1
-                                          and at + len(word) + reach < len(text)):
-            return None  # the run may reach a word cut at the edge of what was read
-        return strip_titles(toks[i:j])
+        return left, right
 
     def _surname(self, word: str) -> str | None:
         """The full name `word` is the surname of; the first one met when two people share it

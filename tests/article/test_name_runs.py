@@ -69,8 +69,7 @@ def test_quick_name_reading_matches_the_full_reading(text: str) -> None:
             if speakers._stands_alone(book.joined, at, at + len(word)):
                 alone += 1
                 assert full is None or full == word, (word, at, full)
-            quick = book._name_around(at, word, speakers._NEAR) or book._name_around(
-                at, word, speakers._WINDOW)
+            quick = book._name_around(at, word)
             assert (quick.text if quick else None) == full, (word, at)
             checked += 1
     assert checked > 5 and alone > 0
@@ -101,7 +100,6 @@ def test_name_around_strips_titles_like_the_full_reading() -> None:
     text = "Former Secretary of State Ada Brennock said so."
     book = SpeakerBook({0: text}, {})
     at = book.joined.index("Brennock")
-    name = book._name_around(at, "Brennock", speakers._NEAR) or book._name_around(
-        at, "Brennock", speakers._WINDOW)
+    name = book._name_around(at, "Brennock")
     assert name == strip_titles(tokens("Former Secretary of State Ada Brennock"))
     assert name is not None and name.text == "Ada Brennock"
