@@ -149,21 +149,22 @@ class Database:
                         raise BylineError(f"cannot write the library {self.path}: {exc}") from None
                     raise
 
-    def _index_inserted(self, conn: sqlite3.Connection, before: int,
+    def _index_inserted(self, conn: sqlite3.Connection,
                         rows: Sequence[tuple[str, str]]) -> None:
-        """Add to the search index the entries just inserted after id `before`, in order,
-        from their (title, search text) as they were before packing, so that the commit does
-        not unpack them again (about 9 µs an entry). Only when every entry up to `before` is
-        indexed and the new ids are exactly those that follow it; otherwise the commit
-        indexes them as usual."""
-        if not rows or before != self._indexed:
+        """Add to the search index the entries just inserted, in order, from their (title,
+        search text) as they were before packing, so that the commit does not unpack them
+        again (about 9 µs an entry). Only when the entries not yet indexed are exactly these,
+        with the ids that follow the last indexed one; otherwise the commit indexes them as
+        usual."""
+        if not rows:
             return
         last, count = conn.execute("SELECT max(id), count(*) FROM entries WHERE id > ?",
-                                   (before,)).fetchone()
-        if count != len(rows) or last != before + count:
+                                   (self._indexed,)).fetchone()
+        if count != len(rows) or last != self._indexed + count:
             return
         conn.executemany("INSERT INTO entries_fts(rowid, title, text) VALUES (?, ?, ?)",
-                         [(before + n, title, text) for n, (title, text) in enumerate(rows, 1)])
+                         [(self._indexed + n, title, text)
+                          for n, (title, text) in enumerate(rows, 1)])
         self._indexed = last
 
     @contextmanager

@@ -258,15 +258,13 @@ class Entries(Listings):
                      if p[0] not in existing and p[0] not in dropped]
             inserts = [(feed_id, *prepared[n]) for n in fresh]
             updates = [p for p in prepared if p[0] in existing and existing[p[0]] != p[-1]]
-            before = conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
             conn.executemany(
                 """INSERT INTO entries (feed_id, key, guid, link, title, authors, published,
                        published_raw, sort_time, first_seen, raw, raw_kind, summary_only, text,
                        reading_minutes, enclosures, hash)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", inserts)
             if search_texts is not None:
-                self._index_inserted(conn, before,
-                                     [(prepared[n][3], search_texts[n]) for n in fresh])
+                self._index_inserted(conn, [(prepared[n][3], search_texts[n]) for n in fresh])
             conn.executemany(
                 """UPDATE entries SET guid = ?, link = ?, title = ?, authors = ?, published = ?,
                        published_raw = ?, sort_time = CASE WHEN ? IS NULL THEN sort_time ELSE ?
