@@ -238,13 +238,19 @@ def start_workers(path: Path, only: Sequence[str] | None = None) -> Workers | No
     do systems without `fork` (Windows). This module does not import asyncio or httpx, so
     `byline refresh` forks before it imports them.
     """
-    if (threading.current_thread() is not threading.main_thread()
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if not can_fork():
         return None
     count = feed_count(path)
     if only:
         count = min(count, len(only))
     return Workers(path) if count >= PROCESS_POOL_MIN_FEEDS else None
+
+
+def can_fork() -> bool:
+    """Whether worker processes may be forked here: from the main thread only, on a system
+    with `fork` (see `start_workers`)."""
+    return (threading.current_thread() is threading.main_thread()
+            and "fork" in multiprocessing.get_all_start_methods())
 
 
 @contextmanager

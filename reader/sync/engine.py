@@ -14,8 +14,6 @@ pages are fetched meanwhile, and a first pull's items are cleaned in worker proc
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +25,7 @@ from itertools import groupby
 from types import SimpleNamespace
 
 from reader.config import HideRule
-from reader.library.ingest import Workers, summary_only
+from reader.library.ingest import Workers, can_fork, summary_only
 from reader.library.store import Library, NewEntry, prepare_entries
 from reader.library.sync_state import FEED_CHANGES, ITEM_PREFIX
 from reader.sync.ahead import run_ahead
@@ -123,8 +121,7 @@ def _cleaners(library: Library, *, first: bool) -> Iterator[Workers | None]:
     fetches and stores (the first pull is the big one: later ones run here, where forking
     would cost more than it saves). Only from the main thread, where `fork` exists (as for a
     refresh: `ingest.start_workers`); the workers never open the library."""
-    if (not first or threading.current_thread() is not threading.main_thread()
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if not first or not can_fork():
         yield None
         return
     workers = Workers(library.path)
