@@ -5,9 +5,10 @@ Prints:
      `python -c 'import rich, httpx'` (the target: at most 1.5x), each the median of N runs,
      the three commands interleaved so that the ratios come from the same moments of a shared
      machine's load. Wall time and CPU time (user + system, `getrusage`) are both shown, for
-     two start-ups: with a bytecode cache, as an installed `byline` runs (a private
-     PYTHONPYCACHEPREFIX, warmed once), and with PYTHONDONTWRITEBYTECODE=1, which compiles
-     every module from source on every run;
+     two start-ups: with a bytecode cache and a pattern cache, as an installed `byline` runs
+     from its second run on (a private PYTHONPYCACHEPREFIX and BYLINE_HOME, warmed once), and
+     with neither (PYTHONDONTWRITEBYTECODE=1, and a BYLINE_HOME where no pattern cache can be
+     written), which compiles every module and regular expression on every run;
   2. the engine's first call in a fresh process (what the command line pays once per run:
      rules and patterns compiled on first use);
   3. in-process time to clean a ~200 KB plain-text article and ~200 KB web pages (the target:
@@ -36,6 +37,9 @@ from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Commands run from here, so `python -m reader` imports the installed package (a regular
+# install may hold the compiled quote engine), not the checkout's source beside them.
+RUN_DIR = Path(tempfile.gettempdir())
 SAMPLES = ROOT / "reader" / "samples"
 SHARED = ROOT.parent / "shared" / "corpora"
 REFERENCE = SHARED / "articles" / "chechnya-global.txt"
@@ -66,7 +70,7 @@ def interleaved(cmds: dict[str, list[str]], runs: int,
     for _ in range(runs):
         for name, cmd in cmds.items():
             cpu, start = _child_cpu(), time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
+            subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=RUN_DIR)
             times[name].append((time.perf_counter() - start, _child_cpu() - cpu))
     return {name: (statistics.median(t[0] for t in got), statistics.median(t[1] for t in got))
             for name, got in times.items()}
@@ -81,7 +85,7 @@ def cli_figures(article: Path, runs: int, env: dict[str, str], label: str) -> No
         f"byline read {article.name} (text)": [py, "-m", "reader", "read", str(article)],
     }
     for cmd in cmds.values():  # warm the disk cache (and the bytecode cache, when there is one)
-        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
+        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=RUN_DIR)
     got = interleaved(cmds, runs, env)
     base_wall, base_cpu = next(iter(got.values()))
     print(f"{label}:")
@@ -93,7 +97,7 @@ def cli_figures(article: Path, runs: int, env: dict[str, str], label: str) -> No
 
 def first_call(article: Path, env: dict[str, str]) -> None:
     out = subprocess.run([sys.executable, "-c", FIRST_CALL, str(article)], check=True,
-                         capture_output=True, text=True, env=env, cwd=ROOT).stdout.split()
+                         capture_output=True, text=True, env=env, cwd=RUN_DIR).stdout.split()
     wall, cpu, wall2, cpu2 = (float(x) * 1000 for x in out)
     print(f"engine on {article.name} in a fresh process: first call wall {wall:.1f} ms "
           f"(cpu {cpu:.1f}), second call wall {wall2:.1f} ms (cpu {cpu2:.1f})")
@@ -177,11 +181,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="byline-pyc-") as pyc:
         cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         cached["PYTHONPYCACHEPREFIX"] = pyc
-        cli_figures(article, args.runs, cached, "with a bytecode cache (as installed)")
-        uncached = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        cached["BYLINE_HOME"] = str(Path(pyc, "home"))  # its pattern cache, warmed once
+        cli_figures(article, args.runs, cached,
+                    "with the bytecode and pattern caches (as installed, from the second run)")
+        no_home = Path(pyc, "not-a-directory")
+        no_home.touch()  # a pattern cache cannot be written under it: every run compiles
+        uncached = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "BYLINE_HOME": str(no_home)}
         uncached.pop("PYTHONPYCACHEPREFIX", None)
         cli_figures(article, args.runs, uncached,
-                    "without one (PYTHONDONTWRITEBYTECODE=1: every module compiled per run)")
+                    "without them (as a first run: every module and pattern compiled)")
         first_call(article, cached)
     engine_figures(args.runs)
 

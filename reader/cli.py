@@ -11,13 +11,14 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from typing import NoReturn
 
 from reader import __version__
 from reader.context import Context
 from reader.errors import BylineError
 from reader.paths import resolve_paths
+from reader.pattern_cache import PatternCache, cache_file
 
 # command name -> module holding `run(args, ctx)`
 COMMANDS: dict[str, str] = {
@@ -179,16 +180,17 @@ def _first_positional(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _dispatch(argv: list[str]) -> int:
-    first = _first_positional(argv)
-    if first in COMMANDS:
+def _dispatch(argv: list[str], keep_patterns: bool) -> int:
+    if _first_positional(argv) in COMMANDS:
         args = build_parser().parse_args(argv)
-        module = importlib.import_module(COMMANDS[args.command])
+        name = COMMANDS[args.command]
     else:
         args = build_tui_parser().parse_args(argv)
-        module = importlib.import_module("reader.tui.launch")
+        name = "reader.tui.launch"
     ctx = Context(paths=resolve_paths(args.data_dir), offline=args.offline)
-    result: int = module.run(args, ctx)
+    patterns = PatternCache(cache_file(ctx.paths.cache_dir)) if keep_patterns else nullcontext()
+    with patterns:
+        result: int = importlib.import_module(name).run(args, ctx)
     return result
 
 
@@ -201,7 +203,7 @@ def console() -> NoReturn:
     after `byline refresh`). The reader (TUI) exits the usual way.
     """
     try:
-        code = main()
+        code = main(keep_patterns=True)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         if exc.code is None or isinstance(exc.code, int):
             code = exc.code or 0
@@ -216,10 +218,12 @@ def console() -> NoReturn:
     os._exit(code)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line on `argv` (default: `sys.argv[1:]`); return the exit status."""
+def main(argv: Sequence[str] | None = None, keep_patterns: bool = False) -> int:
+    """Run the command line on `argv` (default: `sys.argv[1:]`); return the exit status.
+    `keep_patterns`: compile regular expressions through the pattern cache in the cache dir
+    (the console script's own process does; a caller's process keeps its `re` as it is)."""
     try:
-        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+        return _dispatch(list(sys.argv[1:] if argv is None else argv), keep_patterns)
     except BylineError as exc:
         print(f"byline: {exc.message}", file=sys.stderr)
         return 1
