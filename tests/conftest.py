@@ -405,3 +405,12 @@ def feed_server(_feed_server_session: FeedServer) -> Iterator[FeedServer]:
     """The loopback feed server; routes and logs added by the test are dropped afterwards."""
     yield _feed_server_session
     _feed_server_session.reset()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands run without --data-dir keep their caches (the pattern cache) in a directory of
+    the test session's, not in the user's own cache dir."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
