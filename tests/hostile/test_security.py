@@ -68,6 +68,9 @@ FILE_WRITERS = {
     ("reader/sources/download.py", "_finish"),
     ("reader/sources/download.py", "_discard"),
     ("reader/sources/images.py", "cache_image"),   # removes a refused image it just wrote
+    # the pattern cache: its folder, a temporary named by the process id, then `os.replace`
+    # over patterns-<interpreter>.marshal (names made here, never from input)
+    ("reader/pattern_cache.py", "save"),
 }
 # (`.replace` is left out: statically, `Path.replace` and `str.replace` look the same.)
 WRITE_METHODS = {"write_text", "write_bytes", "mkdir", "makedirs", "touch", "symlink_to",
