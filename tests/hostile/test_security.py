@@ -16,6 +16,7 @@ import pytest
 from hostile import payloads as P
 from reader.library.opml import parse_opml
 from reader.library.urllist import parse_url_list
+from reader.pattern_cache import cache_file
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "reader"
@@ -314,7 +315,9 @@ def test_feed_data_never_names_a_file(feed_server, tmp_path: Path) -> None:
     assert list(work.iterdir()) == [] and list(home.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "home", "work"]
     inside = {str(p.relative_to(data)) for p in data.rglob("*")}
-    assert inside <= {"library.db", "library.db-wal", "library.db-shm", "cache"}, inside
+    patterns = {name for name in inside if name.startswith("cache/patterns-")}  # pattern cache
+    assert {f"cache/{cache_file(Path()).name}"} == patterns
+    assert inside - patterns <= {"library.db", "library.db-wal", "library.db-shm", "cache"}, inside
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero", "sparse", "binary", "directory"])
