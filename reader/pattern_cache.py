@@ -63,7 +63,8 @@ class PatternCache:
 
     def compile(self, pattern: Any, flags: int = 0) -> re.Pattern[Any]:
         """`re._compiler.compile`, from the stored program when there is one."""
-        if not isinstance(pattern, str) or flags & re.DEBUG:
+        if type(pattern) is not str or flags & re.DEBUG:  # not a str subclass (lxml's), which
+            # marshal would refuse to write
             assert self._compile is not None
             return self._compile(pattern, flags)
         key = (pattern, int(flags))  # a RegexFlag is an int that marshal does not write

@@ -71,6 +71,19 @@ def test_an_unreadable_file_is_replaced(tmp_path: Path) -> None:
     re.purge()
 
 
+def test_only_plain_strings_are_stored(tmp_path: Path) -> None:
+    class Text(str):  # lxml hands XPath's regular expressions over as a str subclass
+        pass
+
+    file = tmp_path / "patterns.marshal"
+    with PatternCache(file):
+        sub = re.compile(Text("sub(class)?"))
+        re.compile("plain (string)?")
+    assert sub.match("subclass")
+    assert list(marshal.loads(file.read_bytes())) == [("plain (string)?", 0)]
+    re.purge()
+
+
 def test_a_program_this_build_refuses_is_compiled_again(tmp_path: Path) -> None:
     file = tmp_path / "patterns.marshal"
     flags = int(re.IGNORECASE | re.UNICODE)
