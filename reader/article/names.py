@@ -37,8 +37,10 @@ HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "
                     "mme": "f", "mlle": "f"}
 
 # A word (letters, inner hyphens/apostrophes) with an optional trailing full stop.
-# a word ends in a letter or digit (not ’ ' - _); punctuation marks are tokens of their own
-_TOKEN = re.compile(r"[^\W\d_][\w’'-]*(?<![’'_-])\.?|[^\w\s]")
+# a word ends in a letter or digit (not ’ ' - _); punctuation marks are tokens of their own.
+# (one character class opens both kinds, a letter or a mark, so the engine skips to it; the
+# look-behind tells a word's first letter from a mark)
+_TOKEN = re.compile(r"[^\s\d_](?:(?<=[^\W\d_])[\w’'-]*(?<![’'_-])\.?)?")
 _SENTENCE_END = re.compile(r"[.!?]\s+$")
 _NOT_BEFORE_SUBJECT = frozenset({
     "the", "a", "an", "of", "in", "on", "at", "for", "from", "with", "by", "to", "than", "as",
@@ -97,11 +99,13 @@ _AUXILIARIES = frozenset({
     "however", "too", "still", "now", "earlier", "repeatedly", "often", "never", "always", "even",
     "only", "first", "currently", "publicly", "privately", "initially", "subsequently",
 })
-_AS_NAME = re.compile(r"(?:^|[,;]\s*|\b)[Aa]s\s+((?:[A-Z][\w.’'-]*\s*)+(?:of\s+[^,]{1,40})?)$")
+# (the look-behind after the first letter: the engine skips to an "a" or "A")
+_AS_NAME = re.compile(r"[Aa](?<!\w[Aa])s\s+((?:[A-Z][\w.’'-]*\s*)+(?:of\s+[^,]{1,40})?)$")
 _AS_REACH = 120  # characters at the end of a clause that can hold "as Joel Pollak of Breitbart"
-_WHO = re.compile(r"([^,—–]{1,80})(?:,|\s[-—–])\s+who(?:,[^,]{1,80},)?"
-                  r"(?:\s+(?:has|had|have|also|earlier|once|[a-z]+ly))*"
-                  r"\s*$")  # "Bret Stephens, who, after trading insults …, said", "Stahl - who"
+_WHO_TAIL = (r"who(?:,[^,]{1,80},)?(?:\s+(?:has|had|have|also|earlier|once|[a-z]+ly))*"
+             r"\s*$")  # "Bret Stephens, who, after trading insults …, said", "Stahl - who"
+_WHO = re.compile(r"([^,—–]{1,80})(?:,|\s[-—–])\s+" + _WHO_TAIL)
+_WHO_ENDS = re.compile(_WHO_TAIL)
 _WITH_OTHERS = re.compile(r"\s+(?:and|with)\s+(?:his|her|their)\s+\w+\s*$")
 _PREPOSITIONS = frozenset({
     "of", "at", "for", "from", "in", "on", "with", "by", "to", "into", "about", "against",
@@ -369,14 +373,15 @@ def subject_name(clause: str) -> Name | Role | str | None:
     ministry", "officials").
     """
     clause = clause.strip()
-    clause = _WITH_OTHERS.sub("", clause)  # "Paganini and his team wrote"
+    if clause.rsplit(None, 3)[-3:-2] in (["and"], ["with"]):  # "Paganini and his team wrote"
+        clause = _WITH_OTHERS.sub("", clause)
     # "Of course, as Joel Pollak of Breitbart noted"
     parenthetical = _AS_NAME.search(clause, max(0, len(clause) - _AS_REACH))
     if parenthetical:
         named = _head_name(tokens(parenthetical.group(1)))
         if named is not None:
             return named
-    antecedent = _WHO.search(clause) if "who" in clause else None  # "… Mike Lee, who declared"
+    antecedent = _antecedent(clause)  # "… Mike Lee, who declared"
     if antecedent:
         toks = tokens(antecedent.group(1))
         return next((strip_titles(toks[i:j]) for i, j in reversed(runs(toks))
@@ -401,6 +406,18 @@ def subject_name(clause: str) -> Name | Role | str | None:
             relative = aside.split()[:1] in (["who"], ["which"], ["whose"], ["where"])
             return (None if relative else _name_at_end(aside, aside=True)) or _name_at_end(head)
     return _name_at_end(clause)
+
+
+def _antecedent(clause: str) -> re.Match[str] | None:
+    """`_WHO` searched in `clause` from where it can first match: some way before the first
+    "who" that ends the clause as `_WHO` reads it (the search tries every offset before)."""
+    at = clause.find("who")
+    while at >= 0 and not _WHO_ENDS.match(clause, at):
+        at = clause.find("who", at + 1)
+    if at < 0:
+        return None
+    # the comma or dash before the spaces before "who", and at most 80 characters before it
+    return _WHO.search(clause, max(0, len(clause[:at].rstrip()) - 82))
 
 
 def only_a_name(phrase: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 # Opening mark -> the marks that close it, best first (the nearest of these wins); a mark in
 # _FALLBACK closes only when none of the proper ones follows.
@@ -34,7 +35,8 @@ SINGLE = frozenset({"‘", "'"})
 # Marks that open a quotation for certain wherever they stand.
 OPENING_ONLY = frozenset({"“", "„", "«", "``", "‘‘"})
 # Each alternative opens with a literal, so the regex engine skips to the next mark at once.
-_DOUBLES = "''|``|‘‘|“|„|«|»|\"|”"
+_DOUBLE_LIST = ("''", "``", "‘‘", "“", "„", "«", "»", '"', "”")
+_DOUBLES = "|".join(_DOUBLE_LIST)
 _DOUBLE_MARKS = re.compile(_DOUBLES)
 _ALL_MARKS = re.compile(_DOUBLES + "|‘|'")
 _SINGLE_OPENING = re.compile("(?:^|[\\s(\\[{—–/:;,“«„-])['‘][^\\s']")  # not don't, Jones' car
@@ -57,6 +59,9 @@ class MarkSpan:
 
     def inner(self, text: str) -> str:
         return text[self.inner_start:self.inner_end].strip(" \t\n\u00a0\u202f")
+
+
+Span = TypeVar("Span", bound=MarkSpan)  # the kind of span a caller has made
 
 
 class _Finder:
@@ -161,9 +166,9 @@ def _straight_close(text: str, start: int, limit: int) -> int | None:
     return None
 
 
-def _scan(text: str, marks: re.Pattern[str]) -> list[MarkSpan]:
+def _scan(text: str, marks: re.Pattern[str], make: type[Span]) -> list[Span]:
     """Every quote-mark span of `text`, in order (an unclosed one runs to the end)."""
-    spans: list[MarkSpan] = []
+    spans: list[Span] = []
     finder = _Finder(text)
     pos = 0
     while True:
@@ -177,39 +182,52 @@ def _scan(text: str, marks: re.Pattern[str]) -> list[MarkSpan]:
         close = _close(text, m.end(), mark, finder)
         if close is None:
             end = len(text.rstrip())
-            spans.append(MarkSpan(i, end, m.end(), end, mark, closed=False))
+            spans.append(make(i, end, m.end(), end, mark, closed=False))
             return spans
         j, width = close
-        spans.append(MarkSpan(i, j + width, m.end(), j, mark, closed=True))
+        spans.append(make(i, j + width, m.end(), j, mark, closed=True))
         pos = j + width
 
 
 def _speech_like(span: MarkSpan, text: str) -> bool:
     """Long enough, or punctuated, to count as evidence for the article's primary marks."""
     inner = span.inner(text)
-    return len(inner.split()) > _SHORT_WORDS or inner[-1:] in ",.!?…"
+    return inner[-1:] in ",.!?…" or len(inner.split(None, _SHORT_WORDS)) > _SHORT_WORDS
 
 
-def _singles_primary(spans: dict[int, list[MarkSpan]], texts: dict[int, str]) -> bool:
-    """British style: single marks hold more speech-like quotations than double marks."""
-    singles = doubles = 0
+def _singles_primary(spans: dict[int, list[Span]], texts: dict[int, str]) -> bool:
+    """British style: single marks hold more speech-like quotations than double marks (the
+    double ones are counted only until they are as many)."""
+    singles = sum(s.opener in SINGLE and _speech_like(s, texts[i])
+                  for i, block_spans in spans.items() for s in block_spans)
+    doubles = 0
     for i, block_spans in spans.items():
         for s in block_spans:
-            if _speech_like(s, texts[i]):
-                if s.opener in SINGLE:
-                    singles += 1
-                else:
-                    doubles += 1
+            if doubles >= singles:
+                return False
+            if s.opener not in SINGLE and _speech_like(s, texts[i]):
+                doubles += 1
     return singles > doubles
 
 
-def mark_spans(texts: dict[int, str]) -> dict[int, list[MarkSpan]]:
-    """The quote-mark spans of each block text, with single marks where they are primary."""
-    spans = {i: _scan(t, _DOUBLE_MARKS) for i, t in texts.items()}
+def _has_double_mark(text: str) -> bool:
+    """`text` holds one of the double marks (a search for each is quicker than the regex's
+    scan, and most paragraphs hold none)."""
+    for mark in _DOUBLE_LIST:  # noqa: SIM110 (any() over a generator costs more here)
+        if mark in text:
+            return True
+    return False
+
+
+def mark_spans(texts: dict[int, str], make: type[Span]) -> dict[int, list[Span]]:
+    """The quote-mark spans of each block text, with single marks where they are primary, made
+    as `make` (`MarkSpan` or a subclass)."""
+    spans = {i: _scan(t, _DOUBLE_MARKS, make) if _has_double_mark(t) else []
+             for i, t in texts.items()}
     maybe_single = {i for i, t in texts.items()
                     if ("‘" in t or "'" in t) and _SINGLE_OPENING.search(t)}
     if maybe_single:
-        mixed = {i: _scan(t, _ALL_MARKS) if i in maybe_single else spans[i]
+        mixed = {i: _scan(t, _ALL_MARKS, make) if i in maybe_single else spans[i]
                  for i, t in texts.items()}
         if _singles_primary(mixed, texts):
             return mixed

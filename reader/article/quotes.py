@@ -18,6 +18,7 @@ from reader.article.speakers import (
     Position,
     Ref,
     SpeakerBook,
+    Subjects,
     after_attribution,
     before_attribution,
     ends_with_speech_verb,
@@ -65,22 +66,20 @@ class _Span(MarkSpan):
     partial: bool = False  # a few words quoted inside reported speech
 
 
-def _is_speech(span: _Span, text: str) -> bool | None:
+def _is_speech(span: _Span, text: str, inner: str, words: list[str]) -> bool | None:
     """Speech (True); never speech (False: a hashtag, a link, a name or title after "known as");
     or not on its own (None: a short phrase or a title, speech only when its sentence reports
-    someone's words)."""
+    someone's words). `inner` is the span's words, `words` those split."""
     if span.chain is not None or span.attached:
         return True
-    inner = span.inner(text)
     if not inner or inner[0] in "#@" or inner.startswith(("http://", "https://")):
         return False
-    words = inner.split()
-    whole = _opens_block(span, text) and not text[span.end:].strip(" .,;")
     if len(words) <= _NAMED_WORDS and _NAMING.search(text, max(0, span.start - 30), span.start):
         return False  # a name or title: known as the “Iron Lady”, a show titled “…”
     if len(words) <= _SHORT_WORDS:  # a short sentence of its own: “Now I can’t stop.”
         return (inner[-1] in _SENTENCE_END and inner[0].isupper()
-                and (whole or _SENTENCE_START.search(text[max(0, span.start - 4):span.start])
+                and ((_opens_block(span, text) and not text[span.end:].strip(" .,;"))
+                     or _SENTENCE_START.search(text[max(0, span.start - 4):span.start])
                      is not None)) or None
     return not _is_title(words) or None
 
@@ -88,10 +87,18 @@ def _is_speech(span: _Span, text: str) -> bool | None:
 def _is_title(words: list[str]) -> bool:
     """Title Case (“Takin’ It to the Streets,”): every word but small ones capitalised, no
     sentence break inside."""
-    if any(w[-1] in _SENTENCE_END for w in words[:-1]):
-        return False
-    big = [w for w in words if w[:1].isalpha() and w.lower() not in _SMALL_WORDS]
-    return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.8
+    last = len(words) - 1
+    big = lower = 0
+    for k, w in enumerate(words):
+        if k < last and w[-1] in _SENTENCE_END:
+            return False
+        if w[0].isalpha() and w.lower() not in _SMALL_WORDS:
+            big += 1
+            if not w[0].isupper():
+                lower += 1
+                if lower * 5 > len(words):
+                    return False  # more than a fifth of all the words: not Title Case
+    return bool(big) and (big - lower) / big >= 0.8
 
 
 def _opens_block(span: _Span, text: str) -> bool:
@@ -126,8 +133,7 @@ def find_quotes(blocks: list[Block]) -> list[Quote]:
     for b in blocks:
         b.quotes = []
     order = list(texts)
-    spans = {i: [_Span(m.start, m.end, m.inner_start, m.inner_end, m.opener, m.closed)
-                 for m in found] for i, found in mark_spans(texts).items()}
+    spans = mark_spans(texts, _Span)
     _link_chains(spans, texts, order, blocks)
     narration, sentences = _attribute(spans, texts)
     _resolve(spans, texts, order, blocks, SpeakerBook(narration, sentences))
@@ -153,6 +159,7 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str],
     block's narration (its quotations and asides blanked) and its sentence starts."""
     narrations: dict[int, str] = {}
     sentences: dict[int, list[int]] = {}
+    known: Subjects = {}
     for i, block_spans in spans.items():
         text = _without_asides(texts[i], block_spans)
         narration = narrations[i] = blank_spans(text, block_spans)
@@ -164,22 +171,24 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str],
             prev_end = block_spans[k - 1].end if k else 0
             next_start = block_spans[k + 1].start if k + 1 < len(block_spans) else len(text)
             inner = s.inner(text)
+            words = inner.split()
             ref, attached = after_attribution(
                 text[s.end:min(next_start, s.end + _SENTENCE_REACH)], inner)
             if ref is None:
                 ref_before, attached_before = before_attribution(
                     text[max(prev_end, s.start - _SENTENCE_REACH):s.start],
-                    text[max(0, s.start - _CONTEXT):s.start])
+                    text[max(0, s.start - _CONTEXT):s.start], known)
                 ref = ref_before
                 attached = attached or attached_before
             s.ref, s.attached = ref, attached
             sentence_start, _ = sentence_of(starts, s.start, len(text))
             pre = narration[max(sentence_start, s.start - _SENTENCE_REACH):s.start]
-            speech = False if _names_a_work(pre, inner) else _is_speech(s, text)
+            speech = False if _names_a_work(pre, inner, words) else _is_speech(
+                s, text, inner, words)
             s.speech = bool(speech)
             s.partial = s.chain is None and _embedded(pre, inner)
             if (speech is None and s.closed) or (speech and ref is None and s.chain is None):
-                framing = framing_attribution(pre, inner, short=not speech)
+                framing = framing_attribution(pre, words, short=not speech, known=known)
                 if framing is not None:
                     s.speech, s.ref = True, framing[0]
                 elif speech is None and s.closed:
@@ -194,16 +203,15 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str],
     return narrations, sentences
 
 
-def _names_a_work(pre: str, inner: str) -> bool:
+def _names_a_work(pre: str, inner: str, words: list[str]) -> bool:
     """A title in Title Case after a preposition, a possessive or a noun and comma: on “Meet the
     Press,”, Fox News’s “Morning Joe”, her memoir, “Tough Choices.”; or a markup attribute
     (tweet-id="…") or a span without letters."""
-    if not any(ch.isalpha() for ch in inner):
+    if not (inner[:1].isalpha() or any(ch.isalpha() for ch in inner)):
         return True
     pre = pre.rstrip()
     if pre.endswith("="):
         return True
-    words = inner.split()
     if not pre or not _is_title(words) or not (len(words) > 1 or inner[:1].isupper()):
         return False
     last = pre.rsplit(None, 1)[-1].lower()
@@ -244,7 +252,7 @@ def _previous_block(i: int, order_pos: int, order: list[int], blocks: list[Block
     if order_pos == 0:
         return None
     prev = order[order_pos - 1]
-    if any(blocks[b].kind != "media" for b in range(prev + 1, i)):
+    if prev + 1 < i and any(blocks[b].kind != "media" for b in range(prev + 1, i)):
         return None
     return prev
 

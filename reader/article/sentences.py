@@ -52,18 +52,26 @@ def sentence_starts(text: str, narration: str, spans: Sequence[MarkSpan]) -> lis
         start = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
         if start >= len(text) or not _starts_sentence(text[start]):
             continue
-        word = narration[max(0, m.start() - 40):m.start() + 1].split()[-1]  # ends in the stop
+        # the word that ends in the stop
+        word = narration[max(0, m.start() - 40):m.start() + 1].rsplit(None, 1)[-1]
         if is_abbreviation(word) or _ABBREVIATED.search(word):
             continue
         starts.add(start)
     for s in spans:
-        if not s.closed or text[s.inner_start:s.inner_end].rstrip()[-1:] not in ".!?…":
+        if not s.closed or _last_char(text, s.inner_start, s.inner_end) not in ".!?…":
             continue
         rest = text[s.end:s.end + 8]
         gap = len(rest) - len(rest.lstrip())
         if gap and s.end + gap < len(text) and _starts_sentence(text[s.end + gap]):
             starts.add(s.end + gap)
     return sorted(starts)
+
+
+def _last_char(text: str, start: int, end: int) -> str:
+    """The last character of `text[start:end]` that is not a space ("" if none)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text[end - 1] if end > start else ""
 
 
 def sentence_of(starts: list[int], at: int, length: int) -> tuple[int, int]:

@@ -195,6 +195,7 @@ _ROLE_REACH = 20  # blocks looked back for the person who holds a role ("the may
 # "Lena Osei, the town’s" right before a role word.
 _NAME_BEFORE_ROLE = re.compile(r"([^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){0,3}),\s+"
                                r"(?:the|a|an)\s+[^,.;:!?]{0,40}$")
+_ROLE_AFTER_COMMA = re.compile(r",\s+(?:the|a|an)\s+[^,.;:!?]{0,40}$")  # its tail: a quick test
 
 # A name, then (optionally) an aside in commas or adverbs, then a speech verb.
 _SPEAKS_AFTER = re.compile(
@@ -236,6 +237,18 @@ class _Person:
 
 Ref = Name | Role | str  # a name as written, a role ("the mayor"), or a pronoun
 Position = tuple[int, int]  # (block index, character offset)
+# `subject_name` of clauses already read in one article: the words before a verb are read for
+# the attribution before a quotation and again for the verb that frames it.
+Subjects = dict[str, Ref | None]
+
+
+def _subject(clause: str, known: Subjects | None) -> Ref | None:
+    """`subject_name(clause)`, kept in `known` when given."""
+    if known is None:
+        return subject_name(clause)
+    if clause not in known:
+        known[clause] = subject_name(clause)
+    return known[clause]
 
 
 def last_sentence(text: str) -> str:
@@ -263,7 +276,7 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     if after[:3].lstrip(" ,")[:1] in _CLOSING_MARKS:
         after = _STRAY_CLOSING.sub("", after, count=1)  # “… he’s like 6’2”,” Rubio said
     if not (inner.rstrip()[-1:] in _CLOSING_PUNCT or after.lstrip()[:1] in _CLOSING_PUNCT
-            or len(inner.split()) > _SHORT):
+            or len(inner.split(None, _SHORT)) > _SHORT):
         return None, False  # "the “Iron Lady” said …": a phrase, not a quotation
     if inner.rstrip()[-1:] == "." and after.lstrip()[:1].isupper():
         return None, False  # “… broken.” Clinton said …: a new sentence, not an attribution
@@ -287,7 +300,7 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     if m:
         return object_name(m.group("rest")), True
     m = _AFTER_SUBJECT_FIRST.match(after)
-    if m and _subject_ok(m.group("subj"), short=len(inner.split()) <= _SHORT) and not (
+    if m and _subject_ok(m.group("subj"), short=len(inner.split(None, _SHORT)) <= _SHORT) and not (
             _LOWER_OPENING.match(m.group("subj"))):
         who = subject_name(m.group("subj"))
         return who, who is not None or bool(_UNNAMED_SUBJECT.match(m.group("subj")))
@@ -308,11 +321,13 @@ def after_attribution(after: str, inner: str) -> tuple[Ref | None, bool]:
     return None, False
 
 
-def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool]:
+def before_attribution(before: str, context: str = "",
+                       known: Subjects | None = None) -> tuple[Ref | None, bool]:
     """Attribution in the sentence leading into a quote. Returns (who, attached).
 
     `before` runs from the previous quotation; `context` is the text right before the quote
-    including earlier quotations, for a sentence that opens before a quoted title."""
+    including earlier quotations, for a sentence that opens before a quoted title; `known`
+    keeps the article's clauses read so far."""
     lead = last_sentence(before)
     ending = lead.rstrip()[-1:]  # the end-anchored patterns below are tried only when it fits
     m = ((_BEFORE_ACCORDING.search(lead, max(0, len(lead) - _ADJACENT_REACH))
@@ -327,17 +342,14 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     if m:
         return object_name(m.group("rest")), True
     verbs = list(_VERB_RE.finditer(lead))
-    reach = len(lead) - _ADJACENT_REACH
-    adjacent = any(v.start() >= reach and _ADJACENT_AFTER_VERB.match(lead, v.end())
-                   for v in reversed(verbs))
-    attached = adjacent or (ending == ":" and any(
+    attached = _adjacent_verb(lead, verbs) or (ending == ":" and any(
         not v.group().endswith("ing") for v in verbs))  # "He told his party's delegates, …:"
     for v in reversed(verbs):
         if v.group().endswith("ing"):
             continue  # "Liu said …, warning: “…”": the speaker is the main clause's subject
         subj = lead[:v.start()]
         clause = _CLAUSE_BREAK.split(subj)[-1]
-        who = subject_name(clause)
+        who = _subject(clause, known)
         if who is not None:
             return who, attached
     finite = any(not v.group().endswith("ing") for v in verbs)
@@ -354,21 +366,34 @@ def before_attribution(before: str, context: str = "") -> tuple[Ref | None, bool
     return None, attached
 
 
+def _adjacent_verb(lead: str, verbs: list[re.Match[str]]) -> bool:
+    """One of the speech `verbs` found in `lead` is right before the quotation: "X said, “",
+    "X told Global News: “", "X said that “". A verb that ends the lead-in is; one before that
+    only when the lead-in ends in a colon, a comma or "that" (`_ADJACENT_AFTER_VERB` tells)."""
+    reach = len(lead) - _ADJACENT_REACH
+    tail = len(lead.rstrip())
+    may_adjoin = lead[tail - 1:tail] in (":", ",") or lead.endswith("that", 0, tail)
+    return any(v.start() >= reach and (v.end() >= tail or (
+        may_adjoin and _ADJACENT_AFTER_VERB.match(lead, v.end()) is not None))
+        for v in reversed(verbs))
+
+
 def ends_with_speech_verb(text: str) -> bool:
     """`text` ends with a speech verb, perhaps with its object: "X said", "X told reporters"."""
     return _ENDS_WITH_VERB.search(text) is not None
 
 
-def framing_attribution(pre: str, inner: str, short: bool = True) -> tuple[Ref | None] | None:
+def framing_attribution(pre: str, words: list[str], short: bool = True,
+                        known: Subjects | None = None) -> tuple[Ref | None] | None:
     """A quotation inside a sentence that reports someone's words or views ("Obama called the
     claims “just not true”", "Smith said the plan was “a disaster”"): `(who,)` when `pre`, the
     sentence up to the quote, has such a verb; None for a scare quote or a title. A quotation
     that is speech on its own (not `short`) takes the sentence's subject even without one
-    ("While Mr. Ryan … laid out a vision for “…”")."""
-    words = inner.split()
+    ("While Mr. Ryan … laid out a vision for “…”"). `words` are the quotation's; `known`: see
+    `before_attribution`."""
     if not words or _is_title_case(words):
         return None
-    owned = _OWNED_WORDS.search(pre)
+    owned = _OWNED_WORDS.search(pre) if pre.rstrip().endswith("that") else None
     if owned:  # "over her remark that “…”", "using her comments to the committee that “…”"
         return (SUBJECT_PRONOUN[owned.group(1).lower()],)
     verbs = list(_CUE_RE.finditer(pre))
@@ -382,7 +407,7 @@ def framing_attribution(pre: str, inner: str, short: bool = True) -> tuple[Ref |
         if v.group().endswith("ing"):
             continue  # "…, calling it “…”": the subject of the main clause speaks
         clause = _CLAUSE_BREAK.split(pre[:v.start()])[-1]
-        who = subject_name(clause)
+        who = _subject(clause, known)
         if who is not None:
             return (who,)
     if last.group().endswith("ed") and _PASSIVE.search(pre, 0, last.start()):
@@ -492,6 +517,8 @@ class SpeakerBook:
         self._gender_read: set[str] = set()
         self._acting: dict[str, bool] = {}
         self._index: dict[str, list[int]] | None = None
+        self._surnames: dict[str, str | None] = {}
+        self._orgs: dict[str, bool] = {}
 
     def _occurrences(self, word: str) -> list[int]:
         """Offsets of `word` as a whole word in the article's narration (capitalised words are
@@ -574,8 +601,16 @@ class SpeakerBook:
     def _surname(self, word: str) -> str | None:
         """The full name `word` is the surname of; the first one met when two people share it
         (a bare "Pellegrini" is the one introduced first, the other keeps a full name)."""
-        return next((f for f in self._names_with(word)
-                     if f.split()[-1] == word and not Name(f).is_org), None)
+        if word not in self._surnames:
+            self._surnames[word] = next((f for f in self._names_with(word)
+                                         if f.split()[-1] == word and not self._is_org(f)), None)
+        return self._surnames[word]
+
+    def _is_org(self, name: str) -> bool:
+        """`Name(name).is_org`, kept for the article."""
+        if name not in self._orgs:
+            self._orgs[name] = Name(name).is_org
+        return self._orgs[name]
 
     def _acts(self, word: str) -> bool:
         """`word`, a one-word name, is seen acting in the narration ("Trump said", "Carson
@@ -592,7 +627,7 @@ class SpeakerBook:
         if word.lower() in GIVEN_NAME_GENDER:
             return None
         return next((n for n in self._names_with(word)
-                     if n.split()[0] == word and not Name(n).is_org), None)
+                     if n.split()[0] == word and not self._is_org(n)), None)
 
     def _mid_sentence(self, word: str) -> bool:
         """`word` is written capitalised somewhere other than at the start of a sentence."""
@@ -699,7 +734,7 @@ class SpeakerBook:
         if self._single_name(word) or ref.titled:
             return word
         firsts = [n for n in self._names_with(word)
-                  if n.split()[0] == word and not Name(n).is_org]
+                  if n.split()[0] == word and not self._is_org(n)]
         if firsts:
             return firsts[0]
         # the subject of a speech verb, written once: a name ("“…,” Sweeny said"), but not a
@@ -760,7 +795,9 @@ class SpeakerBook:
         after = 2 if toks[1:2] in ([","], ["of"]) else 1
         name = _run_at(toks, after) if len(toks) > after else None
         if name is None or len(name.tokens) < 2:
-            m = _NAME_BEFORE_ROLE.search(text, max(0, start - _WINDOW), start)
+            lo = max(0, start - _WINDOW)
+            m = _NAME_BEFORE_ROLE.search(text, lo, start) if _ROLE_AFTER_COMMA.match(
+                text, text.rfind(",", lo, start), start) else None
             before = tokens(m.group(1)) if m else []
             name = _run_at(before, len(before) - 1) if before else None
             if name and len(name.tokens) == 1:  # "Clinton, the former secretary of state,"
@@ -773,7 +810,7 @@ class SpeakerBook:
         if gender is None:
             return True
         known = self._gender(name)
-        return not Name(name).is_org and (known is None or known == gender)
+        return not self._is_org(name) and (known is None or known == gender)
 
     def _gender(self, name: str) -> str | None:
         """What the narration says: honorifics, earlier pronoun references, or the pronouns
@@ -936,8 +973,13 @@ class SpeakerBook:
     def met(self, speaker: str | None, at: Position) -> None:
         """Record `speaker` as the most recent one (for pronouns and surnames)."""
         if speaker:
-            self.recent = [r for r in self.recent if r[1] != speaker][-20:]
-            self.recent.append((at, speaker))
+            recent = self.recent
+            for k in range(len(recent) - 1, -1, -1):  # met before: at most once in the list
+                if recent[k][1] == speaker:
+                    del recent[k]
+                    break
+            del recent[:-20]
+            recent.append((at, speaker))
 
 
 def _describes_speaker(word: str) -> bool:
