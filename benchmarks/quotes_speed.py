@@ -7,6 +7,8 @@
    ../shared/tools/polnear/prep.py puts them, when present) one after another as one article.
 
 Run: python benchmarks/quotes_speed.py
+It measures the `reader` it imports: the compiled engine of a regular install (`pip install .`,
+see hatch_build.py) or the source (an editable install); the first line says which.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from reader.article import speakers
 from reader.article.model import Block
 from reader.article.quotes import find_quotes
 
@@ -89,6 +92,8 @@ def real_news() -> None:
 
 
 if __name__ == "__main__":
+    compiled = not (speakers.__file__ or "").endswith(".py")
+    print(f"quote engine: {'compiled (mypyc)' if compiled else 'pure Python'}, {speakers.__file__}")
     dense()
     corpus()
     real_news()
