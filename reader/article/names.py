@@ -41,6 +41,9 @@ HONORIFIC_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "
 # (one character class opens both kinds, a letter or a mark, so the engine skips to it; the
 # look-behind tells a word's first letter from a mark)
 _TOKEN = re.compile(r"[^\s\d_](?:(?<=[^\W\d_])[\w’'-]*(?<![’'_-])\.?)?")
+# The same for text in ASCII, where ranges of code points are quicker to test than Unicode
+# categories (\s, \d and \w as Python reads them there; \x1c-\x1f are spaces too).
+_ASCII_TOKEN = re.compile(r"[^\t-\r\x1c-\x1f 0-9_](?:(?<=[A-Za-z])[A-Za-z0-9_'-]*(?<!['_-])\.?)?")
 _SENTENCE_END = re.compile(r"[.!?]\s+$")
 _NOT_BEFORE_SUBJECT = frozenset({
     "the", "a", "an", "of", "in", "on", "at", "for", "from", "with", "by", "to", "than", "as",
@@ -144,10 +147,11 @@ class Role:
 
 def token_spans(text: str) -> list[tuple[int, str]]:
     """Words (abbreviations keep their full stop) and punctuation marks, with their offsets."""
+    pattern = _ASCII_TOKEN if text.isascii() else _TOKEN
     if "." not in text:
-        return [(m.start(), m.group()) for m in _TOKEN.finditer(text)]
+        return [(m.start(), m.group()) for m in pattern.finditer(text)]
     out: list[tuple[int, str]] = []
-    for m in _TOKEN.finditer(text):
+    for m in pattern.finditer(text):
         tok = m.group()
         if tok.endswith(".") and len(tok) > 1 and not is_abbreviation(tok):
             out.extend(((m.start(), tok[:-1]), (m.end() - 1, ".")))
@@ -158,10 +162,11 @@ def token_spans(text: str) -> list[tuple[int, str]]:
 
 def tokens(text: str) -> list[str]:
     """`token_spans` without the offsets."""
+    pattern = _ASCII_TOKEN if text.isascii() else _TOKEN
     if "." not in text:
-        return _TOKEN.findall(text)  # no word keeps or loses a full stop
+        return pattern.findall(text)  # no word keeps or loses a full stop
     out: list[str] = []
-    for tok in _TOKEN.findall(text):
+    for tok in pattern.findall(text):
         if tok[-1] == "." and len(tok) > 1 and not is_abbreviation(tok):
             out += (tok[:-1], ".")
         else:

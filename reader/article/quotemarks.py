@@ -35,8 +35,7 @@ SINGLE = frozenset({"‘", "'"})
 # Marks that open a quotation for certain wherever they stand.
 OPENING_ONLY = frozenset({"“", "„", "«", "``", "‘‘"})
 # Each alternative opens with a literal, so the regex engine skips to the next mark at once.
-_DOUBLE_LIST = ("''", "``", "‘‘", "“", "„", "«", "»", '"', "”")
-_DOUBLES = "|".join(_DOUBLE_LIST)
+_DOUBLES = "''|``|‘‘|“|„|«|»|\"|”"
 _DOUBLE_MARKS = re.compile(_DOUBLES)
 _ALL_MARKS = re.compile(_DOUBLES + "|‘|'")
 _SINGLE_OPENING = re.compile("(?:^|[\\s(\\[{—–/:;,“«„-])['‘][^\\s']")  # not don't, Jones' car
@@ -169,15 +168,14 @@ def _straight_close(text: str, start: int, limit: int) -> int | None:
 def _scan(text: str, marks: re.Pattern[str], make: type[Span]) -> list[Span]:
     """Every quote-mark span of `text`, in order (an unclosed one runs to the end)."""
     spans: list[Span] = []
+    m = marks.search(text)
+    if m is None:
+        return spans  # most paragraphs: no finder to set up
     finder = _Finder(text)
-    pos = 0
-    while True:
-        m = marks.search(text, pos)
-        if m is None:
-            return spans
+    while m is not None:
         i, mark = m.start(), m.group()
         if not _is_opener(text, i, mark, finder):
-            pos = i + 1 if mark == "''" else m.end()
+            m = marks.search(text, i + 1 if mark == "''" else m.end())
             continue
         close = _close(text, m.end(), mark, finder)
         if close is None:
@@ -186,7 +184,8 @@ def _scan(text: str, marks: re.Pattern[str], make: type[Span]) -> list[Span]:
             return spans
         j, width = close
         spans.append(make(i, j + width, m.end(), j, mark, closed=True))
-        pos = j + width
+        m = marks.search(text, j + width)
+    return spans
 
 
 def _speech_like(span: MarkSpan, text: str) -> bool:
@@ -210,20 +209,10 @@ def _singles_primary(spans: dict[int, list[Span]], texts: dict[int, str]) -> boo
     return singles > doubles
 
 
-def _has_double_mark(text: str) -> bool:
-    """`text` holds one of the double marks (a search for each is quicker than the regex's
-    scan, and most paragraphs hold none)."""
-    for mark in _DOUBLE_LIST:  # noqa: SIM110 (any() over a generator costs more here)
-        if mark in text:
-            return True
-    return False
-
-
 def mark_spans(texts: dict[int, str], make: type[Span]) -> dict[int, list[Span]]:
     """The quote-mark spans of each block text, with single marks where they are primary, made
     as `make` (`MarkSpan` or a subclass)."""
-    spans = {i: _scan(t, _DOUBLE_MARKS, make) if _has_double_mark(t) else []
-             for i, t in texts.items()}
+    spans = {i: _scan(t, _DOUBLE_MARKS, make) for i, t in texts.items()}
     maybe_single = {i for i, t in texts.items()
                     if ("‘" in t or "'" in t) and _SINGLE_OPENING.search(t)}
     if maybe_single:

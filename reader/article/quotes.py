@@ -24,7 +24,6 @@ from reader.article.speakers import (
     ends_with_speech_verb,
     framing_attribution,
     lead_in_attribution,
-    narration_speakers,
 )
 
 SKIPPED_KINDS = frozenset({"media", "preformatted", "heading"})
@@ -302,7 +301,7 @@ def _inherited(prev: int | None, spans: dict[int, list[_Span]], texts: dict[int,
     lead_in = lead_in_attribution(texts[prev])
     if lead_in is not None:
         return book.resolve(lead_in, at)
-    reported = narration_speakers(book.texts[prev])
+    reported = book.reported_in(prev)
     if reported:
         return book.resolve(reported[-1][1], at)
     return book.paragraph_focus(prev)  # "Viguerie is upbeat about Cruz’s chances. ¶ “…”"

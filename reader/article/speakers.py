@@ -77,6 +77,7 @@ _OWNED_WORDS = re.compile(
 # "a group called “…”", "a show named": a noun right before the verb names a thing.
 _NAMING_CALL = re.compile(r"\b(?:[a-z]+)\s+(?:called|named|titled)\s*$")
 _ENDS_WITH_VERB = re.compile(rf"(?<![\w-]){VERB}(?:\s+[a-z]+){{0,2}}\s*$")
+_AND_END = re.compile(r"\band\s*$")  # "… he looked up and" (said)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but)\s+")  # the clause a verb's subject is in
 _PASSIVE = re.compile(r"(?:,|\b(?:be|been|being|is|are|was|were))\s*$")
 _NOT_NOUNS = frozenset({"he", "she", "they", "who", "which", "what", "it", "also", "has", "had",
@@ -257,7 +258,7 @@ def last_sentence(text: str) -> str:
     while start:  # the last breaks first: read the tail, then the rest
         start = max(0, start - _TAIL_READ)
         for m in reversed(list(_SENTENCE_BREAK.finditer(text, start))):
-            word = text[max(0, m.start() - 30):m.start() + 1].split()[-1]  # ends in the stop
+            word = text[max(0, m.start() - 30):m.start() + 1].rsplit(None, 1)[-1]  # the stop's
             if not is_abbreviation(word):  # "wrote of Ms. Merkel:"
                 return text[m.end():]
     dateline = DATELINE.match(text)
@@ -329,7 +330,8 @@ def before_attribution(before: str, context: str = "",
     including earlier quotations, for a sentence that opens before a quoted title; `known`
     keeps the article's clauses read so far."""
     lead = last_sentence(before)
-    ending = lead.rstrip()[-1:]  # the end-anchored patterns below are tried only when it fits
+    tail = len(lead.rstrip())
+    ending = lead[tail - 1:tail]  # the end-anchored patterns below are tried only when it fits
     m = ((_BEFORE_ACCORDING.search(lead, max(0, len(lead) - _ADJACENT_REACH))
           if ending == "," else None) or _OPENING_ACCORDING.match(lead))
     if m and not (m.end() < len(lead) and _CUE_RE.search(lead, m.end())):
@@ -342,7 +344,7 @@ def before_attribution(before: str, context: str = "",
     if m:
         return object_name(m.group("rest")), True
     verbs = list(_VERB_RE.finditer(lead))
-    attached = _adjacent_verb(lead, verbs) or (ending == ":" and any(
+    attached = _adjacent_verb(lead, verbs, tail) or (ending == ":" and any(
         not v.group().endswith("ing") for v in verbs))  # "He told his party's delegates, …:"
     for v in reversed(verbs):
         if v.group().endswith("ing"):
@@ -353,7 +355,7 @@ def before_attribution(before: str, context: str = "",
         if who is not None:
             return who, attached
     finite = any(not v.group().endswith("ing") for v in verbs)
-    if finite and attached and verbs and re.search(r"\band\s*$", lead[:verbs[-1].start()]):
+    if finite and attached and _AND_END.search(lead, 0, verbs[-1].start()):
         who = _last_subject(lead[:verbs[-1].start()])  # "…, he looked up and said, “…”"
         if who is not None:
             return who, True
@@ -366,12 +368,12 @@ def before_attribution(before: str, context: str = "",
     return None, attached
 
 
-def _adjacent_verb(lead: str, verbs: list[re.Match[str]]) -> bool:
-    """One of the speech `verbs` found in `lead` is right before the quotation: "X said, “",
-    "X told Global News: “", "X said that “". A verb that ends the lead-in is; one before that
-    only when the lead-in ends in a colon, a comma or "that" (`_ADJACENT_AFTER_VERB` tells)."""
+def _adjacent_verb(lead: str, verbs: list[re.Match[str]], tail: int) -> bool:
+    """One of the speech `verbs` found in `lead` (whose words end at `tail`) is right before
+    the quotation: "X said, “", "X told Global News: “", "X said that “". A verb that ends the
+    lead-in is; one before that only when the lead-in ends in a colon, a comma or "that"
+    (`_ADJACENT_AFTER_VERB` tells)."""
     reach = len(lead) - _ADJACENT_REACH
-    tail = len(lead.rstrip())
     may_adjoin = lead[tail - 1:tail] in (":", ",") or lead.endswith("that", 0, tail)
     return any(v.start() >= reach and (v.end() >= tail or (
         may_adjoin and _ADJACENT_AFTER_VERB.match(lead, v.end()) is not None))
@@ -838,15 +840,19 @@ class SpeakerBook:
                 self.genders[name] = max(votes, key=lambda g: votes[g])
         return self.genders.get(name)
 
+    def reported_in(self, block: int) -> list[tuple[int, Name]]:
+        """`narration_speakers` of a block's narration, read once."""
+        if block not in self._narration:
+            self._narration[block] = narration_speakers(self.texts.get(block, ""))
+        return self._narration[block]
+
     def _reported(self, at: Position) -> list[tuple[Position, str]]:
         """People reported as speaking in narration since the last quoted speaker (at most
         `_NARRATION_REACH` blocks back), before `at`: "Putin announced …"."""
         since = max((at[0] - _NARRATION_REACH, 0), self.recent[-1][0] if self.recent else (0, 0))
         out: list[tuple[Position, str]] = []
         for block in range(since[0], at[0] + 1):
-            if block not in self._narration:
-                self._narration[block] = narration_speakers(self.texts.get(block, ""))
-            reported = self._narration[block]
+            reported = self.reported_in(block)
             lo = bisect_right(reported, since[1], key=lambda r: r[0]) if block == since[0] else 0
             hi = bisect_left(reported, at[1], key=lambda r: r[0]) if block == at[0] else None
             for offset, name in reported[lo:hi]:
