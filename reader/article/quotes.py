@@ -161,9 +161,10 @@ def _attribute(spans: dict[int, list[_Span]], texts: dict[int, str],
     known: Subjects = {}
     for i, block_spans in spans.items():
         text = _without_asides(texts[i], block_spans)
-        narration = narrations[i] = blank_spans(text, block_spans)
         if not block_spans:
+            narrations[i] = text
             continue  # its sentences are found when a pronoun needs them
+        narration = narrations[i] = blank_spans(text, block_spans)
         starts = sentences[i] = sentence_starts(text, narration, block_spans)
         undecided: list[_Span] = []
         for k, s in enumerate(block_spans):
@@ -232,13 +233,18 @@ def _without_asides(text: str, spans: list[_Span]) -> str:
     between a name and its verb ("Sen. Ada Moe (R-Texas) said") hides nothing else."""
     if "(" not in text:
         return text
-    out = list(text)
+    parts: list[str] = []
+    pos = 0
     starts = [s.start for s in spans]
     for m in _ASIDE.finditer(text):
         k = bisect_right(starts, m.start()) - 1
         if k < 0 or m.start() >= spans[k].end:
-            out[m.start():m.end()] = " " * (m.end() - m.start())
-    return "".join(out)
+            parts += (text[pos:m.start()], " " * (m.end() - m.start()))
+            pos = m.end()
+    if not parts:
+        return text
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _own_attribution(span: _Span) -> bool:
@@ -266,6 +272,8 @@ def _resolve(spans: dict[int, list[_Span]], texts: dict[int, str], order: list[i
                 chain_ref.setdefault(s.chain, s.ref)
     chain_speaker: dict[int, str | None] = {}
     for pos, i in enumerate(order):
+        if not spans[i]:
+            continue  # most paragraphs: no quotation marks
         text = texts[i]
         prev = _previous_block(i, pos, order, blocks)
         speech = [s for s in spans[i] if s.speech]

@@ -522,20 +522,25 @@ class SpeakerBook:
         self._surnames: dict[str, str | None] = {}
         self._orgs: dict[str, bool] = {}
 
-    def _occurrences(self, word: str) -> list[int]:
-        """Offsets of `word` as a whole word in the article's narration (capitalised words are
-        indexed in one pass, so a long article is not searched once per name)."""
+    def _capitalised(self) -> dict[str, list[int]]:
+        """Each capitalised word of the narration and its offsets, indexed in one pass on first
+        use (so a long article is not searched once per name)."""
         if self._index is None:
             index: dict[str, list[int]] = {}
             for m in _CAPITALISED_WORD.finditer(self.joined):
                 index.setdefault(m.group(), []).append(m.start())
             self._index = index
+        return self._index
+
+    def _occurrences(self, word: str) -> list[int]:
+        """Offsets of `word` as a whole word in the article's narration."""
+        index = self._capitalised()
         if _CAPITALISED_WORD.fullmatch(word):
-            return self._index.get(word, [])
+            return index.get(word, [])
         first, space, _ = word.partition(" ")
         if space and _CAPITALISED_WORD.fullmatch(first):  # a full name: where its first word is
             text, n = self.joined, len(word)
-            return [at for at in self._index.get(first, []) if text.startswith(word, at) and (
+            return [at for at in index.get(first, []) if text.startswith(word, at) and (
                 at + n == len(text) or not _word_char(text[at + n]))]
         return list(self._search(word))
 
@@ -561,8 +566,14 @@ class SpeakerBook:
         found: list[str] = []
         text = self.joined
         # "Bernie Sanders’s chance" names him too
-        possessive = [at for end in _POSSESSIVE_ENDINGS for at in self._occurrences(word + end)]
-        for n, at in enumerate(sorted([*self._occurrences(word), *possessive])):
+        offsets = self._occurrences(word)
+        if _CAPITALISED_WORD.fullmatch(word):  # so is each possessive: read from the index
+            index = self._capitalised()
+            possessive = [at for end in _POSSESSIVE_ENDINGS for at in index.get(word + end, ())]
+        else:
+            possessive = [at for end in _POSSESSIVE_ENDINGS
+                          for at in self._occurrences(word + end)]
+        for n, at in enumerate(sorted([*offsets, *possessive])):
             if n == _MAX_LOOKS:
                 break
             if _stands_alone(text, at, at + len(word)):
