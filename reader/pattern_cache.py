@@ -73,7 +73,7 @@ class PatternCache:
             try:
                 compiled: re.Pattern[str] = _sre.compile(pattern, *entry)
             except (TypeError, ValueError, RuntimeError):  # not a program this build takes
-                del self.entries[key]
+                self.entries.pop(key, None)  # (another thread may have dropped it)
             else:
                 self.used.add(key)
                 return compiled
