@@ -93,7 +93,7 @@ def test_compiled_and_pure_find_the_same_quotes(compiled_wheel: Path, tmp_path: 
              for q in find_quotes([Block("paragraph", p) for p in paragraphs])]
             for paragraphs in articles]
     compiled = json.loads(done.stdout)
-    assert sum(len(found) for found in pure) > 100
+    assert sum(len(found) for found in pure) > 50  # the fixtures alone hold 57
     assert compiled == pure
 
 
