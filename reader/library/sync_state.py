@@ -29,6 +29,12 @@ from reader.sanitize import clean_line, safe_url
 ITEM_PREFIX = "i:"   # the key of a synced entry: this, then the server's item id
 CHANGES = ("read", "unread", "star", "unstar")          # of an item
 FEED_CHANGES = ("subscribe", "label", "unsubscribe")    # of a subscription
+_AFTER_ITEMS = "i;"  # the first key after every `ITEM_PREFIX` one (";" follows ":")
+# Whether a feed holds an entry Byline fetched itself (a key without `ITEM_PREFIX`): the keys
+# on either side of the synced ones, two seeks of the (feed_id, key) index rather than a scan
+# of all the feed's keys.
+_FETCHED_HERE = """SELECT EXISTS (SELECT 1 FROM entries WHERE feed_id = ?1 AND key < ?2)
+                       OR EXISTS (SELECT 1 FROM entries WHERE feed_id = ?1 AND key >= ?3)"""
 
 
 @dataclass
@@ -226,9 +232,7 @@ class SyncState(Feeds, Entries):
         current: dict[str, tuple[int, bool, bool]] = {}
         with self._write() as conn, _quiet(conn):
             for feed_id, prepared in rows.items():
-                if conn.execute("SELECT 1 FROM entries WHERE feed_id = ? "   # fetched here
-                                "AND substr(key, 1, 2) != ? LIMIT 1",
-                                (feed_id, ITEM_PREFIX)).fetchone() is not None:
+                if conn.execute(_FETCHED_HERE, (feed_id, ITEM_PREFIX, _AFTER_ITEMS)).fetchone()[0]:
                     conn.executemany(
                         """UPDATE entries SET key = ? WHERE feed_id = ? AND link = ?
                            AND substr(key, 1, 2) != ? AND NOT EXISTS
