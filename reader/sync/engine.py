@@ -141,12 +141,10 @@ def _pull(library: Library, backend: Backend, cursor: str | None, feeds: dict[st
     cleaning: deque[tuple[Page, dict[str, int], Future[Rows] | None]] = deque()
 
     def store_oldest() -> None:
-        nonlocal pool
         page, known, rows = cleaning.popleft()
         try:
             prepared = rows.result() if rows is not None else _rows(page.items, known)
         except BrokenProcessPool:
-            pool = None
             prepared = _rows(page.items, known)
         summary.new += library.store_synced(prepared,
                                             {i.id: (i.read, i.starred) for i in page.items},
@@ -171,16 +169,14 @@ def _pull(library: Library, backend: Backend, cursor: str | None, feeds: dict[st
 
 def _submit(pool: ProcessPoolExecutor | None, items: list[Item],
             feeds: dict[str, int]) -> Future[Rows] | None:
-    """The items' rows being made by `pool` (None: to make here); a pool that broke already
-    gives a future of its error, as one that breaks later does."""
+    """The items' rows being made by `pool`; None: to make here (no pool, or one that broke:
+    its `submit` refuses at once)."""
     if pool is None:
         return None
     try:
         return pool.submit(_rows, items, feeds)
-    except BrokenProcessPool as exc:
-        failed: Future[Rows] = Future()
-        failed.set_exception(exc)
-        return failed
+    except BrokenProcessPool:
+        return None
 
 
 def _batches(pages: Iterator[Page]) -> Iterator[Page]:
