@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass, field
 from itertools import groupby
 from types import SimpleNamespace
@@ -115,20 +115,14 @@ def sync(library: Library, settings: SyncSettings, backend: Backend, *,
     return summary
 
 
-@contextmanager
-def _cleaners(library: Library, *, first: bool) -> Iterator[Workers | None]:
+def _cleaners(library: Library, *, first: bool) -> AbstractContextManager[Workers | None]:
     """The refresh's worker processes, to clean the items of a first pull while this process
     fetches and stores (the first pull is the big one: later ones run here, where forking
     would cost more than it saves). Only from the main thread, where `fork` exists (as for a
     refresh: `ingest.start_workers`); the workers never open the library."""
     if not first or not can_fork():
-        yield None
-        return
-    workers = Workers(library.path)
-    try:
-        yield workers
-    finally:
-        workers.close()
+        return nullcontext()
+    return closing(Workers(library.path))
 
 
 def _pull(library: Library, backend: Backend, cursor: str | None, feeds: dict[str, int],
