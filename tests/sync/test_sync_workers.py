@@ -29,17 +29,20 @@ def _stat(pid: str) -> list[str]:
         return []
 
 
+def _living(field: int, value: int) -> set[int]:
+    """The living processes whose stat `field` (1: ppid, 2: pgrp) is `value`."""
+    return {int(p.name) for p in Path("/proc").glob("[0-9]*")
+            if (fields := _stat(p.name)) and fields[field] == str(value) and fields[0] != "Z"}
+
+
 def _children() -> set[int]:
     """This process's living children."""
-    me = str(os.getpid())
-    return {int(p.name) for p in Path("/proc").glob("[0-9]*")
-            if (fields := _stat(p.name)) and fields[1] == me and fields[0] != "Z"}
+    return _living(1, os.getpid())
 
 
 def _group(pgid: int) -> set[int]:
     """The living processes of process group `pgid`."""
-    return {int(p.name) for p in Path("/proc").glob("[0-9]*")
-            if (fields := _stat(p.name)) and fields[2] == str(pgid) and fields[0] != "Z"}
+    return _living(2, pgid)
 
 
 def _sync(library: Library, server: Any, **options: Any) -> Any:
