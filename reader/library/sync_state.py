@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -218,20 +218,21 @@ class SyncState(Feeds, Entries):
                     self.remove_feed(feed_id)
         return ids
 
-    def store_synced(self, rows: dict[int, list[tuple[Any, ...]]],
+    def store_synced(self, rows: Mapping[int, tuple[Sequence[tuple[Any, ...]], Sequence[str]]],
                      flags: dict[str, tuple[bool, bool]], cursor: str | None) -> int:
         """Store one page of the server's items and move the cursor past it, all at once.
 
-        `rows` are `prepare_entries` rows by feed id (keys `i:<item id>`); `flags` the
-        server's (read, starred) by item id, applied unless a change made here is still
-        queued for that item. An entry this library had before the feed was synced (a
+        `rows` are `prepare_entries` rows (keys `i:<item id>`) and their search texts by feed
+        id (new entries are indexed from those: `store_prepared`); `flags` the server's (read,
+        starred) by item id, applied unless a change made here is still queued for that
+        item. An entry this library had before the feed was synced (a
         standalone feed the server also has) becomes the server's item, found by its link.
         Returns how many entries are new.
         """
         new = 0
         current: dict[str, tuple[int, bool, bool]] = {}
         with self._write() as conn, _quiet(conn):
-            for feed_id, prepared in rows.items():
+            for feed_id, (prepared, texts) in rows.items():
                 if conn.execute(_FETCHED_HERE, (feed_id, ITEM_PREFIX, _AFTER_ITEMS)).fetchone()[0]:
                     conn.executemany(
                         """UPDATE entries SET key = ? WHERE feed_id = ? AND link = ?
@@ -239,7 +240,7 @@ class SyncState(Feeds, Entries):
                                (SELECT 1 FROM entries o WHERE o.feed_id = ? AND o.key = ?)""",
                         [(p[0], feed_id, p[2], ITEM_PREFIX, feed_id, p[0])
                          for p in prepared if p[2]])
-                new += self.store_prepared(feed_id, prepared)
+                new += self.store_prepared(feed_id, prepared, search_texts=texts)
                 keys = [p[0] for p in prepared if str(p[0])[len(ITEM_PREFIX):] in flags]
                 for key, entry_id, read, starred in conn.execute(   # CROSS: by the unique index
                         """SELECT e.key, e.id, e.read, e.starred FROM json_each(?) j

@@ -35,7 +35,8 @@ from reader.sync.settings import Secret, SyncSettings
 from reader.sync.subscriptions import send_subscriptions
 
 Progress = Callable[[int, int, str], None]
-Rows = dict[int, list[tuple[object, ...]]]   # `prepare_entries` rows by library feed id
+# `prepare_entries` rows and their search texts by library feed id
+Rows = dict[int, tuple[list[tuple[object, ...]], list[str]]]
 STORE_BATCH = 500     # items stored in one transaction (whole pages)
 PREFETCH = 8          # pages fetched ahead of the one being stored
 CLEANING = 3          # batches handed to the worker processes and not yet stored
@@ -234,7 +235,8 @@ def _push(library: Library, backend: Backend, summary: SyncSummary, tell: Progre
 
 
 def _rows(items: list[Item], feeds: dict[str, int]) -> Rows:
-    """Items as `prepare_entries` rows by library feed id (items of unknown feeds dropped)."""
+    """Items as `prepare_entries` rows, with their search texts, by library feed id (items
+    of unknown feeds dropped)."""
     now = time.time()
     by_feed: dict[int, list[NewEntry]] = {}
     for item in items:
@@ -246,4 +248,8 @@ def _rows(items: list[Item], feeds: dict[str, int]) -> Rows:
             authors=[item.author] if item.author else [], published=item.published,
             summary_only=summary_only(SimpleNamespace(   # one body: like a feed's description
                 link=item.url, content_html="", summary_html=item.html))))
-    return {feed_id: prepare_entries(entries, now) for feed_id, entries in by_feed.items()}
+    rows: Rows = {}
+    for feed_id, entries in by_feed.items():
+        texts: list[str] = []
+        rows[feed_id] = (prepare_entries(entries, now, texts), texts)
+    return rows
