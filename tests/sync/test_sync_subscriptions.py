@@ -60,6 +60,28 @@ def test_a_feed_added_here_is_subscribed_at_the_next_sync(library: Library, grea
     assert len(library.feeds()) == 7 and library.feed(url).total == 1  # type: ignore[union-attr]
 
 
+def test_an_entry_fetched_here_becomes_the_servers_item_with_its_link(
+        library: Library, greader: Any, feed_server: Any) -> None:
+    _sync(library, greader)
+    url = _tide_feed(feed_server)
+    _add(library, url)
+    _sync(library, greader)
+    ((entry_id, key),) = library.query(
+        "SELECT e.id, e.key FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE f.url = ?",
+        (url,))
+    assert not str(key).startswith("i:")  # fetched here, from the feed itself
+    there = _server_feed(greader, url)
+    assert there is not None
+    item = greader.state.add_item(int(there["id"].split("/")[1]), "High water at noon")
+    item.href = "https://tides.example/1"  # the server's copy of the same story
+    _sync(library, greader)
+    rows = library.query(
+        "SELECT e.id, e.key FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE f.url = ?",
+        (url,))
+    assert [r[0] for r in rows] == [entry_id]  # the same entry, not a second copy
+    assert str(rows[0][1]).startswith("i:")
+
+
 def test_a_feed_removed_here_is_unsubscribed_and_keeps_its_starred(library: Library,
                                                                     greader: Any) -> None:
     _sync(library, greader)
